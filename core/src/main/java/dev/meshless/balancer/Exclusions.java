@@ -1,0 +1,111 @@
+package dev.meshless.balancer;
+
+import dev.meshless.topology.Endpoint;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a retry must avoid: endpoints already tried (Envoy's previous hosts) and whole tiers
+ * already tried (Envoy's previous priorities). Immutable; each {@code with} returns a new value.
+ *
+ * <p>An excluded endpoint is never picked again while another routable endpoint remains. Excluded
+ * tiers are removed from the spillover maths and the remaining tiers' shares are recomputed as if
+ * the excluded ones had no health.
+ */
+public final class Exclusions {
+
+    private static final Exclusions NONE = new Exclusions(new String[0], 0L);
+
+    private final String[] endpointIds;
+    private final long tierMask;
+
+    private Exclusions(String[] endpointIds, long tierMask) {
+        this.endpointIds = endpointIds;
+        this.tierMask = tierMask;
+    }
+
+    /** @return nothing excluded */
+    public static Exclusions none() {
+        return NONE;
+    }
+
+    /**
+     * @param endpoint an endpoint already tried
+     * @return these exclusions plus that endpoint
+     */
+    public Exclusions withEndpoint(Endpoint endpoint) {
+        return withEndpointId(endpoint.id());
+    }
+
+    /**
+     * @param endpointId the id of an endpoint already tried
+     * @return these exclusions plus that endpoint
+     */
+    public Exclusions withEndpointId(String endpointId) {
+        if (excludesEndpoint(endpointId)) {
+            return this;
+        }
+        String[] ids = Arrays.copyOf(endpointIds, endpointIds.length + 1);
+        ids[endpointIds.length] = endpointId;
+        return new Exclusions(ids, tierMask);
+    }
+
+    /**
+     * @param tier a tier already tried, 0 to 63
+     * @return these exclusions plus that tier
+     */
+    public Exclusions withTier(int tier) {
+        if (tier < 0 || tier > 63) {
+            throw new IllegalArgumentException("tier must be between 0 and 63, but was " + tier);
+        }
+        return new Exclusions(endpointIds, tierMask | (1L << tier));
+    }
+
+    /**
+     * @param endpointId an endpoint id
+     * @return whether it is excluded
+     */
+    public boolean excludesEndpoint(String endpointId) {
+        for (String id : endpointIds) {
+            if (id.equals(endpointId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param tier a tier number
+     * @return whether it is excluded
+     */
+    public boolean excludesTier(int tier) {
+        return tier >= 0 && tier < 64 && (tierMask & (1L << tier)) != 0;
+    }
+
+    /** @return whether nothing is excluded */
+    public boolean isEmpty() {
+        return endpointIds.length == 0 && tierMask == 0;
+    }
+
+    /** @return ids of the excluded endpoints, in the order they were added */
+    public List<String> endpointIds() {
+        return List.of(endpointIds);
+    }
+
+    /** @return the excluded tiers, ascending */
+    public List<Integer> tiers() {
+        List<Integer> tiers = new ArrayList<>();
+        for (int t = 0; t < 64; t++) {
+            if (excludesTier(t)) {
+                tiers.add(t);
+            }
+        }
+        return tiers;
+    }
+
+    @Override
+    public String toString() {
+        return "Exclusions{endpoints=" + endpointIds() + ", tiers=" + tiers() + "}";
+    }
+}

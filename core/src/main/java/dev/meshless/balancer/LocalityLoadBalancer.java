@@ -1,0 +1,352 @@
+package dev.meshless.balancer;
+
+import dev.meshless.internal.SerialExecutor;
+import dev.meshless.registry.EndpointRegistry;
+import dev.meshless.registry.ServiceEndpoints;
+import dev.meshless.registry.Subscription;
+import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.HealthStatus;
+import dev.meshless.topology.Locality;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The locality-aware load balancer of one service, as seen from one caller.
+ *
+ * <p>Keeps calls in the caller's zone while it is healthy, spills gradually to the other zones of
+ * the region and then to other regions as health drops (Envoy's priority levels with an
+ * over-provisioning factor), panics rather than crushing a few survivors, and balances zones by
+ * capacity when the caller's own service is visible in the registry. The maths is in
+ * {@code docs/load-balancing.md}.
+ *
+ * <p>Two sides, as in grpc-java:
+ * <ul>
+ *   <li>the <b>control side</b> ({@link #setEjected}, {@link #setZoneAvailable},
+ *       {@link #updatePolicy}, registry deliveries) may be called from any thread; its work runs
+ *       one task at a time on a serial executor and ends by publishing a new immutable
+ *       {@link Picker}, but only when the resulting {@link RoutingPlan} differs from the current one;</li>
+ *   <li>the <b>data side</b> ({@link #pick()}, {@link #pick(Exclusions)}, {@link #picker()}) reads that
+ *       picker through one volatile field: no lock, no I/O, no allocation.</li>
+ * </ul>
+ * When a control call returns, its change is live, unless another thread was already running
+ * control work, in which case that thread applies it before it returns.
+ */
+public final class LocalityLoadBalancer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalityLoadBalancer.class);
+
+    private final String service;
+    private final Locality caller;
+    private final String callerService;
+    private final List<BalancerListener> listeners;
+    private final SerialExecutor control = new SerialExecutor();
+    private final List<Subscription> subscriptions = new ArrayList<>();
+
+    /** Written only by control tasks; volatile so that {@link #policy()} may read it anywhere. */
+    private volatile LoadBalancingPolicy policy;
+    // Control state: read and written only by tasks on `control`.
+    private List<Endpoint> endpoints = List.of();
+    private boolean endpointsKnown;
+    private Map<Locality, Integer> callerCounts = Map.of();
+    private final Set<String> ejected = new HashSet<>();
+    private final Set<Locality> unavailableZones = new HashSet<>();
+    private final Map<String, AtomicInteger> loads = new HashMap<>();
+
+    /** Written only by control tasks; read by any thread on every pick. */
+    private volatile Picker picker;
+
+    private LocalityLoadBalancer(Builder b) {
+        this.service = b.service;
+        this.caller = b.caller;
+        this.callerService = b.callerService;
+        this.policy = b.policy;
+        this.listeners = List.copyOf(b.listeners);
+        RoutingPlan initial = new RoutingPlan(service, caller, List.of(), List.of(), false,
+                NoEndpointAvailableException.Reason.NO_ENDPOINTS,
+                "the registry has not delivered its endpoints yet");
+        this.picker = new Picker(initial, policy, id -> new AtomicInteger());
+        subscriptions.add(b.registry.subscribe(service, set -> control.execute(() -> onEndpoints(set))));
+        if (callerService != null) {
+            subscriptions.add(b.registry.subscribe(callerService,
+                    set -> control.execute(() -> onCallers(set))));
+        }
+    }
+
+    /**
+     * @param service the service to balance calls to
+     * @return a builder; {@link Builder#registry} is required
+     */
+    public static Builder builder(String service) {
+        return new Builder(service);
+    }
+
+    /**
+     * Picks an endpoint for a first attempt.
+     *
+     * @return the pick
+     * @throws NoEndpointAvailableException when nothing can be picked, with the reason
+     */
+    public Pick pick() {
+        return picker.pick();
+    }
+
+    /**
+     * Picks an endpoint for a retry, avoiding what was already tried.
+     *
+     * @param exclusions endpoints and tiers already tried
+     * @return the pick
+     * @throws NoEndpointAvailableException when nothing untried remains, with the reason
+     * @see Picker#pick(Exclusions)
+     */
+    public Pick pick(Exclusions exclusions) {
+        return picker.pick(exclusions);
+    }
+
+    /** @return the current picker; keep it for several picks only when they must see one snapshot */
+    public Picker picker() {
+        return picker;
+    }
+
+    /** @return the plan the current picker follows */
+    public RoutingPlan plan() {
+        return picker.plan();
+    }
+
+    /** @return the service this balancer routes to */
+    public String service() {
+        return service;
+    }
+
+    /** @return the caller's locality, or {@code null} when unknown */
+    public Locality caller() {
+        return caller;
+    }
+
+    /**
+     * Marks an endpoint ejected (by outlier detection) or returns it to the pool. Rebuilds the plan.
+     * An ejection of an id the registry no longer lists is forgotten at the next registry update.
+     *
+     * @param endpointId the endpoint's id
+     * @param isEjected true to eject, false to return it
+     */
+    public void setEjected(String endpointId, boolean isEjected) {
+        Objects.requireNonNull(endpointId, "endpointId");
+        control.execute(() -> {
+            boolean changed = isEjected ? ejected.add(endpointId) : ejected.remove(endpointId);
+            if (changed) {
+                rebuild("endpoint " + endpointId + (isEjected ? " ejected" : " returned"));
+            }
+        });
+    }
+
+    /**
+     * Marks a whole zone of this service unavailable (for example while its circuit breaker is
+     * open) or available again. Rebuilds the plan; the spillover maths moves the zone's share.
+     *
+     * @param zone the zone (its sub-zone, if any, is ignored)
+     * @param available false to take the zone out, true to bring it back
+     */
+    public void setZoneAvailable(Locality zone, boolean available) {
+        Locality key = zone.withoutSubZone();
+        control.execute(() -> {
+            boolean changed = available ? unavailableZones.remove(key) : unavailableZones.add(key);
+            if (changed) {
+                rebuild("zone " + key + (available ? " available" : " unavailable"));
+            }
+        });
+    }
+
+    /**
+     * Replaces the policy (for example after a configuration reload). Rebuilds the plan.
+     *
+     * @param newPolicy the policy to apply from now on
+     */
+    public void updatePolicy(LoadBalancingPolicy newPolicy) {
+        Objects.requireNonNull(newPolicy, "policy");
+        control.execute(() -> {
+            if (!newPolicy.equals(policy)) {
+                policy = newPolicy;
+                rebuild("policy updated");
+            }
+        });
+    }
+
+    /** @return the policy in force */
+    public LoadBalancingPolicy policy() {
+        return policy;
+    }
+
+    /** Stops listening to the registry. Picks keep working on the last snapshot. */
+    @Override
+    public void close() {
+        subscriptions.forEach(Subscription::close);
+    }
+
+    private void onEndpoints(ServiceEndpoints set) {
+        endpoints = set.endpoints();
+        endpointsKnown = true;
+        Set<String> ids = new HashSet<>();
+        for (Endpoint e : endpoints) {
+            ids.add(e.id());
+        }
+        ejected.retainAll(ids);
+        loads.keySet().retainAll(ids);
+        rebuild("registry update");
+    }
+
+    private void onCallers(ServiceEndpoints set) {
+        Map<Locality, Integer> counts = new HashMap<>();
+        for (Endpoint e : set.endpoints()) {
+            if (e.health() != HealthStatus.CRITICAL) {
+                counts.merge(e.locality().withoutSubZone(), 1, Integer::sum);
+            }
+        }
+        if (!counts.equals(callerCounts)) {
+            callerCounts = Map.copyOf(counts);
+            if (endpointsKnown) {
+                rebuild("caller topology update");
+            }
+        }
+    }
+
+    private void rebuild(String cause) {
+        if (!endpointsKnown) {
+            return;
+        }
+        RoutingPlan previous = picker.plan();
+        RoutingPlan next = PlanCalculator.compute(new PlanCalculator.Input(service, caller, policy, endpoints,
+                callerCounts, ejected, unavailableZones));
+        if (next.equals(previous)) {
+            return;
+        }
+        picker = new Picker(next, policy, id -> loads.computeIfAbsent(id, k -> new AtomicInteger()));
+        if (log.isDebugEnabled()) {
+            log.debug("{} ({}): {}", service, cause, next);
+        }
+        boolean enteredPanic = next.panic() && !previous.panic();
+        boolean leftPanic = !next.panic() && previous.panic();
+        if (enteredPanic) {
+            log.warn("{}", describePanic(next));
+        } else if (leftPanic) {
+            log.info("{}: left panic; traffic follows health again ({})", service, next);
+        }
+        for (BalancerListener l : listeners) {
+            try {
+                l.onPlanChanged(previous, next);
+                if (enteredPanic) {
+                    l.onPanicEntered(next);
+                } else if (leftPanic) {
+                    l.onPanicExited(next);
+                }
+            } catch (RuntimeException e) {
+                log.warn("{}: balancer listener {} failed; routing is not affected", service, l, e);
+            }
+        }
+    }
+
+    private String describePanic(RoutingPlan plan) {
+        StringBuilder sb = new StringBuilder(service).append(": entered panic;");
+        for (RoutingPlan.TierPlan t : plan.tiers()) {
+            if (t.panic()) {
+                sb.append(String.format(Locale.ROOT,
+                        " tier %d (%s) has %.1f%% of its weight available (panic threshold %.1f%%), so its"
+                                + " %.1f%% share now goes to all %d of its endpoints regardless of health;",
+                        t.tier(), t.kind().tag(), t.healthyFraction() * 100, policy.panicThresholdPercent(),
+                        t.share() * 100, t.zones().stream().mapToInt(z -> z.endpoints().size()).sum()));
+            }
+        }
+        return sb.substring(0, sb.length() - 1);
+    }
+
+    /** Builder for {@link LocalityLoadBalancer}; not thread-safe. */
+    public static final class Builder {
+        private final String service;
+        private EndpointRegistry registry;
+        private Locality caller;
+        private String callerService;
+        private LoadBalancingPolicy policy = LoadBalancingPolicy.defaults();
+        private final List<BalancerListener> listeners = new ArrayList<>();
+
+        private Builder(String service) {
+            if (service == null || service.isBlank()) {
+                throw new IllegalArgumentException("service must be a non-blank name, but was "
+                        + (service == null ? "null" : "'" + service + "'"));
+            }
+            this.service = service;
+        }
+
+        /**
+         * @param registry where the service's endpoints come from; required
+         * @return this builder
+         */
+        public Builder registry(EndpointRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * @param caller where the calling instance runs; {@code null} (the default) disables
+         *     locality preference: every endpoint is then in tier 0
+         * @return this builder
+         */
+        public Builder caller(Locality caller) {
+            this.caller = caller;
+            return this;
+        }
+
+        /**
+         * @param callerService the calling instance's own service name, looked up in the same
+         *     registry to learn how callers spread over zones (capacity-aware zone routing);
+         *     {@code null} (the default) disables capacity-aware routing
+         * @return this builder
+         */
+        public Builder callerService(String callerService) {
+            if (callerService != null && callerService.isBlank()) {
+                throw new IllegalArgumentException("callerService must be null or a non-blank name, but was '"
+                        + callerService + "'");
+            }
+            this.callerService = callerService;
+            return this;
+        }
+
+        /**
+         * @param policy the load-balancing policy; default {@link LoadBalancingPolicy#defaults()}
+         * @return this builder
+         */
+        public Builder policy(LoadBalancingPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param listener hears plan changes and panic; may be called several times
+         * @return this builder
+         */
+        public Builder listener(BalancerListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the balancer and subscribes to the registry.
+         *
+         * @return the balancer
+         * @throws IllegalStateException when no registry was given
+         */
+        public LocalityLoadBalancer build() {
+            if (registry == null) {
+                throw new IllegalStateException("registry must be set for service '" + service + "'");
+            }
+            return new LocalityLoadBalancer(this);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.meshless.balancer;
+
+import dev.meshless.balancer.internal.EndpointChooser;
+import dev.meshless.topology.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * An immutable snapshot of one service's routing: the {@link RoutingPlan} compiled into arrays that
+ * {@link #pick()} walks without locks, I/O or allocation. A new picker is built whenever topology,
+ * health or policy change; callers always read the current one through
+ * {@link LocalityLoadBalancer#picker()} (one volatile read).
+ *
+ * <p>Thread-safe: any number of threads may pick concurrently.
+ */
+public final class Picker {
+
+    private final RoutingPlan plan;
+    private final double panicThresholdPercent;
+    /** Localities that receive traffic in the plan, and the cumulative plan shares over them. */
+    private final Bucket[] buckets;
+    private final double[] cumulative;
+    /** Per tier, for retries that exclude tiers or endpoints. */
+    private final TierSlots[] tiers;
+
+    Picker(RoutingPlan plan, LoadBalancingPolicy policy, Function<String, AtomicInteger> loads) {
+        this.plan = plan;
+        this.panicThresholdPercent = policy.panicThresholdPercent();
+        List<Bucket> planBuckets = new ArrayList<>();
+        List<Double> planShares = new ArrayList<>();
+        this.tiers = new TierSlots[plan.tiers().size()];
+        for (int t = 0; t < tiers.length; t++) {
+            RoutingPlan.TierPlan tier = plan.tiers().get(t);
+            List<Bucket> healthy = new ArrayList<>();
+            List<Bucket> all = new ArrayList<>();
+            for (RoutingPlan.ZonePlan zone : tier.zones()) {
+                List<Pick> available = new ArrayList<>();
+                List<Pick> every = new ArrayList<>();
+                for (RoutingPlan.EndpointPlan e : zone.endpoints()) {
+                    Endpoint endpoint = e.endpoint();
+                    Pick pick = new Pick(endpoint, tier.tier(), tier.kind(), loads.apply(endpoint.id()));
+                    every.add(pick);
+                    if (e.state() == EndpointState.AVAILABLE) {
+                        available.add(pick);
+                    }
+                }
+                Bucket healthyBucket = available.isEmpty() ? null
+                        : new Bucket(EndpointChooser.create(policy.endpointStrategy(), available), zone.healthyWeight());
+                Bucket allBucket = new Bucket(EndpointChooser.create(policy.endpointStrategy(), every),
+                        zone.totalWeight());
+                if (healthyBucket != null) {
+                    healthy.add(healthyBucket);
+                }
+                all.add(allBucket);
+                if (zone.share() > 0.0) {
+                    planBuckets.add(tier.panic() ? allBucket : healthyBucket);
+                    planShares.add(zone.share());
+                }
+            }
+            tiers[t] = new TierSlots(tier, healthy.toArray(new Bucket[0]), all.toArray(new Bucket[0]));
+        }
+        this.buckets = planBuckets.toArray(new Bucket[0]);
+        this.cumulative = new double[buckets.length];
+        double sum = 0.0;
+        for (int i = 0; i < buckets.length; i++) {
+            sum += planShares.get(i);
+            cumulative[i] = sum;
+        }
+    }
+
+    /** @return the plan this picker follows */
+    public RoutingPlan plan() {
+        return plan;
+    }
+
+    /**
+     * Picks an endpoint for a first attempt. Lock-free and allocation-free.
+     *
+     * @return the pick
+     * @throws NoEndpointAvailableException when the plan routes nowhere
+     */
+    public Pick pick() {
+        Bucket[] b = buckets;
+        if (b.length == 0) {
+            throw unroutable(Exclusions.none());
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int i = 0;
+        if (b.length > 1) {
+            // Scale by the last cumulative value: shares sum to 1 up to rounding.
+            double r = random.nextDouble() * cumulative[b.length - 1];
+            int last = b.length - 1;
+            while (i < last && r >= cumulative[i]) {
+                i++;
+            }
+        }
+        return b[i].chooser.choose(random);
+    }
+
+    /**
+     * Picks an endpoint for a retry: never an excluded endpoint while another routable one remains,
+     * and never in an excluded tier. The spillover is recomputed over the tiers that are left;
+     * capacity-aware zone routing does not apply to retries.
+     *
+     * @param exclusions endpoints and tiers already tried
+     * @return the pick
+     * @throws NoEndpointAvailableException when nothing routable remains
+     */
+    public Pick pick(Exclusions exclusions) {
+        if (exclusions.isEmpty()) {
+            return pick();
+        }
+        if (!plan.routable()) {
+            throw unroutable(exclusions);
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int n = tiers.length;
+        double healthSum = 0.0;
+        int firstLeft = -1;
+        for (int t = 0; t < n; t++) {
+            if (!exclusions.excludesTier(tiers[t].tier)) {
+                healthSum += tiers[t].health;
+                firstLeft = firstLeft < 0 ? t : firstLeft;
+            }
+        }
+        if (firstLeft < 0) {
+            throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_EXCLUDED,
+                    "every tier holding endpoints was excluded", exclusions);
+        }
+        double[] share = new double[n];
+        boolean[] panic = new boolean[n];
+        if (healthSum > 0.0) {
+            double total = Math.min(1.0, healthSum);
+            double remaining = 1.0;
+            for (int t = 0; t < n && remaining > 0.0; t++) {
+                if (!exclusions.excludesTier(tiers[t].tier)) {
+                    share[t] = Math.min(remaining, tiers[t].health / total);
+                    remaining -= share[t];
+                    panic[t] = share[t] > 0.0 && total < 1.0 && panicThresholdPercent > 0.0
+                            && tiers[t].healthyFraction * 100.0 < panicThresholdPercent;
+                }
+            }
+        } else if (panicThresholdPercent > 0.0) {
+            share[firstLeft] = 1.0;
+            panic[firstLeft] = true;
+        } else {
+            throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_UNHEALTHY,
+                    "no endpoint in the tiers left is available and panic is disabled (panicThresholdPercent=0)",
+                    exclusions);
+        }
+
+        // The planned shares, restricted to localities with an endpoint not tried yet.
+        double weightSum = 0.0;
+        for (int t = 0; t < n; t++) {
+            if (share[t] > 0.0) {
+                weightSum += share[t] * tiers[t].remainingFraction(panic[t], exclusions);
+            }
+        }
+        if (weightSum > 0.0) {
+            double r = random.nextDouble() * weightSum;
+            for (int t = 0; t < n; t++) {
+                if (share[t] > 0.0) {
+                    Pick p = tiers[t].choose(panic[t], exclusions, random, r / share[t]);
+                    if (p != null) {
+                        return p;
+                    }
+                    r -= share[t] * tiers[t].remainingFraction(panic[t], exclusions);
+                }
+            }
+        }
+        // Everything planned was tried: any untried routable endpoint, in tier order.
+        for (int t = 0; t < n; t++) {
+            if (!exclusions.excludesTier(tiers[t].tier)) {
+                double left = tiers[t].remainingFraction(panic[t], exclusions);
+                if (left > 0.0) {
+                    return tiers[t].choose(panic[t], exclusions, random, random.nextDouble() * left);
+                }
+            }
+        }
+        throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_EXCLUDED,
+                "every routable endpoint was already tried", exclusions);
+    }
+
+    private NoEndpointAvailableException unroutable(Exclusions exclusions) {
+        return new NoEndpointAvailableException(plan.service(), plan.unroutableReason(), plan.unroutableDetail(),
+                exclusions);
+    }
+
+    @Override
+    public String toString() {
+        return "Picker{" + plan + "}";
+    }
+
+    /** One locality's chooser and its weight inside its tier. */
+    private static final class Bucket {
+        final EndpointChooser chooser;
+        final long weight;
+
+        Bucket(EndpointChooser chooser, long weight) {
+            this.chooser = chooser;
+            this.weight = weight;
+        }
+    }
+
+    /** A tier's figures and localities, for the retry path. */
+    private static final class TierSlots {
+        final int tier;
+        final double health;
+        final double healthyFraction;
+        final Bucket[] healthy;
+        final long healthyWeight;
+        final Bucket[] all;
+        final long totalWeight;
+
+        TierSlots(RoutingPlan.TierPlan plan, Bucket[] healthy, Bucket[] all) {
+            this.tier = plan.tier();
+            this.health = plan.health();
+            this.healthyFraction = plan.healthyFraction();
+            this.healthy = healthy;
+            this.healthyWeight = plan.healthyWeight();
+            this.all = all;
+            this.totalWeight = plan.totalWeight();
+        }
+
+        /** Fraction of the tier's routable weight that sits in localities with an untried endpoint. */
+        double remainingFraction(boolean panic, Exclusions exclusions) {
+            Bucket[] buckets = panic ? all : healthy;
+            long total = panic ? totalWeight : healthyWeight;
+            if (total == 0) {
+                return 0.0;
+            }
+            long left = 0;
+            for (Bucket b : buckets) {
+                if (b.chooser.hasRemaining(exclusions)) {
+                    left += b.weight;
+                }
+            }
+            return (double) left / total;
+        }
+
+        /**
+         * Chooses among localities with an untried endpoint, {@code position} being a point on the
+         * line of their weights scaled to fractions of the tier; null when the point lies beyond it.
+         */
+        Pick choose(boolean panic, Exclusions exclusions, ThreadLocalRandom random, double position) {
+            Bucket[] buckets = panic ? all : healthy;
+            long total = panic ? totalWeight : healthyWeight;
+            double r = position;
+            for (Bucket b : buckets) {
+                if (b.chooser.hasRemaining(exclusions)) {
+                    r -= (double) b.weight / total;
+                    if (r < 0.0) {
+                        return b.chooser.choose(random, exclusions);
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package dev.meshless.balancer;
+
+import dev.meshless.balancer.internal.Spillover;
+import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.HealthStatus;
+import dev.meshless.topology.Locality;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns topology, health and policy into a {@link RoutingPlan}. Runs on the control side only,
+ * whenever an input changes; nothing here is on the pick path. Stateless.
+ */
+final class PlanCalculator {
+
+    private static final Comparator<Locality> BY_ZONE =
+            Comparator.comparing(Locality::region).thenComparing(Locality::zone);
+
+    /** Everything a plan depends on. Sets and maps are read, never kept. */
+    record Input(String service, Locality caller, LoadBalancingPolicy policy, List<Endpoint> endpoints,
+                 Map<Locality, Integer> callerCounts, Set<String> ejected, Set<Locality> unavailableZones) {
+    }
+
+    private PlanCalculator() {
+    }
+
+    static RoutingPlan compute(Input in) {
+        LoadBalancingPolicy policy = in.policy();
+        Locality callerZone = in.caller() == null ? null : in.caller().withoutSubZone();
+        List<String> otherRegions = new ArrayList<>(policy.regionOrder());
+        if (callerZone != null) {
+            otherRegions.remove(callerZone.region());
+        }
+
+        // Group by tier, then zone; sort so that equal inputs always give equal plans.
+        TreeMap<Integer, TreeMap<Locality, List<Endpoint>>> grouped = new TreeMap<>();
+        List<RoutingPlan.EndpointPlan> regionExcluded = new ArrayList<>();
+        List<Endpoint> sorted = new ArrayList<>(in.endpoints());
+        sorted.sort(Comparator.comparing(Endpoint::id));
+        for (Endpoint e : sorted) {
+            int tier = tierOf(e.locality(), callerZone, otherRegions, policy.excludeUnlistedRegions());
+            if (tier < 0) {
+                regionExcluded.add(new RoutingPlan.EndpointPlan(e, EndpointState.REGION_EXCLUDED, 0.0));
+                continue;
+            }
+            grouped.computeIfAbsent(tier, t -> new TreeMap<>(BY_ZONE))
+                    .computeIfAbsent(e.locality().withoutSubZone(), z -> new ArrayList<>())
+                    .add(e);
+        }
+
+        int n = grouped.size();
+        int[] tierNumbers = new int[n];
+        long[] totalWeight = new long[n];
+        long[] healthyWeight = new long[n];
+        double[] healthyFraction = new double[n];
+        double[] health = new double[n];
+        int i = 0;
+        for (Map.Entry<Integer, TreeMap<Locality, List<Endpoint>>> tier : grouped.entrySet()) {
+            tierNumbers[i] = tier.getKey();
+            for (List<Endpoint> zone : tier.getValue().values()) {
+                for (Endpoint e : zone) {
+                    totalWeight[i] += e.weight();
+                    if (stateOf(e, in) == EndpointState.AVAILABLE) {
+                        healthyWeight[i] += e.weight();
+                    }
+                }
+            }
+            healthyFraction[i] = (double) healthyWeight[i] / totalWeight[i];
+            health[i] = Spillover.tierHealth(healthyFraction[i], policy.overprovisioningFactor());
+            i++;
+        }
+
+        double[] shares = Spillover.shares(health);
+        boolean[] panic = new boolean[n];
+        NoEndpointAvailableException.Reason reason = null;
+        String detail = null;
+        double threshold = policy.panicThresholdPercent();
+        double normalised = Spillover.normalisedTotal(health);
+        if (n == 0) {
+            reason = NoEndpointAvailableException.Reason.NO_ENDPOINTS;
+            detail = in.endpoints().isEmpty() ? "the registry lists no endpoints"
+                    : "all " + in.endpoints().size() + " endpoints are in regions the policy excludes (regionOrder="
+                            + policy.regionOrder() + ", excludeUnlistedRegions=true)";
+        } else if (normalised <= 0.0) {
+            if (threshold <= 0.0) {
+                reason = NoEndpointAvailableException.Reason.ALL_UNHEALTHY;
+                detail = "none of its " + sorted.size() + " endpoints is available (" + describeStates(grouped, in)
+                        + ") and panic is disabled (panicThresholdPercent=0)";
+            } else {
+                // Nothing healthy anywhere: everything goes to the first tier, spread over all of it.
+                shares[0] = 1.0;
+                panic[0] = true;
+            }
+        } else if (threshold > 0.0 && normalised < 1.0) {
+            for (int t = 0; t < n; t++) {
+                panic[t] = shares[t] > 0.0 && healthyFraction[t] * 100.0 < threshold;
+            }
+        }
+
+        // Zone shares inside each tier: by healthy weight, or by total weight in panic.
+        List<List<Locality>> zoneKeys = new ArrayList<>();
+        double[][] zoneShares = new double[n][];
+        i = 0;
+        for (TreeMap<Locality, List<Endpoint>> zones : grouped.values()) {
+            zoneKeys.add(new ArrayList<>(zones.keySet()));
+            zoneShares[i] = new double[zones.size()];
+            int z = 0;
+            for (List<Endpoint> zone : zones.values()) {
+                long w = panic[i] ? weightOf(zone, null) : weightOf(zone, in);
+                long tierW = panic[i] ? totalWeight[i] : healthyWeight[i];
+                zoneShares[i][z++] = tierW == 0 ? 0.0 : shares[i] * w / tierW;
+            }
+            i++;
+        }
+
+        boolean zoneAware = reason == null && applyZoneAware(in, callerZone, grouped, tierNumbers, healthyWeight,
+                shares, panic, zoneShares);
+
+        List<RoutingPlan.TierPlan> tiers = new ArrayList<>(n);
+        i = 0;
+        for (TreeMap<Locality, List<Endpoint>> zones : grouped.values()) {
+            List<RoutingPlan.ZonePlan> zonePlans = new ArrayList<>(zones.size());
+            int z = 0;
+            for (Map.Entry<Locality, List<Endpoint>> zone : zones.entrySet()) {
+                zonePlans.add(zonePlan(zone.getKey(), zone.getValue(), zoneShares[i][z++], panic[i], in));
+            }
+            tiers.add(new RoutingPlan.TierPlan(tierNumbers[i], TierKind.of(tierNumbers[i], callerZone != null),
+                    totalWeight[i], healthyWeight[i], healthyFraction[i], health[i], shares[i], panic[i],
+                    zonePlans));
+            i++;
+        }
+        return new RoutingPlan(in.service(), in.caller(), tiers, regionExcluded, zoneAware, reason, detail);
+    }
+
+    /**
+     * Moves part of tier 0's share to the other zones of the region when the caller's zone holds a
+     * larger share of the callers than of the healthy upstream weight. Only ever moves traffic out of
+     * the caller's zone: the result is the smaller of the spillover share and the capacity share.
+     *
+     * @return whether any traffic moved
+     */
+    private static boolean applyZoneAware(Input in, Locality callerZone,
+                                          TreeMap<Integer, TreeMap<Locality, List<Endpoint>>> grouped,
+                                          int[] tierNumbers, long[] healthyWeight, double[] shares,
+                                          boolean[] panic, double[][] zoneShares) {
+        LoadBalancingPolicy policy = in.policy();
+        if (!policy.zoneAware() || callerZone == null || tierNumbers.length < 2 || tierNumbers[0] != 0
+                || tierNumbers[1] != 1 || panic[0] || panic[1] || shares[0] <= 0.0 || healthyWeight[1] == 0) {
+            return false;
+        }
+        long callersTotal = 0;
+        long callersInRegion = 0;
+        for (Map.Entry<Locality, Integer> c : in.callerCounts().entrySet()) {
+            callersTotal += c.getValue();
+            if (c.getKey().region().equals(callerZone.region())) {
+                callersInRegion += c.getValue();
+            }
+        }
+        int callersLocal = in.callerCounts().getOrDefault(callerZone, 0);
+        if (callersTotal < policy.minClusterSize() || callersLocal == 0) {
+            return false;
+        }
+        double upstreamInRegion = healthyWeight[0] + healthyWeight[1];
+        double callerShare = (double) callersLocal / callersInRegion;
+        double upstreamShare = healthyWeight[0] / upstreamInRegion;
+        double keep = Spillover.localKeepRatio(callerShare, upstreamShare);
+        double capacityShare = (shares[0] + shares[1]) * keep;
+        if (capacityShare >= shares[0]) {
+            return false;
+        }
+        double moved = shares[0] - capacityShare;
+
+        List<List<Endpoint>> otherZones = new ArrayList<>(grouped.get(1).values());
+        List<Locality> otherKeys = new ArrayList<>(grouped.get(1).keySet());
+        double[] residual = new double[otherZones.size()];
+        double residualSum = 0.0;
+        for (int z = 0; z < residual.length; z++) {
+            long zoneHealthy = weightOf(otherZones.get(z), in);
+            if (zoneHealthy == 0) {
+                continue;
+            }
+            double zoneCallers = (double) in.callerCounts().getOrDefault(otherKeys.get(z), 0) / callersInRegion;
+            residual[z] = Spillover.residualCapacity(zoneCallers, zoneHealthy / upstreamInRegion);
+            residualSum += residual[z];
+        }
+        if (residualSum <= 0.0) {
+            // Callers outside the caller's zone all sit in zones without upstream: spread by capacity.
+            for (int z = 0; z < residual.length; z++) {
+                residual[z] = weightOf(otherZones.get(z), in);
+                residualSum += residual[z];
+            }
+        }
+        for (int z = 0; z < residual.length; z++) {
+            zoneShares[1][z] += moved * residual[z] / residualSum;
+        }
+        shares[0] = capacityShare;
+        shares[1] += moved;
+        zoneShares[0][0] = capacityShare;
+        return true;
+    }
+
+    private static RoutingPlan.ZonePlan zonePlan(Locality zone, List<Endpoint> endpoints, double zoneShare,
+                                                 boolean panic, Input in) {
+        long total = weightOf(endpoints, null);
+        long healthy = weightOf(endpoints, in);
+        long routable = panic ? total : healthy;
+        List<RoutingPlan.EndpointPlan> plans = new ArrayList<>(endpoints.size());
+        for (Endpoint e : endpoints) {
+            EndpointState state = stateOf(e, in);
+            boolean gets = routable > 0 && (panic || state == EndpointState.AVAILABLE);
+            plans.add(new RoutingPlan.EndpointPlan(e, state, gets ? zoneShare * e.weight() / routable : 0.0));
+        }
+        return new RoutingPlan.ZonePlan(zone, total, healthy, zoneShare, plans);
+    }
+
+    /** Tier of a locality relative to the caller's zone, or -1 when its region is excluded. */
+    static int tierOf(Locality locality, Locality callerZone, List<String> otherRegions, boolean excludeUnlisted) {
+        if (callerZone == null || locality.sameZoneAs(callerZone)) {
+            return 0;
+        }
+        if (locality.sameRegionAs(callerZone)) {
+            return 1;
+        }
+        int index = otherRegions.indexOf(locality.region());
+        if (index >= 0) {
+            return 2 + index;
+        }
+        return excludeUnlisted ? -1 : 2 + otherRegions.size();
+    }
+
+    static EndpointState stateOf(Endpoint e, Input in) {
+        if (e.health() == HealthStatus.CRITICAL
+                || (e.health() == HealthStatus.WARNING && !in.policy().warningIsHealthy())) {
+            return EndpointState.UNHEALTHY;
+        }
+        if (!in.unavailableZones().isEmpty() && in.unavailableZones().contains(e.locality().withoutSubZone())) {
+            return EndpointState.ZONE_UNAVAILABLE;
+        }
+        if (in.ejected().contains(e.id())) {
+            return EndpointState.EJECTED;
+        }
+        return EndpointState.AVAILABLE;
+    }
+
+    /** Sum of weights; of available endpoints only when {@code in} is given, of all otherwise. */
+    private static long weightOf(List<Endpoint> endpoints, Input in) {
+        long w = 0;
+        for (Endpoint e : endpoints) {
+            if (in == null || stateOf(e, in) == EndpointState.AVAILABLE) {
+                w += e.weight();
+            }
+        }
+        return w;
+    }
+
+    private static String describeStates(TreeMap<Integer, TreeMap<Locality, List<Endpoint>>> grouped, Input in) {
+        int[] counts = new int[EndpointState.values().length];
+        for (TreeMap<Locality, List<Endpoint>> zones : grouped.values()) {
+            for (List<Endpoint> zone : zones.values()) {
+                for (Endpoint e : zone) {
+                    counts[stateOf(e, in).ordinal()]++;
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (EndpointState s : EndpointState.values()) {
+            if (counts[s.ordinal()] > 0) {
+                if (sb.length() > 0) {
+                    sb.append(", ");
+                }
+                sb.append(counts[s.ordinal()]).append(' ').append(s.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            }
+        }
+        return sb.toString();
+    }
+}

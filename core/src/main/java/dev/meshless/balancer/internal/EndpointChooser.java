@@ -1,0 +1,133 @@
+package dev.meshless.balancer.internal;
+
+import dev.meshless.balancer.EndpointStrategy;
+import dev.meshless.balancer.Exclusions;
+import dev.meshless.balancer.Pick;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Chooses one pick inside a locality. Built once per snapshot from the locality's routable picks;
+ * {@link #choose} is the hot path and must not allocate or lock.
+ *
+ * <p>Thread-safe: any number of threads may choose concurrently.
+ */
+public abstract class EndpointChooser {
+
+    final Pick[] picks;
+    /** Cumulative weights, {@code cumulative[i] = Σ weight[0..i]}; null when all weights are equal. */
+    private final long[] cumulative;
+    private final long totalWeight;
+
+    EndpointChooser(List<Pick> picks) {
+        if (picks.isEmpty()) {
+            throw new IllegalArgumentException("a locality chooser needs at least one endpoint");
+        }
+        this.picks = picks.toArray(new Pick[0]);
+        long sum = 0;
+        boolean uniform = true;
+        long[] cum = new long[this.picks.length];
+        for (int i = 0; i < this.picks.length; i++) {
+            int w = this.picks[i].endpoint().weight();
+            uniform &= w == this.picks[0].endpoint().weight();
+            sum += w;
+            cum[i] = sum;
+        }
+        this.totalWeight = sum;
+        this.cumulative = uniform ? null : cum;
+    }
+
+    /**
+     * @param strategy the policy's strategy
+     * @param picks the routable picks of one locality, at least one
+     * @return a chooser for them
+     */
+    public static EndpointChooser create(EndpointStrategy strategy, List<Pick> picks) {
+        switch (strategy) {
+            case LEAST_REQUEST:
+                return new LeastRequestChooser(picks);
+            case WEIGHTED_ROUND_ROBIN:
+                return new RoundRobinChooser(picks);
+            case RANDOM:
+                return new RandomChooser(picks);
+            default:
+                throw new IllegalArgumentException("endpointStrategy " + strategy + " is not supported");
+        }
+    }
+
+    /**
+     * @param random the calling thread's random source
+     * @return the chosen pick
+     */
+    public abstract Pick choose(ThreadLocalRandom random);
+
+    /**
+     * Chooses among the picks that are not excluded. Off the hot path (retries only).
+     *
+     * @param random the calling thread's random source
+     * @param exclusions endpoints to avoid
+     * @return the chosen pick, or {@code null} when every pick is excluded
+     */
+    public Pick choose(ThreadLocalRandom random, Exclusions exclusions) {
+        return weightedAmongRemaining(random, exclusions);
+    }
+
+    /**
+     * @param exclusions endpoints to avoid
+     * @return whether at least one pick is not excluded
+     */
+    public boolean hasRemaining(Exclusions exclusions) {
+        for (Pick p : picks) {
+            if (!exclusions.excludesEndpoint(p.endpoint().id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the picks this chooser chooses from */
+    public List<Pick> picks() {
+        return List.of(picks);
+    }
+
+    /** Draws an index in proportion to the weights. */
+    final int weightedIndex(ThreadLocalRandom random) {
+        if (cumulative == null) {
+            return picks.length == 1 ? 0 : random.nextInt(picks.length);
+        }
+        long r = random.nextLong(totalWeight);
+        int lo = 0;
+        int hi = picks.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cumulative[mid] > r) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    final Pick weightedAmongRemaining(ThreadLocalRandom random, Exclusions exclusions) {
+        long remaining = 0;
+        for (Pick p : picks) {
+            if (!exclusions.excludesEndpoint(p.endpoint().id())) {
+                remaining += p.endpoint().weight();
+            }
+        }
+        if (remaining == 0) {
+            return null;
+        }
+        long r = random.nextLong(remaining);
+        for (Pick p : picks) {
+            if (!exclusions.excludesEndpoint(p.endpoint().id())) {
+                r -= p.endpoint().weight();
+                if (r < 0) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalStateException("unreachable: weights changed while choosing");
+    }
+}

@@ -1,0 +1,18 @@
+package dev.meshless.balancer.internal;
+
+import dev.meshless.balancer.Pick;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Weighted random choice. */
+final class RandomChooser extends EndpointChooser {
+
+    RandomChooser(List<Pick> picks) {
+        super(picks);
+    }
+
+    @Override
+    public Pick choose(ThreadLocalRandom random) {
+        return picks[weightedIndex(random)];
+    }
+}
