@@ -240,16 +240,20 @@ public final class LocalityLoadBalancer implements AutoCloseable {
             log.info("{}: left panic; traffic follows health again ({})", service, next);
         }
         for (BalancerListener l : listeners) {
-            try {
-                l.onPlanChanged(previous, next);
-                if (enteredPanic) {
-                    l.onPanicEntered(next);
-                } else if (leftPanic) {
-                    l.onPanicExited(next);
-                }
-            } catch (RuntimeException e) {
-                log.warn("{}: balancer listener {} failed; routing is not affected", service, l, e);
+            notify(l, () -> l.onPlanChanged(previous, next));
+            if (enteredPanic) {
+                notify(l, () -> l.onPanicEntered(next));
+            } else if (leftPanic) {
+                notify(l, () -> l.onPanicExited(next));
             }
+        }
+    }
+
+    private void notify(BalancerListener listener, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("{}: balancer listener {} failed; routing is not affected", service, listener, e);
         }
     }
 
