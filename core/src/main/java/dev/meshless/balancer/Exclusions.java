@@ -83,6 +83,16 @@ public final class Exclusions {
         return tier >= 0 && tier < 64 && (tierMask & (1L << tier)) != 0;
     }
 
+    /** @return whether at least one tier is excluded */
+    public boolean hasTiers() {
+        return tierMask != 0;
+    }
+
+    /** @return how many endpoints are excluded */
+    public int endpointCount() {
+        return endpointIds.length;
+    }
+
     /** @return whether nothing is excluded */
     public boolean isEmpty() {
         return endpointIds.length == 0 && tierMask == 0;

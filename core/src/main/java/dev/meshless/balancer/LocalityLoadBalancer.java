@@ -74,11 +74,15 @@ public final class LocalityLoadBalancer implements AutoCloseable {
                 NoEndpointAvailableException.Reason.NO_ENDPOINTS,
                 "the registry has not delivered its endpoints yet");
         this.picker = new Picker(initial, policy, id -> new AtomicInteger());
-        subscriptions.add(b.registry.subscribe(service, set -> control.execute(() -> onEndpoints(set))));
+    }
+
+    /** Subscribes once the balancer is fully constructed; registries may deliver at once. */
+    private LocalityLoadBalancer subscribe(EndpointRegistry registry) {
+        subscriptions.add(registry.subscribe(service, set -> control.execute(() -> onEndpoints(set))));
         if (callerService != null) {
-            subscriptions.add(b.registry.subscribe(callerService,
-                    set -> control.execute(() -> onCallers(set))));
+            subscriptions.add(registry.subscribe(callerService, set -> control.execute(() -> onCallers(set))));
         }
+        return this;
     }
 
     /**
@@ -350,7 +354,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
             if (registry == null) {
                 throw new IllegalStateException("registry must be set for service '" + service + "'");
             }
-            return new LocalityLoadBalancer(this);
+            return new LocalityLoadBalancer(this).subscribe(registry);
         }
     }
 }

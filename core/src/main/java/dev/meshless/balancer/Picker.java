@@ -25,6 +25,8 @@ public final class Picker {
     private final double[] cumulative;
     /** Per tier, for retries that exclude tiers or endpoints. */
     private final TierSlots[] tiers;
+    /** Spillover and panic without zone-aware routing and with no tier excluded: most retries. */
+    private final TierLoads baseLoads;
 
     Picker(RoutingPlan plan, LoadBalancingPolicy policy, Function<String, AtomicInteger> loads) {
         this.plan = plan;
@@ -62,6 +64,7 @@ public final class Picker {
             }
             tiers[t] = new TierSlots(tier, healthy.toArray(new Bucket[0]), all.toArray(new Bucket[0]));
         }
+        this.baseLoads = plan.routable() ? tierLoads(Exclusions.none()) : null;
         this.buckets = planBuckets.toArray(new Bucket[0]);
         this.cumulative = new double[buckets.length];
         double sum = 0.0;
@@ -116,7 +119,46 @@ public final class Picker {
         if (!plan.routable()) {
             throw unroutable(exclusions);
         }
+        TierLoads loads = exclusions.hasTiers() ? tierLoads(exclusions) : baseLoads;
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        int n = tiers.length;
+        // The planned shares, restricted to localities that still have an endpoint not tried yet.
+        double weightSum = 0.0;
+        for (int t = 0; t < n; t++) {
+            if (loads.share[t] > 0.0) {
+                weightSum += loads.share[t] * tiers[t].remainingFraction(loads.panic[t], exclusions);
+            }
+        }
+        if (weightSum > 0.0) {
+            double r = random.nextDouble() * weightSum;
+            for (int t = 0; t < n; t++) {
+                if (loads.share[t] > 0.0) {
+                    Pick p = tiers[t].choose(loads.panic[t], exclusions, random, r / loads.share[t]);
+                    if (p != null) {
+                        return p;
+                    }
+                    r -= loads.share[t] * tiers[t].remainingFraction(loads.panic[t], exclusions);
+                }
+            }
+        }
+        // Everything planned was tried: any untried routable endpoint, in tier order.
+        for (int t = 0; t < n; t++) {
+            if (!exclusions.excludesTier(tiers[t].tier)) {
+                double left = tiers[t].remainingFraction(loads.panic[t], exclusions);
+                if (left > 0.0) {
+                    return tiers[t].choose(loads.panic[t], exclusions, random, random.nextDouble() * left);
+                }
+            }
+        }
+        throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_EXCLUDED,
+                "every routable endpoint was already tried", exclusions);
+    }
+
+    /**
+     * Spillover and panic over the tiers that are not excluded, as if excluded tiers had no health.
+     * Capacity-aware zone routing is not applied.
+     */
+    private TierLoads tierLoads(Exclusions exclusions) {
         int n = tiers.length;
         double healthSum = 0.0;
         int firstLeft = -1;
@@ -130,58 +172,30 @@ public final class Picker {
             throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_EXCLUDED,
                     "every tier holding endpoints was excluded", exclusions);
         }
-        double[] share = new double[n];
-        boolean[] panic = new boolean[n];
-        if (healthSum > 0.0) {
-            double total = Math.min(1.0, healthSum);
-            double remaining = 1.0;
-            for (int t = 0; t < n && remaining > 0.0; t++) {
-                if (!exclusions.excludesTier(tiers[t].tier)) {
-                    share[t] = Math.min(remaining, tiers[t].health / total);
-                    remaining -= share[t];
-                    panic[t] = share[t] > 0.0 && total < 1.0 && panicThresholdPercent > 0.0
-                            && tiers[t].healthyFraction * 100.0 < panicThresholdPercent;
-                }
+        TierLoads loads = new TierLoads(n);
+        if (healthSum <= 0.0) {
+            if (panicThresholdPercent <= 0.0) {
+                throw new NoEndpointAvailableException(plan.service(),
+                        NoEndpointAvailableException.Reason.ALL_UNHEALTHY,
+                        "no endpoint in the tiers left is available and panic is disabled (panicThresholdPercent=0)",
+                        exclusions);
             }
-        } else if (panicThresholdPercent > 0.0) {
-            share[firstLeft] = 1.0;
-            panic[firstLeft] = true;
-        } else {
-            throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_UNHEALTHY,
-                    "no endpoint in the tiers left is available and panic is disabled (panicThresholdPercent=0)",
-                    exclusions);
+            loads.share[firstLeft] = 1.0;
+            loads.panic[firstLeft] = true;
+            return loads;
         }
-
-        // The planned shares, restricted to localities with an endpoint not tried yet.
-        double weightSum = 0.0;
-        for (int t = 0; t < n; t++) {
-            if (share[t] > 0.0) {
-                weightSum += share[t] * tiers[t].remainingFraction(panic[t], exclusions);
-            }
-        }
-        if (weightSum > 0.0) {
-            double r = random.nextDouble() * weightSum;
-            for (int t = 0; t < n; t++) {
-                if (share[t] > 0.0) {
-                    Pick p = tiers[t].choose(panic[t], exclusions, random, r / share[t]);
-                    if (p != null) {
-                        return p;
-                    }
-                    r -= share[t] * tiers[t].remainingFraction(panic[t], exclusions);
-                }
-            }
-        }
-        // Everything planned was tried: any untried routable endpoint, in tier order.
-        for (int t = 0; t < n; t++) {
+        double total = Math.min(1.0, healthSum);
+        double remaining = 1.0;
+        for (int t = 0; t < n && remaining > 0.0; t++) {
             if (!exclusions.excludesTier(tiers[t].tier)) {
-                double left = tiers[t].remainingFraction(panic[t], exclusions);
-                if (left > 0.0) {
-                    return tiers[t].choose(panic[t], exclusions, random, random.nextDouble() * left);
-                }
+                double share = Math.min(remaining, tiers[t].health / total);
+                loads.share[t] = share;
+                loads.panic[t] = share > 0.0 && total < 1.0 && panicThresholdPercent > 0.0
+                        && tiers[t].healthyFraction * 100.0 < panicThresholdPercent;
+                remaining -= share;
             }
         }
-        throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_EXCLUDED,
-                "every routable endpoint was already tried", exclusions);
+        return loads;
     }
 
     private NoEndpointAvailableException unroutable(Exclusions exclusions) {
@@ -192,6 +206,17 @@ public final class Picker {
     @Override
     public String toString() {
         return "Picker{" + plan + "}";
+    }
+
+    /** Each tier's share of a retry and whether it is in panic. */
+    private static final class TierLoads {
+        final double[] share;
+        final boolean[] panic;
+
+        TierLoads(int tiers) {
+            this.share = new double[tiers];
+            this.panic = new boolean[tiers];
+        }
     }
 
     /** One locality's chooser and its weight inside its tier. */

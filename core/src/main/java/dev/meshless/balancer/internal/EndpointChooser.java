@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public abstract class EndpointChooser {
 
+    private static final int REJECTION_ATTEMPTS = 8;
+
     final Pick[] picks;
     /** Cumulative weights, {@code cumulative[i] = Σ weight[0..i]}; null when all weights are equal. */
     private final long[] cumulative;
@@ -77,6 +79,9 @@ public abstract class EndpointChooser {
      * @return whether at least one pick is not excluded
      */
     public boolean hasRemaining(Exclusions exclusions) {
+        if (exclusions.endpointCount() < picks.length) {
+            return true; // fewer exclusions than picks: something is left
+        }
         for (Pick p : picks) {
             if (!exclusions.excludesEndpoint(p.endpoint().id())) {
                 return true;
@@ -109,7 +114,18 @@ public abstract class EndpointChooser {
         return lo;
     }
 
+    /**
+     * A weighted draw among the picks that are not excluded. Exclusions are few (the endpoints a
+     * call already tried), so a few draws over all picks, rejecting excluded ones, almost always
+     * succeed; rejection keeps the proportions exact. A scan settles the rare remaining cases.
+     */
     final Pick weightedAmongRemaining(ThreadLocalRandom random, Exclusions exclusions) {
+        for (int attempt = 0; attempt < REJECTION_ATTEMPTS; attempt++) {
+            Pick p = picks[weightedIndex(random)];
+            if (!exclusions.excludesEndpoint(p.endpoint().id())) {
+                return p;
+            }
+        }
         long remaining = 0;
         for (Pick p : picks) {
             if (!exclusions.excludesEndpoint(p.endpoint().id())) {
