@@ -1,0 +1,59 @@
+package dev.meshless.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.HealthStatus;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Runs every benchmark's trial setup, with its routing checks, for every parameter combination,
+ * so that a core change that breaks a scenario fails the build rather than the next manual run.
+ * Measures nothing.
+ */
+class BenchmarkSetupTest {
+
+    @ParameterizedTest
+    @CsvSource({"10, healthy", "100, healthy", "1000, healthy",
+            "10, local-zone-degraded", "100, local-zone-degraded", "1000, local-zone-degraded"})
+    void meshlessSetupRoutesAsTheScenarioIntends(int endpoints, String scenario) {
+        MeshlessPickBenchmark benchmark = new MeshlessPickBenchmark();
+        benchmark.endpoints = endpoints;
+        benchmark.scenario = scenario;
+        benchmark.setUp();
+        try {
+            assertNotNull(benchmark.pick());
+            assertNotNull(benchmark.retryPick());
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10, healthy", "100, healthy", "1000, healthy",
+            "10, local-zone-degraded", "100, local-zone-degraded", "1000, local-zone-degraded"})
+    void springCloudSetupChoosesInTheCallersZone(int endpoints, String scenario) {
+        SpringCloudLoadBalancerBenchmark benchmark = new SpringCloudLoadBalancerBenchmark();
+        benchmark.endpoints = endpoints;
+        benchmark.scenario = scenario;
+        benchmark.setUp();
+        assertNotNull(benchmark.choose().getServer());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10, 1", "100, 8", "1000, 83"})
+    void degradedScenarioMakesJustUnderHalfOfTheCallersZoneCritical(int endpoints, int expectedCritical) {
+        List<Endpoint> fleet = Topology.endpoints(endpoints, Topology.LOCAL_ZONE_DEGRADED);
+        assertEquals(endpoints, fleet.size());
+        long critical = fleet.stream().filter(e -> e.health() == HealthStatus.CRITICAL).count();
+        long criticalInCallerZone = fleet.stream()
+                .filter(e -> e.health() == HealthStatus.CRITICAL && e.locality().equals(Topology.CALLER))
+                .count();
+        assertEquals(expectedCritical, critical);
+        assertEquals(expectedCritical, criticalInCallerZone);
+        assertEquals(endpoints - expectedCritical, Topology.instances(fleet).length);
+    }
+}
