@@ -189,7 +189,9 @@ public final class LoadBalancingPolicy {
          * @return this builder
          */
         public Builder regionOrder(List<String> regions) {
-            Objects.requireNonNull(regions, "regionOrder");
+            if (regions == null) {
+                throw new IllegalArgumentException("regionOrder must be a list of region names, but was null");
+            }
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < regions.size(); i++) {
                 String r = regions.get(i);

@@ -70,6 +70,8 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         this.callerService = b.callerService;
         this.policy = b.policy;
         this.listeners = List.copyOf(b.listeners);
+        this.ejected.addAll(b.ejected);
+        this.unavailableZones.addAll(b.unavailableZones);
         RoutingPlan initial = new RoutingPlan(service, caller, List.of(), List.of(), false,
                 NoEndpointAvailableException.Reason.NO_ENDPOINTS,
                 "the registry has not delivered its endpoints yet");
@@ -283,6 +285,8 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         private String callerService;
         private LoadBalancingPolicy policy = LoadBalancingPolicy.defaults();
         private final List<BalancerListener> listeners = new ArrayList<>();
+        private final Set<String> ejected = new HashSet<>();
+        private final Set<Locality> unavailableZones = new HashSet<>();
 
         private Builder(String service) {
             if (service == null || service.isBlank()) {
@@ -341,6 +345,30 @@ public final class LocalityLoadBalancer implements AutoCloseable {
          */
         public Builder listener(BalancerListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Starts with an endpoint ejected, so that the first plan already leaves it out (instead of
+         * calling {@link LocalityLoadBalancer#setEjected} after the first plan is live). Forgotten if
+         * the registry's first set does not list it.
+         *
+         * @param endpointId the endpoint's id
+         * @return this builder
+         */
+        public Builder ejected(String endpointId) {
+            this.ejected.add(Objects.requireNonNull(endpointId, "endpointId"));
+            return this;
+        }
+
+        /**
+         * Starts with a zone unavailable, so that the first plan already leaves it out.
+         *
+         * @param zone the zone (its sub-zone, if any, is ignored)
+         * @return this builder
+         */
+        public Builder unavailableZone(Locality zone) {
+            this.unavailableZones.add(zone.withoutSubZone());
             return this;
         }
 

@@ -89,8 +89,9 @@ final class PlanCalculator {
         } else if (normalised <= 0.0) {
             if (threshold <= 0.0) {
                 reason = NoEndpointAvailableException.Reason.ALL_UNHEALTHY;
-                detail = "none of its " + sorted.size() + " endpoints is available (" + describeStates(grouped, in)
-                        + ") and panic is disabled (panicThresholdPercent=0)";
+                detail = (sorted.size() == 1 ? "its only endpoint is not available ("
+                        : "none of its " + sorted.size() + " endpoints is available (")
+                        + describeStates(grouped, in) + ") and panic is disabled (panicThresholdPercent=0)";
             } else {
                 // Nothing healthy anywhere: everything goes to the first tier, spread over all of it.
                 shares[0] = 1.0;

@@ -208,6 +208,23 @@ class HealthInputsTest {
     }
 
     @Test
+    void initialEjectionsAndZonesShapeTheFirstPlan() {
+        LocalityLoadBalancer lb = LocalityLoadBalancer.builder(SERVICE)
+                .registry(StaticRegistry.of(concat(zone("r1", "r1-a", 2, 0), zone("r1", "r1-b", 2, 0),
+                        zone("r1", "r1-c", 2, 0))))
+                .caller(CALLER).listener(recorder)
+                .ejected("r1-b-0")
+                .unavailableZone(Locality.of("r1", "r1-a"))
+                .build();
+
+        assertThat(events).as("one plan, already with both inputs").containsExactly("changed {0=0.0, 1=1.0}");
+        assertThat(zoneFractions(lb::pick, 30_000).get("r1-c")).isCloseTo(2.0 / 3, within(0.01));
+        assertThat(lb.plan().endpoints()).extracting(RoutingPlan.EndpointPlan::state).containsExactly(
+                EndpointState.ZONE_UNAVAILABLE, EndpointState.ZONE_UNAVAILABLE, EndpointState.EJECTED,
+                EndpointState.AVAILABLE, EndpointState.AVAILABLE, EndpointState.AVAILABLE);
+    }
+
+    @Test
     void picksFailWithAReasonUntilTheRegistryDelivers() {
         AtomicReference<EndpointListener> pending = new AtomicReference<>();
         LocalityLoadBalancer lb = LocalityLoadBalancer.builder(SERVICE)

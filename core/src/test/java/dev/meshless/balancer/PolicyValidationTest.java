@@ -49,6 +49,9 @@ class PolicyValidationTest {
                 .hasMessage("regionOrder[1] must be a non-blank region name, but was null");
         assertThatThrownBy(() -> LoadBalancingPolicy.builder().regionOrder("r1", "r2", "r1"))
                 .hasMessage("regionOrder[2] repeats region 'r1'");
+        assertThatThrownBy(() -> LoadBalancingPolicy.builder().regionOrder((java.util.List<String>) null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("regionOrder must be a list of region names, but was null");
     }
 
     @Test
