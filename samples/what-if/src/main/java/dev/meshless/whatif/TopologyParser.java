@@ -1,0 +1,210 @@
+package dev.meshless.whatif;
+
+import static dev.meshless.whatif.Fields.index;
+import static dev.meshless.whatif.Fields.path;
+
+import dev.meshless.balancer.EndpointStrategy;
+import dev.meshless.balancer.LoadBalancingPolicy;
+import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.HealthStatus;
+import dev.meshless.topology.Locality;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns a parsed topology document into a {@link Topology}, walking the tree field by field so that
+ * every error names the exact path and value, and rejecting fields it does not know (a typo must
+ * not silently fall back to a default). Checks run in document order and stop at the first error.
+ */
+final class TopologyParser {
+
+    private static final List<String> TOP_LEVEL =
+            List.of("caller", "policy", "callers", "endpoints", "unavailableZones", "picks");
+    private static final List<String> LOCALITY = List.of("region", "zone");
+    private static final List<String> CALLER_GROUP = List.of("region", "zone", "count");
+    private static final List<String> ENDPOINT = List.of("id", "region", "zone", "weight", "health", "ejected");
+    private static final List<String> POLICY = List.of("overprovisioningFactor", "panicThresholdPercent",
+            "regionOrder", "excludeUnlistedRegions", "zoneAware", "minClusterSize", "endpointStrategy",
+            "warningIsHealthy");
+
+    private TopologyParser() {
+    }
+
+    /**
+     * @param root the document's root node; a missing node for an empty document
+     * @return the validated topology, defaults applied
+     * @throws InputException naming the first bad field and its value
+     */
+    static Topology parse(JsonNode root) throws InputException {
+        Fields.requireObject(root, "");
+        Fields.requireKnown(root, "", TOP_LEVEL);
+        Locality caller = locality(root.get("caller"), "caller");
+        LoadBalancingPolicy policy = policy(Fields.optional(root, "policy"));
+        List<Topology.CallerGroup> callers = callers(Fields.optional(root, "callers"));
+        List<Topology.EndpointSpec> endpoints = endpoints(root.get("endpoints"));
+        List<Locality> unavailable = new ArrayList<>();
+        JsonNode zones = Fields.optional(root, "unavailableZones");
+        for (JsonNode zone : array(zones, "unavailableZones")) {
+            unavailable.add(locality(zone, index("unavailableZones", unavailable.size())));
+        }
+        JsonNode picksNode = Fields.optional(root, "picks");
+        int picks = picksNode == null ? Topology.DEFAULT_PICKS
+                : (int) Fields.wholeNumber(picksNode, "picks", 0, Topology.MAX_PICKS);
+        return new Topology(caller, policy, callers, endpoints, unavailable, picks);
+    }
+
+    private static Locality locality(JsonNode node, String path) throws InputException {
+        Fields.requireObject(node, path);
+        Fields.requireKnown(node, path, LOCALITY);
+        return Locality.of(Fields.name(node, path, "region"), Fields.name(node, path, "zone"));
+    }
+
+    /** @return the elements of an optional array; none when absent */
+    private static Iterable<JsonNode> array(JsonNode node, String path) throws InputException {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new InputException(path + " must be an array, but was " + Fields.describe(node));
+        }
+        return node.values();
+    }
+
+    private static List<Topology.CallerGroup> callers(JsonNode node) throws InputException {
+        if (node == null) {
+            return null;
+        }
+        List<Topology.CallerGroup> groups = new ArrayList<>();
+        for (JsonNode group : array(node, "callers")) {
+            String path = index("callers", groups.size());
+            Fields.requireObject(group, path);
+            Fields.requireKnown(group, path, CALLER_GROUP);
+            Locality zone = Locality.of(Fields.name(group, path, "region"), Fields.name(group, path, "zone"));
+            int count = (int) Fields.wholeNumber(group.get("count"), path(path, "count"), 1,
+                    Topology.MAX_CALLER_COUNT);
+            groups.add(new Topology.CallerGroup(zone, count));
+        }
+        return groups;
+    }
+
+    private static List<Topology.EndpointSpec> endpoints(JsonNode node) throws InputException {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw new InputException("endpoints must be a non-empty array, but was " + Fields.describe(node));
+        }
+        List<Topology.EndpointSpec> endpoints = new ArrayList<>();
+        Map<String, Integer> firstIndexOfId = new HashMap<>();
+        for (JsonNode e : node.values()) {
+            int i = endpoints.size();
+            String path = index("endpoints", i);
+            Fields.requireObject(e, path);
+            Fields.requireKnown(e, path, ENDPOINT);
+            String id = Fields.name(e, path, "id");
+            Integer first = firstIndexOfId.putIfAbsent(id, i);
+            if (first != null) {
+                throw new InputException(path(path, "id") + " must be unique, but was " + Fields.quote(id)
+                        + ", the id of " + index("endpoints", first));
+            }
+            Locality zone = Locality.of(Fields.name(e, path, "region"), Fields.name(e, path, "zone"));
+            JsonNode weightNode = Fields.optional(e, "weight");
+            int weight = weightNode == null ? 1
+                    : (int) Fields.wholeNumber(weightNode, path(path, "weight"), 1, Endpoint.MAX_WEIGHT);
+            HealthStatus health = health(Fields.optional(e, "health"), path(path, "health"));
+            boolean ejected = Fields.optionalBoolean(e, path, "ejected", false);
+            endpoints.add(new Topology.EndpointSpec(id, zone, weight, health, ejected));
+        }
+        return endpoints;
+    }
+
+    private static HealthStatus health(JsonNode node, String path) throws InputException {
+        if (node == null) {
+            return HealthStatus.PASSING;
+        }
+        try {
+            if (node.isString()) {
+                return HealthStatus.parse(path, node.stringValue());
+            }
+        } catch (IllegalArgumentException notAStatus) {
+            // Reported below, with the value escaped onto one line.
+        }
+        throw new InputException(path + " must be one of passing, warning, critical, but was " + Fields.describe(node));
+    }
+
+    private static LoadBalancingPolicy policy(JsonNode node) throws InputException {
+        LoadBalancingPolicy.Builder b = LoadBalancingPolicy.builder();
+        if (node == null) {
+            return b.build();
+        }
+        Fields.requireObject(node, "policy");
+        Fields.requireKnown(node, "policy", POLICY);
+        // The builder checks ranges and names the property; only the JSON types are checked here.
+        try {
+            JsonNode v = Fields.optional(node, "overprovisioningFactor");
+            if (v != null) {
+                b.overprovisioningFactor(Fields.number(v, "policy.overprovisioningFactor"));
+            }
+            v = Fields.optional(node, "panicThresholdPercent");
+            if (v != null) {
+                b.panicThresholdPercent(Fields.number(v, "policy.panicThresholdPercent"));
+            }
+            v = Fields.optional(node, "regionOrder");
+            if (v != null) {
+                b.regionOrder(regionOrder(v));
+            }
+            b.excludeUnlistedRegions(Fields.optionalBoolean(node, "policy", "excludeUnlistedRegions", false));
+            b.zoneAware(Fields.optionalBoolean(node, "policy", "zoneAware", true));
+            v = Fields.optional(node, "minClusterSize");
+            if (v != null) {
+                BigInteger size = Fields.integral(v);
+                if (size == null || size.bitLength() > 31) {
+                    throw new InputException("policy.minClusterSize must be a whole number between 1 and "
+                            + Integer.MAX_VALUE + ", but was " + Fields.describe(v));
+                }
+                b.minClusterSize(size.intValue());
+            }
+            v = Fields.optional(node, "endpointStrategy");
+            if (v != null) {
+                b.endpointStrategy(strategy(v));
+            }
+            b.warningIsHealthy(Fields.optionalBoolean(node, "policy", "warningIsHealthy", true));
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new InputException("policy." + e.getMessage());
+        }
+    }
+
+    private static List<String> regionOrder(JsonNode node) throws InputException {
+        List<String> regions = new ArrayList<>();
+        for (JsonNode region : array(node, "policy.regionOrder")) {
+            if (!region.isString()) {
+                throw new InputException(index("policy.regionOrder", regions.size())
+                        + " must be a non-blank region name, but was " + Fields.describe(region));
+            }
+            regions.add(region.stringValue());
+        }
+        return regions;
+    }
+
+    /** @return the strategy named {@code least-request}, {@code weighted-round-robin} or {@code random} */
+    static EndpointStrategy strategy(JsonNode node) throws InputException {
+        List<String> names = new ArrayList<>();
+        for (EndpointStrategy s : EndpointStrategy.values()) {
+            String name = label(s);
+            if (node.isString() && node.stringValue().trim().equalsIgnoreCase(name)) {
+                return s;
+            }
+            names.add(name);
+        }
+        throw new InputException("policy.endpointStrategy must be one of " + String.join(", ", names)
+                + ", but was " + Fields.describe(node));
+    }
+
+    /** @return the name the file uses for a strategy, such as {@code least-request} */
+    static String label(EndpointStrategy strategy) {
+        return strategy.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
