@@ -78,12 +78,15 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         this.picker = new Picker(initial, policy, id -> new AtomicInteger());
     }
 
-    /** Subscribes once the balancer is fully constructed; registries may deliver at once. */
+    /**
+     * Subscribes once the balancer is fully constructed; registries may deliver at once. Callers
+     * first, so that with a registry that answers at once the first plan already knows them.
+     */
     private LocalityLoadBalancer subscribe(EndpointRegistry registry) {
-        subscriptions.add(registry.subscribe(service, set -> control.execute(() -> onEndpoints(set))));
         if (callerService != null) {
             subscriptions.add(registry.subscribe(callerService, set -> control.execute(() -> onCallers(set))));
         }
+        subscriptions.add(registry.subscribe(service, set -> control.execute(() -> onEndpoints(set))));
         return this;
     }
 

@@ -146,7 +146,9 @@ public final class Picker {
             if (!exclusions.excludesTier(tiers[t].tier)) {
                 double left = tiers[t].remainingFraction(loads.panic[t], exclusions);
                 if (left > 0.0) {
-                    return tiers[t].choose(loads.panic[t], exclusions, random, random.nextDouble() * left);
+                    Pick p = tiers[t].choose(loads.panic[t], exclusions, random, random.nextDouble() * left);
+                    // A draw that rounding pushed past the last locality takes the first one instead.
+                    return p != null ? p : tiers[t].choose(loads.panic[t], exclusions, random, 0.0);
                 }
             }
         }
