@@ -17,6 +17,16 @@ public interface BalancerListener {
     }
 
     /**
+     * Traffic moved between tiers: a tier's planned share changed (failover, or return after
+     * recovery). Called after {@link #onPlanChanged}, once per change; also logged once at INFO.
+     *
+     * @param previous the plan before
+     * @param current the plan now in force
+     */
+    default void onFailover(RoutingPlan previous, RoutingPlan current) {
+    }
+
+    /**
      * At least one tier that receives traffic entered panic: its share is now spread over all its
      * endpoints regardless of health. Called after {@link #onPlanChanged}.
      *

@@ -1,13 +1,15 @@
 package dev.meshless.balancer;
 
 import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.Locality;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a retry must avoid: endpoints already tried (Envoy's previous hosts) and whole tiers
- * already tried (Envoy's previous priorities). Immutable; each {@code with} returns a new value.
+ * What a retry must avoid: endpoints already tried (Envoy's previous hosts), whole tiers already
+ * tried (Envoy's previous priorities) and zones that may not take the call right now (a half-open
+ * zone breaker with no probe permit left). Immutable; each {@code with} returns a new value.
  *
  * <p>An excluded endpoint is never picked again while another routable endpoint remains. Excluded
  * tiers are removed from the spillover maths and the remaining tiers' shares are recomputed as if
@@ -15,13 +17,15 @@ import java.util.List;
  */
 public final class Exclusions {
 
-    private static final Exclusions NONE = new Exclusions(new String[0], 0L);
+    private static final Exclusions NONE = new Exclusions(new String[0], new Locality[0], 0L);
 
     private final String[] endpointIds;
+    private final Locality[] zones;
     private final long tierMask;
 
-    private Exclusions(String[] endpointIds, long tierMask) {
+    private Exclusions(String[] endpointIds, Locality[] zones, long tierMask) {
         this.endpointIds = endpointIds;
+        this.zones = zones;
         this.tierMask = tierMask;
     }
 
@@ -48,7 +52,21 @@ public final class Exclusions {
         }
         String[] ids = Arrays.copyOf(endpointIds, endpointIds.length + 1);
         ids[endpointIds.length] = endpointId;
-        return new Exclusions(ids, tierMask);
+        return new Exclusions(ids, zones, tierMask);
+    }
+
+    /**
+     * @param zone a zone to avoid (its sub-zone, if any, is ignored)
+     * @return these exclusions plus that zone
+     */
+    public Exclusions withZone(Locality zone) {
+        Locality key = zone.withoutSubZone();
+        if (excludesZone(key)) {
+            return this;
+        }
+        Locality[] more = Arrays.copyOf(zones, zones.length + 1);
+        more[zones.length] = key;
+        return new Exclusions(endpointIds, more, tierMask);
     }
 
     /**
@@ -59,7 +77,7 @@ public final class Exclusions {
         if (tier < 0 || tier > 63) {
             throw new IllegalArgumentException("tier must be between 0 and 63, but was " + tier);
         }
-        return new Exclusions(endpointIds, tierMask | (1L << tier));
+        return new Exclusions(endpointIds, zones, tierMask | (1L << tier));
     }
 
     /**
@@ -69,6 +87,19 @@ public final class Exclusions {
     public boolean excludesEndpoint(String endpointId) {
         for (String id : endpointIds) {
             if (id.equals(endpointId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param zone a zone, without sub-zone
+     * @return whether it is excluded
+     */
+    public boolean excludesZone(Locality zone) {
+        for (Locality z : zones) {
+            if (z.sameZoneAs(zone)) {
                 return true;
             }
         }
@@ -95,12 +126,17 @@ public final class Exclusions {
 
     /** @return whether nothing is excluded */
     public boolean isEmpty() {
-        return endpointIds.length == 0 && tierMask == 0;
+        return endpointIds.length == 0 && zones.length == 0 && tierMask == 0;
     }
 
     /** @return ids of the excluded endpoints, in the order they were added */
     public List<String> endpointIds() {
         return List.of(endpointIds);
+    }
+
+    /** @return the excluded zones, in the order they were added */
+    public List<Locality> zones() {
+        return List.of(zones);
     }
 
     /** @return the excluded tiers, ascending */
@@ -116,6 +152,6 @@ public final class Exclusions {
 
     @Override
     public String toString() {
-        return "Exclusions{endpoints=" + endpointIds() + ", tiers=" + tiers() + "}";
+        return "Exclusions{endpoints=" + endpointIds() + ", zones=" + zones() + ", tiers=" + tiers() + "}";
     }
 }

@@ -241,6 +241,10 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         if (log.isDebugEnabled()) {
             log.debug("{} ({}): {}", service, cause, next);
         }
+        boolean shifted = !previous.tiers().isEmpty() && !previous.shareByTier().equals(next.shareByTier());
+        if (shifted) {
+            log.info("{}", describeShift(next));
+        }
         boolean enteredPanic = next.panic() && !previous.panic();
         boolean leftPanic = !next.panic() && previous.panic();
         if (enteredPanic) {
@@ -250,6 +254,9 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         }
         for (BalancerListener l : listeners) {
             notify(l, () -> l.onPlanChanged(previous, next));
+            if (shifted) {
+                notify(l, () -> l.onFailover(previous, next));
+            }
             if (enteredPanic) {
                 notify(l, () -> l.onPanicEntered(next));
             } else if (leftPanic) {
@@ -264,6 +271,37 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("{}: balancer listener {} failed; routing is not affected", service, listener, e);
         }
+    }
+
+    /** "inventory: zone r1-a has 0 of 3 endpoints available; traffic now r1-b 50.0%, r1-c 50.0%". */
+    private String describeShift(RoutingPlan plan) {
+        StringBuilder sb = new StringBuilder(service).append(':');
+        if (caller != null) {
+            Locality zone = caller.withoutSubZone();
+            long available = 0;
+            long total = 0;
+            for (RoutingPlan.EndpointPlan e : plan.endpoints()) {
+                if (e.endpoint().locality().sameZoneAs(zone)) {
+                    total++;
+                    available += e.state() == EndpointState.AVAILABLE ? 1 : 0;
+                }
+            }
+            sb.append(" zone ").append(zone.zone()).append(" has ").append(available).append(" of ").append(total)
+                    .append(" endpoints available;");
+        }
+        sb.append(" traffic now");
+        String separator = " ";
+        for (Map.Entry<Locality, Double> z : plan.shareByZone().entrySet()) {
+            if (z.getValue() > 0.0) {
+                sb.append(separator).append(z.getKey().zone())
+                        .append(String.format(Locale.ROOT, " %.1f%%", z.getValue() * 100));
+                separator = ", ";
+            }
+        }
+        if (!plan.routable()) {
+            sb.append(" nowhere (").append(plan.unroutableDetail()).append(')');
+        }
+        return sb.toString();
     }
 
     private String describePanic(RoutingPlan plan) {

@@ -26,6 +26,7 @@ public final class NoEndpointAvailableException extends MeshlessException {
     NoEndpointAvailableException(String service, Reason reason, String detail, Exclusions exclusions) {
         super(service, "No endpoint available for service '" + service + "': " + detail
                 + (exclusions.isEmpty() ? "" : " (excluded endpoints " + exclusions.endpointIds()
+                        + (exclusions.zones().isEmpty() ? "" : ", excluded zones " + exclusions.zones())
                         + ", excluded tiers " + exclusions.tiers() + ")"), null);
         this.reason = reason;
         this.excludedEndpoints = exclusions.endpointIds();

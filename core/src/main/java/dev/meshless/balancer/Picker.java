@@ -2,6 +2,7 @@ package dev.meshless.balancer;
 
 import dev.meshless.balancer.internal.EndpointChooser;
 import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.Locality;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,9 +50,9 @@ public final class Picker {
                         available.add(pick);
                     }
                 }
-                Bucket healthyBucket = available.isEmpty() ? null
-                        : new Bucket(EndpointChooser.create(policy.endpointStrategy(), available), zone.healthyWeight());
-                Bucket allBucket = new Bucket(EndpointChooser.create(policy.endpointStrategy(), every),
+                Bucket healthyBucket = available.isEmpty() ? null : new Bucket(zone.zone(),
+                        EndpointChooser.create(policy.endpointStrategy(), available), zone.healthyWeight());
+                Bucket allBucket = new Bucket(zone.zone(), EndpointChooser.create(policy.endpointStrategy(), every),
                         zone.totalWeight());
                 if (healthyBucket != null) {
                     healthy.add(healthyBucket);
@@ -105,7 +106,7 @@ public final class Picker {
 
     /**
      * Picks an endpoint for a retry: never an excluded endpoint while another routable one remains,
-     * and never in an excluded tier. The spillover is recomputed over the tiers that are left;
+     * and never in an excluded zone or tier. The spillover is recomputed over the tiers that are left;
      * capacity-aware zone routing does not apply to retries.
      *
      * @param exclusions endpoints and tiers already tried
@@ -223,12 +224,19 @@ public final class Picker {
 
     /** One locality's chooser and its weight inside its tier. */
     private static final class Bucket {
+        final Locality zone;
         final EndpointChooser chooser;
         final long weight;
 
-        Bucket(EndpointChooser chooser, long weight) {
+        Bucket(Locality zone, EndpointChooser chooser, long weight) {
+            this.zone = zone;
             this.chooser = chooser;
             this.weight = weight;
+        }
+
+        /** Whether the zone is allowed and has an endpoint not tried yet. */
+        boolean usable(Exclusions exclusions) {
+            return !exclusions.excludesZone(zone) && chooser.hasRemaining(exclusions);
         }
     }
 
@@ -261,7 +269,7 @@ public final class Picker {
             }
             long left = 0;
             for (Bucket b : buckets) {
-                if (b.chooser.hasRemaining(exclusions)) {
+                if (b.usable(exclusions)) {
                     left += b.weight;
                 }
             }
@@ -277,7 +285,7 @@ public final class Picker {
             long total = panic ? totalWeight : healthyWeight;
             double r = position;
             for (Bucket b : buckets) {
-                if (b.chooser.hasRemaining(exclusions)) {
+                if (b.usable(exclusions)) {
                     r -= (double) b.weight / total;
                     if (r < 0.0) {
                         return b.chooser.choose(random, exclusions);

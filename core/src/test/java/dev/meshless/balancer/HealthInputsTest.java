@@ -118,6 +118,32 @@ class HealthInputsTest {
     }
 
     @Test
+    void aTrafficShiftIsAnEventAndOneInfoLineWithTheNumbers() {
+        List<String> shifts = new ArrayList<>();
+        LocalityLoadBalancer lb = LocalityLoadBalancer.builder(SERVICE)
+                .registry(StaticRegistry.of(concat(zone("r1", "r1-a", 2, 0), zone("r1", "r1-b", 2, 0),
+                        zone("r1", "r1-c", 2, 0))))
+                .caller(CALLER)
+                .listener(new BalancerListener() {
+                    @Override
+                    public void onFailover(RoutingPlan previous, RoutingPlan current) {
+                        shifts.add(previous.tierShare(0) + " -> " + current.tierShare(0));
+                    }
+                })
+                .build();
+
+        lb.setZoneAvailable(Locality.of("r1", "r1-a"), false);
+        lb.setEjected("r1-b-0", true); // tier shares unchanged: no shift
+        lb.setZoneAvailable(Locality.of("r1", "r1-a"), true);
+
+        assertThat(shifts).containsExactly("1.0 -> 0.0", "0.0 -> 1.0");
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "inventory: zone r1-a has 0 of 2 endpoints available; traffic now r1-b 50.0%, r1-c 50.0%",
+                "inventory: zone r1-a has 2 of 2 endpoints available; traffic now r1-a 100.0%");
+        assertThat(logs.list).extracting(ILoggingEvent::getLevel).containsOnly(Level.INFO);
+    }
+
+    @Test
     void listenersHearOnlyRealChanges() {
         StaticRegistry registry = StaticRegistry.of(zone("r1", "r1-a", 2, 0));
         LocalityLoadBalancer lb = balancer(registry);

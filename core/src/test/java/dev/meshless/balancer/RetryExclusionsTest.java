@@ -121,6 +121,22 @@ class RetryExclusionsTest {
     }
 
     @Test
+    void excludedZonesAreAvoidedAndTheirShareGoesToTheOthers() {
+        LocalityLoadBalancer lb = balancer(concat(zone("r1", "r1-a", 2, 0), zone("r1", "r1-b", 2, 0),
+                zone("r1", "r1-c", 2, 0)));
+        Exclusions noLocalZone = Exclusions.none().withZone(dev.meshless.topology.Locality.of("r1", "r1-a", "rack"));
+
+        Map<String, Double> byZone = zoneFractions(() -> lb.pick(noLocalZone), 20_000);
+
+        assertThat(byZone).containsOnlyKeys("r1-b", "r1-c");
+        assertThat(byZone.get("r1-b")).isCloseTo(0.5, within(0.02));
+        Exclusions everyZone = noLocalZone.withZone(dev.meshless.topology.Locality.of("r1", "r1-b"))
+                .withZone(dev.meshless.topology.Locality.of("r1", "r1-c"));
+        assertThatThrownBy(() -> lb.pick(everyZone)).isInstanceOfSatisfying(NoEndpointAvailableException.class,
+                e -> assertThat(e).hasMessageContaining("excluded zones [r1/r1-a, r1/r1-b, r1/r1-c]"));
+    }
+
+    @Test
     void exclusionsAreImmutableValues() {
         Exclusions none = Exclusions.none();
         Exclusions one = none.withEndpointId("a");
