@@ -1,0 +1,337 @@
+package dev.meshless.outlier;
+
+import static dev.meshless.testing.TestEndpoints.zone;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshless.balancer.EndpointState;
+import dev.meshless.balancer.LocalityLoadBalancer;
+import dev.meshless.balancer.RoutingPlan;
+import dev.meshless.outcome.Outcome;
+import dev.meshless.registry.StaticRegistry;
+import dev.meshless.testing.FakeTime;
+import dev.meshless.testing.TestEndpoints;
+import dev.meshless.topology.Endpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Every ejection rule, ejection-time growth and return, driven by a fake clock. */
+class OutlierDetectorTest {
+
+    private static final Outcome FAILURE = Outcome.endpointFailure("HTTP 500", false);
+    private static final Outcome GATEWAY = Outcome.gatewayFailure("HTTP 502");
+    private static final Outcome REFUSED = Outcome.connectFailure("ConnectException");
+
+    private final FakeTime time = new FakeTime();
+    private final List<String> events = new ArrayList<>();
+    private final OutlierListener recorder = new OutlierListener() {
+        @Override
+        public void onEjected(String service, Endpoint endpoint, EjectionReason reason, Duration ejectionTime) {
+            events.add("ejected " + endpoint.id() + " " + reason + " " + ejectionTime.toMillis() + "ms");
+        }
+
+        @Override
+        public void onReturned(String service, Endpoint endpoint) {
+            events.add("returned " + endpoint.id());
+        }
+    };
+    private StaticRegistry registry;
+    private LocalityLoadBalancer lb;
+    private OutlierDetector detector;
+    private List<Endpoint> endpoints;
+
+    private OutlierDetector detector(int endpointCount, OutlierDetectionPolicy.Builder policy, double jitter) {
+        endpoints = zone("r1", "r1-a", endpointCount, 0);
+        registry = StaticRegistry.of(endpoints);
+        lb = TestEndpoints.balancer(registry, dev.meshless.balancer.LoadBalancingPolicy.defaults());
+        detector = OutlierDetector.start(lb, policy.build(), time, List.of(recorder), () -> jitter);
+        return detector;
+    }
+
+    private OutlierDetector detector(int endpointCount, OutlierDetectionPolicy.Builder policy) {
+        return detector(endpointCount, policy, 0.0);
+    }
+
+    @AfterEach
+    void stop() {
+        if (detector != null) {
+            detector.close();
+        }
+    }
+
+    private void record(int endpoint, Outcome outcome, int times) {
+        for (int i = 0; i < times; i++) {
+            detector.record(endpoints.get(endpoint), outcome);
+        }
+    }
+
+    private EndpointState state(int endpoint) {
+        return lb.plan().endpoints().stream().filter(e -> e.endpoint().equals(endpoints.get(endpoint)))
+                .map(RoutingPlan.EndpointPlan::state).findFirst().orElseThrow();
+    }
+
+    @Test
+    void fiveConsecutiveFailuresEjectForTheBaseTimeThenTheEndpointReturns() {
+        detector(3, OutlierDetectionPolicy.builder());
+
+        record(0, FAILURE, 4);
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        record(0, FAILURE, 1);
+
+        assertThat(state(0)).isEqualTo(EndpointState.EJECTED);
+        assertThat(detector.isEjected("r1-a-0")).isTrue();
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms");
+
+        time.advance(Duration.ofMillis(29_999));
+        assertThat(state(0)).isEqualTo(EndpointState.EJECTED);
+        time.advance(Duration.ofMillis(1));
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        assertThat(events).last().isEqualTo("returned r1-a-0");
+    }
+
+    @Test
+    void aSuccessBreaksTheRun() {
+        detector(3, OutlierDetectionPolicy.builder());
+
+        record(0, FAILURE, 4);
+        record(0, Outcome.success(), 1);
+        record(0, FAILURE, 4);
+        record(0, Outcome.callerError("HTTP 404"), 1);
+        record(0, FAILURE, 4);
+
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void overloadNeitherEjectsNorBreaksTheRun() {
+        detector(3, OutlierDetectionPolicy.builder());
+
+        record(0, Outcome.overloaded("HTTP 429", Duration.ofSeconds(1)), 20);
+        assertThat(events).isEmpty();
+        record(0, FAILURE, 4);
+        record(0, Outcome.overloaded("HTTP 429", null), 1);
+        record(0, FAILURE, 1);
+
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms");
+    }
+
+    @Test
+    void ejectionTimeGrowsWithEachEjectionUpToTheMaximum() {
+        detector(3, OutlierDetectionPolicy.builder().interval(Duration.ofHours(1))
+                .baseEjectionTime(Duration.ofSeconds(30)).maxEjectionTime(Duration.ofSeconds(75)));
+
+        for (int round = 0; round < 4; round++) {
+            record(0, FAILURE, 5);
+            time.advance(Duration.ofSeconds(75));
+        }
+
+        assertThat(events).filteredOn(e -> e.startsWith("ejected")).containsExactly(
+                "ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms",
+                "ejected r1-a-0 CONSECUTIVE_FAILURES 60000ms",
+                "ejected r1-a-0 CONSECUTIVE_FAILURES 75000ms",
+                "ejected r1-a-0 CONSECUTIVE_FAILURES 75000ms");
+    }
+
+    @Test
+    void ejectionMultiplierDecaysOneStepPerHealthyInterval() {
+        detector(3, OutlierDetectionPolicy.builder().interval(Duration.ofSeconds(10)));
+
+        record(0, FAILURE, 5);                 // 1st ejection: 30 s
+        time.advance(Duration.ofSeconds(30));  // returned
+        record(0, FAILURE, 5);                 // 2nd ejection: 60 s
+        time.advance(Duration.ofSeconds(60));
+        time.advance(Duration.ofSeconds(10));  // one healthy interval: multiplier 2 → 1
+        record(0, FAILURE, 5);                 // next ejection counts as the 2nd again
+
+        assertThat(events).filteredOn(e -> e.startsWith("ejected")).containsExactly(
+                "ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms",
+                "ejected r1-a-0 CONSECUTIVE_FAILURES 60000ms",
+                "ejected r1-a-0 CONSECUTIVE_FAILURES 60000ms");
+    }
+
+    @Test
+    void jitterAddsUpToItsMaximum() {
+        detector(3, OutlierDetectionPolicy.builder().maxEjectionTimeJitter(Duration.ofSeconds(4)), 0.5);
+
+        record(0, FAILURE, 5);
+
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_FAILURES 32000ms");
+    }
+
+    @Test
+    void localOriginFailuresHaveTheirOwnThreshold() {
+        detector(3, OutlierDetectionPolicy.builder().consecutiveLocalOriginFailures(2));
+
+        record(0, REFUSED, 1);
+        record(0, FAILURE, 1);   // an answered 500 breaks the local-origin run, not the failure run
+        record(0, REFUSED, 1);
+        assertThat(events).isEmpty();
+        record(0, REFUSED, 1);
+
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_LOCAL_ORIGIN_FAILURES 30000ms");
+    }
+
+    @Test
+    void gatewayFailuresAreOffByDefaultAndHaveTheirOwnThresholdWhenOn() {
+        detector(3, OutlierDetectionPolicy.builder().consecutiveFailures(0));
+        record(0, GATEWAY, 10);
+        assertThat(events).isEmpty();
+        detector.close();
+
+        detector(3, OutlierDetectionPolicy.builder().consecutiveFailures(0).consecutiveGatewayFailures(3));
+        record(0, GATEWAY, 2);
+        record(0, FAILURE, 1);
+        record(0, GATEWAY, 2);
+        assertThat(events).isEmpty();
+        record(0, GATEWAY, 1);
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_GATEWAY_FAILURES 30000ms");
+    }
+
+    @Test
+    void failurePercentageEjectsAtTheIntervalWhenEnoughHostsHaveVolume() {
+        detector(6, OutlierDetectionPolicy.builder().consecutiveFailures(0).consecutiveLocalOriginFailures(0)
+                .successRateEnabled(false));
+        for (int host = 0; host < 6; host++) {
+            for (int i = 0; i < 50; i++) {
+                // host 5 fails 9 in 10 (90 % ≥ 85 %); host 4 fails 8 in 10 (80 %, below)
+                boolean fails = host == 5 ? i % 10 != 0 : host == 4 && i % 10 < 8;
+                detector.record(endpoints.get(host), fails ? FAILURE : Outcome.success());
+            }
+        }
+        assertThat(events).isEmpty();
+
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(events).containsExactly("ejected r1-a-5 FAILURE_PERCENTAGE 30000ms");
+    }
+
+    @Test
+    void failurePercentageNeedsTheMinimumNumberOfHosts() {
+        detector(4, OutlierDetectionPolicy.builder().consecutiveFailures(0).successRateEnabled(false));
+        for (int host = 0; host < 4; host++) {
+            record(host, host == 3 ? FAILURE : Outcome.success(), 60);
+        }
+
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void successRateEjectsHostsFarBelowTheirPeers() {
+        detector(6, OutlierDetectionPolicy.builder().consecutiveFailures(0).failurePercentageEnabled(false));
+        for (int host = 0; host < 6; host++) {
+            for (int i = 0; i < 100; i++) {
+                // hosts 0-4: 99 % or 100 % success; host 5: 70 %
+                boolean fails = host == 5 ? i % 10 < 3 : host % 2 == 0 && i == 0;
+                detector.record(endpoints.get(host), fails ? FAILURE : Outcome.success());
+            }
+        }
+
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(events).containsExactly("ejected r1-a-5 SUCCESS_RATE 30000ms");
+    }
+
+    @Test
+    void successRateIgnoresHostsBelowTheRequestVolume() {
+        detector(6, OutlierDetectionPolicy.builder().consecutiveFailures(0).failurePercentageEnabled(false));
+        for (int host = 0; host < 6; host++) {
+            record(host, host == 5 ? FAILURE : Outcome.success(), host == 5 ? 99 : 100);
+        }
+
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void intervalCountersStartAfreshEachInterval() {
+        detector(6, OutlierDetectionPolicy.builder().consecutiveFailures(0).successRateEnabled(false));
+        for (int host = 0; host < 6; host++) {
+            record(host, host == 5 ? FAILURE : Outcome.success(), 30);
+        }
+        time.advance(Duration.ofSeconds(10)); // 30 requests each: below the volume of 50
+        for (int host = 0; host < 6; host++) {
+            record(host, host == 5 ? FAILURE : Outcome.success(), 30);
+        }
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void maxEjectionPercentCapsHowManyAreOut() {
+        detector(4, OutlierDetectionPolicy.builder().maxEjectionPercent(50));
+
+        record(0, FAILURE, 5);
+        record(1, FAILURE, 5);
+        record(2, FAILURE, 5);
+
+        assertThat(detector.ejected()).containsExactlyInAnyOrder("r1-a-0", "r1-a-1");
+        assertThat(state(2)).isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
+    void byDefaultAWholeZoneCanLeaveThePool() {
+        detector(2, OutlierDetectionPolicy.builder());
+
+        record(0, REFUSED, 5);
+        record(1, REFUSED, 5);
+
+        assertThat(detector.ejected()).containsExactlyInAnyOrder("r1-a-0", "r1-a-1");
+    }
+
+    @Test
+    void disabledDetectionDoesNothing() {
+        detector(3, OutlierDetectionPolicy.builder().enabled(false));
+
+        record(0, FAILURE, 50);
+        time.advance(Duration.ofMinutes(5));
+
+        assertThat(events).isEmpty();
+        assertThat(time.pendingTimers()).isZero();
+    }
+
+    @Test
+    void endpointsThatLeaveTheRegistryAreForgotten() {
+        detector(3, OutlierDetectionPolicy.builder());
+        record(0, FAILURE, 5);
+
+        registry.replace(TestEndpoints.SERVICE, endpoints.subList(1, 3));
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(detector.ejected()).isEmpty();
+        time.advance(Duration.ofSeconds(30));
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms");
+    }
+
+    @Test
+    void closingStopsTheTimers() {
+        detector(3, OutlierDetectionPolicy.builder());
+        record(0, FAILURE, 5);
+
+        detector.close();
+
+        assertThat(time.pendingTimers()).isZero();
+    }
+
+    @Test
+    void badPoliciesNameTheProperty() {
+        assertThatThrownBy(() -> OutlierDetectionPolicy.builder().consecutiveFailures(-1))
+                .hasMessage("consecutiveFailures must be at least 0, but was -1");
+        assertThatThrownBy(() -> OutlierDetectionPolicy.builder().maxEjectionPercent(101))
+                .hasMessage("maxEjectionPercent must be between 0 and 100, but was 101");
+        assertThatThrownBy(() -> OutlierDetectionPolicy.builder().interval(Duration.ZERO))
+                .hasMessage("interval must be positive, but was PT0S");
+        assertThatThrownBy(() -> OutlierDetectionPolicy.builder().successRateStdevFactor(0))
+                .hasMessage("successRateStdevFactor must be a positive number, but was 0.0");
+        assertThatThrownBy(() -> OutlierDetectionPolicy.builder().maxEjectionTimeJitter(Duration.ofSeconds(-1)))
+                .hasMessage("maxEjectionTimeJitter must be zero or positive, but was PT-1S");
+        assertThatThrownBy(() -> OutlierDetectionPolicy.builder().baseEjectionTime(Duration.ofMinutes(10)).build())
+                .hasMessage("maxEjectionTime must be at least baseEjectionTime (PT10M), but was PT5M");
+    }
+}
