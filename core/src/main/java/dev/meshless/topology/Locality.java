@@ -16,6 +16,8 @@ public final class Locality {
     private final String region;
     private final String zone;
     private final String subZone;
+    /** Localities key maps on the call path; computing the hash once keeps lookups allocation-free. */
+    private final int hash;
 
     private Locality(String region, String zone, String subZone) {
         this.region = requireName("region", region);
@@ -25,6 +27,7 @@ public final class Locality {
                     "subZone must be null or a non-blank name, but was '" + subZone + "'");
         }
         this.subZone = subZone;
+        this.hash = Objects.hash(region, zone, subZone);
     }
 
     /**
@@ -103,7 +106,7 @@ public final class Locality {
 
     @Override
     public int hashCode() {
-        return Objects.hash(region, zone, subZone);
+        return hash;
     }
 
     /** @return {@code region/zone} or {@code region/zone/subZone} */

@@ -1,0 +1,37 @@
+package dev.meshless.breaker;
+
+import dev.meshless.topology.Locality;
+
+/**
+ * Hears zone circuit breakers change state. Calls come from the breakers' control side, one at a
+ * time; an exception is logged and ignored.
+ */
+public interface ZoneBreakerListener {
+
+    /**
+     * The zone's breaker opened: the zone takes no traffic until it half-opens.
+     *
+     * @param service the service
+     * @param zone the zone
+     */
+    default void onZoneBreakerOpened(String service, Locality zone) {
+    }
+
+    /**
+     * The zone's breaker half-opened: the zone is back in the plan and a few calls probe it.
+     *
+     * @param service the service
+     * @param zone the zone
+     */
+    default void onZoneBreakerHalfOpened(String service, Locality zone) {
+    }
+
+    /**
+     * The zone's breaker closed: the zone is healthy again.
+     *
+     * @param service the service
+     * @param zone the zone
+     */
+    default void onZoneBreakerClosed(String service, Locality zone) {
+    }
+}

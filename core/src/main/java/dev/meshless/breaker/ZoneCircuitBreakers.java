@@ -1,0 +1,199 @@
+package dev.meshless.breaker;
+
+import dev.meshless.balancer.LocalityLoadBalancer;
+import dev.meshless.internal.SerialExecutor;
+import dev.meshless.outcome.Outcome;
+import dev.meshless.time.TimeSource;
+import dev.meshless.topology.Locality;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Resilience4j {@link CircuitBreaker} per (service, zone). An open breaker takes its zone out of
+ * the balancer ({@link LocalityLoadBalancer#setZoneAvailable}), so the spillover maths moves the
+ * zone's share to the next tier; after the breaker's wait it half-opens, the zone returns to the
+ * plan and a few calls probe it; the outcome closes or reopens it.
+ *
+ * <p>Breakers live in the given registry under {@code <service>-zone-<region>-<zone>}, so that an
+ * application's Resilience4j configuration, metrics and actuator views see them; a breaker already
+ * registered under that name is used as it is. The open-to-half-open move is driven by a
+ * {@link TimeSource} timer, because an open zone receives no calls that could trigger it.
+ *
+ * <p>{@link #tryAcquire} and {@link #record} are called on the call path from any thread.
+ */
+public final class ZoneCircuitBreakers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ZoneCircuitBreakers.class);
+
+    private final LocalityLoadBalancer balancer;
+    private final String service;
+    private final CircuitBreakerRegistry registry;
+    private final CircuitBreakerConfig config;
+    private final TimeSource time;
+    private final List<ZoneBreakerListener> listeners;
+    private final SerialExecutor control = new SerialExecutor();
+    /** Keyed by the endpoint's locality as it comes (sub-zone included), to avoid allocating a key. */
+    private final Map<Locality, CircuitBreaker> byLocality = new ConcurrentHashMap<>();
+    private final Map<Locality, CircuitBreaker> byZone = new ConcurrentHashMap<>();
+    private final Map<Locality, TimeSource.Cancellable> halfOpenTimers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param balancer the service's balancer, whose zones are taken out and put back
+     * @param registry where the breakers are created and found
+     * @param config configuration for breakers not yet in the registry; its clock is replaced by
+     *     the time source's
+     * @param time time and timers
+     * @param listeners hear state changes
+     */
+    public ZoneCircuitBreakers(LocalityLoadBalancer balancer, CircuitBreakerRegistry registry,
+                               CircuitBreakerConfig config, TimeSource time,
+                               List<? extends ZoneBreakerListener> listeners) {
+        this.balancer = balancer;
+        this.service = balancer.service();
+        this.registry = registry;
+        this.config = CircuitBreakerConfig.from(config).clock(time.clock())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false).build();
+        this.time = time;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * @param service a service name
+     * @param zone a zone
+     * @return the registry name of that zone's breaker
+     */
+    public static String breakerName(String service, Locality zone) {
+        return service + "-zone-" + zone.region() + "-" + zone.zone();
+    }
+
+    /**
+     * @param zone an endpoint's locality
+     * @return its zone's breaker, created on first use
+     */
+    public CircuitBreaker breaker(Locality zone) {
+        CircuitBreaker cb = byLocality.get(zone);
+        if (cb == null) {
+            cb = byLocality.computeIfAbsent(zone, z -> byZone.computeIfAbsent(z.withoutSubZone(), this::create));
+        }
+        return cb;
+    }
+
+    /**
+     * Asks the zone's breaker for a permit. Every granted permit must be followed by {@link #record}.
+     *
+     * @param zone an endpoint's locality
+     * @return whether a call may go to the zone now
+     */
+    public boolean tryAcquire(Locality zone) {
+        return breaker(zone).tryAcquirePermission();
+    }
+
+    /**
+     * Reports the outcome of a call that held a permit: successes and caller errors count as
+     * successes (with their duration, for the slow-call rule), endpoint and gateway failures as
+     * errors, overload releases the permit without counting.
+     *
+     * @param zone the endpoint's locality
+     * @param outcome the outcome
+     * @param nanos how long the call took
+     */
+    public void record(Locality zone, Outcome outcome, long nanos) {
+        CircuitBreaker cb = breaker(zone);
+        switch (outcome.kind()) {
+            case SUCCESS:
+            case CALLER_ERROR:
+                cb.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                break;
+            case ENDPOINT_FAILURE:
+            case GATEWAY_FAILURE:
+                cb.onError(nanos, TimeUnit.NANOSECONDS, ZoneCallFailure.INSTANCE);
+                break;
+            default:
+                cb.releasePermission();
+                break;
+        }
+    }
+
+    /** Cancels pending half-open timers. Zones stay as they are in the balancer. */
+    @Override
+    public void close() {
+        closed = true;
+        halfOpenTimers.values().forEach(TimeSource.Cancellable::cancel);
+    }
+
+    private CircuitBreaker create(Locality zone) {
+        String name = breakerName(service, zone);
+        CircuitBreaker cb = registry.find(name).orElseGet(() -> registry.circuitBreaker(name, config));
+        cb.getEventPublisher().onStateTransition(event ->
+                control.execute(() -> onTransition(zone, cb, event.getStateTransition().getToState())));
+        return cb;
+    }
+
+    private void onTransition(Locality zone, CircuitBreaker cb, CircuitBreaker.State to) {
+        if (closed) {
+            return;
+        }
+        switch (to) {
+            case OPEN:
+            case FORCED_OPEN:
+                balancer.setZoneAvailable(zone, false);
+                if (to == CircuitBreaker.State.OPEN) {
+                    scheduleHalfOpen(zone, cb);
+                }
+                log.warn("{}: circuit breaker of zone {} opened ({} failure rate {}%, slow-call rate {}%);"
+                                + " the zone takes no traffic", service, zone, cb.getName(),
+                        cb.getMetrics().getFailureRate(), cb.getMetrics().getSlowCallRate());
+                listeners.forEach(l -> notify(l, () -> l.onZoneBreakerOpened(service, zone)));
+                break;
+            case HALF_OPEN:
+                balancer.setZoneAvailable(zone, true);
+                log.info("{}: circuit breaker of zone {} half-open; probing with {} calls", service, zone,
+                        cb.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
+                listeners.forEach(l -> notify(l, () -> l.onZoneBreakerHalfOpened(service, zone)));
+                break;
+            default:
+                balancer.setZoneAvailable(zone, true);
+                log.info("{}: circuit breaker of zone {} closed", service, zone);
+                listeners.forEach(l -> notify(l, () -> l.onZoneBreakerClosed(service, zone)));
+                break;
+        }
+    }
+
+    private void scheduleHalfOpen(Locality zone, CircuitBreaker cb) {
+        long waitMillis = cb.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        TimeSource.Cancellable previous = halfOpenTimers.put(zone, time.schedule(() -> control.execute(() -> {
+            if (!closed && cb.getState() == CircuitBreaker.State.OPEN) {
+                cb.transitionToHalfOpenState();
+            }
+        }), Duration.ofMillis(waitMillis)));
+        if (previous != null) {
+            previous.cancel();
+        }
+    }
+
+    private void notify(ZoneBreakerListener listener, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("{}: zone breaker listener {} failed", service, listener, e);
+        }
+    }
+
+    /** What zone breakers record as the error of a failed call; shared, without a stack trace. */
+    static final class ZoneCallFailure extends RuntimeException {
+        static final ZoneCallFailure INSTANCE = new ZoneCallFailure();
+
+        private ZoneCallFailure() {
+            super("endpoint or gateway failure", null, false, false);
+        }
+    }
+}
