@@ -1,0 +1,532 @@
+package dev.meshless.call;
+
+import dev.meshless.balancer.LoadBalancingPolicy;
+import dev.meshless.balancer.LocalityLoadBalancer;
+import dev.meshless.balancer.NoEndpointAvailableException;
+import dev.meshless.balancer.Pick;
+import dev.meshless.breaker.ZoneCircuitBreakers;
+import dev.meshless.outcome.Outcome;
+import dev.meshless.outcome.OutcomeClassifier;
+import dev.meshless.outlier.OutlierDetector;
+import dev.meshless.registry.EndpointRegistry;
+import dev.meshless.time.TimeSource;
+import dev.meshless.topology.Locality;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The entry point of the resilient call path: runs the caller's function against endpoints of one
+ * service chosen by the locality-aware balancer, and makes the call survive endpoint, zone and
+ * region failures.
+ *
+ * <pre>{@code
+ * ServiceClient inventory = ServiceClient.builder("inventory")
+ *         .registry(registry).caller(Locality.of("eu-west-1", "eu-west-1a")).build();
+ * Stock stock = inventory.call(a -> http.get(a.endpoint(), "/stock/42", a.timeout()),
+ *         CallOptions.method("GET"));
+ * }</pre>
+ *
+ * <p>Every call runs the same pipeline, synchronously ({@link #call}) or asynchronously
+ * ({@link #callAsync}), in this order:
+ * <ol>
+ *   <li>the <b>deadline</b> starts (the call's, or the policy's);</li>
+ *   <li>the <b>call gate</b> (outbound rate limit hook) admits or rejects the call;</li>
+ *   <li>the <b>service circuit breaker</b> fails fast when the service fails everywhere;</li>
+ *   <li>the request is counted in the <b>retry budget</b>;</li>
+ *   <li>the <b>retry loop</b>, at most {@code maxAttempts} times: pick an endpoint (excluding those
+ *       tried and, after {@code attemptsPerTier} failures, their tier), ask its zone breaker for a
+ *       permit, skip it if at its concurrency cap, invoke the function with the attempt's timeout,
+ *       classify the outcome and report it to the zone breaker, outlier detection and metrics;
+ *       retry only what is safe and retryable, within the budget, after a jittered backoff that
+ *       never crosses the deadline.</li>
+ * </ol>
+ * Every attempt takes a token whose outcome must be reported; {@link #attemptsInFlight()} counts
+ * the tokens not yet reported (zero when idle).
+ *
+ * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt)
+ * or as the rejection of the call gate; an unchecked exception the classifier calls a caller error
+ * is rethrown as it is. Thread-safe.
+ */
+public final class ServiceClient implements AutoCloseable {
+
+    private final String service;
+    private final LocalityLoadBalancer balancer;
+    private final CallPolicy policy;
+    private final OutcomeClassifier classifier;
+    private final TimeSource time;
+    private final CallGate gate;
+    private final CallMetrics metrics;
+    private final OutlierDetector outliers;
+    private final ZoneCircuitBreakers zoneBreakers;
+    private final CircuitBreaker serviceBreaker;
+    private final RetryBudget budget;
+    private final DoubleSupplier random;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private ServiceClient(Builder b) {
+        this.service = b.service;
+        this.policy = b.callPolicy;
+        this.classifier = b.classifier;
+        this.time = b.time;
+        this.gate = b.gate;
+        this.metrics = b.metrics;
+        this.random = b.random;
+        LocalityLoadBalancer.Builder lb = LocalityLoadBalancer.builder(service).registry(b.registry)
+                .caller(b.caller).callerService(b.callerService).policy(b.balancingPolicy);
+        b.listeners.forEach(lb::listener);
+        this.balancer = lb.build();
+        this.outliers = OutlierDetector.start(balancer, policy.outlierDetection(), time, b.listeners);
+        CircuitBreakerRegistry registry = b.breakers != null ? b.breakers : CircuitBreakerRegistry.ofDefaults();
+        this.zoneBreakers = policy.zoneBreaker() == null ? null
+                : new ZoneCircuitBreakers(balancer, registry, policy.zoneBreaker(), time, b.listeners);
+        this.serviceBreaker = policy.serviceBreaker() == null ? null
+                : registry.find(service).orElseGet(() -> registry.circuitBreaker(service,
+                        CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
+        this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinRetriesPerSecond(),
+                policy.retryBudgetTtl(), time);
+    }
+
+    /**
+     * @param service the service to call
+     * @return a builder; {@link Builder#registry} is required
+     */
+    public static Builder builder(String service) {
+        return new Builder(service);
+    }
+
+    /**
+     * Calls the service with the default options (not idempotent: retried only when the request
+     * certainly never left).
+     *
+     * @param function the work of one attempt
+     * @param <T> the answer's type
+     * @return the answer
+     * @throws ServiceCallException when the call could not be served
+     */
+    public <T> T call(AttemptFunction<T> function) {
+        return call(function, CallOptions.defaults());
+    }
+
+    /**
+     * Calls the service, retrying on other endpoints and localities as the options and the policy
+     * allow. Blocks the calling thread during attempts and backoff.
+     *
+     * @param function the work of one attempt
+     * @param options method, idempotence, deadline
+     * @param <T> the answer's type
+     * @return the answer
+     * @throws ServiceCallException when the call could not be served
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T call(AttemptFunction<T> function, CallOptions options) {
+        Execution execution = admit(options);
+        while (true) {
+            Pick pick;
+            try {
+                pick = execution.nextPick();
+            } catch (NoEndpointAvailableException e) {
+                throw execution.noEndpoint(e);
+            }
+            Duration timeout = execution.attemptTimeout();
+            if (timeout == null) {
+                throw execution.deadlineExceeded();
+            }
+            Execution.Token token = execution.begin(pick);
+            Object value = null;
+            Throwable error = null;
+            try {
+                value = function.apply(new Attempt(pick, execution.attempts(), timeout));
+            } catch (Throwable t) {
+                error = t;
+            }
+            Outcome outcome = execution.finish(token, value, error);
+            if (error instanceof Error) {
+                throw (Error) error; // reported above; never swallowed
+            }
+            long backoff = execution.decide(outcome, pick);
+            if (backoff == Execution.DONE) {
+                if (execution.failure() != null) {
+                    throw execution.failure();
+                }
+                return (T) execution.result();
+            }
+            sleep(execution, backoff);
+        }
+    }
+
+    /**
+     * Calls the service without blocking, with the default options.
+     *
+     * @param function starts the work of one attempt
+     * @param <T> the answer's type
+     * @return the answer to come, or a {@link ServiceCallException}
+     */
+    public <T> CompletableFuture<T> callAsync(AsyncAttemptFunction<T> function) {
+        return callAsync(function, CallOptions.defaults());
+    }
+
+    /**
+     * Calls the service without blocking: the same pipeline as {@link #call}, with backoff on the
+     * time source's timer and each attempt's timeout enforced by completing it with a
+     * {@link TimeoutException} (the late answer is ignored and its stage cancelled).
+     *
+     * @param function starts the work of one attempt
+     * @param options method, idempotence, deadline
+     * @param <T> the answer's type
+     * @return the answer to come, or a {@link ServiceCallException}
+     */
+    public <T> CompletableFuture<T> callAsync(AsyncAttemptFunction<T> function, CallOptions options) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        Execution execution;
+        try {
+            execution = admit(options);
+        } catch (RuntimeException rejected) {
+            answer.completeExceptionally(rejected);
+            return answer;
+        }
+        attemptAsync(execution, function, answer);
+        return answer;
+    }
+
+    private Execution admit(CallOptions options) {
+        Objects.requireNonNull(options, "options");
+        long start = time.nanoTime();
+        gate.admit(service);
+        if (serviceBreaker != null && !serviceBreaker.tryAcquirePermission()) {
+            throw new ServiceCallException(service, ServiceCallException.Reason.CIRCUIT_OPEN,
+                    "its circuit breaker '" + serviceBreaker.getName() + "' is " + serviceBreaker.getState()
+                            + " (failure rate " + serviceBreaker.getMetrics().getFailureRate() + "%)",
+                    List.of(), null, null);
+        }
+        budget.onRequest();
+        return new Execution(this, options, start);
+    }
+
+    private void sleep(Execution execution, long backoffNanos) {
+        if (backoffNanos <= 0) {
+            return;
+        }
+        try {
+            time.sleep(Duration.ofNanos(backoffNanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw execution.fail(ServiceCallException.Reason.INTERRUPTED, "interrupted while waiting "
+                    + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms to retry");
+        }
+    }
+
+    private <T> void attemptAsync(Execution execution, AsyncAttemptFunction<T> function, CompletableFuture<T> answer) {
+        Pick pick;
+        try {
+            pick = execution.nextPick();
+        } catch (NoEndpointAvailableException e) {
+            answer.completeExceptionally(execution.noEndpoint(e));
+            return;
+        }
+        Duration timeout = execution.attemptTimeout();
+        if (timeout == null) {
+            answer.completeExceptionally(execution.deadlineExceeded());
+            return;
+        }
+        Execution.Token token = execution.begin(pick);
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(function.apply(new Attempt(pick, execution.attempts(), timeout)),
+                    "the attempt function returned null");
+        } catch (RuntimeException | Error e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        CompletionStage<T> running = stage;
+        TimeSource.Cancellable timer = time.schedule(() -> {
+            attemptDone(execution, function, answer, token, null, new TimeoutException("attempt "
+                    + execution.attempts() + " to " + pick.endpoint().id() + " timed out after "
+                    + timeout.toMillis() + " ms"));
+            running.toCompletableFuture().cancel(true);
+        }, timeout);
+        stage.whenComplete((value, error) -> {
+            timer.cancel();
+            attemptDone(execution, function, answer, token, value, error);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void attemptDone(Execution execution, AsyncAttemptFunction<T> function, CompletableFuture<T> answer,
+                                 Execution.Token token, Object value, Throwable error) {
+        Outcome outcome = execution.finish(token, value, error);
+        if (outcome == null) {
+            return; // already reported by the timeout
+        }
+        long backoff;
+        try {
+            backoff = execution.decide(outcome, token.pick);
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
+            return;
+        }
+        if (backoff == Execution.DONE) {
+            if (execution.failure() != null) {
+                answer.completeExceptionally(execution.failure());
+            } else {
+                answer.complete((T) execution.result());
+            }
+        } else {
+            time.schedule(() -> attemptAsync(execution, function, answer), Duration.ofNanos(backoff));
+        }
+    }
+
+    /** @return the service this client calls */
+    public String service() {
+        return service;
+    }
+
+    /** @return the balancer (its plan, its picker) */
+    public LocalityLoadBalancer balancer() {
+        return balancer;
+    }
+
+    /** @return the outlier detector */
+    public OutlierDetector outlierDetector() {
+        return outliers;
+    }
+
+    /** @return the zone breakers, or {@code null} when the policy turns them off */
+    public ZoneCircuitBreakers zoneBreakers() {
+        return zoneBreakers;
+    }
+
+    /** @return the service breaker, or {@code null} when the policy turns it off */
+    public CircuitBreaker serviceBreaker() {
+        return serviceBreaker;
+    }
+
+    /** @return the call policy */
+    public CallPolicy policy() {
+        return policy;
+    }
+
+    /** @return attempts started whose outcome is not yet reported */
+    public int attemptsInFlight() {
+        return inFlight.get();
+    }
+
+    /** @return retries the budget still allows now */
+    public long retryBudgetRemaining() {
+        return budget.remaining();
+    }
+
+    /** Stops timers and registry subscriptions. Calls in progress complete. */
+    @Override
+    public void close() {
+        outliers.close();
+        if (zoneBreakers != null) {
+            zoneBreakers.close();
+        }
+        balancer.close();
+    }
+
+    // Package-private accessors for Execution.
+
+    OutcomeClassifier classifier() {
+        return classifier;
+    }
+
+    TimeSource time() {
+        return time;
+    }
+
+    CallMetrics metrics() {
+        return metrics;
+    }
+
+    RetryBudget retryBudget() {
+        return budget;
+    }
+
+    DoubleSupplier random() {
+        return random;
+    }
+
+    void attemptStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    void attemptFinished() {
+        inFlight.decrementAndGet();
+    }
+
+    void recordServiceSuccess(long nanos) {
+        if (serviceBreaker != null) {
+            serviceBreaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void recordServiceFailure(long nanos, Throwable failure) {
+        if (serviceBreaker != null) {
+            serviceBreaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+        }
+    }
+
+    void releaseServicePermission() {
+        if (serviceBreaker != null) {
+            serviceBreaker.releasePermission();
+        }
+    }
+
+    /** Builder for {@link ServiceClient}; not thread-safe. */
+    public static final class Builder {
+        private final String service;
+        private EndpointRegistry registry;
+        private Locality caller;
+        private String callerService;
+        private LoadBalancingPolicy balancingPolicy = LoadBalancingPolicy.defaults();
+        private CallPolicy callPolicy = CallPolicy.defaults();
+        private OutcomeClassifier classifier = OutcomeClassifier.defaults();
+        private TimeSource time = TimeSource.system();
+        private CallGate gate = CallGate.OPEN;
+        private CallMetrics metrics = CallMetrics.NOOP;
+        private CircuitBreakerRegistry breakers;
+        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private final List<CallListener> listeners = new ArrayList<>();
+
+        private Builder(String service) {
+            if (service == null || service.isBlank()) {
+                throw new IllegalArgumentException("service must be a non-blank name, but was "
+                        + (service == null ? "null" : "'" + service + "'"));
+            }
+            this.service = service;
+        }
+
+        /**
+         * @param registry where the service's endpoints come from; required
+         * @return this builder
+         */
+        public Builder registry(EndpointRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * @param caller where this instance runs; {@code null} disables locality preference
+         * @return this builder
+         */
+        public Builder caller(Locality caller) {
+            this.caller = caller;
+            return this;
+        }
+
+        /**
+         * @param callerService this instance's own service name, for capacity-aware zone routing
+         * @return this builder
+         */
+        public Builder callerService(String callerService) {
+            this.callerService = callerService;
+            return this;
+        }
+
+        /**
+         * @param policy how traffic is split over localities and endpoints
+         * @return this builder
+         */
+        public Builder balancingPolicy(LoadBalancingPolicy policy) {
+            this.balancingPolicy = Objects.requireNonNull(policy, "balancingPolicy");
+            return this;
+        }
+
+        /**
+         * @param policy attempts, budget, timeouts, outlier detection, breakers
+         * @return this builder
+         */
+        public Builder callPolicy(CallPolicy policy) {
+            this.callPolicy = Objects.requireNonNull(policy, "callPolicy");
+            return this;
+        }
+
+        /**
+         * @param classifier turns results and exceptions into outcomes; default
+         *     {@link OutcomeClassifier#defaults()}
+         * @return this builder
+         */
+        public Builder classifier(OutcomeClassifier classifier) {
+            this.classifier = Objects.requireNonNull(classifier, "classifier");
+            return this;
+        }
+
+        /**
+         * @param time time, timers and sleeps; default {@link TimeSource#system()}
+         * @return this builder
+         */
+        public Builder timeSource(TimeSource time) {
+            this.time = Objects.requireNonNull(time, "timeSource");
+            return this;
+        }
+
+        /**
+         * @param gate admits or rejects each call first (outbound rate limits); default open
+         * @return this builder
+         */
+        public Builder gate(CallGate gate) {
+            this.gate = Objects.requireNonNull(gate, "gate");
+            return this;
+        }
+
+        /**
+         * @param metrics receives measurements; default none
+         * @return this builder
+         */
+        public Builder metrics(CallMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * @param registry the Resilience4j registry for the zone and service breakers, to share an
+         *     application's own; default a private one
+         * @return this builder
+         */
+        public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
+            this.breakers = Objects.requireNonNull(registry, "circuitBreakerRegistry");
+            return this;
+        }
+
+        /**
+         * @param listener hears every event; may be called several times
+         * @return this builder
+         */
+        public Builder listener(CallListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param random uniform numbers in [0, 1) for the backoff jitter; default thread-local random
+         * @return this builder
+         */
+        public Builder jitter(DoubleSupplier random) {
+            this.random = Objects.requireNonNull(random, "jitter");
+            return this;
+        }
+
+        /**
+         * @return the client, subscribed to the registry and with its timers running
+         * @throws IllegalStateException when no registry was given
+         */
+        public ServiceClient build() {
+            if (registry == null) {
+                throw new IllegalStateException("registry must be set for service '" + service + "'");
+            }
+            return new ServiceClient(this);
+        }
+    }
+}
