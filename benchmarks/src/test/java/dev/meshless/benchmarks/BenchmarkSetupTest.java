@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.HealthStatus;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,6 +42,35 @@ class BenchmarkSetupTest {
         benchmark.scenario = scenario;
         benchmark.setUp();
         assertNotNull(benchmark.choose().getServer());
+    }
+
+    @Test
+    void callPathSetupsServeInTheCallersZoneAtTheFirstAttempt() {
+        CallPathBenchmark benchmark = new CallPathBenchmark();
+
+        CallPathBenchmark.DirectState direct = new CallPathBenchmark.DirectState();
+        direct.setUp();
+        assertEquals(direct.endpoint.port(), benchmark.direct(direct));
+
+        CallPathBenchmark.MeshlessState meshless = new CallPathBenchmark.MeshlessState();
+        meshless.setUp();
+        try {
+            assertNotNull(benchmark.meshless(meshless));
+        } finally {
+            meshless.tearDown();
+        }
+
+        CallPathBenchmark.MeshlessWithMicrometerState micrometer = new CallPathBenchmark.MeshlessWithMicrometerState();
+        micrometer.setUp();
+        try {
+            assertNotNull(benchmark.meshlessWithMicrometer(micrometer));
+        } finally {
+            micrometer.tearDown();
+        }
+
+        CallPathBenchmark.Resilience4jState resilience4j = new CallPathBenchmark.Resilience4jState();
+        resilience4j.setUp();
+        assertEquals(resilience4j.endpoint.port(), benchmark.resilience4jDecorators(resilience4j));
     }
 
     @ParameterizedTest
