@@ -50,13 +50,9 @@ public final class Pick {
 
     /** Records that a call to this endpoint has ended, whatever its outcome. Never goes below zero. */
     public void callFinished() {
-        int current;
-        do {
-            current = inFlight.get();
-            if (current <= 0) {
-                return;
-            }
-        } while (!inFlight.compareAndSet(current, current - 1));
+        if (inFlight.decrementAndGet() < 0) {
+            inFlight.incrementAndGet(); // a second report for one call: undo rather than go negative
+        }
     }
 
     /** @return calls currently in flight to this endpoint, as reported through this class */

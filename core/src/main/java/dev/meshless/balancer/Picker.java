@@ -75,6 +75,25 @@ public final class Picker {
         }
     }
 
+    /**
+     * @return calls in flight, summed over this snapshot's endpoints, as reported through
+     *     {@link Pick#callStarted()} and {@link Pick#callFinished()}; for diagnostics
+     */
+    public int callsInFlight() {
+        int sum = 0;
+        java.util.Set<Pick> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (TierSlots t : tiers) {
+            for (Bucket b : t.all) {
+                for (Pick p : b.chooser.picks()) {
+                    if (seen.add(p)) {
+                        sum += p.callsInFlight();
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
     /** @return the plan this picker follows */
     public RoutingPlan plan() {
         return plan;

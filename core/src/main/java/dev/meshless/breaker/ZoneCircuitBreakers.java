@@ -27,7 +27,12 @@ import org.slf4j.LoggerFactory;
  * registered under that name is used as it is. The open-to-half-open move is driven by a
  * {@link TimeSource} timer, because an open zone receives no calls that could trigger it.
  *
- * <p>{@link #tryAcquire} and {@link #record} are called on the call path from any thread.
+ * <p>{@link #acquire} and {@link #record} are called on the call path from any thread. State
+ * changes are noticed there, by comparing the breaker's state with the last one seen, rather than
+ * by subscribing to the breaker's events: with a subscriber, Resilience4j builds an event object
+ * (with a time stamp) for every recorded call. A transition made from outside (an actuator forcing a
+ * breaker closed) is noticed on the zone's next call or, for an open zone, when its half-open timer
+ * fires.
  */
 public final class ZoneCircuitBreakers implements AutoCloseable {
 
@@ -41,8 +46,8 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
     private final List<ZoneBreakerListener> listeners;
     private final SerialExecutor control = new SerialExecutor();
     /** Keyed by the endpoint's locality as it comes (sub-zone included), to avoid allocating a key. */
-    private final Map<Locality, CircuitBreaker> byLocality = new ConcurrentHashMap<>();
-    private final Map<Locality, CircuitBreaker> byZone = new ConcurrentHashMap<>();
+    private final Map<Locality, ZoneBreaker> byLocality = new ConcurrentHashMap<>();
+    private final Map<Locality, ZoneBreaker> byZone = new ConcurrentHashMap<>();
     private final Map<Locality, TimeSource.Cancellable> halfOpenTimers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -75,26 +80,81 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         return service + "-zone-" + zone.region() + "-" + zone.zone();
     }
 
+    /** A zone's breaker and the last state the balancer was told about. */
+    public static final class ZoneBreaker {
+        final Locality zone;
+        final CircuitBreaker breaker;
+        /** Written only by control tasks. */
+        volatile CircuitBreaker.State seen = CircuitBreaker.State.CLOSED;
+
+        ZoneBreaker(Locality zone, CircuitBreaker breaker) {
+            this.zone = zone;
+            this.breaker = breaker;
+        }
+
+        /** @return the Resilience4j breaker */
+        public CircuitBreaker breaker() {
+            return breaker;
+        }
+    }
+
     /**
      * @param zone an endpoint's locality
      * @return its zone's breaker, created on first use
      */
     public CircuitBreaker breaker(Locality zone) {
-        CircuitBreaker cb = byLocality.get(zone);
-        if (cb == null) {
-            cb = byLocality.computeIfAbsent(zone, z -> byZone.computeIfAbsent(z.withoutSubZone(), this::create));
+        return zoneBreaker(zone).breaker;
+    }
+
+    private ZoneBreaker zoneBreaker(Locality zone) {
+        ZoneBreaker zb = byLocality.get(zone);
+        if (zb == null) {
+            zb = byLocality.computeIfAbsent(zone, z -> byZone.computeIfAbsent(z.withoutSubZone(), this::create));
         }
-        return cb;
+        return zb;
     }
 
     /**
-     * Asks the zone's breaker for a permit. Every granted permit must be followed by {@link #record}.
+     * Asks the zone's breaker for a permit. A granted permit must be followed by
+     * {@link #record(ZoneBreaker, Outcome, long)} or {@link #release(ZoneBreaker)}.
      *
      * @param zone an endpoint's locality
-     * @return whether a call may go to the zone now
+     * @return the zone's breaker holding a permit, or {@code null} when the zone may not take a call now
+     */
+    public ZoneBreaker acquire(Locality zone) {
+        ZoneBreaker zb = zoneBreaker(zone);
+        boolean permitted = zb.breaker.tryAcquirePermission();
+        noticeChange(zb);
+        return permitted ? zb : null;
+    }
+
+    /**
+     * @param zone an endpoint's locality
+     * @return whether a call may go to the zone now (a permit is taken; report it with
+     *     {@link #record(Locality, Outcome, long)})
      */
     public boolean tryAcquire(Locality zone) {
-        return breaker(zone).tryAcquirePermission();
+        return acquire(zone) != null;
+    }
+
+    /**
+     * Gives back a permit without recording an outcome.
+     *
+     * @param zb the breaker holding the permit
+     */
+    public void release(ZoneBreaker zb) {
+        zb.breaker.releasePermission();
+    }
+
+    /**
+     * As {@link #record(ZoneBreaker, Outcome, long)}, looking the breaker up by locality.
+     *
+     * @param zone the endpoint's locality
+     * @param outcome the outcome
+     * @param nanos how long the call took
+     */
+    public void record(Locality zone, Outcome outcome, long nanos) {
+        record(zoneBreaker(zone), outcome, nanos);
     }
 
     /**
@@ -102,12 +162,12 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
      * successes (with their duration, for the slow-call rule), endpoint and gateway failures as
      * errors, overload releases the permit without counting.
      *
-     * @param zone the endpoint's locality
+     * @param zb the breaker holding the permit
      * @param outcome the outcome
      * @param nanos how long the call took
      */
-    public void record(Locality zone, Outcome outcome, long nanos) {
-        CircuitBreaker cb = breaker(zone);
+    public void record(ZoneBreaker zb, Outcome outcome, long nanos) {
+        CircuitBreaker cb = zb.breaker;
         switch (outcome.kind()) {
             case SUCCESS:
             case CALLER_ERROR:
@@ -121,6 +181,22 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
                 cb.releasePermission();
                 break;
         }
+        noticeChange(zb);
+    }
+
+    /** One volatile read on the call path; the reaction runs on the control side. */
+    private void noticeChange(ZoneBreaker zb) {
+        if (zb.breaker.getState() != zb.seen) {
+            control.execute(() -> reconcile(zb));
+        }
+    }
+
+    private void reconcile(ZoneBreaker zb) {
+        CircuitBreaker.State now = zb.breaker.getState();
+        if (now != zb.seen) {
+            zb.seen = now;
+            onTransition(zb.zone, zb.breaker, now);
+        }
     }
 
     /** Cancels pending half-open timers. Zones stay as they are in the balancer. */
@@ -130,12 +206,14 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         halfOpenTimers.values().forEach(TimeSource.Cancellable::cancel);
     }
 
-    private CircuitBreaker create(Locality zone) {
+    private ZoneBreaker create(Locality zone) {
         String name = breakerName(service, zone);
         CircuitBreaker cb = registry.find(name).orElseGet(() -> registry.circuitBreaker(name, config));
-        cb.getEventPublisher().onStateTransition(event ->
-                control.execute(() -> onTransition(zone, cb, event.getStateTransition().getToState())));
-        return cb;
+        ZoneBreaker zb = new ZoneBreaker(zone, cb);
+        if (cb.getState() != CircuitBreaker.State.CLOSED) {
+            control.execute(() -> reconcile(zb)); // a shared breaker may already be open
+        }
+        return zb;
     }
 
     private void onTransition(Locality zone, CircuitBreaker cb, CircuitBreaker.State to) {
@@ -170,9 +248,13 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
 
     private void scheduleHalfOpen(Locality zone, CircuitBreaker cb) {
         long waitMillis = cb.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        ZoneBreaker zb = byZone.get(zone);
         TimeSource.Cancellable previous = halfOpenTimers.put(zone, time.schedule(() -> control.execute(() -> {
             if (!closed && cb.getState() == CircuitBreaker.State.OPEN) {
                 cb.transitionToHalfOpenState();
+            }
+            if (zb != null) {
+                reconcile(zb);
             }
         }), Duration.ofMillis(waitMillis)));
         if (previous != null) {

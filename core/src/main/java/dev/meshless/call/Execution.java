@@ -3,6 +3,7 @@ package dev.meshless.call;
 import dev.meshless.balancer.Exclusions;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
+import dev.meshless.breaker.ZoneCircuitBreakers;
 import dev.meshless.outcome.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +21,17 @@ final class Execution {
 
     /** {@link #decide} result: the call is over, see {@link #failure} and {@link #result}. */
     static final long DONE = -1;
+    /** A decision to attempt at once (no backoff). */
+    static final long RETRY_NOW = 0;
 
     private final ServiceClient client;
     private final CallOptions options;
     private final long startNanos;
     private final long deadlineNanos;
+    /** The first attempt's timeout, chosen among existing values so that it costs no allocation. */
+    private final Duration firstTimeout;
+    /** When the last attempt ended; the whole call's duration for the service breaker. */
+    private long lastEndNanos;
     private Exclusions hosts = Exclusions.none();
     private Exclusions withTiers = Exclusions.none();
     private int attempts;
@@ -40,18 +47,33 @@ final class Execution {
         this.startNanos = startNanos;
         Duration deadline = options.deadline() != null ? options.deadline() : client.policy().deadline();
         this.deadlineNanos = startNanos + deadline.toNanos();
+        this.firstTimeout = firstTimeout(deadline, client.policy().perTryTimeout());
     }
 
-    /** One attempt's claim on its endpoint; the outcome must be reported exactly once through {@link #finish}. */
+    /** @return the smaller of the per-try timeout and the deadline, without allocating */
+    static Duration firstTimeout(Duration deadline, Duration perTry) {
+        return perTry != null && perTry.compareTo(deadline) < 0 ? perTry : deadline;
+    }
+
+    /**
+     * One attempt's claim on its endpoint (and on its zone breaker's permit); the outcome must be
+     * reported exactly once through {@link #finish}. The flag settles the race between an
+     * asynchronous attempt's answer and its timeout.
+     */
     static final class Token extends AtomicBoolean {
         final Pick pick;
+        final ZoneCircuitBreakers.ZoneBreaker zone;
         final long startNanos;
 
-        Token(Pick pick, long startNanos) {
+        Token(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, long startNanos) {
             this.pick = pick;
+            this.zone = zone;
             this.startNanos = startNanos;
         }
     }
+
+    /** The zone breaker permit taken by the last {@link #nextPick()}, or null without zone breakers. */
+    private ZoneCircuitBreakers.ZoneBreaker pickedZone;
 
     /**
      * The next endpoint: excludes what was tried and zones whose breaker refuses a probe, skips
@@ -62,20 +84,26 @@ final class Execution {
      */
     Pick nextPick() {
         Exclusions skipped = Exclusions.none();
+        ZoneCircuitBreakers zones = client.zoneBreakers();
         while (true) {
             Pick pick = pickOnce(skipped);
-            if (client.zoneBreakers() != null && !client.zoneBreakers().tryAcquire(pick.endpoint().locality())) {
-                hosts = hosts.withZone(pick.endpoint().locality());
-                withTiers = withTiers.withZone(pick.endpoint().locality());
-                continue;
+            ZoneCircuitBreakers.ZoneBreaker zone = null;
+            if (zones != null) {
+                zone = zones.acquire(pick.endpoint().locality());
+                if (zone == null) {
+                    hosts = hosts.withZone(pick.endpoint().locality());
+                    withTiers = withTiers.withZone(pick.endpoint().locality());
+                    continue;
+                }
             }
             if (pick.callsInFlight() >= client.policy().maxConcurrentCallsPerEndpoint()) {
-                if (client.zoneBreakers() != null) {
-                    client.zoneBreakers().breaker(pick.endpoint().locality()).releasePermission();
+                if (zone != null) {
+                    zones.release(zone);
                 }
                 skipped = skipped.withEndpoint(pick.endpoint());
                 continue;
             }
+            pickedZone = zone;
             return pick;
         }
     }
@@ -106,6 +134,9 @@ final class Execution {
 
     /** @return the time the next attempt may take, or {@code null} when the deadline has passed */
     Duration attemptTimeout() {
+        if (attempts == 0) {
+            return firstTimeout;
+        }
         long left = deadlineNanos - client.time().nanoTime();
         if (left <= 0) {
             return null;
@@ -118,11 +149,12 @@ final class Execution {
         return attempts;
     }
 
+    /** Starts an attempt on the last pick; the first attempt starts when the call did. */
     Token begin(Pick pick) {
+        long start = attempts == 0 ? startNanos : client.time().nanoTime();
         attempts++;
         pick.callStarted();
-        client.attemptStarted();
-        return new Token(pick, client.time().nanoTime());
+        return new Token(pick, pickedZone, start);
     }
 
     /**
@@ -135,21 +167,28 @@ final class Execution {
         if (!token.compareAndSet(false, true)) {
             return null;
         }
-        long nanos = client.time().nanoTime() - token.startNanos;
-        Pick pick = token.pick;
-        Outcome outcome;
-        try {
-            outcome = client.classifier().classify(value, error);
-        } catch (RuntimeException classifierBug) {
-            outcome = Outcome.callerError("classifier failed: " + classifierBug);
-        }
-        pick.callFinished();
-        client.attemptFinished();
-        if (client.zoneBreakers() != null) {
-            client.zoneBreakers().record(pick.endpoint().locality(), outcome, nanos);
-        }
-        client.outlierDetector().record(pick.endpoint(), outcome);
-        client.metrics().attempt(client.service(), pick, outcome, nanos);
+        long end = client.time().nanoTime();
+        Outcome outcome = client.classify(value, error);
+        token.pick.callFinished();
+        client.report(token.pick, token.zone, outcome, end - token.startNanos);
+        ended(token.pick, outcome, value, error, end - token.startNanos, end);
+        return outcome;
+    }
+
+    /**
+     * Takes over a first attempt that {@link ServiceClient} ran on its fast path and already
+     * reported, so that the retry decisions continue from it.
+     *
+     * @return what {@link #decide} says next
+     */
+    long adoptFirstAttempt(Pick pick, Outcome outcome, Object value, Throwable error, long nanos, long end) {
+        attempts = 1;
+        ended(pick, outcome, value, error, nanos, end);
+        return decide(outcome, pick);
+    }
+
+    private void ended(Pick pick, Outcome outcome, Object value, Throwable error, long nanos, long end) {
+        lastEndNanos = end;
         result = value;
         lastError = error;
         if (outcome.kind() != Outcome.Kind.SUCCESS) {
@@ -159,7 +198,6 @@ final class Execution {
             records.add(new AttemptRecord(pick.endpoint().id(), pick.endpoint().address(),
                     pick.endpoint().locality(), pick.tier(), outcome, Duration.ofNanos(nanos)));
         }
-        return outcome;
     }
 
     /**
@@ -177,7 +215,7 @@ final class Execution {
                     return succeed(); // an answer such as HTTP 404 is the caller's to handle
                 }
                 // The endpoint worked; the failure is the caller's: rethrown as it is when unchecked.
-                client.recordServiceSuccess(client.time().nanoTime() - startNanos);
+                client.recordServiceSuccess(lastEndNanos - startNanos);
                 failure = lastError instanceof RuntimeException ? (RuntimeException) lastError
                         : exception(ServiceCallException.Reason.CALLER_ERROR, "the attempt failed with an error that"
                                 + " says nothing about the endpoint (" + outcome.description() + ")");
@@ -237,7 +275,7 @@ final class Execution {
     }
 
     private long succeed() {
-        client.recordServiceSuccess(client.time().nanoTime() - startNanos);
+        client.recordServiceSuccess(lastEndNanos - startNanos);
         return DONE;
     }
 

@@ -2,14 +2,15 @@ package dev.meshless.call;
 
 import dev.meshless.time.TimeSource;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Caps retries to a fraction of requests, as Finagle and Linkerd do, so that a total outage cannot
  * multiply the load on a service: over any window of {@code ttl}, retries may not exceed
  * {@code ratio × requests + minRetriesPerSecond × ttl}. The floor lets a quiet service still retry.
  *
- * <p>Counts live in ten buckets of {@code ttl / 10} that expire as time moves on. Thread-safe; each
- * method holds a short lock.
+ * <p>Counts live in ten buckets of {@code ttl / 10} that expire as time moves on. Thread-safe;
+ * counting a request takes no lock, taking a retry holds a short one.
  */
 public final class RetryBudget {
 
@@ -19,12 +20,12 @@ public final class RetryBudget {
     private final long reserve;
     private final long bucketNanos;
     private final TimeSource time;
-    private final long[] requests = new long[BUCKETS];
+    /** Requests per bucket; incremented without a lock on every call. */
+    private final AtomicLongArray requests = new AtomicLongArray(BUCKETS);
+    /** Retries per bucket; changed under the lock (retries are rare). */
     private final long[] retries = new long[BUCKETS];
-    private final long[] epochs = new long[BUCKETS];
-    // Sums over live buckets, kept up to date as buckets expire.
-    private long requestSum;
-    private long retrySum;
+    /** The epoch (time / bucket length) each bucket counts for; a bucket is reset when its epoch is stale. */
+    private final AtomicLongArray epochs = new AtomicLongArray(BUCKETS);
 
     /**
      * @param ratio retries allowed per request, 0 or more (0.2 = 20 %)
@@ -37,14 +38,29 @@ public final class RetryBudget {
         this.reserve = (long) Math.floor(minRetriesPerSecond * (ttl.toNanos() / 1e9));
         this.bucketNanos = Math.max(1, ttl.toNanos() / BUCKETS);
         this.time = time;
-        java.util.Arrays.fill(epochs, Long.MIN_VALUE);
+        for (int i = 0; i < BUCKETS; i++) {
+            epochs.set(i, Long.MIN_VALUE);
+        }
     }
 
     /** Records a request (a first attempt): it earns {@code ratio} retries for the window. */
-    public synchronized void onRequest() {
-        int b = advance();
-        requests[b]++;
-        requestSum++;
+    public void onRequest() {
+        onRequest(time.nanoTime());
+    }
+
+    /**
+     * As {@link #onRequest()}, with the time already read by the caller. Lock-free except once per
+     * bucket length, when the bucket is recycled.
+     *
+     * @param nowNanos the time source's current time
+     */
+    public void onRequest(long nowNanos) {
+        long epoch = Math.floorDiv(nowNanos, bucketNanos);
+        int index = (int) Math.floorMod(epoch, BUCKETS);
+        if (epochs.get(index) != epoch) {
+            recycle(index, epoch);
+        }
+        requests.incrementAndGet(index);
     }
 
     /**
@@ -53,41 +69,52 @@ public final class RetryBudget {
      * @return whether the retry may go ahead
      */
     public synchronized boolean tryRetry() {
-        int b = advance();
-        if (retrySum + 1 > ratio * requestSum + reserve) {
+        long epoch = Math.floorDiv(time.nanoTime(), bucketNanos);
+        int index = (int) Math.floorMod(epoch, BUCKETS);
+        if (epochs.get(index) != epoch) {
+            recycle(index, epoch);
+        }
+        if (retriesInWindow(epoch) + 1 > ratio * requestsInWindow(epoch) + reserve) {
             return false;
         }
-        retries[b]++;
-        retrySum++;
+        retries[index]++;
         return true;
     }
 
     /** @return retries still allowed in the current window */
     public synchronized long remaining() {
-        advance();
-        return Math.max(0, (long) Math.floor(ratio * requestSum + reserve) - retrySum);
+        long epoch = Math.floorDiv(time.nanoTime(), bucketNanos);
+        return Math.max(0, (long) Math.floor(ratio * requestsInWindow(epoch) + reserve) - retriesInWindow(epoch));
     }
 
-    /** Clears buckets that fell out of the window; returns the current bucket's index. */
-    private int advance() {
-        long epoch = Math.floorDiv(time.nanoTime(), bucketNanos);
-        int index = (int) Math.floorMod(epoch, BUCKETS);
-        if (epochs[index] != epoch) {
-            for (int i = 0; i < BUCKETS; i++) {
-                if (epochs[i] != Long.MIN_VALUE && epoch - epochs[i] >= BUCKETS) {
-                    requestSum -= requests[i];
-                    retrySum -= retries[i];
-                    requests[i] = 0;
-                    retries[i] = 0;
-                    epochs[i] = Long.MIN_VALUE;
-                }
-            }
-            requestSum -= requests[index];
-            retrySum -= retries[index];
-            requests[index] = 0;
+    private synchronized void recycle(int index, long epoch) {
+        if (epochs.get(index) != epoch) {
+            requests.set(index, 0);
             retries[index] = 0;
-            epochs[index] = epoch;
+            epochs.set(index, epoch);
         }
-        return index;
+    }
+
+    /** Buckets whose epoch lies in the last {@code BUCKETS} epochs count; older ones are stale. */
+    private long requestsInWindow(long epoch) {
+        long sum = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            long e = epochs.get(i);
+            if (e != Long.MIN_VALUE && epoch - e < BUCKETS) {
+                sum += requests.get(i);
+            }
+        }
+        return sum;
+    }
+
+    private long retriesInWindow(long epoch) {
+        long sum = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            long e = epochs.get(i);
+            if (e != Long.MIN_VALUE && epoch - e < BUCKETS) {
+                sum += retries[i];
+            }
+        }
+        return sum;
     }
 }

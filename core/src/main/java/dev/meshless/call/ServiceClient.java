@@ -23,7 +23,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -73,7 +72,8 @@ public final class ServiceClient implements AutoCloseable {
     private final CircuitBreaker serviceBreaker;
     private final RetryBudget budget;
     private final DoubleSupplier random;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** The first attempt's timeout under the policy's deadline, computed once. */
+    private final Duration firstTimeout;
 
     private ServiceClient(Builder b) {
         this.service = b.service;
@@ -96,6 +96,7 @@ public final class ServiceClient implements AutoCloseable {
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
         this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinRetriesPerSecond(),
                 policy.retryBudgetTtl(), time);
+        this.firstTimeout = Execution.firstTimeout(policy.deadline(), policy.perTryTimeout());
     }
 
     /**
@@ -131,8 +132,63 @@ public final class ServiceClient implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <T> T call(AttemptFunction<T> function, CallOptions options) {
-        Execution execution = admit(options);
+        long start = admit(options);
+        // Fast path: a first attempt on a plain pick, reported inline, allocating nothing of its own.
+        // Anything else (a refused zone permit, an endpoint at its cap, a failure) goes to Execution.
+        Pick pick;
+        try {
+            pick = balancer.pick();
+        } catch (NoEndpointAvailableException e) {
+            throw new Execution(this, options, start).noEndpoint(e);
+        }
+        ZoneCircuitBreakers.ZoneBreaker zone = null;
+        if (zoneBreakers != null) {
+            zone = zoneBreakers.acquire(pick.endpoint().locality());
+        }
+        if ((zoneBreakers != null && zone == null) || pick.callsInFlight() >= policy.maxConcurrentCallsPerEndpoint()) {
+            if (zone != null) {
+                zoneBreakers.release(zone);
+            }
+            return retryLoop(new Execution(this, options, start), function, Execution.RETRY_NOW);
+        }
+        Duration timeout = options.deadline() == null ? firstTimeout : Execution.firstTimeout(options.deadline(),
+                policy.perTryTimeout());
+        pick.callStarted();
+        Object value = null;
+        Throwable error = null;
+        try {
+            value = function.apply(new Attempt(pick, 1, timeout));
+        } catch (Throwable t) {
+            error = t;
+        }
+        long end = time.nanoTime();
+        Outcome outcome = classify(value, error);
+        pick.callFinished();
+        report(pick, zone, outcome, end - start);
+        if (error instanceof Error) {
+            throw (Error) error; // reported above; never swallowed
+        }
+        if (outcome.kind() == Outcome.Kind.SUCCESS || (outcome.kind() == Outcome.Kind.CALLER_ERROR && error == null)) {
+            recordServiceSuccess(end - start);
+            return (T) value;
+        }
+        Execution execution = new Execution(this, options, start);
+        return retryLoop(execution, function,
+                execution.adoptFirstAttempt(pick, outcome, value, error, end - start, end));
+    }
+
+    /** The synchronous driver from a decision on: sleep the backoff, pick, attempt, decide, until done. */
+    @SuppressWarnings("unchecked")
+    private <T> T retryLoop(Execution execution, AttemptFunction<T> function, long decision) {
+        long backoff = decision;
         while (true) {
+            if (backoff == Execution.DONE) {
+                if (execution.failure() != null) {
+                    throw execution.failure();
+                }
+                return (T) execution.result();
+            }
+            sleep(execution, backoff);
             Pick pick;
             try {
                 pick = execution.nextPick();
@@ -155,14 +211,7 @@ public final class ServiceClient implements AutoCloseable {
             if (error instanceof Error) {
                 throw (Error) error; // reported above; never swallowed
             }
-            long backoff = execution.decide(outcome, pick);
-            if (backoff == Execution.DONE) {
-                if (execution.failure() != null) {
-                    throw execution.failure();
-                }
-                return (T) execution.result();
-            }
-            sleep(execution, backoff);
+            backoff = execution.decide(outcome, pick);
         }
     }
 
@@ -191,7 +240,7 @@ public final class ServiceClient implements AutoCloseable {
         CompletableFuture<T> answer = new CompletableFuture<>();
         Execution execution;
         try {
-            execution = admit(options);
+            execution = new Execution(this, options, admit(options));
         } catch (RuntimeException rejected) {
             answer.completeExceptionally(rejected);
             return answer;
@@ -200,7 +249,8 @@ public final class ServiceClient implements AutoCloseable {
         return answer;
     }
 
-    private Execution admit(CallOptions options) {
+    /** Gate, service breaker, budget: the steps before any attempt. @return the call's start time */
+    private long admit(CallOptions options) {
         Objects.requireNonNull(options, "options");
         long start = time.nanoTime();
         gate.admit(service);
@@ -210,8 +260,8 @@ public final class ServiceClient implements AutoCloseable {
                             + " (failure rate " + serviceBreaker.getMetrics().getFailureRate() + "%)",
                     List.of(), null, null);
         }
-        budget.onRequest();
-        return new Execution(this, options, start);
+        budget.onRequest(start);
+        return start;
     }
 
     private void sleep(Execution execution, long backoffNanos) {
@@ -316,9 +366,9 @@ public final class ServiceClient implements AutoCloseable {
         return policy;
     }
 
-    /** @return attempts started whose outcome is not yet reported */
+    /** @return attempts started whose outcome is not yet reported (calls in flight to the current endpoints) */
     public int attemptsInFlight() {
-        return inFlight.get();
+        return balancer.picker().callsInFlight();
     }
 
     /** @return retries the budget still allows now */
@@ -358,12 +408,22 @@ public final class ServiceClient implements AutoCloseable {
         return random;
     }
 
-    void attemptStarted() {
-        inFlight.incrementAndGet();
+    /** Classifies, turning a classifier's own failure into a caller error. */
+    Outcome classify(Object value, Throwable error) {
+        try {
+            return classifier.classify(value, error);
+        } catch (RuntimeException classifierBug) {
+            return Outcome.callerError("classifier failed: " + classifierBug);
+        }
     }
 
-    void attemptFinished() {
-        inFlight.decrementAndGet();
+    /** Feeds one attempt's outcome to the zone breaker (releasing its permit), outlier detection and metrics. */
+    void report(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, Outcome outcome, long nanos) {
+        if (zone != null) {
+            zoneBreakers.record(zone, outcome, nanos);
+        }
+        outliers.record(pick.endpoint(), outcome);
+        metrics.attempt(service, pick, outcome, nanos);
     }
 
     void recordServiceSuccess(long nanos) {
