@@ -86,4 +86,22 @@ class BenchmarkSetupTest {
         assertEquals(expectedCritical, criticalInCallerZone);
         assertEquals(endpoints - expectedCritical, Topology.instances(fleet).length);
     }
+
+    @Test
+    void rateLimitSetupsHoldTheirKeysAndNeverReject() {
+        RateLimitBenchmark benchmark = new RateLimitBenchmark();
+        RateLimitBenchmark.Resilience4j r4j = new RateLimitBenchmark.Resilience4j();
+        RateLimitBenchmark.Local local = new RateLimitBenchmark.Local();
+        RateLimitBenchmark.PerKey perKey = new RateLimitBenchmark.PerKey();
+        r4j.setUp();
+        local.setUp();
+        perKey.setUp();
+        for (int i = 0; i < 1_000; i++) {
+            assertEquals(true, benchmark.resilience4jAtomicRateLimiter(r4j));
+            assertEquals(true, benchmark.meshlessLocal(local));
+            assertEquals(true, benchmark.meshlessLocalWarmingUp(local));
+            assertEquals(true, benchmark.meshlessPerKey100kKeys(perKey));
+        }
+        assertEquals(RateLimitBenchmark.KEYS, perKey.limiter.trackedKeys());
+    }
 }

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * limits do not use it.
  *
  * <p>Keys live in {@value #SEGMENTS} segments, each a small access-ordered map behind its own lock,
- * held only to find or insert the cell; the permit itself is lock-free. Thread-safe.
+ * held only to find or insert the cell; the permit itself is lock-free. The cap and the LRU order
+ * are per segment ({@code maxKeys / 64} each), so eviction is approximately least-recently-used and
+ * can start when a few percent below {@code maxKeys} keys are tracked. Thread-safe.
  */
 public final class KeyedRateLimiter {
 
