@@ -18,6 +18,19 @@ public abstract class MeshlessException extends RuntimeException {
         this.service = service;
     }
 
+    /**
+     * For refusals that are expected flow rather than faults (a rate limit saying no): no stack
+     * trace is recorded, which keeps a flood of refusals cheap.
+     *
+     * @param service the service concerned
+     * @param message what was refused and why
+     * @param writableStackTrace whether to record a stack trace
+     */
+    protected MeshlessException(String service, String message, boolean writableStackTrace) {
+        super(message, null, false, writableStackTrace);
+        this.service = service;
+    }
+
     /** @return the service that was called */
     public String service() {
         return service;

@@ -41,6 +41,8 @@ public final class LocalRateLimiter implements RateLimiter {
     private volatile int fullPermitsPerCycle;
     private volatile int currentPermitsPerCycle;
     private volatile double share = 1.0;
+    /** The settings of an application's own Resilience4j limiter in use, or null. */
+    private volatile RateLimit adopted;
     /** Time-source time at which the delegate's cycles start, or MIN_VALUE when unknown. */
     private volatile long originNanos = Long.MIN_VALUE;
     private volatile long coldSinceNanos;
@@ -79,9 +81,14 @@ public final class LocalRateLimiter implements RateLimiter {
         return limit.name();
     }
 
+    /**
+     * @return the limit in force: this instance's share of the configured limit, or, when an
+     *     application's own Resilience4j limiter of the same name is used, that limiter's settings
+     */
     @Override
     public RateLimit limit() {
-        return share == 1.0 ? limit : limit.scaled(share);
+        RateLimit base = adopted != null ? adopted : limit;
+        return share == 1.0 ? base : base.scaled(share);
     }
 
     /** @return the limit as configured, before any share */
@@ -220,8 +227,12 @@ public final class LocalRateLimiter implements RateLimiter {
                 return atomic;
             }
         } else if (delegate == null && existing instanceof AtomicRateLimiter own) {
-            log.info("Rate limit '{}': using the Resilience4j rate limiter already registered under that name ({})",
-                    limit.name(), own.getRateLimiterConfig());
+            RateLimiterConfig theirs = own.getRateLimiterConfig();
+            adopted = limit.toBuilder().limitForPeriod(theirs.getLimitForPeriod())
+                    .period(theirs.getLimitRefreshPeriod()).burst(theirs.getLimitForPeriod())
+                    .timeout(theirs.getTimeoutDuration()).warmUp(Duration.ZERO).build();
+            log.warn("Rate limit '{}': a Resilience4j rate limiter is already registered under that name; its"
+                    + " settings apply ({}) instead of Meshless's ({})", limit.name(), adopted, limit);
             return own;
         }
         AtomicRateLimiter created = new AtomicRateLimiter(limit.name(), config);

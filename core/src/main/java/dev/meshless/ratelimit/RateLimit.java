@@ -1,5 +1,6 @@
 package dev.meshless.ratelimit;
 
+import dev.meshless.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -140,8 +141,8 @@ public final class RateLimit {
 
     @Override
     public String toString() {
-        return name + ": " + limitForPeriod + " per " + period + " (burst " + burst + ")"
-                + (warmUp.isZero() ? "" : ", warm-up " + warmUp) + (shadow ? ", shadow" : "");
+        return name + ": " + limitForPeriod + " per " + Durations.format(period) + " (burst " + burst + ")"
+                + (warmUp.isZero() ? "" : ", warm-up " + Durations.format(warmUp)) + (shadow ? ", shadow" : "");
     }
 
     /** Builder; every setter checks its value. Not thread-safe. */

@@ -1,11 +1,12 @@
 package dev.meshless.ratelimit;
 
 import dev.meshless.MeshlessException;
+import dev.meshless.internal.Durations;
 import java.time.Duration;
 
 /**
  * A request refused by a rate limit: names the limit, the key (for per-key limits) and how long
- * to wait before a permit is free.
+ * to wait before a permit is free. Refusals are expected under load, so no stack trace is recorded.
  */
 public final class RateLimitedException extends MeshlessException {
 
@@ -21,8 +22,8 @@ public final class RateLimitedException extends MeshlessException {
      */
     public RateLimitedException(String service, RateLimit limit, String key, Decision decision) {
         super(service, "Rate limit '" + limit.name() + "' exceeded" + (key == null ? "" : " for key '" + key + "'")
-                + ": " + limit.limitForPeriod() + " per " + limit.period() + "; retry after "
-                + Math.max(1, decision.retryAfter().toMillis()) + " ms", null);
+                + ": " + limit.limitForPeriod() + " per " + Durations.format(limit.period()) + "; retry after "
+                + Math.max(1, decision.retryAfter().toMillis()) + " ms", false);
         this.limitName = limit.name();
         this.key = key;
         this.decision = decision;

@@ -183,6 +183,8 @@ class LocalRateLimiterTest {
 
         assertThat(limiter.tryAcquire()).isTrue();
         assertThat(limiter.tryAcquire()).isFalse();
+        assertThat(limiter.limit().limitForPeriod()).as("the settings in force are reported").isEqualTo(1);
+        assertThat(limiter.limit().period()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
