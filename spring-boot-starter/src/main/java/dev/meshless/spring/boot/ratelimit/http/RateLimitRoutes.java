@@ -1,0 +1,261 @@
+package dev.meshless.spring.boot.ratelimit.http;
+
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import dev.meshless.spring.boot.ratelimit.InboundRateLimit;
+import dev.meshless.spring.boot.ratelimit.RateLimitKeyResolver;
+import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
+import dev.meshless.spring.boot.ratelimit.RateLimitProperties.KeySource;
+import dev.meshless.spring.boot.ratelimit.RateLimitProperties.Limit;
+import dev.meshless.spring.boot.ratelimit.RateLimiters;
+import dev.meshless.spring.boot.ratelimit.internal.PropertyPaths;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.http.server.PathContainer;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import org.springframework.web.util.pattern.PatternParseException;
+
+/**
+ * The limits the HTTP filters apply, each with its routes (path patterns and methods) and its key
+ * source, compiled once at startup from {@code meshless.rate-limit.limits.*.routes}. A request is
+ * checked against every rule in configuration order; each rule whose routes match applies once.
+ *
+ * <p>Immutable; thread-safe. Matching a request allocates nothing but the path-variable map for
+ * {@code path-variable} keys.
+ */
+public final class RateLimitRoutes {
+
+    /** The methods a route may list: those Spring MVC and WebFlux map. */
+    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
+
+    private final Rule[] rules;
+
+    private RateLimitRoutes(List<Rule> rules) {
+        this.rules = rules.toArray(new Rule[0]);
+    }
+
+    /**
+     * @param properties the configuration
+     * @param limiters the limits the routes refer to by name
+     * @param beanFactory where {@code bean} key sources are looked up
+     * @return the compiled routes
+     * @throws InvalidMeshlessConfigurationException naming the property of a route or key source
+     *     that cannot work
+     */
+    public static RateLimitRoutes compile(RateLimitProperties properties, RateLimiters limiters,
+                                          ListableBeanFactory beanFactory) {
+        List<Rule> rules = new ArrayList<>();
+        properties.getLimits().forEach((name, config) -> {
+            KeySource source = config.getKey().getSource();
+            RateLimitKeyResolver resolver = source == KeySource.BEAN
+                    ? resolver(name, config.getKey().getName(), beanFactory) : null;
+            if (config.getRoutes().isEmpty()) {
+                return;
+            }
+            InboundRateLimit limit = limiters.find(name).orElseThrow(() -> new InvalidMeshlessConfigurationException(
+                    PropertyPaths.limit(name, "routes"), name, "must belong to a limit of the application's"
+                    + " RateLimiters bean, which has: " + limiters.describeNames()));
+            Route[] routes = new Route[config.getRoutes().size()];
+            for (int i = 0; i < routes.length; i++) {
+                routes[i] = route(name, i, config.getRoutes().get(i));
+                if (source == KeySource.PATH_VARIABLE) {
+                    requireVariable(name, config, routes[i].pattern);
+                }
+            }
+            rules.add(new Rule(limit, limit.isKeyed() ? source : null, config.getKey().getName(), resolver, routes));
+        });
+        return new RateLimitRoutes(rules);
+    }
+
+    /** @return whether no limit has routes (the filters then pass every request untouched) */
+    public boolean isEmpty() {
+        return rules.length == 0;
+    }
+
+    /** @return the number of rules (limits with routes) */
+    public int size() {
+        return rules.length;
+    }
+
+    /**
+     * @param index 0 to {@link #size()} − 1, in configuration order
+     * @return the rule
+     */
+    public Rule rule(int index) {
+        return rules[index];
+    }
+
+    private static Route route(String limit, int index, RateLimitProperties.Route config) {
+        String property = PropertyPaths.limit(limit, "routes[" + index + "]");
+        String path = config.getPath();
+        if (path == null || path.isBlank()) {
+            throw new InvalidMeshlessConfigurationException(property + ".path", path,
+                    "is required: a path pattern such as /api/**");
+        }
+        if (!path.startsWith("/")) {
+            throw new InvalidMeshlessConfigurationException(property + ".path", path,
+                    "must start with '/': it is matched against the path within the application");
+        }
+        PathPattern pattern;
+        try {
+            pattern = PathPatternParser.defaultInstance.parse(path);
+        } catch (PatternParseException e) {
+            throw new InvalidMeshlessConfigurationException(property + ".path", path,
+                    "must be a valid Spring path pattern: " + e.getMessage() + " at position " + e.getPosition(),
+                    e);
+        }
+        Set<String> methods = new LinkedHashSet<>();
+        List<String> listed = config.getMethods();
+        for (int i = 0; i < listed.size(); i++) {
+            String method = listed.get(i) == null ? "" : listed.get(i).trim().toUpperCase(Locale.ROOT);
+            if (!METHODS.contains(method)) {
+                throw new InvalidMeshlessConfigurationException(property + ".methods[" + i + "]", listed.get(i),
+                        "must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE");
+            }
+            methods.add(method);
+        }
+        return new Route(pattern, methods.isEmpty() ? null : methods.toArray(new String[0]));
+    }
+
+    private static void requireVariable(String limit, Limit config, PathPattern pattern) {
+        String variable = config.getKey().getName();
+        if (!variableNames(pattern.getPatternString()).contains(variable)) {
+            throw new InvalidMeshlessConfigurationException(PropertyPaths.limit(limit, "key.name"), variable,
+                    "must be a variable of every route pattern of the limit, and " + pattern.getPatternString()
+                            + " has none of that name");
+        }
+    }
+
+    private static RateLimitKeyResolver resolver(String limit, String beanName, ListableBeanFactory beanFactory) {
+        String property = PropertyPaths.limit(limit, "key.name");
+        if (!beanFactory.containsBean(beanName)) {
+            throw new InvalidMeshlessConfigurationException(property, beanName,
+                    "must name a bean implementing RateLimitKeyResolver, and the application has no bean of that"
+                            + " name");
+        }
+        if (!beanFactory.isTypeMatch(beanName, RateLimitKeyResolver.class)) {
+            Class<?> type = beanFactory.getType(beanName);
+            throw new InvalidMeshlessConfigurationException(property, beanName,
+                    "must name a bean implementing " + RateLimitKeyResolver.class.getName() + ", and that bean is a "
+                            + (type == null ? "bean of unknown type" : ClassUtils.getUserClass(type).getName()));
+        }
+        return beanFactory.getBean(beanName, RateLimitKeyResolver.class);
+    }
+
+    /** Names of the {@code {name}}, {@code {name:regex}} and {@code {*name}} variables of a pattern. */
+    static Set<String> variableNames(String pattern) {
+        Set<String> names = new LinkedHashSet<>();
+        int depth = 0;
+        int start = -1;
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '{' && depth++ == 0) {
+                start = i + 1;
+            } else if (c == '}' && depth > 0 && --depth == 0) {
+                String body = pattern.substring(start, i);
+                int colon = body.indexOf(':');
+                String name = colon >= 0 ? body.substring(0, colon) : body;
+                names.add(name.startsWith("*") ? name.substring(1) : name);
+            }
+        }
+        return names;
+    }
+
+    /** One route: a path pattern and the methods it covers ({@code null}: all). */
+    private record Route(PathPattern pattern, String[] methods) {
+        boolean matches(String method, PathContainer path) {
+            if (methods != null) {
+                boolean listed = false;
+                for (String m : methods) {
+                    if (m.equals(method)) {
+                        listed = true;
+                        break;
+                    }
+                }
+                if (!listed) {
+                    return false;
+                }
+            }
+            return pattern.matches(path);
+        }
+    }
+
+    /** One limit with its routes and key source. Immutable; thread-safe. */
+    public static final class Rule {
+        private final InboundRateLimit limit;
+        private final KeySource keySource;
+        private final String keyName;
+        private final RateLimitKeyResolver resolver;
+        private final Route[] routes;
+
+        private Rule(InboundRateLimit limit, KeySource keySource, String keyName, RateLimitKeyResolver resolver,
+                     Route[] routes) {
+            this.limit = limit;
+            this.keySource = keySource;
+            this.keyName = keyName;
+            this.resolver = resolver;
+            this.routes = routes;
+        }
+
+        /** @return the limit to apply */
+        public InboundRateLimit limit() {
+            return limit;
+        }
+
+        /** @return where the key comes from; {@code null} for a limit without keys */
+        public KeySource keySource() {
+            return keySource;
+        }
+
+        /** @return the header or path variable name for those key sources */
+        public String keyName() {
+            return keyName;
+        }
+
+        /** @return the resolver for key source {@code bean}, else {@code null} */
+        public RateLimitKeyResolver resolver() {
+            return resolver;
+        }
+
+        /** @return whether the key needs the authenticated principal (principal and bean key sources) */
+        public boolean needsPrincipal() {
+            return keySource == KeySource.PRINCIPAL || keySource == KeySource.BEAN;
+        }
+
+        /**
+         * @param method the request's HTTP method
+         * @param path the request's path within the application
+         * @return the pattern of the first route that matches, or {@code null} when none does
+         */
+        public PathPattern match(String method, PathContainer path) {
+            for (Route route : routes) {
+                if (route.matches(method, path)) {
+                    return route.pattern;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * @param pattern a pattern {@link #match} returned
+         * @param path the path it matched
+         * @return the variables of the pattern, decoded
+         */
+        public static Map<String, String> pathVariables(PathPattern pattern, PathContainer path) {
+            PathPattern.PathMatchInfo info = pattern.matchAndExtract(path);
+            return info == null ? Map.of() : info.getUriVariables();
+        }
+
+        @Override
+        public String toString() {
+            return limit.name() + " on " + java.util.Arrays.stream(routes).map(r -> r.pattern.getPatternString()
+                    + (r.methods == null ? "" : " " + String.join("|", r.methods))).toList();
+        }
+    }
+}
