@@ -235,6 +235,10 @@ final class Execution {
                 withTiers = withTiers.withTier(pick.tier());
             }
         }
+        if (!outcome.retryable()) {
+            return failWith(ServiceCallException.Reason.NOT_RETRYABLE, outcome.description()
+                    + " is not retried by the classifier's rules");
+        }
         if (!policy.retryOn().contains(outcome.kind())) {
             return failWith(ServiceCallException.Reason.NOT_RETRYABLE, outcome.kind() + " is not retried (retryOn="
                     + policy.retryOn() + ")");

@@ -62,7 +62,8 @@ public final class ServiceClient implements AutoCloseable {
 
     private final String service;
     private final LocalityLoadBalancer balancer;
-    private final CallPolicy policy;
+    /** Replaced by {@link #updatePolicy}; read once or twice per call. */
+    private volatile CallPolicy policy;
     private final OutcomeClassifier classifier;
     private final TimeSource time;
     private final CallGate gate;
@@ -70,10 +71,10 @@ public final class ServiceClient implements AutoCloseable {
     private final OutlierDetector outliers;
     private final ZoneCircuitBreakers zoneBreakers;
     private final CircuitBreaker serviceBreaker;
-    private final RetryBudget budget;
+    private volatile RetryBudget budget;
     private final DoubleSupplier random;
-    /** The first attempt's timeout under the policy's deadline, computed once. */
-    private final Duration firstTimeout;
+    /** The first attempt's timeout under the policy's deadline, computed once per policy. */
+    private volatile Duration firstTimeout;
 
     private ServiceClient(Builder b) {
         this.service = b.service;
@@ -364,6 +365,27 @@ public final class ServiceClient implements AutoCloseable {
     /** @return the call policy */
     public CallPolicy policy() {
         return policy;
+    }
+
+    /**
+     * Replaces the call policy, for example after a configuration reload. Attempts, deadline and
+     * per-try timeout, retry rules, backoff, retry budget (a new, empty window when its settings
+     * change) and the concurrency cap apply to calls that start from now on. Outlier detection and
+     * circuit breakers keep the settings they were built with until the client is rebuilt.
+     *
+     * @param next the new policy
+     */
+    public void updatePolicy(CallPolicy next) {
+        Objects.requireNonNull(next, "policy");
+        CallPolicy previous = policy;
+        if (next.retryBudgetRatio() != previous.retryBudgetRatio()
+                || next.retryBudgetMinRetriesPerSecond() != previous.retryBudgetMinRetriesPerSecond()
+                || !next.retryBudgetTtl().equals(previous.retryBudgetTtl())) {
+            budget = new RetryBudget(next.retryBudgetRatio(), next.retryBudgetMinRetriesPerSecond(),
+                    next.retryBudgetTtl(), time);
+        }
+        firstTimeout = Execution.firstTimeout(next.deadline(), next.perTryTimeout());
+        policy = next;
     }
 
     /** @return attempts started whose outcome is not yet reported (calls in flight to the current endpoints) */

@@ -38,21 +38,25 @@ public final class Outcome {
         CALLER_ERROR
     }
 
-    private static final Outcome SUCCESS = new Outcome(Kind.SUCCESS, false, false, null, "success");
-    private static final Outcome CALLER_ERROR = new Outcome(Kind.CALLER_ERROR, false, false, null, "caller error");
+    private static final Outcome SUCCESS = new Outcome(Kind.SUCCESS, false, false, null, "success", true);
+    private static final Outcome CALLER_ERROR = new Outcome(Kind.CALLER_ERROR, false, false, null, "caller error",
+            true);
 
     private final Kind kind;
     private final boolean localOrigin;
     private final boolean requestNotSent;
     private final Duration retryAfter;
     private final String description;
+    private final boolean retryable;
 
-    private Outcome(Kind kind, boolean localOrigin, boolean requestNotSent, Duration retryAfter, String description) {
+    private Outcome(Kind kind, boolean localOrigin, boolean requestNotSent, Duration retryAfter, String description,
+                    boolean retryable) {
         this.kind = kind;
         this.localOrigin = localOrigin;
         this.requestNotSent = requestNotSent;
         this.retryAfter = retryAfter;
         this.description = Objects.requireNonNull(description, "description");
+        this.retryable = retryable;
     }
 
     /** @return the shared success outcome */
@@ -68,7 +72,7 @@ public final class Outcome {
      * @return the outcome
      */
     public static Outcome connectFailure(String description) {
-        return new Outcome(Kind.ENDPOINT_FAILURE, true, true, null, description);
+        return new Outcome(Kind.ENDPOINT_FAILURE, true, true, null, description, true);
     }
 
     /**
@@ -78,7 +82,7 @@ public final class Outcome {
      * @return an endpoint failure
      */
     public static Outcome endpointFailure(String description, boolean localOrigin) {
-        return new Outcome(Kind.ENDPOINT_FAILURE, localOrigin, false, null, description);
+        return new Outcome(Kind.ENDPOINT_FAILURE, localOrigin, false, null, description, true);
     }
 
     /**
@@ -86,7 +90,7 @@ public final class Outcome {
      * @return a gateway failure
      */
     public static Outcome gatewayFailure(String description) {
-        return new Outcome(Kind.GATEWAY_FAILURE, false, false, null, description);
+        return new Outcome(Kind.GATEWAY_FAILURE, false, false, null, description, true);
     }
 
     /**
@@ -95,7 +99,7 @@ public final class Outcome {
      * @return an overload signal
      */
     public static Outcome overloaded(String description, Duration retryAfter) {
-        return new Outcome(Kind.OVERLOADED, false, false, retryAfter, description);
+        return new Outcome(Kind.OVERLOADED, false, false, retryAfter, description, true);
     }
 
     /** @return the shared caller-error outcome */
@@ -108,7 +112,22 @@ public final class Outcome {
      * @return a caller error with a description
      */
     public static Outcome callerError(String description) {
-        return new Outcome(Kind.CALLER_ERROR, false, false, null, description);
+        return new Outcome(Kind.CALLER_ERROR, false, false, null, description, true);
+    }
+
+    /**
+     * The same outcome, but never retried (for example an HTTP status the caller's policy does not
+     * list as retryable): it still counts for outlier detection and breakers.
+     *
+     * @return a copy that is not retryable
+     */
+    public Outcome notRetryable() {
+        return retryable ? new Outcome(kind, localOrigin, requestNotSent, retryAfter, description, false) : this;
+    }
+
+    /** @return whether a failed attempt with this outcome may be retried (subject to the call policy) */
+    public boolean retryable() {
+        return retryable;
     }
 
     /** @return the kind */

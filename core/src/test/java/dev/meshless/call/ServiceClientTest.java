@@ -551,6 +551,39 @@ class ServiceClientTest {
     }
 
     @Test
+    void aPolicyUpdateAppliesToTheNextCalls() {
+        client(CallPolicy.builder().maxAttempts(1));
+        behaviour.put("r1-a-0", 0);
+        behaviour.put("r1-a-1", 0);
+        assertThatThrownBy(() -> client.call(endpointCall, CallOptions.idempotent()))
+                .isInstanceOf(ServiceCallException.class);
+
+        client.updatePolicy(CallPolicy.builder().maxAttempts(3).build());
+
+        assertThat(client.call(endpointCall, CallOptions.idempotent()).status()).isEqualTo(200);
+        assertThat(client.policy().maxAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void statusesTheClassifierDoesNotListAsRetryableAreNotRetried() {
+        client = ServiceClient.builder(TestEndpoints.SERVICE)
+                .registry(StaticRegistry.of(concat(zone("r1", "r1-a", 2, 0), zone("r1", "r1-b", 2, 0))))
+                .caller(TestEndpoints.CALLER).timeSource(time)
+                .classifier(OutcomeClassifier.forHttpResponses(Response.class, Response::status, Response::retryAfter,
+                        java.util.Set.of(503)))
+                .build();
+        behaviour.put("r1-a-0", 500);
+        behaviour.put("r1-a-1", 500);
+
+        assertThatThrownBy(() -> client.call(endpointCall, CallOptions.idempotent()))
+                .isInstanceOfSatisfying(ServiceCallException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ServiceCallException.Reason.NOT_RETRYABLE);
+                    assertThat(e).hasMessageContaining("HTTP 500 is not retried");
+                });
+        assertThat(calls).hasSize(1);
+    }
+
+    @Test
     void badPoliciesNameTheProperty() {
         assertThatThrownBy(() -> CallPolicy.builder().maxAttempts(0))
                 .hasMessage("maxAttempts must be between 1 and 10, but was 0");
