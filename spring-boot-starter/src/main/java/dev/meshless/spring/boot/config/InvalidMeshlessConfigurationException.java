@@ -82,6 +82,9 @@ public class InvalidMeshlessConfigurationException extends RuntimeException {
         if (value instanceof Enum<?> e) {
             return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
+        if (value instanceof CharSequence text && text.toString().isBlank()) {
+            return "'" + text + "'"; // an empty or blank value would otherwise be invisible
+        }
         return String.valueOf(value);
     }
 

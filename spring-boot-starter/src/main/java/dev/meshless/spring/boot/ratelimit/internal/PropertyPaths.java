@@ -1,18 +1,13 @@
 package dev.meshless.spring.boot.ratelimit.internal;
 
-import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import dev.meshless.spring.boot.config.ConfigChecks;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Full property names for error messages, and core's validation messages turned into rules that
  * follow those names. Internal: free to change.
  */
 public final class PropertyPaths {
-
-    private static final Pattern SIMPLE_KEY = Pattern.compile("[a-z0-9-]+");
-    private static final Pattern CAMEL = Pattern.compile("\\b[a-z]+(?:[A-Z][a-z0-9]*)+\\b");
 
     private PropertyPaths() {
     }
@@ -36,67 +31,29 @@ public final class PropertyPaths {
 
     /**
      * @param key a map key
-     * @return the key as a property name segment: {@code .key}, or {@code [key]} when it needs brackets
+     * @return the key as a property name segment
+     * @see ConfigChecks#mapKey(String)
      */
     public static String mapKey(String key) {
-        return SIMPLE_KEY.matcher(key).matches() ? "." + key : "[" + key + "]";
+        return ConfigChecks.mapKey(key);
     }
 
     /**
-     * Wraps a value check done by core ({@code IllegalArgumentException} from a builder).
-     *
      * @param property the full property name
      * @param value the value passed to core
      * @param check the call into core
-     * @throws InvalidMeshlessConfigurationException naming the property when core rejects the value
+     * @see ConfigChecks#check(String, Object, Runnable)
      */
     public static void check(String property, Object value, Runnable check) {
-        try {
-            check.run();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidMeshlessConfigurationException(property, value, rule(e.getMessage()), e);
-        }
+        ConfigChecks.check(property, value, check);
     }
 
     /**
-     * Turns a core message such as {@code api.burst must be between 1 and limitForPeriod (10), but
-     * was 20} into the rule {@code must be between 1 and limit-for-period (10)}: the property and the
-     * value are reported separately, with their full names.
-     *
      * @param coreMessage a core validation message
-     * @return the rule, with field names in property style
+     * @return the rule
+     * @see ConfigChecks#rule(String)
      */
     public static String rule(String coreMessage) {
-        if (coreMessage == null) {
-            return "is invalid";
-        }
-        String rule = coreMessage;
-        int butWas = rule.lastIndexOf(", but was ");
-        if (butWas >= 0) {
-            rule = rule.substring(0, butWas);
-        }
-        int must = rule.indexOf(" must ");
-        if (must >= 0) {
-            rule = rule.substring(must + 1);
-        }
-        Matcher m = CAMEL.matcher(rule);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(kebab(m.group())));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    private static String kebab(String camel) {
-        StringBuilder b = new StringBuilder(camel.length() + 4);
-        for (char c : camel.toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                b.append('-').append(Character.toLowerCase(c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return ConfigChecks.rule(coreMessage);
     }
 }

@@ -80,7 +80,7 @@ class RateLimitedAspectTest {
     @Test
     void aPerKeyLimitWithoutAKeyStopsStartup() {
         runner.withBean(MissingKey.class).run(context -> RateLimitContexts.assertInvalid(context,
-                "@RateLimited(key) on " + MissingKey.class.getName() + ".call(String)", "",
+                "@RateLimited(key) on " + MissingKey.class.getName() + ".call(String)", "''",
                 "is required: limit 'per-user' is per-key"));
     }
 

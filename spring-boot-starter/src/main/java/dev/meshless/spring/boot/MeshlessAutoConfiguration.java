@@ -1,0 +1,197 @@
+package dev.meshless.spring.boot;
+
+import dev.meshless.call.CallListener;
+import dev.meshless.call.CallMetrics;
+import dev.meshless.ratelimit.RateLimitMetrics;
+import dev.meshless.registry.CompositeRegistry;
+import dev.meshless.registry.EndpointRegistry;
+import dev.meshless.spring.boot.actuate.EventJournal;
+import dev.meshless.spring.boot.config.LocalityResolver;
+import dev.meshless.spring.boot.config.PercentConverter;
+import dev.meshless.spring.boot.config.PolicyResolver;
+import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
+import dev.meshless.spring.boot.registry.RegistryContributor;
+import dev.meshless.spring.boot.registry.StaticEndpoints;
+import dev.meshless.time.TimeSource;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The heart of the starter: this instance's locality, the merged endpoint registry, the checked
+ * policies and the {@link MeshlessClients}. Every bean backs off when the application defines its
+ * own. Turned off with {@code meshless.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = MeshlessProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(MeshlessProperties.class)
+public class MeshlessAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(MeshlessAutoConfiguration.class);
+
+    /** @return binds {@code 50%} to percentages in {@code meshless.*} */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static PercentConverter meshlessPercentConverter() {
+        return new PercentConverter();
+    }
+
+    /** @return the system's time */
+    @Bean
+    @ConditionalOnMissingBean
+    TimeSource meshlessTimeSource() {
+        return TimeSource.system();
+    }
+
+    /**
+     * @param properties bound properties
+     * @param environment for {@code spring.application.name}
+     * @return who and where this instance is
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    MeshlessInstance meshlessInstance(MeshlessProperties properties, Environment environment) {
+        return LocalityResolver.resolve(properties, environment.getProperty("spring.application.name"),
+                System::getenv);
+    }
+
+    /**
+     * @param properties bound properties
+     * @return the resolver of every service's policies, after checking the defaults and each
+     *     configured service (a bad value stops start-up here)
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    PolicyResolver meshlessPolicyResolver(MeshlessProperties properties) {
+        PolicyResolver resolver = new PolicyResolver(properties);
+        resolver.checkAll();
+        return resolver;
+    }
+
+    /**
+     * @param properties bound properties
+     * @return the embedded static registry, first of the merged registry's sources
+     */
+    @Bean
+    RegistryContributor meshlessStaticRegistry(MeshlessProperties properties) {
+        EndpointRegistry registry = StaticEndpoints.registry(properties.getRegistry().getEndpoints());
+        return new RegistryContributor() {
+            @Override
+            public EndpointRegistry registry() {
+                return registry;
+            }
+
+            @Override
+            public String name() {
+                return "static";
+            }
+
+            @Override
+            public int getOrder() {
+                return 0;
+            }
+        };
+    }
+
+    /**
+     * @param contributors every source of endpoints, in order
+     * @return the merged registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    EndpointRegistry meshlessEndpointRegistry(ObjectProvider<RegistryContributor> contributors) {
+        List<RegistryContributor> sources = contributors.orderedStream().toList();
+        log.info("Meshless: endpoints from {}", sources.stream().map(RegistryContributor::name)
+                .collect(Collectors.joining(", ")));
+        return sources.size() == 1 ? sources.get(0).registry()
+                : CompositeRegistry.of(sources.stream().map(RegistryContributor::registry).toList());
+    }
+
+    /**
+     * @param time time source
+     * @return the journal of recent events per service, for the actuator endpoint
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    EventJournal meshlessEventJournal(TimeSource time) {
+        return new EventJournal(time);
+    }
+
+    /**
+     * @param registry merged registry
+     * @param instance this instance
+     * @param policies policy resolver
+     * @param properties bound properties
+     * @param time time source
+     * @param journal event journal
+     * @param breakers the application's Resilience4j circuit breaker registry, if any
+     * @param limiters the application's Resilience4j rate limiter registry, if any
+     * @param meters Meshless's meters, when Micrometer is present
+     * @param listeners the application's own listeners
+     * @return the clients, with one built now for every service named in configuration
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    MeshlessClients meshlessClients(EndpointRegistry registry, MeshlessInstance instance, PolicyResolver policies,
+                                    MeshlessProperties properties, TimeSource time, EventJournal journal,
+                                    ObjectProvider<CircuitBreakerRegistry> breakers,
+                                    ObjectProvider<RateLimiterRegistry> limiters,
+                                    ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallListener> listeners) {
+        CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
+        MeshlessMeters m = meters.getIfAvailable();
+        if (breakerRegistry == null) {
+            breakerRegistry = CircuitBreakerRegistry.ofDefaults();
+            if (m != null) {
+                m.bindPrivateBreakers(breakerRegistry);
+            }
+        }
+        List<CallListener> all = new ArrayList<>();
+        all.add(journal);
+        if (m != null && m.listener() != null) {
+            all.add(m.listener());
+        }
+        listeners.orderedStream().filter(l -> !all.contains(l)).forEach(all::add); // the journal is a bean too
+        Set<String> routed = new LinkedHashSet<>(properties.getServices().keySet());
+        routed.addAll(properties.getRegistry().getEndpoints().keySet());
+        routed.addAll(properties.getHttp().getServices());
+        MeshlessClients clients = new MeshlessClients(registry, instance, policies,
+                new SpringHttpOutcomeClassifier(new LinkedHashSet<>(properties.getHttp().getRetryableStatuses())),
+                time, breakerRegistry, limiters.getIfAvailable(),
+                m != null ? m.callMetrics() : CallMetrics.NOOP,
+                m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed);
+        properties.getServices().keySet().forEach(clients::client);
+        properties.getRegistry().getEndpoints().keySet().forEach(clients::client);
+        return clients;
+    }
+
+    /** Meshless's meters, only when Micrometer is on the class path. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(MeterRegistry.class)
+    static class MetersConfiguration {
+
+        /**
+         * @param registry the application's meter registry, if any
+         * @return Meshless's meters
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        MeshlessMeters meshlessMeters(ObjectProvider<MeterRegistry> registry) {
+            return new MeshlessMeters(registry);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.meshless.spring.boot;
+
+import dev.meshless.call.CallListener;
+import dev.meshless.call.CallMetrics;
+import dev.meshless.call.ServiceClient;
+import dev.meshless.outcome.OutcomeClassifier;
+import dev.meshless.ratelimit.LocalRateLimiter;
+import dev.meshless.ratelimit.RateLimitGate;
+import dev.meshless.ratelimit.RateLimitMetrics;
+import dev.meshless.registry.EndpointRegistry;
+import dev.meshless.spring.boot.config.PolicyResolver;
+import dev.meshless.spring.boot.config.ServicePolicies;
+import dev.meshless.time.TimeSource;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application's {@link ServiceClient}s, one per called service, built on first use with that
+ * service's resolved policies, the merged registry, this instance's locality and the shared
+ * Resilience4j registries. HTTP integrations, the Spring Cloud LoadBalancer bridge,
+ * {@code @ZoneAware} and the actuator endpoint all go through this bean.
+ *
+ * <p>Thread-safe.
+ */
+public class MeshlessClients implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MeshlessClients.class);
+
+    private final EndpointRegistry registry;
+    private final MeshlessInstance instance;
+    private volatile PolicyResolver policies;
+    private final OutcomeClassifier classifier;
+    private final TimeSource time;
+    private final CircuitBreakerRegistry breakers;
+    private final RateLimiterRegistry limiters;
+    private final CallMetrics metrics;
+    private final RateLimitMetrics rateLimitMetrics;
+    private final List<CallListener> listeners;
+    private final Set<String> routedHosts;
+    private final Map<String, ServiceClient> clients = new ConcurrentHashMap<>();
+
+    /**
+     * @param registry where endpoints come from
+     * @param instance who and where this instance is
+     * @param policies resolves each service's policies
+     * @param classifier classifies attempts (HTTP-aware in the starter)
+     * @param time time source
+     * @param breakers Resilience4j registry for zone and service breakers
+     * @param limiters Resilience4j registry for outbound limits, or {@code null}
+     * @param metrics call metrics
+     * @param rateLimitMetrics outbound-limit metrics
+     * @param listeners every client's listeners
+     * @param routedHosts host names routed by the HTTP integrations besides the clients already built
+     */
+    public MeshlessClients(EndpointRegistry registry, MeshlessInstance instance, PolicyResolver policies,
+                           OutcomeClassifier classifier, TimeSource time, CircuitBreakerRegistry breakers,
+                           RateLimiterRegistry limiters, CallMetrics metrics, RateLimitMetrics rateLimitMetrics,
+                           List<? extends CallListener> listeners, Set<String> routedHosts) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.instance = Objects.requireNonNull(instance, "instance");
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.classifier = classifier;
+        this.time = time;
+        this.breakers = breakers;
+        this.limiters = limiters;
+        this.metrics = metrics;
+        this.rateLimitMetrics = rateLimitMetrics;
+        this.listeners = List.copyOf(listeners);
+        this.routedHosts = Set.copyOf(routedHosts);
+    }
+
+    /**
+     * @param service a service name
+     * @return its client, built on first use
+     */
+    public ServiceClient client(String service) {
+        ServiceClient c = clients.get(service);
+        return c != null ? c : clients.computeIfAbsent(service, this::build);
+    }
+
+    /**
+     * @param host the host of a URL such as {@code http://inventory/stock}
+     * @return whether the HTTP integrations route it through Meshless: a service named under
+     *     {@code meshless.services}, in the static registry, in {@code meshless.http.services}, or
+     *     already called through Meshless
+     */
+    public boolean routes(String host) {
+        return host != null && (routedHosts.contains(host) || clients.containsKey(host));
+    }
+
+    /** @return the clients built so far, by service name */
+    public Map<String, ServiceClient> clients() {
+        return Collections.unmodifiableMap(new TreeMap<>(clients));
+    }
+
+    /** @return who and where this instance is */
+    public MeshlessInstance instance() {
+        return instance;
+    }
+
+    /**
+     * @param service a service name
+     * @return the policies in force for it
+     */
+    public ServicePolicies policies(String service) {
+        return policies.resolve(service);
+    }
+
+    /**
+     * Applies newly resolved policies to every client built so far (a configuration reload):
+     * balancing at once, calls from their next start. Outlier detection, breakers and outbound
+     * limits keep their settings until restart.
+     *
+     * @param next the resolver of the new configuration, already checked
+     */
+    public void applyPolicies(PolicyResolver next) {
+        this.policies = next;
+        clients.forEach((service, client) -> {
+            ServicePolicies p = next.resolve(service);
+            client.balancer().updatePolicy(p.balancing());
+            client.updatePolicy(p.call());
+        });
+        log.info("Meshless: reloaded policies of {}", clients.keySet());
+    }
+
+    /** @return the service names routed by the HTTP integrations from configuration */
+    public Set<String> routedHosts() {
+        Set<String> all = new LinkedHashSet<>(routedHosts);
+        all.addAll(clients.keySet());
+        return all;
+    }
+
+    private ServiceClient build(String service) {
+        ServicePolicies p = policies.resolve(service);
+        ServiceClient.Builder b = ServiceClient.builder(service)
+                .registry(registry)
+                .caller(instance.locality())
+                .callerService(instance.locality() == null ? null : instance.service())
+                .balancingPolicy(p.balancing())
+                .callPolicy(p.call())
+                .classifier(classifier)
+                .timeSource(time)
+                .circuitBreakerRegistry(breakers)
+                .metrics(metrics);
+        listeners.forEach(b::listener);
+        if (p.outboundRateLimit() != null) {
+            b.gate(new RateLimitGate(Map.of(service, LocalRateLimiter.create(p.outboundRateLimit(),
+                    time == TimeSource.system() ? limiters : null, time, rateLimitMetrics))));
+        }
+        log.debug("Meshless: client for '{}' with {}", service, p);
+        return b.build();
+    }
+
+    /** Closes every client: timers stop, registry subscriptions end. */
+    @Override
+    public void close() {
+        List<ServiceClient> all = new ArrayList<>(clients.values());
+        clients.clear();
+        all.forEach(ServiceClient::close);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.meshless.spring.boot.actuate;
+
+import dev.meshless.balancer.RoutingPlan;
+import dev.meshless.breaker.ZoneCircuitBreakers;
+import dev.meshless.call.ServiceClient;
+import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.spring.boot.MeshlessInstance;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * The {@code meshless} actuator endpoint: for each called service, this instance's locality, the
+ * tiers with their planned shares, every endpoint with its registry health, ejection and zone
+ * breaker state, panic, the service breaker and retry budget, and the last events (failovers,
+ * ejections, breaker transitions) with their times. Read-only; endpoint metadata and anything else
+ * that could hold secrets are left out.
+ */
+@Endpoint(id = "meshless")
+public class MeshlessEndpoint {
+
+    private final MeshlessClients clients;
+    private final EventJournal journal;
+
+    /**
+     * @param clients the application's clients
+     * @param journal recent events
+     */
+    public MeshlessEndpoint(MeshlessClients clients, EventJournal journal) {
+        this.clients = clients;
+        this.journal = journal;
+    }
+
+    /** @return this instance and every service called through Meshless */
+    @ReadOperation
+    public Map<String, Object> report() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        MeshlessInstance instance = clients.instance();
+        Map<String, Object> self = new LinkedHashMap<>();
+        self.put("service", instance.service());
+        self.put("locality", instance.locality() == null ? null : instance.locality().toString());
+        report.put("instance", self);
+        Map<String, Object> services = new LinkedHashMap<>();
+        clients.clients().forEach((name, client) -> services.put(name, service(client)));
+        report.put("services", services);
+        return report;
+    }
+
+    /**
+     * @param service a service name
+     * @return that service's report, or {@code null} (404) when it is not called through Meshless
+     */
+    @ReadOperation
+    public Map<String, Object> service(@Selector String service) {
+        ServiceClient client = clients.clients().get(service);
+        return client == null ? null : service(client);
+    }
+
+    private Map<String, Object> service(ServiceClient client) {
+        RoutingPlan plan = client.balancer().plan();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("routable", plan.routable());
+        if (!plan.routable()) {
+            s.put("unroutable", plan.unroutableDetail());
+        }
+        s.put("panic", plan.panic());
+        s.put("panicTiers", plan.panicTiers());
+        s.put("zoneAwareApplied", plan.zoneAwareApplied());
+        List<Map<String, Object>> tiers = new ArrayList<>();
+        for (RoutingPlan.TierPlan t : plan.tiers()) {
+            Map<String, Object> tier = new LinkedHashMap<>();
+            tier.put("tier", t.tier());
+            tier.put("kind", t.kind().tag());
+            tier.put("share", t.share());
+            tier.put("healthyFraction", t.healthyFraction());
+            tier.put("health", t.health());
+            tier.put("panic", t.panic());
+            List<Map<String, Object>> zones = new ArrayList<>();
+            for (RoutingPlan.ZonePlan z : t.zones()) {
+                Map<String, Object> zone = new LinkedHashMap<>();
+                zone.put("zone", z.zone().toString());
+                zone.put("share", z.share());
+                zone.put("breaker", breakerState(client, z));
+                List<Map<String, Object>> endpoints = new ArrayList<>();
+                for (RoutingPlan.EndpointPlan e : z.endpoints()) {
+                    Map<String, Object> endpoint = new LinkedHashMap<>();
+                    endpoint.put("id", e.endpoint().id());
+                    endpoint.put("address", e.endpoint().address());
+                    endpoint.put("weight", e.endpoint().weight());
+                    endpoint.put("registryHealth", e.endpoint().health().label());
+                    endpoint.put("ejected", client.outlierDetector().isEjected(e.endpoint().id()));
+                    endpoint.put("state", e.state().name());
+                    endpoint.put("share", e.share());
+                    endpoints.add(endpoint);
+                }
+                zone.put("endpoints", endpoints);
+                zones.add(zone);
+            }
+            tier.put("zones", zones);
+            tiers.add(tier);
+        }
+        s.put("tiers", tiers);
+        s.put("serviceBreaker", client.serviceBreaker() == null ? "DISABLED" : client.serviceBreaker().getState().name());
+        s.put("retryBudgetRemaining", client.retryBudgetRemaining());
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (EventJournal.Event e : journal.events(client.service())) {
+            events.add(Map.of("time", e.time().toString(), "type", e.type(), "detail", e.detail()));
+        }
+        s.put("events", events);
+        return s;
+    }
+
+    private static String breakerState(ServiceClient client, RoutingPlan.ZonePlan zone) {
+        ZoneCircuitBreakers breakers = client.zoneBreakers();
+        return breakers == null ? "DISABLED" : breakers.breaker(zone.zone()).getState().name();
+    }
+}

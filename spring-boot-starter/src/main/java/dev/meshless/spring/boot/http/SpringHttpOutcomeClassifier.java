@@ -1,0 +1,111 @@
+package dev.meshless.spring.boot.http;
+
+import dev.meshless.outcome.Outcome;
+import dev.meshless.outcome.OutcomeClassifier;
+import java.io.IOException;
+import java.util.Set;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Classifies the answers of Spring's HTTP clients by status code — {@code ClientHttpResponse}
+ * (RestClient and RestTemplate interceptors), {@code ResponseEntity}, WebFlux's
+ * {@code ClientResponse}, the JDK's {@code HttpResponse} — and their status exceptions
+ * ({@code RestClientResponseException}, {@code WebClientResponseException}); everything else as
+ * {@link OutcomeClassifier#defaults()} does. Failures with a status outside
+ * {@code retryableStatuses} still count against the endpoint but are not retried.
+ *
+ * <p>Client classes are only touched when present on the class path. Thread-safe.
+ */
+public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
+
+    private static final boolean WEB = ClassUtils.isPresent("org.springframework.http.client.ClientHttpResponse",
+            SpringHttpOutcomeClassifier.class.getClassLoader());
+    private static final boolean WEBFLUX = ClassUtils.isPresent(
+            "org.springframework.web.reactive.function.client.ClientResponse",
+            SpringHttpOutcomeClassifier.class.getClassLoader());
+
+    private final Set<Integer> retryableStatuses;
+
+    /** @param retryableStatuses statuses whose failures may be retried */
+    public SpringHttpOutcomeClassifier(Set<Integer> retryableStatuses) {
+        this.retryableStatuses = Set.copyOf(retryableStatuses);
+    }
+
+    @Override
+    public Outcome classify(Object result, Throwable failure) {
+        if (failure != null) {
+            int[] status = {-1};
+            String[] retryAfter = {null};
+            if (WEB) {
+                Web.statusOf(failure, status, retryAfter);
+            }
+            if (status[0] < 0 && WEBFLUX) {
+                WebFlux.statusOf(failure, status, retryAfter);
+            }
+            return status[0] >= 0 ? byStatus(status[0], retryAfter[0]) : OutcomeClassifier.classifyException(failure);
+        }
+        if (result instanceof java.net.http.HttpResponse<?> jdk) {
+            return byStatus(jdk.statusCode(), jdk.headers().firstValue("Retry-After").orElse(null));
+        }
+        if (WEB) {
+            Outcome o = Web.classify(this, result);
+            if (o != null) {
+                return o;
+            }
+        }
+        if (WEBFLUX) {
+            Outcome o = WebFlux.classify(this, result);
+            if (o != null) {
+                return o;
+            }
+        }
+        return Outcome.success();
+    }
+
+    Outcome byStatus(int status, String retryAfter) {
+        Outcome o = OutcomeClassifier.classifyStatus(status, retryAfter);
+        boolean failed = o.kind() != Outcome.Kind.SUCCESS && o.kind() != Outcome.Kind.CALLER_ERROR;
+        return failed && !retryableStatuses.contains(status) ? o.notRetryable() : o;
+    }
+
+    /** Spring Web types; loaded only when spring-web is present. */
+    private static final class Web {
+        static Outcome classify(SpringHttpOutcomeClassifier c, Object result) {
+            if (result instanceof org.springframework.http.client.ClientHttpResponse r) {
+                try {
+                    return c.byStatus(r.getStatusCode().value(), r.getHeaders().getFirst("Retry-After"));
+                } catch (IOException e) {
+                    return OutcomeClassifier.classifyException(e);
+                }
+            }
+            if (result instanceof org.springframework.http.ResponseEntity<?> r) {
+                return c.byStatus(r.getStatusCode().value(), r.getHeaders().getFirst("Retry-After"));
+            }
+            return null;
+        }
+
+        static void statusOf(Throwable failure, int[] status, String[] retryAfter) {
+            if (failure instanceof org.springframework.web.client.RestClientResponseException e) {
+                status[0] = e.getStatusCode().value();
+                retryAfter[0] = e.getResponseHeaders() == null ? null : e.getResponseHeaders().getFirst("Retry-After");
+            }
+        }
+    }
+
+    /** WebFlux types; loaded only when spring-webflux is present. */
+    private static final class WebFlux {
+        static Outcome classify(SpringHttpOutcomeClassifier c, Object result) {
+            if (result instanceof org.springframework.web.reactive.function.client.ClientResponse r) {
+                return c.byStatus(r.statusCode().value(), r.headers().asHttpHeaders().getFirst("Retry-After"));
+            }
+            return null;
+        }
+
+        static void statusOf(Throwable failure, int[] status, String[] retryAfter) {
+            if (failure instanceof org.springframework.web.reactive.function.client.WebClientResponseException e) {
+                status[0] = e.getStatusCode().value();
+                retryAfter[0] = e.getHeaders().getFirst("Retry-After");
+            }
+        }
+    }
+}
