@@ -337,6 +337,27 @@ public final class ServiceClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reports an attempt made outside this client — for example by a Spring Cloud LoadBalancer
+     * client that picked the endpoint through {@link #balancer()} — so that outlier detection, the
+     * zone breaker and metrics learn from it too. The zone breaker records it without a permit.
+     *
+     * @param pick the pick the attempt used
+     * @param result what the attempt returned, or {@code null}
+     * @param failure what it threw, or {@code null}
+     * @param duration how long it took
+     * @return the outcome, as the client's classifier sees it
+     */
+    public Outcome record(Pick pick, Object result, Throwable failure, Duration duration) {
+        Outcome outcome = classify(result, failure);
+        if (zoneBreakers != null) {
+            zoneBreakers.record(pick.endpoint().locality(), outcome, duration.toNanos());
+        }
+        outliers.record(pick.endpoint(), outcome);
+        metrics.attempt(service, pick, outcome, duration.toNanos());
+        return outcome;
+    }
+
     /** @return the service this client calls */
     public String service() {
         return service;

@@ -90,6 +90,24 @@ public class MeshlessClients implements AutoCloseable {
     }
 
     /**
+     * A client of the service that follows the policies of another section of
+     * {@code meshless.services} (the {@code policy} attribute of {@code @ZoneAware}).
+     *
+     * @param service a service name
+     * @param policy the name of the {@code meshless.services} section whose policies apply, or
+     *     {@code null} or empty for the service's own
+     * @return the client, built on first use
+     */
+    public ServiceClient client(String service, String policy) {
+        if (policy == null || policy.isEmpty() || policy.equals(service)) {
+            return client(service);
+        }
+        String key = service + "@" + policy;
+        ServiceClient c = clients.get(key);
+        return c != null ? c : clients.computeIfAbsent(key, k -> build(service, policy));
+    }
+
+    /**
      * @param host the host of a URL such as {@code http://inventory/stock}
      * @return whether the HTTP integrations route it through Meshless: a service named under
      *     {@code meshless.services}, in the static registry, in {@code meshless.http.services}, or
@@ -126,8 +144,9 @@ public class MeshlessClients implements AutoCloseable {
      */
     public void applyPolicies(PolicyResolver next) {
         this.policies = next;
-        clients.forEach((service, client) -> {
-            ServicePolicies p = next.resolve(service);
+        clients.forEach((key, client) -> {
+            int at = key.indexOf('@');
+            ServicePolicies p = next.resolve(at < 0 ? key : key.substring(at + 1));
             client.balancer().updatePolicy(p.balancing());
             client.updatePolicy(p.call());
         });
@@ -142,7 +161,11 @@ public class MeshlessClients implements AutoCloseable {
     }
 
     private ServiceClient build(String service) {
-        ServicePolicies p = policies.resolve(service);
+        return build(service, service);
+    }
+
+    private ServiceClient build(String service, String policyName) {
+        ServicePolicies p = policies.resolve(policyName);
         ServiceClient.Builder b = ServiceClient.builder(service)
                 .registry(registry)
                 .caller(instance.locality())
