@@ -179,6 +179,36 @@ public class MeshlessAutoConfiguration {
         return clients;
     }
 
+    /** Policy reloads on Spring Cloud's refresh, only when Spring Cloud Context is on the class path. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(
+            name = "org.springframework.cloud.context.environment.EnvironmentChangeEvent")
+    static class ReloadConfiguration {
+
+        /**
+         * @param environment the application's environment
+         * @param clients the running clients
+         * @return the reloader
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        dev.meshless.spring.boot.config.PolicyReloader meshlessPolicyReloader(
+                org.springframework.core.env.ConfigurableEnvironment environment, MeshlessClients clients) {
+            return new dev.meshless.spring.boot.config.PolicyReloader(environment, clients);
+        }
+
+        /**
+         * @param reloader the reloader
+         * @return a listener passing Spring Cloud's changed keys to it
+         */
+        @Bean
+        org.springframework.context.ApplicationListener<
+                org.springframework.cloud.context.environment.EnvironmentChangeEvent> meshlessReloadListener(
+                dev.meshless.spring.boot.config.PolicyReloader reloader) {
+            return event -> reloader.reload(event.getKeys());
+        }
+    }
+
     /** Meshless's meters, only when Micrometer is on the class path. */
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(MeterRegistry.class)

@@ -1,0 +1,71 @@
+package dev.meshless.spring.boot.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshless.spring.boot.MeshlessAutoConfiguration;
+import dev.meshless.spring.boot.MeshlessClients;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+
+/** Policies follow Spring Cloud's refresh; a bad reload keeps the running policies. */
+@ExtendWith(OutputCaptureExtension.class)
+class PolicyReloadTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(MeshlessAutoConfiguration.class))
+            .withPropertyValues("meshless.locality.region=r1", "meshless.locality.zone=r1-a",
+                    "meshless.registry.endpoints.inventory[0].host=h", "meshless.registry.endpoints.inventory[0].port=1",
+                    "meshless.registry.endpoints.inventory[0].region=r1", "meshless.registry.endpoints.inventory[0].zone=a",
+                    "meshless.services.inventory.retry.max-attempts=2");
+
+    @Test
+    void aRefreshAppliesNewPoliciesToRunningClients(CapturedOutput output) {
+        runner.run(context -> {
+            MeshlessClients clients = context.getBean(MeshlessClients.class);
+            assertThat(clients.client("inventory").policy().maxAttempts()).isEqualTo(2);
+
+            TestPropertyValues.of("meshless.services.inventory.retry.max-attempts=5",
+                    "meshless.services.inventory.load-balancing.overprovisioning-factor=2",
+                    "meshless.services.inventory.zone-breaker.failure-rate-threshold=30%").applyTo(context);
+            context.publishEvent(new EnvironmentChangeEvent(context, Set.of(
+                    "meshless.services.inventory.retry.max-attempts",
+                    "meshless.services.inventory.load-balancing.overprovisioning-factor",
+                    "meshless.services.inventory.zone-breaker.failure-rate-threshold")));
+
+            assertThat(clients.client("inventory").policy().maxAttempts()).isEqualTo(5);
+            assertThat(clients.client("inventory").balancer().policy().overprovisioningFactor()).isEqualTo(2.0);
+            assertThat(output).contains("meshless.services.inventory.zone-breaker.failure-rate-threshold] take effect"
+                    + " for clients built after a restart");
+        });
+    }
+
+    @Test
+    void aRejectedReloadKeepsTheRunningPolicyAndSaysWhy(CapturedOutput output) {
+        runner.run(context -> {
+            MeshlessClients clients = context.getBean(MeshlessClients.class);
+
+            TestPropertyValues.of("meshless.services.inventory.retry.max-attempts=99").applyTo(context);
+            context.publishEvent(new EnvironmentChangeEvent(context,
+                    Set.of("meshless.services.inventory.retry.max-attempts")));
+
+            assertThat(clients.client("inventory").policy().maxAttempts()).isEqualTo(2);
+            assertThat(output).contains("Meshless: configuration reload rejected, the running policies stay:"
+                    + " meshless.services.inventory.retry.max-attempts = 99: must be between 1 and 10");
+        });
+    }
+
+    @Test
+    void changesOutsideMeshlessAreIgnored() {
+        runner.run(context -> {
+            context.publishEvent(new EnvironmentChangeEvent(context, Set.of("server.port")));
+            assertThat(context.getBean(MeshlessClients.class).client("inventory").policy().maxAttempts()).isEqualTo(2);
+        });
+    }
+}
