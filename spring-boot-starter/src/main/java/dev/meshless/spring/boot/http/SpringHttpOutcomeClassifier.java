@@ -4,13 +4,17 @@ import dev.meshless.outcome.Outcome;
 import dev.meshless.outcome.OutcomeClassifier;
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.springframework.util.ClassUtils;
 
 /**
  * Classifies the answers of Spring's HTTP clients by status code — {@code ClientHttpResponse}
  * (RestClient and RestTemplate interceptors), {@code ResponseEntity}, WebFlux's
  * {@code ClientResponse}, the JDK's {@code HttpResponse} — and their status exceptions
- * ({@code RestClientResponseException}, {@code WebClientResponseException}); everything else as
+ * ({@code RestClientResponseException}, {@code WebClientResponseException}); the I/O failures that
+ * the clients wrap ({@code ResourceAccessException}, {@code WebClientRequestException}) by their
+ * cause, so that a refused connection is a connect failure; everything else as
  * {@link OutcomeClassifier#defaults()} does. Failures with a status outside
  * {@code retryableStatuses} still count against the endpoint but are not retried.
  *
@@ -34,13 +38,24 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
     @Override
     public Outcome classify(Object result, Throwable failure) {
         if (failure != null) {
+            Throwable t = failure;
+            while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+                t = t.getCause(); // an asynchronous call's failure
+            }
+            Throwable transport = WEB ? Web.transportCause(t) : null;
+            if (transport == null && WEBFLUX) {
+                transport = WebFlux.transportCause(t);
+            }
+            if (transport != null) {
+                return OutcomeClassifier.classifyException(transport); // the I/O failure the client wrapped
+            }
             int[] status = {-1};
             String[] retryAfter = {null};
             if (WEB) {
-                Web.statusOf(failure, status, retryAfter);
+                Web.statusOf(t, status, retryAfter);
             }
             if (status[0] < 0 && WEBFLUX) {
-                WebFlux.statusOf(failure, status, retryAfter);
+                WebFlux.statusOf(t, status, retryAfter);
             }
             return status[0] >= 0 ? byStatus(status[0], retryAfter[0]) : OutcomeClassifier.classifyException(failure);
         }
@@ -84,6 +99,12 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
             return null;
         }
 
+        /** @return the cause of a {@code ResourceAccessException} (refused, read timeout), or {@code null} */
+        static Throwable transportCause(Throwable failure) {
+            return failure instanceof org.springframework.web.client.ResourceAccessException
+                    && failure.getCause() != null ? failure.getCause() : null;
+        }
+
         static void statusOf(Throwable failure, int[] status, String[] retryAfter) {
             if (failure instanceof org.springframework.web.client.RestClientResponseException e) {
                 status[0] = e.getStatusCode().value();
@@ -99,6 +120,12 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
                 return c.byStatus(r.statusCode().value(), r.headers().asHttpHeaders().getFirst("Retry-After"));
             }
             return null;
+        }
+
+        /** @return the cause of a {@code WebClientRequestException} (refused, timeout), or {@code null} */
+        static Throwable transportCause(Throwable failure) {
+            return failure instanceof org.springframework.web.reactive.function.client.WebClientRequestException
+                    && failure.getCause() != null ? failure.getCause() : null;
         }
 
         static void statusOf(Throwable failure, int[] status, String[] retryAfter) {

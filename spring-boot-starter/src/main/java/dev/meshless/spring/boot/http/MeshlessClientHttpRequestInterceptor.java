@@ -1,0 +1,110 @@
+package dev.meshless.spring.boot.http;
+
+import dev.meshless.call.ServiceCallException;
+import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.topology.Endpoint;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.support.HttpRequestWrapper;
+
+/**
+ * Routes {@code RestClient} and {@code RestTemplate} requests whose URL host is a Meshless service
+ * ({@code http://inventory/stock/42}) through the service's resilient call path: each attempt goes
+ * to the endpoint the locality-aware balancer picked, with the same scheme, path, query, headers,
+ * attributes and body; failures are retried on another endpoint or locality as the service's
+ * policy and the request's method allow (see {@link dev.meshless.call.CallOptions}). Requests to
+ * other hosts pass through untouched.
+ *
+ * <p>A routed host is a service named under {@code meshless.services}, in the static registry or in
+ * {@code meshless.http.services}, one already called through Meshless, or the service of an
+ * {@link HttpRoute} request attribute.
+ *
+ * <p>What the caller sees:
+ * <ul>
+ *   <li>a successful response, or an answer the classifier calls the caller's (a 404), as usual;</li>
+ *   <li>when every attempt failed and the last one produced a response (a 503 not retried, or the
+ *       last of the allowed attempts), that response, so that the client's status handling applies
+ *       as without Meshless; the bodies of the earlier failed responses are closed before each
+ *       retry;</li>
+ *   <li>otherwise the {@link ServiceCallException} naming the service, the reason and every
+ *       attempt (connection refused everywhere, circuit open, no endpoint).</li>
+ * </ul>
+ *
+ * <p>Per-try timeout: a synchronous interceptor cannot bound one attempt on Spring's request
+ * factories (none takes a timeout per request), so the request factory's read timeout
+ * ({@code spring.http.clients.read-timeout}) bounds each attempt; set it to the service's per-try
+ * timeout. The call's deadline still stops retries. {@code WebClient} enforces the per-try timeout.
+ *
+ * <p>Thread-safe; one instance serves every client.
+ */
+public final class MeshlessClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
+
+    private final MeshlessClients clients;
+
+    /** @param clients the application's Meshless clients */
+    public MeshlessClientHttpRequestInterceptor(MeshlessClients clients) {
+        this.clients = Objects.requireNonNull(clients, "clients");
+    }
+
+    /**
+     * @throws ServiceCallException when no attempt produced a response to return
+     */
+    @Override
+    public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+            throws IOException {
+        Routing.Target target = Routing.target(clients, request.getURI(), request.getAttributes(),
+                request.getMethod().name());
+        if (target == null) {
+            return execution.execute(request, body);
+        }
+        ClientHttpResponse[] previous = new ClientHttpResponse[1];
+        try {
+            return target.client().call(attempt -> {
+                closeQuietly(previous[0]); // a failed answer being retried: free its connection first
+                previous[0] = null;
+                ClientHttpResponse response = execution.execute(new RoutedRequest(request, attempt.endpoint()), body);
+                previous[0] = response;
+                return response;
+            }, target.options());
+        } catch (ServiceCallException e) {
+            if (e.lastResult() instanceof ClientHttpResponse last) {
+                if (previous[0] != last) {
+                    closeQuietly(previous[0]);
+                }
+                return last; // unclosed: the client's status handling reads it
+            }
+            closeQuietly(previous[0]);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(ClientHttpResponse response) {
+        if (response != null) {
+            try {
+                response.close();
+            } catch (RuntimeException ignored) {
+                // closing a failed response must not hide the call's outcome
+            }
+        }
+    }
+
+    /** The request, sent to one endpoint. */
+    static final class RoutedRequest extends HttpRequestWrapper {
+        private final URI uri;
+
+        RoutedRequest(HttpRequest request, Endpoint endpoint) {
+            super(request);
+            this.uri = Routing.rewrite(request.getURI(), endpoint);
+        }
+
+        @Override
+        public URI getURI() {
+            return uri;
+        }
+    }
+}

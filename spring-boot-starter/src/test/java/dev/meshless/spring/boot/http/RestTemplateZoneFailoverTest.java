@@ -1,0 +1,38 @@
+package dev.meshless.spring.boot.http;
+
+import java.net.URI;
+import org.springframework.boot.restclient.RestTemplateBuilder;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestTemplate;
+
+/** {@code RestTemplate} from Spring Boot's {@code RestTemplateBuilder}: the zone drills. */
+class RestTemplateZoneFailoverTest extends ZoneFailoverScenarios {
+
+    @Override
+    protected Caller caller(AssertableApplicationContext context) {
+        RestTemplate rest = context.getBean(RestTemplateBuilder.class).build();
+        return new Caller() {
+            @Override
+            public String get(String url) {
+                return rest.getForObject(URI.create(url), String.class);
+            }
+
+            @Override
+            public String post(String url, String body) {
+                return rest.postForObject(URI.create(url), body, String.class);
+            }
+        };
+    }
+
+    @Override
+    protected Class<? extends Throwable> unavailableException() {
+        return HttpServerErrorException.ServiceUnavailable.class;
+    }
+
+    @Override
+    protected Class<? extends Throwable> refusedException() {
+        return ResourceAccessException.class;
+    }
+}
