@@ -1,0 +1,309 @@
+package dev.meshless.consul;
+
+import dev.meshless.consul.internal.Checks;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How to reach one Consul agent: its HTTP(S) address, the ACL token, TLS material and which of the
+ * datacenters it knows to watch. Immutable; build with {@link #builder()}.
+ *
+ * <p>Unset values fall back to the environment variables the Consul CLI reads
+ * ({@code CONSUL_HTTP_ADDR}, {@code CONSUL_HTTP_SSL}, {@code CONSUL_HTTP_TOKEN},
+ * {@code CONSUL_HTTP_TOKEN_FILE}, {@code CONSUL_CACERT}, {@code CONSUL_CLIENT_CERT},
+ * {@code CONSUL_CLIENT_KEY}); values set on the builder win. The token is only ever sent in the
+ * {@code X-Consul-Token} header and never appears in {@link #toString()}.
+ *
+ * <p>Each builder property maps 1:1 onto {@code meshless.consul.agent.<property>} (kebab case) for
+ * the local agent and {@code meshless.consul.clusters.<name>.<property>} for agents of separate
+ * clusters.
+ */
+public final class ConsulAgentConfig {
+
+    /** {@value}: where a local agent listens by default. */
+    public static final String DEFAULT_ADDRESS = "http://127.0.0.1:8500";
+    /** 5 seconds to open a connection. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** 10 seconds for a request that does not block (and added to a blocking query's wait). */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI address;
+    private final String token;
+    private final Path tokenFile;
+    private final Path caCert;
+    private final Path clientCert;
+    private final Path clientKey;
+    private final List<String> datacenters;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+
+    private ConsulAgentConfig(Builder b, Map<String, String> env) {
+        String addr = b.address != null ? b.address : env.getOrDefault("CONSUL_HTTP_ADDR", DEFAULT_ADDRESS);
+        boolean ssl = "true".equalsIgnoreCase(env.getOrDefault("CONSUL_HTTP_SSL", "false"));
+        this.address = parseAddress(addr, ssl);
+        String t = b.token != null ? b.token : null;
+        Path tf = b.tokenFile;
+        if (t == null && tf == null) {
+            t = blankToNull(env.get("CONSUL_HTTP_TOKEN"));
+            tf = t == null ? path(env.get("CONSUL_HTTP_TOKEN_FILE")) : null;
+        }
+        this.token = t;
+        this.tokenFile = tf;
+        if (tf != null && !Files.isReadable(tf)) {
+            throw new IllegalArgumentException("tokenFile must be a readable file, but was '" + tf + "'");
+        }
+        this.caCert = readable("caCert", b.caCert != null ? b.caCert : path(env.get("CONSUL_CACERT")));
+        this.clientCert = readable("clientCert", b.clientCert != null ? b.clientCert
+                : path(env.get("CONSUL_CLIENT_CERT")));
+        this.clientKey = readable("clientKey", b.clientKey != null ? b.clientKey : path(env.get("CONSUL_CLIENT_KEY")));
+        if ((clientCert == null) != (clientKey == null)) {
+            throw new IllegalArgumentException("clientKey must be set together with clientCert, but was "
+                    + (clientKey == null ? "unset while clientCert is '" + clientCert + "'" : "'" + clientKey
+                    + "' while clientCert is unset"));
+        }
+        this.datacenters = Checks.names("datacenters", b.datacenters);
+        this.connectTimeout = Checks.between("connectTimeout", b.connectTimeout, Duration.ofMillis(1),
+                Duration.ofMinutes(5));
+        this.requestTimeout = Checks.between("requestTimeout", b.requestTimeout, Duration.ofMillis(1),
+                Duration.ofMinutes(10));
+    }
+
+    /** @return a builder with the defaults, reading unset values from the process environment */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the local agent at {@link #DEFAULT_ADDRESS} or as the environment says */
+    public static ConsulAgentConfig defaults() {
+        return builder().build();
+    }
+
+    /** @return the agent's base URL, {@code http} or {@code https}, without a path */
+    public URI address() {
+        return address;
+    }
+
+    /** @return whether an ACL token is configured (directly or through a file) */
+    public boolean hasToken() {
+        return token != null || tokenFile != null;
+    }
+
+    /** @return the token given directly, or null; package-private so that only the client reads it */
+    String token() {
+        return token;
+    }
+
+    /** @return the file holding the token, re-read when it changes, or null */
+    public Path tokenFile() {
+        return tokenFile;
+    }
+
+    /** @return the PEM CA bundle trusted for HTTPS instead of the JDK's, or null */
+    public Path caCert() {
+        return caCert;
+    }
+
+    /** @return the PEM client certificate for mutual TLS, or null */
+    public Path clientCert() {
+        return clientCert;
+    }
+
+    /** @return the PEM private key of {@link #clientCert()}, or null */
+    public Path clientKey() {
+        return clientKey;
+    }
+
+    /** @return the datacenters to watch through this agent; empty means every one it lists */
+    public List<String> datacenters() {
+        return datacenters;
+    }
+
+    /** @return time allowed to open a connection */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return time allowed for a request that does not block; added to a blocking query's wait */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** @return the settings, with the token shown only as present or absent */
+    @Override
+    public String toString() {
+        return "ConsulAgentConfig{address=" + address + ", token=" + (token != null ? "<set>" : "<none>")
+                + ", tokenFile=" + tokenFile + ", caCert=" + caCert + ", clientCert=" + clientCert
+                + ", clientKey=" + clientKey + ", datacenters=" + datacenters + ", connectTimeout="
+                + connectTimeout + ", requestTimeout=" + requestTimeout + "}";
+    }
+
+    private static URI parseAddress(String value, boolean ssl) {
+        String text = value.strip();
+        if (!text.contains("://")) {
+            text = (ssl ? "https://" : "http://") + text;
+        }
+        URI uri;
+        try {
+            uri = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("address must be an http or https URL, but was '" + value + "'", e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean pathless = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/");
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || !pathless
+                || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("address must be an http or https URL of a host and port, "
+                    + "but was '" + value + "'");
+        }
+        return URI.create(scheme + "://" + uri.getRawAuthority());
+    }
+
+    private static Path readable(String property, Path file) {
+        if (file != null && !Files.isReadable(file)) {
+            throw new IllegalArgumentException(property + " must be a readable file, but was '" + file + "'");
+        }
+        return file;
+    }
+
+    private static Path path(String value) {
+        String v = blankToNull(value);
+        return v == null ? null : Path.of(v);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** Mutable builder; not thread-safe. Validation happens in {@link #build()}. */
+    public static final class Builder {
+        private String address;
+        private String token;
+        private Path tokenFile;
+        private Path caCert;
+        private Path clientCert;
+        private Path clientKey;
+        private List<String> datacenters = List.of();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Map<String, String> environment;
+
+        private Builder() {
+        }
+
+        /**
+         * @param address {@code http://host:port}, {@code https://host:port} or {@code host:port};
+         *     default {@code CONSUL_HTTP_ADDR}, else {@value #DEFAULT_ADDRESS}
+         * @return this builder
+         */
+        public Builder address(String address) {
+            this.address = address;
+            return this;
+        }
+
+        /**
+         * @param token the ACL token; default {@code CONSUL_HTTP_TOKEN}; sent only as {@code X-Consul-Token}
+         * @return this builder
+         */
+        public Builder token(String token) {
+            this.token = blankToNull(token);
+            return this;
+        }
+
+        /**
+         * @param tokenFile a file whose content is the ACL token, re-read when it changes; default
+         *     {@code CONSUL_HTTP_TOKEN_FILE}; ignored when {@link #token} is set
+         * @return this builder
+         */
+        public Builder tokenFile(Path tokenFile) {
+            this.tokenFile = tokenFile;
+            return this;
+        }
+
+        /**
+         * @param caCert PEM CA bundle to trust for HTTPS; default {@code CONSUL_CACERT}
+         * @return this builder
+         */
+        public Builder caCert(Path caCert) {
+            this.caCert = caCert;
+            return this;
+        }
+
+        /**
+         * @param clientCert PEM client certificate for mutual TLS; default {@code CONSUL_CLIENT_CERT}
+         * @return this builder
+         */
+        public Builder clientCert(Path clientCert) {
+            this.clientCert = clientCert;
+            return this;
+        }
+
+        /**
+         * @param clientKey unencrypted PEM key of the client certificate (PKCS#8, PKCS#1 or SEC1);
+         *     default {@code CONSUL_CLIENT_KEY}
+         * @return this builder
+         */
+        public Builder clientKey(Path clientKey) {
+            this.clientKey = clientKey;
+            return this;
+        }
+
+        /**
+         * @param datacenters datacenters to watch through this agent; empty (default) means all of
+         *     {@code GET /v1/catalog/datacenters}
+         * @return this builder
+         */
+        public Builder datacenters(List<String> datacenters) {
+            this.datacenters = datacenters;
+            return this;
+        }
+
+        /**
+         * @param datacenters datacenters to watch through this agent
+         * @return this builder
+         */
+        public Builder datacenters(String... datacenters) {
+            return datacenters(List.of(datacenters));
+        }
+
+        /**
+         * @param connectTimeout time to open a connection, 1ms to 5m; default 5s
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * @param requestTimeout time for a request that does not block, 1ms to 10m; default 10s
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /**
+         * @param environment where {@code CONSUL_*} variables are read; default {@link System#getenv()};
+         *     {@code Map.of()} ignores the environment
+         * @return this builder
+         */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException naming the property and value when one is invalid
+         */
+        public ConsulAgentConfig build() {
+            return new ConsulAgentConfig(this, environment != null ? environment : System.getenv());
+        }
+    }
+}

@@ -1,0 +1,424 @@
+package dev.meshless.consul;
+
+import dev.meshless.consul.internal.Checks;
+import dev.meshless.internal.Durations;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the running instance registers itself with its local agent: name, id, address, its region and
+ * zone (written to {@code Service.Meta}, where Spring Cloud LoadBalancer's zone preference reads the
+ * zone too), the health check, and the timings of heartbeats and retries. Immutable; build with
+ * {@link #builder(String)}. Builder properties map 1:1 onto {@code meshless.consul.registration.*}.
+ *
+ * <p>The check is a TTL check heartbeated by {@link ConsulRegistration} unless {@link Builder#httpCheck}
+ * names a URL for the agent to poll.
+ */
+public final class ConsulRegistrationConfig {
+
+    /** A TTL check expires 30 seconds after the last heartbeat. */
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+    /** The agent polls an HTTP check every 10 seconds. */
+    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(10);
+    /** An HTTP check fails after 5 seconds without an answer. */
+    public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(5);
+    /** The agent removes an instance whose check stayed critical for 10 minutes. */
+    public static final Duration DEFAULT_DEREGISTER_CRITICAL_AFTER = Duration.ofMinutes(10);
+    /** Start-up waits at most 10 seconds for the first registration, then retries in the background. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(10);
+    /** Failed registrations are retried after up to 1 second, doubling… */
+    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
+    /** …up to 30 seconds. */
+    public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
+    /** Metadata key of the region. */
+    public static final String DEFAULT_REGION_METADATA_KEY = "region";
+
+    private final String serviceName;
+    private final String instanceId;
+    private final String address;
+    private final int port;
+    private final String region;
+    private final String zone;
+    private final List<String> tags;
+    private final Map<String, String> meta;
+    private final String regionMetadataKey;
+    private final String zoneMetadataKey;
+    private final Duration ttl;
+    private final Duration heartbeatInterval;
+    private final String httpCheck;
+    private final Duration checkInterval;
+    private final Duration checkTimeout;
+    private final Duration deregisterCriticalAfter;
+    private final int weightPassing;
+    private final int weightWarning;
+    private final Duration startupTimeout;
+    private final Duration retryInitial;
+    private final Duration retryMax;
+
+    private ConsulRegistrationConfig(Builder b) {
+        this.serviceName = Checks.name("serviceName", b.serviceName);
+        Checks.between("port", b.port, 1, 65535);
+        this.port = b.port;
+        this.address = Checks.name("address", b.address);
+        this.instanceId = Checks.name("instanceId", b.instanceId != null ? b.instanceId
+                : serviceName + "-" + address.replace(':', '_') + "-" + port);
+        this.region = Checks.name("region", b.region);
+        this.zone = Checks.name("zone", b.zone);
+        this.tags = List.copyOf(b.tags);
+        this.regionMetadataKey = Checks.name("regionMetadataKey", b.regionMetadataKey);
+        this.zoneMetadataKey = Checks.name("zoneMetadataKey", b.zoneMetadataKey);
+        Map<String, String> m = new LinkedHashMap<>(b.meta);
+        m.put(regionMetadataKey, region);
+        m.put(zoneMetadataKey, zone);
+        this.meta = Map.copyOf(m);
+        this.ttl = Checks.between("ttl", b.ttl, Duration.ofSeconds(1), Duration.ofHours(1));
+        this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : ttl.dividedBy(3);
+        if (heartbeatInterval.compareTo(Duration.ofMillis(100)) < 0 || heartbeatInterval.compareTo(ttl) >= 0) {
+            throw new IllegalArgumentException("heartbeatInterval must be at least 100ms and shorter than ttl ("
+                    + Durations.format(ttl) + "), but was " + Durations.format(heartbeatInterval));
+        }
+        this.httpCheck = b.httpCheck == null || b.httpCheck.isBlank() ? null : b.httpCheck.strip();
+        if (httpCheck != null && !(httpCheck.startsWith("http://") || httpCheck.startsWith("https://"))) {
+            throw new IllegalArgumentException("httpCheck must be an http or https URL, but was '" + httpCheck + "'");
+        }
+        this.checkInterval = Checks.between("checkInterval", b.checkInterval, Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        this.checkTimeout = Checks.between("checkTimeout", b.checkTimeout, Duration.ofMillis(100), checkInterval);
+        this.deregisterCriticalAfter = Checks.between("deregisterCriticalAfter", b.deregisterCriticalAfter,
+                Duration.ofMinutes(1), Duration.ofDays(7));
+        this.weightPassing = (int) Checks.between("weightPassing", b.weightPassing, 1, 65535);
+        this.weightWarning = (int) Checks.between("weightWarning", b.weightWarning, 1, 65535);
+        this.startupTimeout = Checks.between("startupTimeout", b.startupTimeout, Duration.ZERO, Duration.ofMinutes(10));
+        this.retryInitial = Checks.between("retryInitial", b.retryInitial, Duration.ofMillis(1), Duration.ofMinutes(10));
+        this.retryMax = Checks.between("retryMax", b.retryMax, retryInitial, Duration.ofHours(1));
+    }
+
+    /**
+     * @param serviceName the logical service name ({@code Service.Service})
+     * @return a builder with the documented defaults
+     */
+    public static Builder builder(String serviceName) {
+        return new Builder(serviceName);
+    }
+
+    /** @return the service name */
+    public String serviceName() {
+        return serviceName;
+    }
+
+    /** @return the instance id, unique per agent; default {@code <name>-<address>-<port>} */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** @return the address callers use */
+    public String address() {
+        return address;
+    }
+
+    /** @return the port callers use */
+    public int port() {
+        return port;
+    }
+
+    /** @return the region this instance runs in */
+    public String region() {
+        return region;
+    }
+
+    /** @return the zone this instance runs in */
+    public String zone() {
+        return zone;
+    }
+
+    /** @return tags */
+    public List<String> tags() {
+        return tags;
+    }
+
+    /** @return {@code Service.Meta}: the configured entries plus region and zone */
+    public Map<String, String> meta() {
+        return meta;
+    }
+
+    /** @return the TTL of the check heartbeated by the library */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** @return time between heartbeats; default a third of the TTL */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** @return the URL the agent polls instead of a TTL check, or null */
+    public String httpCheck() {
+        return httpCheck;
+    }
+
+    /** @return how often the agent polls {@link #httpCheck()} */
+    public Duration checkInterval() {
+        return checkInterval;
+    }
+
+    /** @return how long the agent waits for {@link #httpCheck()} */
+    public Duration checkTimeout() {
+        return checkTimeout;
+    }
+
+    /** @return {@code DeregisterCriticalServiceAfter} */
+    public Duration deregisterCriticalAfter() {
+        return deregisterCriticalAfter;
+    }
+
+    /** @return {@code Weights.Passing} */
+    public int weightPassing() {
+        return weightPassing;
+    }
+
+    /** @return {@code Weights.Warning} */
+    public int weightWarning() {
+        return weightWarning;
+    }
+
+    /** @return the longest {@link ConsulRegistration#start()} blocks */
+    public Duration startupTimeout() {
+        return startupTimeout;
+    }
+
+    /** @return the upper bound of the first retry delay */
+    public Duration retryInitial() {
+        return retryInitial;
+    }
+
+    /** @return the largest retry delay */
+    public Duration retryMax() {
+        return retryMax;
+    }
+
+    @Override
+    public String toString() {
+        return "ConsulRegistrationConfig{serviceName=" + serviceName + ", instanceId=" + instanceId + ", address="
+                + address + ":" + port + ", locality=" + region + "/" + zone + ", check="
+                + (httpCheck != null ? "http " + httpCheck : "ttl " + ttl) + "}";
+    }
+
+    /** Mutable builder; not thread-safe. Validation happens in {@link #build()}. */
+    public static final class Builder {
+        private final String serviceName;
+        private String instanceId;
+        private String address;
+        private int port;
+        private String region;
+        private String zone;
+        private List<String> tags = List.of();
+        private Map<String, String> meta = Map.of();
+        private String regionMetadataKey = DEFAULT_REGION_METADATA_KEY;
+        private String zoneMetadataKey = ConsulConfig.DEFAULT_ZONE_METADATA_KEY;
+        private Duration ttl = DEFAULT_TTL;
+        private Duration heartbeatInterval;
+        private String httpCheck;
+        private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
+        private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
+        private Duration deregisterCriticalAfter = DEFAULT_DEREGISTER_CRITICAL_AFTER;
+        private long weightPassing = 1;
+        private long weightWarning = 1;
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private Duration retryInitial = DEFAULT_RETRY_INITIAL;
+        private Duration retryMax = DEFAULT_RETRY_MAX;
+
+        private Builder(String serviceName) {
+            this.serviceName = serviceName;
+        }
+
+        /**
+         * @param instanceId unique per agent; default {@code <name>-<address>-<port>}
+         * @return this builder
+         */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        /**
+         * @param address host or IP callers use (required)
+         * @return this builder
+         */
+        public Builder address(String address) {
+            this.address = address;
+            return this;
+        }
+
+        /**
+         * @param port port callers use, 1 to 65535 (required)
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @param region region of this instance (required)
+         * @return this builder
+         */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /**
+         * @param zone zone of this instance (required)
+         * @return this builder
+         */
+        public Builder zone(String zone) {
+            this.zone = zone;
+            return this;
+        }
+
+        /**
+         * @param tags {@code Service.Tags}
+         * @return this builder
+         */
+        public Builder tags(List<String> tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        /**
+         * @param meta more {@code Service.Meta} entries
+         * @return this builder
+         */
+        public Builder meta(Map<String, String> meta) {
+            this.meta = meta;
+            return this;
+        }
+
+        /**
+         * @param key metadata key of the region; default {@value #DEFAULT_REGION_METADATA_KEY}
+         * @return this builder
+         */
+        public Builder regionMetadataKey(String key) {
+            this.regionMetadataKey = key;
+            return this;
+        }
+
+        /**
+         * @param key metadata key of the zone; default {@code zone}, as in ConsulConfig
+         * @return this builder
+         */
+        public Builder zoneMetadataKey(String key) {
+            this.zoneMetadataKey = key;
+            return this;
+        }
+
+        /**
+         * @param ttl TTL of the heartbeated check, 1s to 1h; default 30s
+         * @return this builder
+         */
+        public Builder ttl(Duration ttl) {
+            this.ttl = ttl;
+            return this;
+        }
+
+        /**
+         * @param interval time between heartbeats, 100ms to below the TTL; default TTL / 3
+         * @return this builder
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param url URL for the agent to poll instead of a TTL check; default none
+         * @return this builder
+         */
+        public Builder httpCheck(String url) {
+            this.httpCheck = url;
+            return this;
+        }
+
+        /**
+         * @param interval HTTP check interval, 1s to 1h; default 10s
+         * @return this builder
+         */
+        public Builder checkInterval(Duration interval) {
+            this.checkInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param timeout HTTP check timeout, 100ms to the interval; default 5s
+         * @return this builder
+         */
+        public Builder checkTimeout(Duration timeout) {
+            this.checkTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param after {@code DeregisterCriticalServiceAfter}, 1m to 7d; default 10m
+         * @return this builder
+         */
+        public Builder deregisterCriticalAfter(Duration after) {
+            this.deregisterCriticalAfter = after;
+            return this;
+        }
+
+        /**
+         * @param weight {@code Weights.Passing}, 1 to 65535; default 1
+         * @return this builder
+         */
+        public Builder weightPassing(int weight) {
+            this.weightPassing = weight;
+            return this;
+        }
+
+        /**
+         * @param weight {@code Weights.Warning}, 1 to 65535; default 1
+         * @return this builder
+         */
+        public Builder weightWarning(int weight) {
+            this.weightWarning = weight;
+            return this;
+        }
+
+        /**
+         * @param timeout longest start() blocks, 0 to 10m; default 10s
+         * @return this builder
+         */
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param delay upper bound of the first retry delay, 1ms to 10m; default 1s
+         * @return this builder
+         */
+        public Builder retryInitial(Duration delay) {
+            this.retryInitial = delay;
+            return this;
+        }
+
+        /**
+         * @param delay largest retry delay, retryInitial to 1h; default 30s
+         * @return this builder
+         */
+        public Builder retryMax(Duration delay) {
+            this.retryMax = delay;
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException naming the property, the rule and the value when one is invalid
+         */
+        public ConsulRegistrationConfig build() {
+            return new ConsulRegistrationConfig(this);
+        }
+    }
+}

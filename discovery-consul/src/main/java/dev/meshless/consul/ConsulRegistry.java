@@ -1,0 +1,367 @@
+package dev.meshless.consul;
+
+import dev.meshless.consul.ConsulException.Reason;
+import dev.meshless.consul.internal.Backoff;
+import dev.meshless.consul.internal.ServiceView;
+import dev.meshless.consul.internal.ServiceWatch;
+import dev.meshless.consul.internal.SnapshotStore;
+import dev.meshless.consul.internal.SnapshotWriter;
+import dev.meshless.internal.Durations;
+import dev.meshless.internal.SerialExecutor;
+import dev.meshless.registry.EndpointListener;
+import dev.meshless.registry.EndpointRegistry;
+import dev.meshless.registry.ServiceEndpoints;
+import dev.meshless.registry.Subscription;
+import dev.meshless.time.TimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consul as a Meshless {@link EndpointRegistry}: one merged view per service over every watched
+ * datacenter, each endpoint labelled with its datacenter's region and its zone, kept current with
+ * blocking queries and kept — in memory and in the snapshot file — while Consul cannot be reached.
+ *
+ * <p>Datacenters come from each agent's configured list or, when that is empty, from
+ * {@code GET /v1/catalog/datacenters} (read again every {@code datacenterRefreshInterval}). WAN-
+ * federated datacenters are read through the local agent with {@code ?dc=}; separate clusters through
+ * their own agents ({@link ConsulConfig.Builder#cluster}). A datacenter listed by several agents is
+ * read through the first.
+ *
+ * <p>Contract, as {@link EndpointRegistry} asks: a subscriber receives the merged set as soon as one
+ * datacenter's view is known, then every change; deliveries per service never overlap and are
+ * ordered; a datacenter that cannot be reached keeps its last good view (nothing is delivered for
+ * it); listener exceptions are logged. An empty answer for a service that had endpoints in a
+ * datacenter is only delivered after a second, non-stale read confirms it.
+ *
+ * <p>Thread-safe. {@link #close()} stops every watch and writes the snapshot one last time.
+ */
+public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsulRegistry.class);
+
+    private final ConsulConfig config;
+    private final TimeSource time;
+    private final ConsulMetrics metrics;
+    private final List<Source> sources = new ArrayList<>();
+    private final Map<String, ServiceView> views = new LinkedHashMap<>();
+    private final SerialExecutor control = new SerialExecutor();
+    private final SnapshotWriter snapshots;
+    private final Context context = new Context();
+    private volatile boolean closed;
+
+    private ConsulRegistry(Builder b) {
+        this.config = b.config;
+        this.time = b.time;
+        this.metrics = b.metrics;
+        sources.add(new Source("agent", client(config.agent())));
+        config.clusters().forEach((name, agent) -> sources.add(new Source(name, client(agent))));
+        this.snapshots = config.snapshotFile() == null ? null
+                : new SnapshotWriter(new SnapshotStore(config.snapshotFile(), config.snapshotMaxBytes()), time,
+                        config.snapshotWriteDelay(), config.maxServices(), this::liveViews);
+        for (Source s : sources) {
+            if (s.configured.isEmpty()) {
+                discover(s);
+            }
+        }
+    }
+
+    /**
+     * @param config the configuration
+     * @return a started registry on the system clock, without metrics
+     */
+    public static ConsulRegistry create(ConsulConfig config) {
+        return builder(config).build();
+    }
+
+    /**
+     * @param config the configuration
+     * @return a builder for the registry's collaborators
+     */
+    public static Builder builder(ConsulConfig config) {
+        return new Builder(config);
+    }
+
+    @Override
+    public Subscription subscribe(String service, EndpointListener listener) {
+        ServiceEndpoints.empty(service); // validates the name
+        Objects.requireNonNull(listener, "listener");
+        ServiceView view;
+        ServiceView.Subscriber subscriber;
+        boolean created = false;
+        synchronized (views) {
+            if (closed) {
+                throw new IllegalStateException("the Consul registry is closed; cannot watch service '" + service + "'");
+            }
+            view = views.get(service);
+            if (view == null) {
+                if (views.size() >= config.maxServices()) {
+                    throw new IllegalStateException("maxServices must be at least " + (views.size() + 1)
+                            + " to watch service '" + service + "', but was " + config.maxServices());
+                }
+                view = new ServiceView(service, context);
+                views.put(service, view);
+                created = true;
+            }
+            subscriber = view.register(listener);
+        }
+        // Outside the lock: both may call listeners on this thread.
+        ServiceView watched = view;
+        if (created) {
+            control.execute(() -> place(watched));
+        }
+        subscriber.start();
+        return () -> {
+            subscriber.close();
+            synchronized (views) {
+                if (watched.unused() && views.get(service) == watched) {
+                    views.remove(service);
+                    watched.close(v -> {
+                    });
+                }
+            }
+        };
+    }
+
+    /** @return the status of every watched service in every datacenter, for metrics and the actuator */
+    public List<ViewStatus> status() {
+        List<ViewStatus> out = new ArrayList<>();
+        for (ServiceView v : liveViews()) {
+            out.addAll(v.status());
+        }
+        return out;
+    }
+
+    /** @return the datacenters currently known, in watch order, each with the region it maps to */
+    public Map<String, String> datacenters() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String dc : owners().keySet()) {
+            out.put(dc, config.regionOf(dc));
+        }
+        return out;
+    }
+
+    /**
+     * @return the client of the local agent, with this registry's bounds and metrics; share it with
+     *     {@link ConsulRegistration} so that registration requests are measured too
+     */
+    public ConsulClient agentClient() {
+        return sources.get(0).client;
+    }
+
+    /** @return the configuration */
+    public ConsulConfig config() {
+        return config;
+    }
+
+    /** Stops every watch and datacenter refresh, then writes the snapshot one last time. */
+    @Override
+    public void close() {
+        List<ServiceView> toClose;
+        synchronized (views) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = new ArrayList<>(views.values());
+        }
+        control.execute(() -> sources.forEach(s -> {
+            if (s.timer != null) {
+                s.timer.cancel();
+            }
+        }));
+        if (snapshots != null) {
+            snapshots.close();
+        }
+        synchronized (views) {
+            views.clear();
+        }
+        toClose.forEach(v -> v.close(x -> {
+        }));
+    }
+
+    private List<ServiceView> liveViews() {
+        synchronized (views) {
+            return new ArrayList<>(views.values());
+        }
+    }
+
+    private ConsulClient client(ConsulAgentConfig agent) {
+        return ConsulClient.create(agent, config.maxResponseBytes(), config.maxEndpoints(), metrics);
+    }
+
+    /** Runs on {@code control}: gives a new view its datacenters, or the snapshot while they are unknown. */
+    private void place(ServiceView view) {
+        view.datacenters(owners(), authoritative());
+        if (snapshots != null && sources.stream().anyMatch(s -> s.discovered == null && s.failedOnce)) {
+            view.seedUnattached(snapshots.datacentersOf(view.service()));
+        }
+    }
+
+    private Map<String, ConsulClient> owners() {
+        Map<String, ConsulClient> owners = new LinkedHashMap<>();
+        for (Source s : sources) {
+            List<String> dcs = !s.configured.isEmpty() ? s.configured : s.discovered;
+            if (dcs != null) {
+                dcs.forEach(dc -> owners.putIfAbsent(dc, s.client));
+            }
+        }
+        return owners;
+    }
+
+    private boolean authoritative() {
+        return sources.stream().allMatch(s -> !s.configured.isEmpty() || s.discovered != null);
+    }
+
+    private void discover(Source s) {
+        if (closed) {
+            return;
+        }
+        CompletableFuture<List<String>> listed;
+        try {
+            listed = s.client.datacentersAsync();
+        } catch (RuntimeException e) {
+            listed = CompletableFuture.failedFuture(e);
+        }
+        listed.whenComplete((list, failure) -> control.execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (failure == null) {
+                s.backoff.reset();
+                if (!list.equals(s.discovered)) {
+                    log.info("Consul agent '{}' at {} lists datacenters {}", s.name, s.client.address(), list);
+                    s.discovered = List.copyOf(list);
+                    liveViews().forEach(this::place);
+                }
+                s.timer = time.schedule(() -> discover(s), config.datacenterRefreshInterval());
+                return;
+            }
+            Duration delay = s.backoff.nextDelay();
+            Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+            if (s.discovered == null && !s.failedOnce) {
+                s.failedOnce = true;
+                log.warn("Cannot list the datacenters of Consul agent '{}' at {} ({}); routing on the snapshot{} "
+                        + "until it answers; retrying in {}", s.name, s.client.address(), cause.getMessage(),
+                        snapshots == null ? " (none configured)" : " '" + config.snapshotFile() + "'",
+                        Durations.format(Duration.ofMillis(delay.toMillis())));
+                liveViews().forEach(this::place);
+            } else {
+                log.debug("Cannot list the datacenters of Consul agent '{}': {}", s.name, cause.getMessage());
+            }
+            s.timer = time.schedule(() -> discover(s), delay);
+        }));
+    }
+
+    /** One agent and what it said about its datacenters; mutable fields are confined to {@code control}. */
+    private final class Source {
+        final String name;
+        final ConsulClient client;
+        final List<String> configured;
+        final Backoff backoff = new Backoff(config.errorBackoffInitial(), config.errorBackoffMax());
+        volatile List<String> discovered;
+        boolean failedOnce;
+        TimeSource.Cancellable timer;
+
+        Source(String name, ConsulClient client) {
+            this.name = name;
+            this.client = client;
+            this.configured = client.config().datacenters();
+        }
+    }
+
+    /** What views and watches need from the registry. */
+    private final class Context implements ServiceView.Context {
+        @Override
+        public ConsulConfig config() {
+            return config;
+        }
+
+        @Override
+        public TimeSource time() {
+            return time;
+        }
+
+        @Override
+        public void failed(String service, String datacenter, Reason reason) {
+            metrics.watchFailed(service, datacenter, reason);
+        }
+
+        @Override
+        public void changed() {
+            if (snapshots != null) {
+                snapshots.changed();
+            }
+        }
+
+        @Override
+        public void watchAdded(ServiceWatch watch) {
+            ViewStatus first = watch.status();
+            metrics.viewAdded(first.service(), first.datacenter(), watch::status);
+        }
+
+        @Override
+        public void watchRemoved(String service, String datacenter) {
+            metrics.viewRemoved(service, datacenter);
+        }
+
+        @Override
+        public SnapshotStore.Entry snapshot(String service, String datacenter) {
+            return snapshots == null ? null : snapshots.loaded(service, datacenter);
+        }
+    }
+
+    /** Collaborators of a registry; not thread-safe. */
+    public static final class Builder {
+        private final ConsulConfig config;
+        private TimeSource time = TimeSource.system();
+        private ConsulMetrics metrics = ConsulMetrics.NONE;
+
+        private Builder(ConsulConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /**
+         * @param time clock and timers for rate limits, backoff, confirmations and snapshot ages;
+         *     default {@link TimeSource#system()}
+         * @return this builder
+         */
+        public Builder timeSource(TimeSource time) {
+            this.time = Objects.requireNonNull(time, "timeSource");
+            return this;
+        }
+
+        /**
+         * @param metrics receives requests, failures and views; default {@link ConsulMetrics#NONE}
+         * @return this builder
+         */
+        public Builder metrics(ConsulMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Builds the registry, loads the snapshot (if configured) and starts reading datacenter lists.
+         * Never blocks on Consul.
+         *
+         * @return the registry
+         * @throws IllegalArgumentException when an agent's TLS files cannot be used
+         */
+        public ConsulRegistry build() {
+            return new ConsulRegistry(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConsulRegistry{datacenters=" + datacenters().keySet() + ", services=" + Set.copyOf(liveViews().stream()
+                .map(ServiceView::service).toList()) + "}";
+    }
+}
