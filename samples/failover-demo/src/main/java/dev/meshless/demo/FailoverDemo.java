@@ -1,0 +1,279 @@
+package dev.meshless.demo;
+
+import dev.meshless.demo.caller.CallerApplication;
+import dev.meshless.spring.boot.MeshlessClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The failover drill, the project's main demo: starts the upstream service (12 HTTP servers on
+ * loopback), the demo registry, and a Spring Boot caller using the Meshless starter; drives steady
+ * load through the caller's real client path while the scenario's faults come and go; prints one
+ * line per second; writes {@code report.json} and a self-contained {@code report.html}.
+ *
+ * <pre>java -jar samples/failover-demo/target/meshless-demo.jar [--scenario=FILE] [--rate=N]
+ *     [--phase-duration=10s] [--out=DIR]</pre>
+ */
+public final class FailoverDemo {
+
+    private static final Duration WARM_UP = Duration.ofSeconds(2);
+
+    private FailoverDemo() {
+    }
+
+    /**
+     * @param args see the class documentation
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * @param args command-line arguments
+     * @param out where the live lines and the summary go
+     * @param err where a bad argument or scenario is reported, in one line
+     * @return the exit code: 0 after a drill (its verdict is in the report), 2 for bad input
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        Scenario scenario;
+        try {
+            options = Options.parse(args);
+            scenario = options.scenario() == null ? ScenarioReader.builtIn() : ScenarioReader.read(options.scenario());
+            if (options.rate() != null) {
+                scenario = scenario.withRate(options.rate());
+            }
+            if (options.phaseDuration() != null) {
+                scenario = scenario.withPhaseDuration(options.phaseDuration());
+            }
+        } catch (ScenarioReader.BadScenarioException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        Report report = drill(scenario, out);
+        try {
+            write(report, options.out());
+        } catch (IOException e) {
+            err.println("error: cannot write the report to " + options.out() + ": " + e.getMessage());
+            return 1;
+        }
+        out.println();
+        out.println(report.violations().isEmpty() ? "Every expectation met." : "Expectations missed:");
+        report.violations().forEach(v -> out.println("  - " + v));
+        out.println("Report: " + options.out().resolve("report.html").toAbsolutePath());
+        return 0;
+    }
+
+    /**
+     * Runs the drill and returns what it saw.
+     *
+     * @param scenario the drill
+     * @param out where the live lines go
+     * @return the report
+     */
+    public static Report drill(Scenario scenario, PrintStream out) {
+        try (UpstreamFleet fleet = new UpstreamFleet(scenario);
+             DemoRegistry registry = new DemoRegistry(fleet.instances());
+             ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
+                     .web(WebApplicationType.NONE).properties(callerProperties(scenario, registry)).run()) {
+            CallerApplication.Upstream upstream = caller.getBean(CallerApplication.Upstream.class);
+            awaitRoutable(caller.getBean(MeshlessClients.class));
+            warmUp(scenario, upstream, out);
+            Recorder recorder = new Recorder();
+            long origin = System.nanoTime();
+            List<PhaseRecord> ran = new ArrayList<>();
+            try (ZoneSampler sampler = new ZoneSampler(caller.getBean(MeterRegistry.class), "upstream", origin, recorder);
+                 LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), origin,
+                         () -> checkAnswer(upstream.work()), recorder)) {
+                LiveLine live = new LiveLine(scenario, recorder, out);
+                for (int i = 0; i < scenario.phases().size(); i++) {
+                    Scenario.Phase phase = scenario.phases().get(i);
+                    long start = millisSince(origin);
+                    for (Scenario.Action a : phase.actions()) {
+                        if (a.kind() == Scenario.Kind.REGISTRY) {
+                            registry.setUp(a.target().equals("up"));
+                        } else {
+                            fleet.apply(a);
+                        }
+                    }
+                    List<String> targets = targetZones(scenario, fleet);
+                    long end = start + phase.duration().toMillis();
+                    live.phase(i, phase);
+                    while (millisSince(origin) < end) {
+                        pause(Math.min(1_000, end - millisSince(origin)));
+                        live.print(millisSince(origin));
+                    }
+                    ran.add(new PhaseRecord(phase, start, millisSince(origin), targets, !targets.isEmpty()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the drill was interrupted", e);
+            }
+            return Report.of(scenario, ran, recorder);
+        }
+    }
+
+    /** An upstream answers {@code <instance> <zone> <region>}; anything else is a failed request. */
+    private static void checkAnswer(String body) {
+        if (body == null || body.split(" ").length != 3) {
+            throw new IllegalStateException("unexpected answer from upstream: '" + body + "'");
+        }
+    }
+
+    /** The caller's configuration: where it runs, where its registry is, and its policies for upstream. */
+    static Map<String, Object> callerProperties(Scenario scenario, DemoRegistry registry) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("spring.application.name", "caller");
+        p.put("spring.main.banner-mode", "off");
+        p.put("logging.level.root", "WARN");
+        p.put("logging.level.dev.meshless", "ERROR");
+        p.put("demo.registry-url", registry.url());
+        p.put("meshless.locality.region", scenario.callerRegion());
+        p.put("meshless.locality.zone", scenario.callerZone());
+        p.put("meshless.registry.discovery-client.refresh-interval", "1s");
+        p.put("meshless.http.services", "upstream");
+        // A drill shows recovery in seconds, so ejections and open breakers are short here.
+        p.put("meshless.services.upstream.timeouts.deadline", "2s");
+        p.put("meshless.services.upstream.timeouts.per-try", "300ms");
+        p.put("meshless.services.upstream.outlier-detection.base-ejection-time", "2s");
+        p.put("meshless.services.upstream.outlier-detection.max-ejection-time", "4s");
+        p.put("meshless.services.upstream.outlier-detection.max-ejection-time-jitter", "0s");
+        p.put("meshless.services.upstream.zone-breaker.wait-duration-in-open-state", "2s");
+        p.put("spring.http.clients.connect-timeout", "200ms");
+        p.put("spring.http.clients.read-timeout", "300ms");
+        return p;
+    }
+
+    /**
+     * A running service has warm connections and compiled code: two seconds of load, not recorded,
+     * so that the first phase measures Meshless rather than the JVM's start.
+     */
+    private static void warmUp(Scenario scenario, CallerApplication.Upstream upstream, PrintStream out) {
+        out.println("Warming up for " + WARM_UP.toSeconds() + " s...");
+        try (LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), System.nanoTime(),
+                () -> checkAnswer(upstream.work()), new Recorder())) {
+            pause(WARM_UP.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the drill was interrupted", e);
+        }
+    }
+
+    private static void awaitRoutable(MeshlessClients clients) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!clients.client("upstream").balancer().plan().routable()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the caller did not learn the upstream's endpoints within 15 s");
+            }
+            pause(20);
+        }
+    }
+
+    /** Where traffic should go now: the caller's zone if healthy, else its region's healthy zones, else any. */
+    static List<String> targetZones(Scenario scenario, UpstreamFleet fleet) {
+        if (fleet.healthy(scenario.callerZone())) {
+            return List.of(scenario.callerZone());
+        }
+        List<String> sameRegion = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (String zone : scenario.zones()) {
+            if (fleet.healthy(zone)) {
+                (zone.startsWith(scenario.callerRegion() + "-") ? sameRegion : others).add(zone);
+            }
+        }
+        return sameRegion.isEmpty() ? others : sameRegion;
+    }
+
+    private static void write(Report report, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        Files.writeString(dir.resolve("report.json"), json.writeValueAsString(report.toJson()), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("report.html"), HtmlReport.render(report), StandardCharsets.UTF_8);
+    }
+
+    private static long millisSince(long originNanos) {
+        return (System.nanoTime() - originNanos) / 1_000_000;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(Math.max(1, millis)); // the drill's clock: phases last real seconds
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the drill was interrupted", e);
+        }
+    }
+
+    /** The command line. */
+    record Options(Path scenario, Integer rate, Duration phaseDuration, Path out) {
+
+        static Options parse(String[] args) {
+            Path scenario = null;
+            Integer rate = null;
+            Duration phase = null;
+            Path out = Path.of("target", "meshless-demo");
+            for (String arg : args) {
+                int eq = arg.indexOf('=');
+                String name = eq < 0 ? arg : arg.substring(0, eq);
+                String value = eq < 0 ? "" : arg.substring(eq + 1);
+                switch (name) {
+                    case "--scenario" -> scenario = Path.of(nonEmpty(name, value));
+                    case "--rate" -> rate = wholeNumber(name, value, 1, 5_000);
+                    case "--phase-duration" -> phase = duration(name, value);
+                    case "--out" -> out = Path.of(nonEmpty(name, value));
+                    case "--help", "-h" -> throw new IllegalArgumentException("usage: java -jar meshless-demo.jar"
+                            + " [--scenario=FILE] [--rate=N] [--phase-duration=10s] [--out=DIR]");
+                    default -> throw new IllegalArgumentException("unknown option '" + arg + "'; expected --scenario,"
+                            + " --rate, --phase-duration or --out");
+                }
+            }
+            return new Options(scenario, rate, phase, out);
+        }
+
+        private static String nonEmpty(String name, String value) {
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(name + " needs a value, as in " + name + "=...");
+            }
+            return value;
+        }
+
+        private static int wholeNumber(String name, String value, int min, int max) {
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
+                    + ", but was '" + value + "'");
+        }
+
+        private static Duration duration(String name, String value) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(value.trim());
+            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+                throw new IllegalArgumentException(name + " must be a duration such as 500ms, 10s or 2m, but was '"
+                        + value + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            return m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n)
+                    : Duration.ofMinutes(n);
+        }
+    }
+}

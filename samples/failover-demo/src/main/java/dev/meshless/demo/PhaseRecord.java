@@ -1,0 +1,17 @@
+package dev.meshless.demo;
+
+import java.util.List;
+
+/**
+ * A phase as it ran: its window in the drill's time and where the traffic should have gone.
+ *
+ * @param phase the scenario's phase
+ * @param startMillis when it began, since the drill began
+ * @param endMillis when it ended
+ * @param targetZones the zones that should take the traffic once Meshless has reacted (the caller's
+ *     zone while healthy, else the healthy zones of its region, else of the other regions)
+ * @param capacityLeft whether some zone could serve at all (zero failures are expected then)
+ */
+public record PhaseRecord(Scenario.Phase phase, long startMillis, long endMillis, List<String> targetZones,
+                          boolean capacityLeft) {
+}

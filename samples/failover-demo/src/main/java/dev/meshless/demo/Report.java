@@ -1,0 +1,285 @@
+package dev.meshless.demo;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The drill's results: per phase and per second, computed from what the {@link Recorder} saw.
+ * {@link #toJson()} is {@code report.json}; {@link HtmlReport} renders the same numbers.
+ */
+public final class Report {
+
+    /** Share of calls that must reach the new place for a shift to count as done. */
+    public static final double SHIFT_SHARE = 0.99;
+
+    /**
+     * One phase.
+     *
+     * @param name the phase
+     * @param fault whether it starts a fault (refuse, slow, status), rather than a recovery or nothing
+     * @param changesSomething whether it has actions at all (a steady phase has none)
+     * @param startMillis start, since the drill began
+     * @param endMillis end
+     * @param requests requests started in it
+     * @param failed of those, the failed ones
+     * @param byZone share of attempts per zone
+     * @param sameZoneShare share of attempts in the caller's zone
+     * @param p50Ms median latency of its requests
+     * @param p99Ms 99th percentile latency
+     * @param shiftMillis for a phase that changes something: time from its start to the first 100 ms in
+     *     which at least 99 % of attempts went to the target zones; {@code null} when that never happened
+     * @param strayAttempts attempts sent elsewhere after the shift: the probes of passive health checking
+     *     (an ejected endpoint or an open breaker is tried again after a while), each retried elsewhere
+     *     when it fails
+     * @param errors why requests failed: reason → count, most frequent first
+     * @param targetZones where traffic should go in this phase
+     * @param capacityLeft whether some zone could serve
+     */
+    public record PhaseResult(String name, boolean fault, boolean changesSomething, long startMillis,
+                              long endMillis, long requests, long failed, Map<String, Double> byZone,
+                              double sameZoneShare, long p50Ms, long p99Ms, Long shiftMillis, long strayAttempts,
+                              Map<String, Long> errors, List<String> targetZones, boolean capacityLeft) {
+    }
+
+    /**
+     * One second of the drill.
+     *
+     * @param second seconds since the drill began
+     * @param requests requests started
+     * @param failed of those, failed
+     * @param byZone share of attempts per zone
+     * @param p50Ms median latency
+     * @param p99Ms 99th percentile latency
+     */
+    public record Second(int second, long requests, long failed, Map<String, Double> byZone, long p50Ms, long p99Ms) {
+    }
+
+    private final Scenario scenario;
+    private final List<PhaseResult> phases;
+    private final List<Second> seconds;
+    private final List<String> zones;
+
+    private Report(Scenario scenario, List<PhaseResult> phases, List<Second> seconds) {
+        this.scenario = scenario;
+        this.phases = phases;
+        this.seconds = seconds;
+        this.zones = scenario.zones();
+    }
+
+    /**
+     * @param scenario the drill
+     * @param ran its phases as they ran
+     * @param recorder what was seen
+     * @return the report
+     */
+    public static Report of(Scenario scenario, List<PhaseRecord> ran, Recorder recorder) {
+        List<Recorder.Request> requests = recorder.requests();
+        Map<Integer, Map<String, Long>> slots = recorder.attempts();
+        List<PhaseResult> phases = new ArrayList<>();
+        for (PhaseRecord p : ran) {
+            List<Recorder.Request> in = requests.stream()
+                    .filter(r -> r.startMillis() >= p.startMillis() && r.startMillis() < p.endMillis()).toList();
+            Map<String, Long> attempts = attemptsIn(slots, firstSlot(p), lastSlot(p));
+            Map<String, Double> shares = shares(attempts);
+            List<Long> latencies = in.stream().map(Recorder.Request::latencyMillis).sorted().toList();
+            boolean fault = p.phase().actions().stream().anyMatch(a -> a.kind() == Scenario.Kind.REFUSE
+                    || a.kind() == Scenario.Kind.SLOW || a.kind() == Scenario.Kind.STATUS);
+            Long shift = p.phase().changesSomething() ? shift(slots, p) : null;
+            phases.add(new PhaseResult(p.phase().name(), fault, p.phase().changesSomething(), p.startMillis(),
+                    p.endMillis(), in.size(), in.stream().filter(r -> !r.ok()).count(), shares,
+                    shares.getOrDefault(scenario.callerZone(), 0.0), percentile(latencies, 0.50),
+                    percentile(latencies, 0.99), shift, shift == null ? 0 : strays(slots, p, shift), errors(in),
+                    p.targetZones(), p.capacityLeft()));
+        }
+        List<Second> seconds = new ArrayList<>();
+        long end = ran.isEmpty() ? 0 : ran.get(ran.size() - 1).endMillis();
+        for (int s = 0; (s + 1) * 1000L <= end; s++) { // whole seconds only
+            long from = s * 1000L;
+            List<Recorder.Request> in = requests.stream()
+                    .filter(r -> r.startMillis() >= from && r.startMillis() < from + 1000).toList();
+            List<Long> latencies = in.stream().map(Recorder.Request::latencyMillis).sorted().toList();
+            seconds.add(new Second(s, in.size(), in.stream().filter(r -> !r.ok()).count(),
+                    shares(attemptsBetween(slots, from, from + 1000)), percentile(latencies, 0.50),
+                    percentile(latencies, 0.99)));
+        }
+        return new Report(scenario, phases, seconds);
+    }
+
+    private static Map<String, Long> attemptsIn(Map<Integer, Map<String, Long>> slots, int first, int last) {
+        Map<String, Long> sum = new TreeMap<>();
+        for (int slot = first; slot <= last; slot++) {
+            slots.getOrDefault(slot, Map.of()).forEach((zone, n) -> sum.merge(zone, n, Long::sum));
+        }
+        return sum;
+    }
+
+    private static Map<String, Long> attemptsBetween(Map<Integer, Map<String, Long>> slots, long from, long to) {
+        Map<String, Long> sum = new TreeMap<>();
+        slots.forEach((slot, zones) -> {
+            long t = (long) slot * Recorder.SLOT_MILLIS;
+            if (t >= from && t < to) {
+                zones.forEach((zone, n) -> sum.merge(zone, n, Long::sum));
+            }
+        });
+        return sum;
+    }
+
+    private static Map<String, Double> shares(Map<String, Long> attempts) {
+        long total = attempts.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> shares = new TreeMap<>();
+        attempts.forEach((zone, n) -> shares.put(zone, total == 0 ? 0.0 : (double) n / total));
+        return shares;
+    }
+
+    /** The first slot wholly inside the phase (the phase's actions are applied at its start). */
+    private static int firstSlot(PhaseRecord p) {
+        return (int) ((p.startMillis() + Recorder.SLOT_MILLIS - 1) / Recorder.SLOT_MILLIS);
+    }
+
+    /** The last slot wholly inside the phase. */
+    private static int lastSlot(PhaseRecord p) {
+        return (int) (p.endMillis() / Recorder.SLOT_MILLIS) - 1;
+    }
+
+    /** Time to the first whole slot of the phase with attempts, ≥ 99 % of them to the target zones. */
+    private static Long shift(Map<Integer, Map<String, Long>> slots, PhaseRecord p) {
+        for (int slot = firstSlot(p); slot <= lastSlot(p); slot++) {
+            Map<String, Long> zones = slots.getOrDefault(slot, Map.of());
+            long total = zones.values().stream().mapToLong(Long::longValue).sum();
+            if (total > 0 && (double) onTarget(zones, p) / total >= SHIFT_SHARE) {
+                return Math.max(0, (long) (slot + 1) * Recorder.SLOT_MILLIS - p.startMillis());
+            }
+        }
+        return null;
+    }
+
+    /** Attempts to other zones from the end of the shift to the end of the phase. */
+    private static long strays(Map<Integer, Map<String, Long>> slots, PhaseRecord p, long shiftMillis) {
+        int from = (int) ((p.startMillis() + shiftMillis) / Recorder.SLOT_MILLIS);
+        long strays = 0;
+        for (int slot = from; slot <= lastSlot(p); slot++) {
+            Map<String, Long> zones = slots.getOrDefault(slot, Map.of());
+            strays += zones.values().stream().mapToLong(Long::longValue).sum() - onTarget(zones, p);
+        }
+        return strays;
+    }
+
+    private static long onTarget(Map<String, Long> zones, PhaseRecord p) {
+        return zones.entrySet().stream().filter(e -> p.targetZones().contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private static Map<String, Long> errors(List<Recorder.Request> requests) {
+        Map<String, Long> counts = new TreeMap<>();
+        requests.stream().filter(r -> !r.ok()).forEach(r -> counts.merge(r.error(), 1L, Long::sum));
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return ordered;
+    }
+
+    private static long percentile(List<Long> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    /** @return the phases */
+    public List<PhaseResult> phases() {
+        return Collections.unmodifiableList(phases);
+    }
+
+    /** @return the seconds */
+    public List<Second> seconds() {
+        return Collections.unmodifiableList(seconds);
+    }
+
+    /** @return the scenario */
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /** @return every zone of the upstream */
+    public List<String> zones() {
+        return zones;
+    }
+
+    /**
+     * The drill's expectations: no failed request in a phase that left capacity somewhere, at least
+     * 99 % in the caller's zone in phases with everything healthy, a shift of at most one second after
+     * each fault.
+     *
+     * @return the broken expectations, as sentences; empty when the drill passed
+     */
+    public List<String> violations() {
+        List<String> broken = new ArrayList<>();
+        for (PhaseResult p : phases) {
+            if (p.capacityLeft() && p.failed() > 0) {
+                broken.add("'" + p.name() + "': " + p.failed() + " of " + p.requests() + " requests failed");
+            }
+            boolean allHealthy = p.targetZones().equals(List.of(scenario.callerZone()));
+            if (allHealthy && !p.changesSomething() && p.sameZoneShare() < SHIFT_SHARE) {
+                broken.add(String.format(java.util.Locale.ROOT, "'%s': only %.1f%% of traffic in the caller's zone",
+                        p.name(), p.sameZoneShare() * 100));
+            }
+            if (p.fault() && (p.shiftMillis() == null || p.shiftMillis() > 1_000)) {
+                broken.add("'" + p.name() + "': traffic took " + (p.shiftMillis() == null ? "longer than the phase"
+                        : p.shiftMillis() + " ms") + " to move to " + p.targetZones());
+            }
+        }
+        return broken;
+    }
+
+    /** @return {@code report.json}: scenario summary, phases, seconds and expectations */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("caller", scenario.callerRegion() + "/" + scenario.callerZone());
+        s.put("zones", zones);
+        s.put("instancesPerZone", scenario.instancesPerZone());
+        s.put("rate", scenario.rate());
+        json.put("scenario", s);
+        List<Map<String, Object>> ps = new ArrayList<>();
+        for (PhaseResult p : phases) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", p.name());
+            m.put("startMillis", p.startMillis());
+            m.put("endMillis", p.endMillis());
+            m.put("requests", p.requests());
+            m.put("failed", p.failed());
+            m.put("byZone", p.byZone());
+            m.put("sameZoneShare", p.sameZoneShare());
+            m.put("p50Ms", p.p50Ms());
+            m.put("p99Ms", p.p99Ms());
+            if (p.changesSomething()) {
+                m.put("shiftMillis", p.shiftMillis());
+                m.put("strayAttempts", p.strayAttempts());
+            }
+            m.put("errors", p.errors());
+            m.put("targetZones", p.targetZones());
+            ps.add(m);
+        }
+        json.put("phases", ps);
+        List<Map<String, Object>> ss = new ArrayList<>();
+        for (Second sec : seconds) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("second", sec.second());
+            m.put("requests", sec.requests());
+            m.put("failed", sec.failed());
+            m.put("byZone", sec.byZone());
+            m.put("p50Ms", sec.p50Ms());
+            m.put("p99Ms", sec.p99Ms());
+            ss.add(m);
+        }
+        json.put("seconds", ss);
+        json.put("violations", violations());
+        json.put("zonesSeen", new TreeSet<>(phases.stream().flatMap(p -> p.byZone().keySet().stream()).toList()));
+        return json;
+    }
+}

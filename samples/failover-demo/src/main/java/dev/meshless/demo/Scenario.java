@@ -1,0 +1,91 @@
+package dev.meshless.demo;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A drill: where the caller runs, how the upstream service is spread, the load, and the timeline
+ * of phases with the faults each one starts. Immutable; read from YAML by {@link ScenarioReader}.
+ *
+ * @param callerRegion the caller's region
+ * @param callerZone the caller's zone
+ * @param regions the upstream's regions, in order
+ * @param zonesPerRegion zones per region, named {@code <region>-a}, {@code -b} …
+ * @param instancesPerZone instances per zone, named {@code <zone>-0}, {@code -1} …
+ * @param rate requests per second
+ * @param threads most requests in flight
+ * @param phases the timeline
+ */
+public record Scenario(String callerRegion, String callerZone, List<String> regions, int zonesPerRegion,
+                       int instancesPerZone, int rate, int threads, List<Phase> phases) {
+
+    /**
+     * One phase of the timeline.
+     *
+     * @param name what happens, for the live line and the report
+     * @param duration how long it lasts
+     * @param actions the faults started (or ended) when it begins, in order
+     */
+    public record Phase(String name, Duration duration, List<Action> actions) {
+
+        /** @return whether the phase starts a fault or a recovery (not a steady phase) */
+        public boolean changesSomething() {
+            return !actions.isEmpty();
+        }
+    }
+
+    /**
+     * One action on the upstream or the registry.
+     *
+     * @param kind what to do
+     * @param target a zone ({@code r1-a}), a region ({@code r1}), an instance ({@code r1-a-0}) or
+     *     {@code all}; {@code down} or {@code up} for the registry
+     * @param delay for {@link Kind#SLOW}: how long answers take
+     * @param code for {@link Kind#STATUS}: the status answered
+     */
+    public record Action(Kind kind, String target, Duration delay, int code) {
+    }
+
+    /** Kinds of action. */
+    public enum Kind {
+        /** Stop accepting connections. */
+        REFUSE,
+        /** Answer after a delay. */
+        SLOW,
+        /** Answer every call with a status. */
+        STATUS,
+        /** Accept connections and answer at once with 200. */
+        HEAL,
+        /** Take the registry down or bring it back up. */
+        REGISTRY
+    }
+
+    /** @return the whole timeline's length */
+    public Duration duration() {
+        return phases.stream().map(Phase::duration).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /**
+     * @param newRate requests per second
+     * @return this scenario at another rate
+     */
+    public Scenario withRate(int newRate) {
+        return new Scenario(callerRegion, callerZone, regions, zonesPerRegion, instancesPerZone, newRate, threads,
+                phases);
+    }
+
+    /**
+     * @param phaseDuration the length of every phase
+     * @return this scenario with every phase that long
+     */
+    public Scenario withPhaseDuration(Duration phaseDuration) {
+        return new Scenario(callerRegion, callerZone, regions, zonesPerRegion, instancesPerZone, rate, threads,
+                phases.stream().map(p -> new Phase(p.name(), phaseDuration, p.actions())).toList());
+    }
+
+    /** @return every zone name, region by region */
+    public List<String> zones() {
+        return regions.stream().flatMap(r -> java.util.stream.IntStream.range(0, zonesPerRegion)
+                .mapToObj(i -> r + "-" + (char) ('a' + i))).toList();
+    }
+}

@@ -1,0 +1,288 @@
+package dev.meshless.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads a {@link Scenario} from YAML, checking every field: a problem is one {@link BadScenarioException}
+ * whose message names the field's path and the bad value.
+ */
+public final class ScenarioReader {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    private ScenarioReader() {
+    }
+
+    /** A scenario that cannot be run, with one line saying why. */
+    public static final class BadScenarioException extends RuntimeException {
+        BadScenarioException(String message) {
+            super(message);
+        }
+    }
+
+    /** @return the built-in drill */
+    public static Scenario builtIn() {
+        try (InputStream in = ScenarioReader.class.getResourceAsStream("/default-scenario.yaml")) {
+            return read(in, "default-scenario.yaml");
+        } catch (IOException e) {
+            throw new IllegalStateException("the built-in scenario cannot be read", e);
+        }
+    }
+
+    /**
+     * @param file a YAML scenario
+     * @return the scenario
+     * @throws BadScenarioException naming the problem
+     */
+    public static Scenario read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new BadScenarioException("scenario file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new BadScenarioException("scenario file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    static Scenario read(InputStream in, String source) {
+        try {
+            return parse(in, source);
+        } catch (BadScenarioException e) {
+            if (e.getMessage().startsWith(source)) {
+                throw e;
+            }
+            throw new BadScenarioException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static Scenario parse(InputStream in, String source) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(in);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            String why = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+            throw new BadScenarioException(source + " is not valid YAML" + where + ": " + why);
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadScenarioException(source + " must hold a mapping with caller, upstream, load and phases");
+        }
+        allowOnly(root, "", "caller", "upstream", "load", "phase-duration", "phases");
+        JsonNode caller = required(root, "caller");
+        allowOnly(caller, "caller.", "region", "zone");
+        String region = name(caller, "caller.region");
+        String zone = name(caller, "caller.zone");
+        JsonNode upstream = required(root, "upstream");
+        allowOnly(upstream, "upstream.", "regions", "zones-per-region", "instances-per-zone");
+        List<String> regions = new ArrayList<>();
+        JsonNode regionList = required(upstream, "regions");
+        if (!regionList.isArray() || regionList.isEmpty()) {
+            throw new BadScenarioException("upstream.regions must be a non-empty list of region names");
+        }
+        for (int i = 0; i < regionList.size(); i++) {
+            String r = regionList.get(i).asString("");
+            if (!NAME.matcher(r).matches() || regions.contains(r)) {
+                throw new BadScenarioException("upstream.regions[" + i + "] must be a new lower-case name, but was '"
+                        + r + "'");
+            }
+            regions.add(r);
+        }
+        int zones = integer(upstream, "zones-per-region", "upstream.zones-per-region", 3, 1, 26);
+        int instances = integer(upstream, "instances-per-zone", "upstream.instances-per-zone", 2, 1, 10);
+        JsonNode load = root.path("load");
+        if (!load.isMissingNode()) {
+            allowOnly(load, "load.", "rate", "threads");
+        }
+        int rate = integer(load, "rate", "load.rate", 200, 1, 5_000);
+        int threads = integer(load, "threads", "load.threads", 256, 1, 1_024);
+        Duration phaseDuration = duration(root.get("phase-duration"), "phase-duration", Duration.ofSeconds(10));
+        Scenario probe = new Scenario(region, zone, regions, zones, instances, rate, threads, List.of());
+        Set<String> targets = new HashSet<>(probe.zones());
+        targets.addAll(regions);
+        targets.add("all");
+        for (String z : probe.zones()) {
+            for (int i = 0; i < instances; i++) {
+                targets.add(z + "-" + i);
+            }
+        }
+        if (!regions.contains(region) || !probe.zones().contains(zone)) {
+            throw new BadScenarioException("caller.zone must be one of the upstream's zones " + probe.zones()
+                    + ", but was '" + region + "/" + zone + "'");
+        }
+        JsonNode phaseList = required(root, "phases");
+        if (!phaseList.isArray() || phaseList.isEmpty()) {
+            throw new BadScenarioException("phases must be a non-empty list");
+        }
+        List<Scenario.Phase> phases = new ArrayList<>();
+        for (int i = 0; i < phaseList.size(); i++) {
+            phases.add(phase(phaseList.get(i), "phases[" + i + "]", phaseDuration, targets));
+        }
+        return new Scenario(region, zone, regions, zones, instances, rate, threads, phases);
+    }
+
+    private static Scenario.Phase phase(JsonNode node, String path, Duration defaultDuration, Set<String> targets) {
+        if (!node.isObject()) {
+            throw new BadScenarioException(path + " must be a mapping with a name");
+        }
+        allowOnly(node, path + ".", "name", "duration", "actions");
+        String name = required(node, path + ".name", "name").asString("");
+        if (name.isBlank()) {
+            throw new BadScenarioException(path + ".name must not be blank");
+        }
+        Duration duration = duration(node.get("duration"), path + ".duration", defaultDuration);
+        List<Scenario.Action> actions = new ArrayList<>();
+        JsonNode list = node.path("actions");
+        if (!list.isMissingNode()) {
+            if (!list.isArray()) {
+                throw new BadScenarioException(path + ".actions must be a list");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                actions.add(action(list.get(i), path + ".actions[" + i + "]", targets));
+            }
+        }
+        return new Scenario.Phase(name, duration, actions);
+    }
+
+    private static Scenario.Action action(JsonNode node, String path, Set<String> targets) {
+        if (!node.isObject()) {
+            throw new BadScenarioException(path + " must be a mapping such as {refuse: r1-a}");
+        }
+        Scenario.Kind kind = null;
+        for (Scenario.Kind k : Scenario.Kind.values()) {
+            if (node.has(k.name().toLowerCase(Locale.ROOT))) {
+                if (kind != null) {
+                    throw new BadScenarioException(path + " must hold one action, but holds " + kind.name()
+                            .toLowerCase(Locale.ROOT) + " and " + k.name().toLowerCase(Locale.ROOT));
+                }
+                kind = k;
+            }
+        }
+        if (kind == null) {
+            throw new BadScenarioException(path + " must be one of refuse, slow, status, heal, registry, but holds "
+                    + fieldNames(node));
+        }
+        String key = kind.name().toLowerCase(Locale.ROOT);
+        String target = node.get(key).asString("");
+        switch (kind) {
+            case REGISTRY:
+                allowOnly(node, path + ".", key);
+                if (!target.equals("down") && !target.equals("up")) {
+                    throw new BadScenarioException(path + ".registry must be down or up, but was '" + target + "'");
+                }
+                return new Scenario.Action(kind, target, null, 0);
+            case SLOW:
+                allowOnly(node, path + ".", key, "delay");
+                check(path + "." + key, target, targets);
+                return new Scenario.Action(kind, target, duration(required(node, path + ".delay", "delay"),
+                        path + ".delay", null), 0);
+            case STATUS:
+                allowOnly(node, path + ".", key, "code");
+                check(path + "." + key, target, targets);
+                int code = integer(node, "code", path + ".code", -1, 200, 599);
+                return new Scenario.Action(kind, target, null, code);
+            default:
+                allowOnly(node, path + ".", key);
+                check(path + "." + key, target, targets);
+                return new Scenario.Action(kind, target, null, 0);
+        }
+    }
+
+    private static void check(String path, String target, Set<String> targets) {
+        if (!targets.contains(target)) {
+            throw new BadScenarioException(path + " must name a zone, a region, an instance or all, but was '"
+                    + target + "'");
+        }
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        return required(node, field, field);
+    }
+
+    private static JsonNode required(JsonNode node, String path, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new BadScenarioException(path + " is missing");
+        }
+        return value;
+    }
+
+    private static String name(JsonNode node, String path) {
+        String value = required(node, path, path.substring(path.lastIndexOf('.') + 1)).asString("");
+        if (!NAME.matcher(value).matches()) {
+            throw new BadScenarioException(path + " must be a lower-case name, but was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static int integer(JsonNode node, String field, String path, int defaultValue, int min, int max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (defaultValue < 0) {
+                throw new BadScenarioException(path + " is missing");
+            }
+            return defaultValue;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < min || value.asInt() > max) {
+            throw new BadScenarioException(path + " must be a whole number from " + min + " to " + max + ", but was "
+                    + (value.isNumber() ? value.toString() : "'" + value.asString(value.toString()) + "'"));
+        }
+        return value.asInt();
+    }
+
+    private static Duration duration(JsonNode value, String path, Duration defaultValue) {
+        if (value == null || value.isNull()) {
+            if (defaultValue == null) {
+                throw new BadScenarioException(path + " is missing");
+            }
+            return defaultValue;
+        }
+        Matcher m = DURATION.matcher(value.asString(""));
+        if (!m.matches()) {
+            throw new BadScenarioException(path + " must be a duration such as 500ms, 10s or 2m, but was '"
+                    + value.asString(String.valueOf(value)) + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n)
+                : Duration.ofMinutes(n);
+        if (d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
+            throw new BadScenarioException(path + " must be above 0 and at most 60m, but was '" + value.asString("")
+                    + "'");
+        }
+        return d;
+    }
+
+    private static void allowOnly(JsonNode node, String prefix, String... allowed) {
+        Set<String> ok = Set.of(allowed);
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
+            String field = it.next().getKey();
+            if (!ok.contains(field)) {
+                throw new BadScenarioException("unknown field '" + prefix + field + "'; expected one of "
+                        + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private static String fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.properties().forEach(e -> names.add(e.getKey()));
+        return names.toString();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.meshless.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the built-in drill with 3-second phases, through the command a user runs, and checks what
+ * the issue promises: no failed request while capacity remains, at least 99 % same-zone traffic
+ * in steady phases, traffic moved within a second of every fault, and a report that renders.
+ * The expectations are checked on {@code report.json} itself, not through the report's own verdict.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FailoverDrillTest {
+
+    /** Kept after the build, for people: {@code report.html}, {@code report.json}, {@code report.png}. */
+    private static final Path OUT = Path.of("target", "failover-drill");
+    private static final List<String> FAULTS = List.of("caller zone refuses connections", "caller zone turns slow",
+            "caller zone answers 503", "caller region down");
+    private static final List<String> ALL_HEALTHY = List.of("steady", "registry unreachable", "all healthy");
+
+    private JsonNode report;
+    private String console;
+
+    @BeforeAll
+    void runTheDrill() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = FailoverDemo.run(new String[] {"--phase-duration=3s", "--out=" + OUT},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        console = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as("exit code; stderr: %s", err).isZero();
+        report = JsonMapper.builder().build().readTree(Files.readString(OUT.resolve("report.json")));
+    }
+
+    private JsonNode phase(String name) {
+        for (JsonNode p : report.get("phases")) {
+            if (p.get("name").asString().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no phase '" + name + "' in report.json");
+    }
+
+    private static double share(JsonNode phase, String... zones) {
+        double sum = 0;
+        for (String z : zones) {
+            JsonNode v = phase.get("byZone").get(z);
+            sum += v == null ? 0 : v.asDouble();
+        }
+        return sum;
+    }
+
+    @Test
+    void reportHasEveryPhaseWithItsNumbers() {
+        assertThat(report.get("phases")).hasSize(10);
+        for (JsonNode p : report.get("phases")) {
+            assertThat(p.propertyNames()).as(p.get("name").asString()).contains("name", "startMillis", "endMillis",
+                    "requests", "failed", "byZone", "sameZoneShare", "p50Ms", "p99Ms", "errors");
+            long length = p.get("endMillis").asLong() - p.get("startMillis").asLong();
+            assertThat(length).as("phase length").isBetween(3_000L, 3_500L);
+            // 200 requests per second for 3 s, give or take the ticker's start and stop
+            assertThat(p.get("requests").asLong()).as("requests in '%s'", p.get("name").asString())
+                    .isBetween(560L, 640L);
+            assertThat(p.get("p50Ms").asLong()).isLessThanOrEqualTo(p.get("p99Ms").asLong());
+        }
+        for (String fault : FAULTS) {
+            assertThat(phase(fault).has("shiftMillis")).as(fault).isTrue();
+        }
+        assertThat(console).contains("1/10 steady").contains("10/10 all healthy").contains("Report: ");
+    }
+
+    @Test
+    void noRequestFailsWhileCapacityRemains() {
+        for (JsonNode p : report.get("phases")) {
+            assertThat(p.get("failed").asLong()).as("failed requests in '%s': %s", p.get("name").asString(),
+                    p.get("errors")).isZero();
+        }
+    }
+
+    @Test
+    void trafficStaysInTheCallersZoneWhileItIsHealthy() {
+        for (String name : ALL_HEALTHY) {
+            assertThat(phase(name).get("sameZoneShare").asDouble()).as(name).isGreaterThanOrEqualTo(0.99);
+        }
+    }
+
+    @Test
+    void trafficMovesWithinASecondOfEachFault() {
+        for (String fault : FAULTS) {
+            JsonNode shift = phase(fault).get("shiftMillis");
+            assertThat(shift.isNull()).as("'%s' never shifted", fault).isFalse();
+            assertThat(shift.asLong()).as("shift after '%s'", fault).isLessThanOrEqualTo(1_000L);
+        }
+    }
+
+    @Test
+    void failoverGoesToTheNearestHealthyPlace() {
+        // The caller's zone fails: its region's other zones take the traffic; the other region does not.
+        for (String fault : List.of("caller zone refuses connections", "caller zone answers 503")) {
+            assertThat(share(phase(fault), "r1-b", "r1-c")).as(fault).isGreaterThan(0.95);
+            assertThat(share(phase(fault), "r2-a", "r2-b", "r2-c")).as(fault).isZero();
+        }
+        // The whole region fails: the other region takes it.
+        assertThat(share(phase("caller region down"), "r2-a", "r2-b", "r2-c")).isGreaterThan(0.9);
+        // Recovery brings it home once the ejections of the caller's endpoints expire (at most
+        // max-ejection-time, 4 s in the drill, after they were ejected at the start of the fault).
+        JsonNode home = phase("region recovers");
+        assertThat(home.get("shiftMillis").isNull()).as("traffic came home within the phase").isFalse();
+        assertThat(share(home, "r1-a")).isGreaterThan(0.5);
+    }
+
+    @Test
+    void routingContinuesFromTheCachedViewWhileTheRegistryIsDown() {
+        JsonNode p = phase("registry unreachable");
+
+        assertThat(p.get("failed").asLong()).isZero();
+        assertThat(p.get("requests").asLong()).isPositive();
+        assertThat(share(p, "r1-a")).isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void reportRendersInHeadlessChromium() throws Exception {
+        String chromium = findChromium();
+        Path html = OUT.resolve("report.html").toAbsolutePath();
+        Path png = OUT.resolve("report.png").toAbsolutePath();
+        Files.deleteIfExists(png);
+
+        String dom = runChromium(chromium, "--dump-dom", html.toUri().toString());
+        assertThat(dom).contains("id=\"share-chart\"", "id=\"error-chart\"", "id=\"latency-chart\"",
+                "id=\"phases\"", "Every expectation met.");
+        runChromium(chromium, "--screenshot=" + png, "--window-size=1100,1400", "--force-device-scale-factor=1",
+                html.toUri().toString());
+
+        BufferedImage shot = ImageIO.read(png.toFile());
+        assertThat(shot).as("screenshot %s", png).isNotNull();
+        // The stacked share chart is drawn: the caller's zone, its region's other zones while it failed,
+        // and the other region while the whole region was down (legend swatches are 144 pixels each).
+        assertThat(pixels(shot, HtmlReport.COLORS[0])).as("r1-a area").isGreaterThan(20_000);
+        assertThat(pixels(shot, HtmlReport.COLORS[1])).as("r1-b area").isGreaterThan(5_000);
+        assertThat(pixels(shot, HtmlReport.COLORS[3]) + pixels(shot, HtmlReport.COLORS[4])
+                + pixels(shot, HtmlReport.COLORS[5])).as("r2 areas").isGreaterThan(2_000);
+    }
+
+    private static long pixels(BufferedImage image, String hex) {
+        int rgb = Integer.parseInt(hex.substring(1), 16);
+        long n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static String findChromium() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+                if (Files.isExecutable(Path.of(dir, name))) {
+                    return Path.of(dir, name).toString();
+                }
+            }
+        }
+        String why = "no chromium, chromium-browser or google-chrome on the PATH (Debian: apt-get install chromium)";
+        if (Boolean.getBoolean("meshless.requireChromium")) {
+            fail(why);
+        }
+        Assumptions.abort("report rendering not checked: " + why);
+        return null;
+    }
+
+    private static String runChromium(String chromium, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                "--hide-scrollbars", "--no-first-run", "--user-data-dir=" + OUT.resolve("chromium-profile").toAbsolutePath()));
+        command.addAll(List.of(args));
+        Path log = OUT.resolve("chromium.log");
+        Path stdout = OUT.resolve("chromium.out");
+        Process process = new ProcessBuilder(command).redirectError(log.toFile()).redirectOutput(stdout.toFile())
+                .start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("chromium did not finish within 60 s: " + command);
+        }
+        assertThat(process.exitValue()).as("chromium exit code; see %s", log).isZero();
+        return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+}

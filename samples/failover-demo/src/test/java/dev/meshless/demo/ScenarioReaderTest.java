@@ -1,0 +1,153 @@
+package dev.meshless.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ScenarioReaderTest {
+
+    private static final String VALID = """
+            caller:
+              region: r1
+              zone: r1-a
+            upstream:
+              regions: [r1, r2]
+              zones-per-region: 3
+              instances-per-zone: 2
+            load:
+              rate: 50
+            phase-duration: 3s
+            phases:
+              - name: steady
+              - name: zone down
+                duration: 5s
+                actions:
+                  - refuse: r1-a
+              - name: slow instance
+                actions:
+                  - slow: r2-b-1
+                    delay: 2s
+              - name: errors
+                actions:
+                  - status: r1
+                    code: 503
+                  - registry: down
+            """;
+
+    private static Scenario parse(String yaml) {
+        return ScenarioReader.read(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "drill.yaml");
+    }
+
+    @Test
+    void readsTopologyLoadAndTimeline() {
+        Scenario s = parse(VALID);
+
+        assertThat(s.zones()).containsExactly("r1-a", "r1-b", "r1-c", "r2-a", "r2-b", "r2-c");
+        assertThat(s.rate()).isEqualTo(50);
+        assertThat(s.threads()).isEqualTo(256);
+        assertThat(s.phases()).extracting(Scenario.Phase::duration)
+                .containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(3));
+        assertThat(s.phases().get(0).changesSomething()).isFalse();
+        assertThat(s.phases().get(2).actions()).containsExactly(
+                new Scenario.Action(Scenario.Kind.SLOW, "r2-b-1", Duration.ofSeconds(2), 0));
+        assertThat(s.phases().get(3).actions()).containsExactly(
+                new Scenario.Action(Scenario.Kind.STATUS, "r1", null, 503),
+                new Scenario.Action(Scenario.Kind.REGISTRY, "down", null, 0));
+        assertThat(s.duration()).isEqualTo(Duration.ofSeconds(14));
+    }
+
+    @Test
+    void theBuiltInDrillIsTheIssuedTimeline() {
+        Scenario s = ScenarioReader.builtIn();
+
+        assertThat(s.regions()).containsExactly("r1", "r2");
+        assertThat(s.zones()).hasSize(6);
+        assertThat(s.instancesPerZone()).isEqualTo(2);
+        assertThat(s.rate()).isEqualTo(200);
+        assertThat(s.callerZone()).isEqualTo("r1-a");
+        assertThat(s.phases()).allSatisfy(p -> assertThat(p.duration()).isEqualTo(Duration.ofSeconds(10)));
+        assertThat(s.phases()).extracting(Scenario.Phase::name).containsExactly("steady",
+                "caller zone refuses connections", "caller zone recovers", "caller zone turns slow",
+                "caller zone answers 503", "caller zone recovers again", "caller region down", "region recovers",
+                "registry unreachable", "all healthy");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown field            | 'phase-duration: 3s'   | 'phase-durations: 3s'   | drill.yaml: unknown field 'phase-durations'; expected one of
+            caller outside topology  | 'zone: r1-a'           | 'zone: r3-a'            | drill.yaml: caller.zone must be one of the upstream's zones [r1-a, r1-b, r1-c, r2-a, r2-b, r2-c], but was 'r1/r3-a'
+            unknown target           | 'refuse: r1-a'         | 'refuse: r9-z'          | drill.yaml: phases[1].actions[0].refuse must name a zone, a region, an instance or all, but was 'r9-z'
+            slow without delay       | '    delay: 2s'        | '    pause: 2s'         | drill.yaml: unknown field 'phases[2].actions[0].pause'
+            status code out of range | 'code: 503'            | 'code: 700'             | drill.yaml: phases[3].actions[0].code must be a whole number from 200 to 599, but was 700
+            rate zero                | 'rate: 50'             | 'rate: 0'               | drill.yaml: load.rate must be a whole number from 1 to 5000, but was 0
+            duration without unit    | 'phase-duration: 3s'   | 'phase-duration: 3'     | drill.yaml: phase-duration must be a duration such as 500ms, 10s or 2m, but was '3'
+            registry sideways        | 'registry: down'       | 'registry: sideways'    | drill.yaml: phases[3].actions[1].registry must be down or up, but was 'sideways'
+            two actions in one       | '- refuse: r1-a'       | '- refuse: r1-a\n        heal: r1-b' | drill.yaml: phases[1].actions[0] must hold one action, but holds
+            blank phase name         | 'name: steady'         | 'name: \"\"'            | drill.yaml: phases[0].name must not be blank
+            not YAML                 | 'regions: [r1, r2]'    | 'regions: [r1, r2'      | drill.yaml is not valid YAML at line
+            """)
+    void badScenariosFailWithOneLineNamingTheProblem(String why, String from, String to, String message) {
+        String yaml = VALID.replace(from, to.replace("\\n", "\n"));
+        assertThat(yaml).as("the test's edit applies").isNotEqualTo(VALID);
+
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(ScenarioReader.BadScenarioException.class)
+                .hasMessageStartingWith(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aMissingFileIsNamed(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> ScenarioReader.read(missing))
+                .hasMessage("scenario file " + missing + " does not exist");
+    }
+
+    @Test
+    void theCommandReportsABadScenarioInOneLineAndExitsWith2(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, VALID.replace("rate: 50", "rate: lots"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = FailoverDemo.run(new String[] {"--scenario=" + file, "--out=" + dir},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "error: " + file + ": load.rate must be a whole number from 1 to 5000, but was 'lots'");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(dir.resolve("report.json")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            --rate=abc             | --rate must be a whole number from 1 to 5000, but was 'abc'
+            --phase-duration=10    | --phase-duration must be a duration such as 500ms, 10s or 2m, but was '10'
+            --phase-duration=0s    | --phase-duration must be a duration such as 500ms, 10s or 2m, but was '0s'
+            --speed=fast           | unknown option '--speed=fast'; expected --scenario, --rate, --phase-duration or --out
+            --out=                 | --out needs a value, as in --out=...
+            """)
+    void badFlagsAreNamed(String flag, String message) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = FailoverDemo.run(new String[] {flag}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).isEqualTo(List.of("error: " + message));
+    }
+}
