@@ -1,7 +1,10 @@
 package dev.meshless.demo;
 
+import dev.meshless.call.ServiceClient;
 import dev.meshless.demo.caller.CallerApplication;
 import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.topology.Locality;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class FailoverDemo {
 
-    private static final Duration WARM_UP = Duration.ofSeconds(2);
+    private static final Duration WARM_UP = Duration.ofSeconds(4);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
 
     private FailoverDemo() {
     }
@@ -92,8 +96,9 @@ public final class FailoverDemo {
              ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
                      .web(WebApplicationType.NONE).properties(callerProperties(scenario, registry)).run()) {
             CallerApplication.Upstream upstream = caller.getBean(CallerApplication.Upstream.class);
-            awaitRoutable(caller.getBean(MeshlessClients.class));
-            warmUp(scenario, upstream, out);
+            ServiceClient client = caller.getBean(MeshlessClients.class).client("upstream");
+            awaitRoutable(client);
+            warmUp(scenario, upstream, client, out);
             Recorder recorder = new Recorder();
             long origin = System.nanoTime();
             List<PhaseRecord> ran = new ArrayList<>();
@@ -154,29 +159,54 @@ public final class FailoverDemo {
         p.put("meshless.services.upstream.outlier-detection.max-ejection-time", "4s");
         p.put("meshless.services.upstream.outlier-detection.max-ejection-time-jitter", "0s");
         p.put("meshless.services.upstream.zone-breaker.wait-duration-in-open-state", "2s");
+        p.put("meshless.services.upstream.service-breaker.wait-duration-in-open-state", "2s");
         p.put("spring.http.clients.connect-timeout", "200ms");
         p.put("spring.http.clients.read-timeout", "300ms");
         return p;
     }
 
     /**
-     * A running service has warm connections and compiled code: two seconds of load, not recorded,
-     * so that the first phase measures Meshless rather than the JVM's start.
+     * A running service has warm connections and compiled code. The warm-up ramps the load up over
+     * {@link #WARM_UP} (a tenth, a quarter, half, then the full rate), unrecorded, then waits until
+     * the caller has settled — its service breaker closed and every endpoint of its zone back in the
+     * routing plan — so that the first phase measures Meshless rather than the JVM's start. What
+     * failed during the warm-up is printed.
      */
-    private static void warmUp(Scenario scenario, CallerApplication.Upstream upstream, PrintStream out) {
+    private static void warmUp(Scenario scenario, CallerApplication.Upstream upstream, ServiceClient client,
+                               PrintStream out) {
         out.println("Warming up for " + WARM_UP.toSeconds() + " s...");
-        try (LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), System.nanoTime(),
-                () -> checkAnswer(upstream.work()), new Recorder())) {
-            pause(WARM_UP.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the drill was interrupted", e);
+        Recorder warm = new Recorder();
+        long step = WARM_UP.toMillis() / 4;
+        for (double fraction : new double[] {0.1, 0.25, 0.5, 1.0}) {
+            int rate = Math.max(1, (int) (scenario.rate() * fraction));
+            try (LoadGenerator load = new LoadGenerator(rate, scenario.threads(), System.nanoTime(),
+                    () -> checkAnswer(upstream.work()), warm)) {
+                pause(step);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the drill was interrupted", e);
+            }
+        }
+        Map<String, Long> errors = new java.util.TreeMap<>();
+        warm.requests().stream().filter(r -> !r.ok()).forEach(r -> errors.merge(r.error(), 1L, Long::sum));
+        errors.forEach((why, n) -> out.println("  warm-up: " + n + " of " + warm.requests().size() + " failed: " + why));
+        Locality home = Locality.of(scenario.callerRegion(), scenario.callerZone());
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (client.serviceBreaker().getState() != CircuitBreaker.State.CLOSED
+                || client.balancer().plan().shareByZone().getOrDefault(home, 0.0) < 0.999) {
+            if (System.nanoTime() > deadline) {
+                out.println("  warm-up: the caller had not settled after " + SETTLE_TIMEOUT.toSeconds()
+                        + " s (service breaker " + client.serviceBreaker().getState() + ", share of " + home + " "
+                        + client.balancer().plan().shareByZone().getOrDefault(home, 0.0) + "); starting anyway");
+                return;
+            }
+            pause(50);
         }
     }
 
-    private static void awaitRoutable(MeshlessClients clients) {
+    private static void awaitRoutable(ServiceClient client) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!clients.client("upstream").balancer().plan().routable()) {
+        while (!client.balancer().plan().routable()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the caller did not learn the upstream's endpoints within 15 s");
             }

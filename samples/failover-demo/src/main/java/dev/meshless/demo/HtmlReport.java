@@ -179,14 +179,14 @@ public final class HtmlReport {
         h.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%d\">%s</text><text x=\"2\" y=\"%d\">%s</text>",
                 top + 10, esc(maxLabel), top + height, esc(minLabel)));
         for (int s = 0; s <= seconds; s += Math.max(1, seconds / 10)) {
-            h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%ds</text>", x(s, seconds) - 6,
-                    top + height + 14, s));
+            h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%ds</text>",
+                    x(s, seconds), top + height + 14, s));
         }
     }
 
     private static void phaseTable(StringBuilder h, Report report) {
         h.append("<h2>Phases</h2>\n<table id=\"phases\"><tr><th>Phase</th><th>Requests</th><th>Failed</th>"
-                + "<th>Same zone</th><th>p50</th><th>p99</th><th>Shift</th><th>Probes after</th>"
+                + "<th>Same zone</th><th>p50</th><th>p99</th><th>Shift</th><th>Elsewhere after</th>"
                 + "<th>Traffic should go to</th></tr>\n");
         int i = 1;
         for (Report.PhaseResult p : report.phases()) {
@@ -206,9 +206,11 @@ public final class HtmlReport {
         }
         h.append("</table>\n");
         h.append("<p class=\"note\"><b>Shift</b>: from the phase's start to the first 100 ms in which at least 99 %"
-                + " of attempts went where they should. <b>Probes after</b>: attempts still sent elsewhere after the"
-                + " shift, as ejections expire and breakers half-open to test a bad zone again; each failed probe is"
-                + " retried elsewhere, so callers do not see it. Hover over a failure count for the reasons.</p>\n");
+                + " of attempts went where they should. <b>Elsewhere after</b>: attempts sent elsewhere after the shift."
+                + " During a fault these are probes — ejections expire and breakers half-open to test the bad zone"
+                + " again; a failed probe is retried elsewhere, so callers do not see it. During a recovery they are"
+                + " spillover: while some of the zone's endpoints are still ejected, the zone takes only its healthy"
+                + " share. Hover over a failure count for the reasons.</p>\n");
     }
 
     private static String describe(java.util.Map<String, Long> errors) {
