@@ -203,7 +203,9 @@ public final class PolicyResolver {
         if (limit == null) {
             return null;
         }
-        String name = (s.service == null ? "default" : s.service) + "-outbound";
+        // One limiter per service, even when the limit comes from the defaults: a default is a
+        // template, as in Resilience4j's configs, not a limit shared by every service.
+        String name = (s.serviceName == null ? "default" : s.serviceName) + "-outbound";
         RateLimit.Builder[] b = new RateLimit.Builder[1];
         ConfigChecks.check(s.path("outbound-rate-limit.limit-for-period"), limit,
                 () -> b[0] = RateLimit.builder(name).limitForPeriod(limit));
