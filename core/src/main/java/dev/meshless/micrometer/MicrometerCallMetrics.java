@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       every attempt;</li>
  *   <li>{@code meshless.client.retries} and {@code meshless.client.retry.budget.exhausted}
  *       (counters; tag {@code service});</li>
- *   <li>{@code meshless.outlier.ejected} (gauge; tags {@code service}, {@code zone}): endpoints
+ *   <li>{@code meshless.outlier.ejected} (gauge; tags {@code service}, {@code region}, {@code zone}): endpoints
  *       currently ejected;</li>
  *   <li>the balancer gauges of {@link BalancerMetrics} ({@code meshless.locality.share},
  *       {@code meshless.balancer.panic}, {@code meshless.balancer.endpoints}).</li>
