@@ -30,12 +30,14 @@ public class MeshlessActuatorAutoConfiguration {
         /**
          * @param clients the application's clients
          * @param journal recent events
+         * @param sources the registry's sources
          * @return the endpoint
          */
         @Bean
         @ConditionalOnMissingBean
-        MeshlessEndpoint meshlessEndpoint(MeshlessClients clients, EventJournal journal) {
-            return new MeshlessEndpoint(clients, journal);
+        MeshlessEndpoint meshlessEndpoint(MeshlessClients clients, EventJournal journal,
+                                          ObjectProvider<RegistryContributor> sources) {
+            return new MeshlessEndpoint(clients, journal, sources.orderedStream().toList());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.meshless.breaker.ZoneCircuitBreakers;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessInstance;
+import dev.meshless.spring.boot.registry.RegistryContributor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,22 +18,34 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * The {@code meshless} actuator endpoint: for each called service, this instance's locality, the
  * tiers with their planned shares, every endpoint with its registry health, ejection and zone
  * breaker state, panic, the service breaker and retry budget, and the last events (failovers,
- * ejections, breaker transitions) with their times. Read-only; endpoint metadata and anything else
- * that could hold secrets are left out.
+ * ejections, breaker transitions) with their times; and what each registry source reports about
+ * itself (Consul: every service's view per datacenter and the self-registration). Read-only;
+ * endpoint metadata and anything else that could hold secrets are left out.
  */
 @Endpoint(id = "meshless")
 public class MeshlessEndpoint {
 
     private final MeshlessClients clients;
     private final EventJournal journal;
+    private final List<RegistryContributor> sources;
 
     /**
      * @param clients the application's clients
      * @param journal recent events
      */
     public MeshlessEndpoint(MeshlessClients clients, EventJournal journal) {
+        this(clients, journal, List.of());
+    }
+
+    /**
+     * @param clients the application's clients
+     * @param journal recent events
+     * @param sources the registry's sources, in order
+     */
+    public MeshlessEndpoint(MeshlessClients clients, EventJournal journal, List<RegistryContributor> sources) {
         this.clients = clients;
         this.journal = journal;
+        this.sources = List.copyOf(sources);
     }
 
     /** @return this instance and every service called through Meshless */
@@ -44,6 +57,9 @@ public class MeshlessEndpoint {
         self.put("service", instance.service());
         self.put("locality", instance.locality() == null ? null : instance.locality().toString());
         report.put("instance", self);
+        Map<String, Object> registry = new LinkedHashMap<>();
+        sources.forEach(source -> registry.put(source.name(), source.details()));
+        report.put("registry", registry);
         Map<String, Object> services = new LinkedHashMap<>();
         clients.clients().forEach((name, client) -> services.put(name, service(client)));
         report.put("services", services);

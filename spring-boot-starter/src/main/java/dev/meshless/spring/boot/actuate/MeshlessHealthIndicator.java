@@ -2,7 +2,10 @@ package dev.meshless.spring.boot.actuate;
 
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.registry.RegistryContributor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -12,6 +15,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * {@code UP} when a dependency is unreachable — a called service being down is not a reason to
  * restart this instance (liveness) — and says so in its details ({@code degraded}); add it to a
  * readiness group when a missing dependency should take the instance out of rotation.
+ *
+ * <p>The same holds for a registry source that cannot confirm its view (Consul unreachable): routing
+ * goes on from the last good view, so the indicator stays {@code UP}, lists the source under
+ * {@code degradedSources} and sets {@code degraded}. Each source's summary is under
+ * {@code sources.<name>}.
  */
 public class MeshlessHealthIndicator implements HealthIndicator {
 
@@ -36,11 +44,26 @@ public class MeshlessHealthIndicator implements HealthIndicator {
                 unavailable.put(name, plan.unroutableDetail());
             }
         });
-        return Health.up()
+        Map<String, Object> summaries = new LinkedHashMap<>();
+        List<String> degradedSources = new ArrayList<>();
+        for (RegistryContributor source : sources) {
+            Map<String, Object> summary = source.healthDetails();
+            if (!summary.isEmpty()) {
+                summaries.put(source.name(), summary);
+            }
+            if (source.degraded()) {
+                degradedSources.add(source.name());
+            }
+        }
+        Health.Builder health = Health.up()
                 .withDetail("registry", sources.stream().map(RegistryContributor::name).toList())
                 .withDetail("services", clients.clients().size())
-                .withDetail("servicesWithoutEndpoints", unavailable)
-                .withDetail("degraded", !unavailable.isEmpty())
+                .withDetail("servicesWithoutEndpoints", unavailable);
+        if (!summaries.isEmpty()) {
+            health.withDetail("sources", summaries);
+        }
+        return health.withDetail("degradedSources", degradedSources)
+                .withDetail("degraded", !unavailable.isEmpty() || !degradedSources.isEmpty())
                 .build();
     }
 }

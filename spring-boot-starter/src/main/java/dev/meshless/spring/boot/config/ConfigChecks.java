@@ -69,7 +69,11 @@ public final class ConfigChecks {
         return out.toString();
     }
 
-    private static String kebab(String camel) {
+    /**
+     * @param camel a Java property name, e.g. {@code maxEjectionTime}
+     * @return its Spring Boot property form, e.g. {@code max-ejection-time}
+     */
+    public static String kebab(String camel) {
         StringBuilder b = new StringBuilder(camel.length() + 4);
         for (char c : camel.toCharArray()) {
             if (Character.isUpperCase(c)) {

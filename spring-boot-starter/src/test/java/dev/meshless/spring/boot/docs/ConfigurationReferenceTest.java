@@ -3,6 +3,7 @@ package dev.meshless.spring.boot.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.spring.boot.MeshlessProperties;
+import dev.meshless.spring.boot.consul.ConsulAgentProperties;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
@@ -55,6 +56,10 @@ class ConfigurationReferenceTest {
         }
         for (String field : fields(RateLimitProperties.Limit.class)) {
             assertThat(text).as("rate limit field %s", field).contains("`" + field + "`");
+        }
+        String clusters = text.substring(text.indexOf("## Consul clusters"), text.indexOf("## Every property"));
+        for (String field : fields(ConsulAgentProperties.class)) {
+            assertThat(clusters).as("Consul cluster field %s", field).contains("| `" + field + "` |");
         }
     }
 

@@ -1,0 +1,149 @@
+package dev.meshless.spring.boot.consul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshless.consul.testing.ConsulSimulator;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/**
+ * A bad {@code meshless.consul.*} value stops start-up with the full property, the value as written
+ * and the rule — not the builder's own property name.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ConsulConfigurationFailureTest {
+
+    private ConsulSimulator consul;
+
+    @BeforeEach
+    void start() {
+        consul = ConsulSimulator.start("dc1");
+    }
+
+    @AfterEach
+    void stop() {
+        consul.close();
+    }
+
+    @Test
+    void registryPropertiesAreNamedInFull() {
+        assertFailure("meshless.consul.wait=11m",
+                "meshless.consul.wait = 11m: must be between 1s and 10m");
+        assertFailure("meshless.consul.rate-limit-burst=0",
+                "meshless.consul.rate-limit-burst = 0: must be between 1 and 100");
+        assertFailure("meshless.consul.error-backoff-max=10ms",
+                "meshless.consul.error-backoff-max = 10ms: must be between 50ms and 1h");
+        assertFailure("meshless.consul.max-response-bytes=100B",
+                "meshless.consul.max-response-bytes = 100B: must be between 1024 and 1073741824");
+        assertFailure("meshless.consul.regions.dc1=",
+                "meshless.consul.regions.dc1 = '': must be a non-blank name without surrounding spaces");
+        assertFailure("meshless.consul.zone-metadata-key=",
+                "meshless.consul.zone-metadata-key = '': must be a non-blank name");
+    }
+
+    @Test
+    void agentAndClusterPropertiesAreNamedInFull() {
+        assertFailure("meshless.consul.agent.address=ftp://consul:8500",
+                "meshless.consul.agent.address = ftp://consul:8500: must be an http or https URL of a host and port");
+        assertFailure("meshless.consul.agent.datacenters=dc1,dc1",
+                "meshless.consul.agent.datacenters = [dc1, dc1]: must not repeat a name");
+        assertFailure("meshless.consul.clusters.eu.datacenters=eu-1",
+                "meshless.consul.clusters.eu.address = (none): must be set: a separate cluster is read through its"
+                        + " own agent");
+        ConsulContexts.runner(consul.address()).withPropertyValues("meshless.consul.clusters.eu.address=10.9.0.1:8500",
+                "meshless.consul.clusters.eu.request-timeout=0s").run(context -> assertThat(context.getStartupFailure())
+                .hasRootCauseInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("meshless.consul.clusters.eu.request-timeout = 0s: must be between 1ms and 10m"));
+    }
+
+    @Test
+    void unusableTlsFilesNameTheAgentTheyBelongTo(@TempDir Path dir) throws IOException {
+        Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
+        ConsulContexts.runner(consul.address()).withPropertyValues(
+                "meshless.consul.clusters.eu.address=https://consul.eu.example:8501",
+                "meshless.consul.clusters.eu.datacenters=eu-1",
+                "meshless.consul.clusters.eu.ca-cert=" + notPem)
+                .run(context -> {
+                    InvalidMeshlessConfigurationException e = failure(context.getStartupFailure());
+                    assertThat(e.property()).isEqualTo("meshless.consul.clusters.eu.ca-cert");
+                    assertThat(e.value()).isEqualTo(notPem.toString());
+                    assertThat(e.rule()).contains("must name a PEM file of X.509 certificates").contains("ca.pem");
+                });
+        assertFailure("meshless.consul.agent.token-file=" + dir.resolve("missing"),
+                "meshless.consul.agent.token-file = " + dir.resolve("missing") + ": must be a readable file");
+    }
+
+    @Test
+    void registrationPropertiesAreNamedInFull() {
+        String[] registered = {"meshless.consul.registration.port=8080", "meshless.consul.registration.address=10.1.2.3"};
+        assertFailure(registered, "meshless.consul.registration.heartbeat-interval=30s",
+                "meshless.consul.registration.heartbeat-interval = 30s: must be at least 100ms and shorter than ttl"
+                        + " (30s)");
+        assertFailure(registered, "meshless.consul.registration.http-check=ftp://10.1.2.3/health",
+                "meshless.consul.registration.http-check = ftp://10.1.2.3/health: must be an http or https URL");
+        assertFailure(registered, "meshless.consul.registration.weight-passing=0",
+                "meshless.consul.registration.weight-passing = 0: must be between 1 and 65535");
+        assertFailure(new String[] {"meshless.consul.registration.address=10.1.2.3"},
+                "meshless.consul.registration.port=70000",
+                "meshless.consul.registration.port = 70000: must be between 1 and 65535");
+        assertFailure(new String[] {"meshless.consul.registration.port=8080"},
+                "meshless.consul.registration.address=",
+                "meshless.consul.registration.address = '': must be a non-blank name");
+        assertThat(consul.requests()).as("nothing was registered").noneMatch(r -> r.method().equals("PUT"));
+    }
+
+    @Test
+    void aRealApplicationReportsTheBadPropertyThroughTheFailureAnalyzer(CapturedOutput output) {
+        SpringApplicationBuilder application = new SpringApplicationBuilder(EmptyApplication.class)
+                .web(WebApplicationType.NONE).properties("spring.main.banner-mode=off");
+
+        // Arguments, so that they win over the test class path's application.properties.
+        assertThatThrownBy(() -> application.run("--meshless.consul.enabled=true",
+                "--meshless.consul.agent.address=" + consul.address(), "--meshless.consul.wait=11m"))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class);
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("Property: meshless.consul.wait")
+                .contains("Value: 11m")
+                .contains("Reason: must be between 1s and 10m");
+    }
+
+    private void assertFailure(String property, String message) {
+        assertFailure(new String[0], property, message);
+    }
+
+    /** The message names the property and the value, then the rule (which may go on with details). */
+    private void assertFailure(String[] others, String property, String message) {
+        ConsulContexts.runner(consul.address()).withPropertyValues(others).withPropertyValues(property)
+                .run(context -> assertThat(failure(context.getStartupFailure()).getMessage())
+                        .startsWith("Invalid Meshless configuration: " + message));
+    }
+
+    private static InvalidMeshlessConfigurationException failure(Throwable startupFailure) {
+        assertThat(startupFailure).as("start-up failed").isNotNull();
+        for (Throwable t = startupFailure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidMeshlessConfigurationException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("no InvalidMeshlessConfigurationException in " + startupFailure);
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class EmptyApplication {
+    }
+}
