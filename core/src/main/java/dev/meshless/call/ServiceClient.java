@@ -451,8 +451,15 @@ public final class ServiceClient implements AutoCloseable {
         return random;
     }
 
-    /** Classifies, turning a classifier's own failure into a caller error. */
-    Outcome classify(Object value, Throwable error) {
+    /**
+     * Classifies the result of an attempt as this client does, without recording it: for
+     * integrations that report outcomes themselves. A classifier that throws yields a caller error.
+     *
+     * @param value what the attempt returned, or {@code null}
+     * @param error what it threw, or {@code null}
+     * @return the outcome
+     */
+    public Outcome classify(Object value, Throwable error) {
         try {
             return classifier.classify(value, error);
         } catch (RuntimeException classifierBug) {

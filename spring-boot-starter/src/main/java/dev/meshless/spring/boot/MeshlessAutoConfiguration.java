@@ -133,6 +133,19 @@ public class MeshlessAutoConfiguration {
     }
 
     /**
+     * How attempts are classified: by HTTP status for Spring's and the JDK's clients, retrying the
+     * statuses of each service's {@code retry.retryable-statuses}. Define a bean of this type to
+     * classify differently.
+     *
+     * @return the classifier factory
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    MeshlessClients.ClassifierFactory meshlessClassifierFactory() {
+        return (service, retryableStatuses) -> new SpringHttpOutcomeClassifier(retryableStatuses);
+    }
+
+    /**
      * @param registry merged registry
      * @param instance this instance
      * @param policies policy resolver
@@ -143,6 +156,7 @@ public class MeshlessAutoConfiguration {
      * @param limiters the application's Resilience4j rate limiter registry, if any
      * @param meters Meshless's meters, when Micrometer is present
      * @param listeners the application's own listeners
+     * @param classifiers makes each client's classifier
      * @return the clients, with one built now for every service named in configuration
      */
     @Bean(destroyMethod = "close")
@@ -151,7 +165,8 @@ public class MeshlessAutoConfiguration {
                                     MeshlessProperties properties, TimeSource time, EventJournal journal,
                                     ObjectProvider<CircuitBreakerRegistry> breakers,
                                     ObjectProvider<RateLimiterRegistry> limiters,
-                                    ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallListener> listeners) {
+                                    ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallListener> listeners,
+                                    MeshlessClients.ClassifierFactory classifiers) {
         CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
         MeshlessMeters m = meters.getIfAvailable();
         if (breakerRegistry == null) {
@@ -170,7 +185,7 @@ public class MeshlessAutoConfiguration {
         routed.addAll(properties.getRegistry().getEndpoints().keySet());
         routed.addAll(properties.getHttp().getServices());
         MeshlessClients clients = new MeshlessClients(registry, instance, policies,
-                new SpringHttpOutcomeClassifier(new LinkedHashSet<>(properties.getHttp().getRetryableStatuses())),
+                classifiers,
                 time, breakerRegistry, limiters.getIfAvailable(),
                 m != null ? m.callMetrics() : CallMetrics.NOOP,
                 m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed);

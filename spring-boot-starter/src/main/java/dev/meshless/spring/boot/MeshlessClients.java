@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,9 @@ public class MeshlessClients implements AutoCloseable {
     private final EndpointRegistry registry;
     private final MeshlessInstance instance;
     private volatile PolicyResolver policies;
-    private final OutcomeClassifier classifier;
+    private final ClassifierFactory classifiers;
+    /** Each client's retryable statuses, by the same key as {@link #clients}; replaced on reload. */
+    private final Map<String, AtomicReference<Set<Integer>>> retryableStatuses = new ConcurrentHashMap<>();
     private final TimeSource time;
     private final CircuitBreakerRegistry breakers;
     private final RateLimiterRegistry limiters;
@@ -54,7 +58,7 @@ public class MeshlessClients implements AutoCloseable {
      * @param registry where endpoints come from
      * @param instance who and where this instance is
      * @param policies resolves each service's policies
-     * @param classifier classifies attempts (HTTP-aware in the starter)
+     * @param classifiers makes each client's classifier (HTTP-aware in the starter)
      * @param time time source
      * @param breakers Resilience4j registry for zone and service breakers
      * @param limiters Resilience4j registry for outbound limits, or {@code null}
@@ -64,13 +68,13 @@ public class MeshlessClients implements AutoCloseable {
      * @param routedHosts host names routed by the HTTP integrations besides the clients already built
      */
     public MeshlessClients(EndpointRegistry registry, MeshlessInstance instance, PolicyResolver policies,
-                           OutcomeClassifier classifier, TimeSource time, CircuitBreakerRegistry breakers,
+                           ClassifierFactory classifiers, TimeSource time, CircuitBreakerRegistry breakers,
                            RateLimiterRegistry limiters, CallMetrics metrics, RateLimitMetrics rateLimitMetrics,
                            List<? extends CallListener> listeners, Set<String> routedHosts) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.instance = Objects.requireNonNull(instance, "instance");
         this.policies = Objects.requireNonNull(policies, "policies");
-        this.classifier = classifier;
+        this.classifiers = Objects.requireNonNull(classifiers, "classifiers");
         this.time = time;
         this.breakers = breakers;
         this.limiters = limiters;
@@ -78,6 +82,19 @@ public class MeshlessClients implements AutoCloseable {
         this.rateLimitMetrics = rateLimitMetrics;
         this.listeners = List.copyOf(listeners);
         this.routedHosts = Set.copyOf(routedHosts);
+    }
+
+    /** Makes the classifier of one service's client. */
+    @FunctionalInterface
+    public interface ClassifierFactory {
+
+        /**
+         * @param service the service
+         * @param retryableStatuses the HTTP failure statuses its policy retries, read at each
+         *     classification (they change when policies reload)
+         * @return the classifier of its client
+         */
+        OutcomeClassifier classifier(String service, Supplier<Set<Integer>> retryableStatuses);
     }
 
     /**
@@ -104,7 +121,7 @@ public class MeshlessClients implements AutoCloseable {
         }
         String key = service + "@" + policy;
         ServiceClient c = clients.get(key);
-        return c != null ? c : clients.computeIfAbsent(key, k -> build(service, policy));
+        return c != null ? c : clients.computeIfAbsent(key, k -> build(k, service, policy));
     }
 
     /**
@@ -149,6 +166,10 @@ public class MeshlessClients implements AutoCloseable {
             ServicePolicies p = next.resolve(at < 0 ? key : key.substring(at + 1));
             client.balancer().updatePolicy(p.balancing());
             client.updatePolicy(p.call());
+            AtomicReference<Set<Integer>> statuses = retryableStatuses.get(key);
+            if (statuses != null) {
+                statuses.set(p.retryableStatuses());
+            }
         });
         log.info("Meshless: reloaded policies of {}", clients.keySet());
     }
@@ -161,18 +182,20 @@ public class MeshlessClients implements AutoCloseable {
     }
 
     private ServiceClient build(String service) {
-        return build(service, service);
+        return build(service, service, service);
     }
 
-    private ServiceClient build(String service, String policyName) {
+    private ServiceClient build(String key, String service, String policyName) {
         ServicePolicies p = policies.resolve(policyName);
+        AtomicReference<Set<Integer>> statuses = new AtomicReference<>(p.retryableStatuses());
+        retryableStatuses.put(key, statuses);
         ServiceClient.Builder b = ServiceClient.builder(service)
                 .registry(registry)
                 .caller(instance.locality())
                 .callerService(instance.locality() == null ? null : instance.service())
                 .balancingPolicy(p.balancing())
                 .callPolicy(p.call())
-                .classifier(classifier)
+                .classifier(classifiers.classifier(service, statuses::get))
                 .timeSource(time)
                 .circuitBreakerRegistry(breakers)
                 .metrics(metrics);

@@ -441,7 +441,12 @@ public class MeshlessProperties {
          */
         private List<String> services = new ArrayList<>();
 
-        /** HTTP statuses whose failures are retried (others still count against the endpoint). */
+        /**
+         * HTTP statuses whose failures are retried, for services whose policies do not set
+         * {@code retry.retryable-statuses}. Deprecated: set
+         * {@code meshless.defaults.retry.retryable-statuses} instead, which per-service policies
+         * can override.
+         */
         private List<Integer> retryableStatuses = new ArrayList<>(List.of(429, 500, 502, 503, 504));
 
         /** @return extra routed host names */
@@ -454,12 +459,23 @@ public class MeshlessProperties {
             this.services = services;
         }
 
-        /** @return retryable statuses */
+        /**
+         * @return retryable statuses
+         * @deprecated set {@code meshless.defaults.retry.retryable-statuses} (or a service's own) instead
+         */
+        @Deprecated(since = "0.1.0")
+        @org.springframework.boot.context.properties.DeprecatedConfigurationProperty(
+                replacement = "meshless.defaults.retry.retryable-statuses",
+                reason = "Retryable statuses are a retry policy, set in defaults and per service")
         public List<Integer> getRetryableStatuses() {
             return retryableStatuses;
         }
 
-        /** @param retryableStatuses retryable statuses */
+        /**
+         * @param retryableStatuses retryable statuses
+         * @deprecated set {@code meshless.defaults.retry.retryable-statuses} (or a service's own) instead
+         */
+        @Deprecated(since = "0.1.0")
         public void setRetryableStatuses(List<Integer> retryableStatuses) {
             this.retryableStatuses = retryableStatuses;
         }

@@ -260,6 +260,9 @@ public class PolicyProperties {
         /** HTTP methods retried without the call being declared idempotent. Default GET, HEAD, OPTIONS, PUT, DELETE. */
         private List<String> retryableMethods;
 
+        /** HTTP failure statuses (429 and 5xx) that are retried; a failure with another status still counts against the endpoint but is returned at once. Default 429, 500, 502, 503, 504. */
+        private List<Integer> retryableStatuses;
+
         /** @return attempts per call, the first included; 1 to 10, or {@code null} for the default */
         public Integer getMaxAttempts() {
             return maxAttempts;
@@ -338,6 +341,16 @@ public class PolicyProperties {
         /** @param retryableMethods hTTP methods retried without the call being declared idempotent */
         public void setRetryableMethods(List<String> retryableMethods) {
             this.retryableMethods = retryableMethods;
+        }
+
+        /** @return HTTP failure statuses that are retried, or {@code null} for the default */
+        public List<Integer> getRetryableStatuses() {
+            return retryableStatuses;
+        }
+
+        /** @param retryableStatuses HTTP failure statuses (429 and 5xx) that are retried */
+        public void setRetryableStatuses(List<Integer> retryableStatuses) {
+            this.retryableStatuses = retryableStatuses;
         }
     }
 

@@ -10,6 +10,8 @@ import dev.meshless.spring.boot.PolicyProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -46,7 +48,32 @@ public final class PolicyResolver {
     public ServicePolicies resolve(String service) {
         Source src = new Source(service == null ? null : properties.getServices().get(service), service,
                 properties.getDefaults());
-        return new ServicePolicies(service, balancing(src), call(src), outbound(src));
+        return new ServicePolicies(service, balancing(src), call(src), outbound(src), retryableStatuses(src));
+    }
+
+    /**
+     * The service's retryable statuses, else the defaults', else the deprecated
+     * {@code meshless.http.retryable-statuses} (whose default is the built-in list).
+     */
+    @SuppressWarnings("deprecation")
+    private Set<Integer> retryableStatuses(Source s) {
+        List<Integer> statuses = s.value("retry.retryable-statuses", p -> p.getRetry().getRetryableStatuses());
+        String property = statuses != null ? s.where("retry.retryable-statuses",
+                p -> p.getRetry().getRetryableStatuses()) : MeshlessProperties.PREFIX + ".http.retryable-statuses";
+        if (statuses == null) {
+            statuses = properties.getHttp().getRetryableStatuses();
+        }
+        Set<Integer> checked = new LinkedHashSet<>();
+        for (int i = 0; i < statuses.size(); i++) {
+            Integer status = statuses.get(i);
+            if (status == null || (status != 429 && (status < 500 || status > 599))) {
+                throw new InvalidMeshlessConfigurationException(property + "[" + i + "]", status,
+                        "must be 429 or a 5xx status: only failures are retried, and other 4xx answers are the"
+                                + " caller's");
+            }
+            checked.add(status);
+        }
+        return checked;
     }
 
     private LoadBalancingPolicy balancing(Source s) {

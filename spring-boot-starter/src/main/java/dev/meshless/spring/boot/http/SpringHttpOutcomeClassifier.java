@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -28,11 +29,20 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
             "org.springframework.web.reactive.function.client.ClientResponse",
             SpringHttpOutcomeClassifier.class.getClassLoader());
 
-    private final Set<Integer> retryableStatuses;
+    private final Supplier<Set<Integer>> retryableStatuses;
 
     /** @param retryableStatuses statuses whose failures may be retried */
     public SpringHttpOutcomeClassifier(Set<Integer> retryableStatuses) {
-        this.retryableStatuses = Set.copyOf(retryableStatuses);
+        Set<Integer> fixed = Set.copyOf(retryableStatuses);
+        this.retryableStatuses = () -> fixed;
+    }
+
+    /**
+     * @param retryableStatuses reads the statuses whose failures may be retried at each
+     *     classification, so that a policy reload applies at once
+     */
+    public SpringHttpOutcomeClassifier(Supplier<Set<Integer>> retryableStatuses) {
+        this.retryableStatuses = java.util.Objects.requireNonNull(retryableStatuses, "retryableStatuses");
     }
 
     @Override
@@ -80,7 +90,7 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
     Outcome byStatus(int status, String retryAfter) {
         Outcome o = OutcomeClassifier.classifyStatus(status, retryAfter);
         boolean failed = o.kind() != Outcome.Kind.SUCCESS && o.kind() != Outcome.Kind.CALLER_ERROR;
-        return failed && !retryableStatuses.contains(status) ? o.notRetryable() : o;
+        return failed && !retryableStatuses.get().contains(status) ? o.notRetryable() : o;
     }
 
     /** Spring Web types; loaded only when spring-web is present. */

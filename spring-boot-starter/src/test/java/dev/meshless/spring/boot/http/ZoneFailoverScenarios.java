@@ -20,6 +20,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.meshless.call.ServiceCallException;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.spring.boot.MeshlessProperties;
+import dev.meshless.spring.boot.PolicyProperties;
+import dev.meshless.spring.boot.config.PolicyResolver;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +122,27 @@ abstract class ZoneFailoverScenarios {
             }
             assertThat(inventory.requests(ZONE_A, getRequestedFor(urlEqualTo("/stock/42")))).isPositive();
             assertThat(inventory.requests(ZONE_B, getRequestedFor(urlEqualTo("/stock/42")))).isEqualTo(10);
+        });
+    }
+
+    @Test
+    void onlyTheServicesRetryableStatusesAreRetriedAndAReloadChangesThem() {
+        inventory.stubZone(ZONE_A, get(urlPathEqualTo("/stock/42")).willReturn(aResponse().withStatus(500)));
+        runner().withPropertyValues("meshless.services.inventory.retry.retryable-statuses=503").run(context -> {
+            Caller caller = caller(context);
+            assertThatThrownBy(() -> caller.get("http://inventory/stock/42"))
+                    .as("a 500 is not in the service's list: the answer reaches the client").hasMessageContaining("500");
+            assertThat(inventory.requests(ZONE_B, anyRequestedFor(anyUrl()))).isZero();
+
+            MeshlessProperties reloaded = new MeshlessProperties();
+            PolicyProperties policy = new PolicyProperties();
+            policy.getRetry().setRetryableStatuses(List.of(500, 503));
+            reloaded.getServices().put("inventory", policy);
+            context.getBean(MeshlessClients.class).applyPolicies(new PolicyResolver(reloaded));
+
+            assertThat(caller.get("http://inventory/stock/42")).as("retried in the other zone after the reload")
+                    .isEqualTo("7");
+            assertThat(inventory.requests(ZONE_B, getRequestedFor(urlEqualTo("/stock/42")))).isEqualTo(1);
         });
     }
 

@@ -1,10 +1,7 @@
 package dev.meshless.spring.boot.cloud.loadbalancer;
 
 import dev.meshless.spring.boot.MeshlessClients;
-import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
 import dev.meshless.time.TimeSource;
-import java.util.LinkedHashSet;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -61,15 +58,12 @@ public class MeshlessLoadBalancerClientConfiguration {
     /**
      * @param clients the application's Meshless clients
      * @param time the time source
-     * @param properties Meshless properties, for the retryable statuses of the classifier
      * @return the lifecycle that reports outcomes, unless {@code meshless.loadbalancer.feedback=false}
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = MeshlessLoadBalancerProperties.PREFIX, name = "feedback", matchIfMissing = true)
-    MeshlessLoadBalancerLifecycle meshlessLoadBalancerLifecycle(MeshlessClients clients, TimeSource time,
-                                                                MeshlessProperties properties) {
-        return new MeshlessLoadBalancerLifecycle(clients, time, new SpringHttpOutcomeClassifier(
-                new LinkedHashSet<>(properties.getHttp().getRetryableStatuses())));
+    MeshlessLoadBalancerLifecycle meshlessLoadBalancerLifecycle(MeshlessClients clients, TimeSource time) {
+        return new MeshlessLoadBalancerLifecycle(clients, time);
     }
 }

@@ -4,7 +4,6 @@ import dev.meshless.balancer.Pick;
 import dev.meshless.breaker.ZoneCircuitBreakers;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.outcome.Outcome;
-import dev.meshless.outcome.OutcomeClassifier;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.time.TimeSource;
 import java.io.IOException;
@@ -53,17 +52,14 @@ public final class MeshlessLoadBalancerLifecycle implements LoadBalancerLifecycl
 
     private final MeshlessClients clients;
     private final TimeSource time;
-    private final OutcomeClassifier classifier;
 
     /**
      * @param clients the application's Meshless clients
      * @param time the time source that times calls on picked instances
-     * @param classifier classifies calls on supplier-listed instances (picked ones use their client's)
      */
-    public MeshlessLoadBalancerLifecycle(MeshlessClients clients, TimeSource time, OutcomeClassifier classifier) {
+    public MeshlessLoadBalancerLifecycle(MeshlessClients clients, TimeSource time) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.time = Objects.requireNonNull(time, "time");
-        this.classifier = Objects.requireNonNull(classifier, "classifier");
     }
 
     @Override
@@ -139,8 +135,8 @@ public final class MeshlessLoadBalancerLifecycle implements LoadBalancerLifecycl
         if (requestContext instanceof TimedRequestContext timed && timed.getRequestStartTime() > 0) {
             nanos = Math.max(0, System.nanoTime() - timed.getRequestStartTime());
         }
-        Outcome outcome = classifier.classify(result(c), failure(c));
         ServiceClient client = clients.client(instance.getServiceId());
+        Outcome outcome = client.classify(result(c), failure(c));
         client.outlierDetector().record(instance.endpoint(), outcome);
         ZoneCircuitBreakers zones = client.zoneBreakers();
         if (zones != null) {

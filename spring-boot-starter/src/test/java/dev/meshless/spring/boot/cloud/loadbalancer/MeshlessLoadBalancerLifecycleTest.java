@@ -7,10 +7,8 @@ import dev.meshless.outcome.Outcome;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.cloud.testing.ManualTime;
 import dev.meshless.spring.boot.cloud.testing.TestClients;
-import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.ServiceInstance;
@@ -31,8 +29,7 @@ class MeshlessLoadBalancerLifecycleTest {
     private final ManualTime time = new ManualTime();
     private final MeshlessClients clients = TestClients.clients(TestClients.inventory(), time);
     private final ServiceClient inventory = clients.client("inventory");
-    private final MeshlessLoadBalancerLifecycle lifecycle = new MeshlessLoadBalancerLifecycle(clients, time,
-            new SpringHttpOutcomeClassifier(Set.of(503)));
+    private final MeshlessLoadBalancerLifecycle lifecycle = new MeshlessLoadBalancerLifecycle(clients, time);
     private final MeshlessReactorLoadBalancer balancer = new MeshlessReactorLoadBalancer(inventory);
 
     @AfterEach

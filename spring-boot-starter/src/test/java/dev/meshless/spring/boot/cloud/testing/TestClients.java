@@ -52,7 +52,7 @@ public final class TestClients {
         outliers.setConsecutiveGatewayFailures(1);
         PolicyResolver policies = new PolicyResolver(properties);
         return new MeshlessClients(registry, new MeshlessInstance("checkout", null, CALLER), policies,
-                new SpringHttpOutcomeClassifier(Set.of(429, 500, 502, 503, 504)), time,
+                (service, statuses) -> new SpringHttpOutcomeClassifier(statuses), time,
                 CircuitBreakerRegistry.ofDefaults(), null, CallMetrics.NOOP, RateLimitMetrics.NOOP,
                 List.of(listeners), Set.of());
     }
