@@ -250,7 +250,9 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
                 s.failedOnce = true;
                 log.warn("Cannot list the datacenters of Consul agent '{}' at {} ({}); routing on the snapshot{} "
                         + "until it answers; retrying in {}", s.name, s.client.address(), cause.getMessage(),
-                        snapshots == null ? " (none configured)" : " '" + config.snapshotFile() + "'",
+                        snapshots == null ? " (none configured)" : snapshots.loadedAny()
+                                ? " '" + config.snapshotFile() + "'"
+                                : " '" + config.snapshotFile() + "' (absent or empty: no endpoints until Consul answers)",
                         Durations.format(Duration.ofMillis(delay.toMillis())));
                 liveViews().forEach(this::place);
             } else {

@@ -105,6 +105,22 @@ class SnapshotTest {
     }
 
     @Test
+    void aStartDuringAnOutageWithoutASnapshotSaysThereIsNothingToRouteOn() {
+        sim.down();
+
+        try (LogCapture logs = new LogCapture()) {
+            ConsulRegistry registry = registry();
+            registry.subscribe(SERVICE, new Recorder());
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().stream().anyMatch(l -> l.startsWith(
+                    "WARN Cannot list the datacenters of Consul agent")));
+            assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN Cannot list the datacenters"))
+                    .allMatch(l -> l.contains("routing on the snapshot '" + file()
+                            + "' (absent or empty: no endpoints until Consul answers)"));
+        }
+    }
+
+    @Test
     void whenTheDatacenterListCannotBeReadTheSnapshotSaysWhichDatacentersThereAre() {
         Set<String> seen = firstLife();
         sim.down();

@@ -78,6 +78,11 @@ public final class SnapshotWriter {
         return loaded.getOrDefault(service, Map.of()).get(datacenter);
     }
 
+    /** @return whether the snapshot read at start-up held any view */
+    public boolean loadedAny() {
+        return !loaded.isEmpty();
+    }
+
     /**
      * @param service a service
      * @return the datacenters the loaded snapshot has for it
