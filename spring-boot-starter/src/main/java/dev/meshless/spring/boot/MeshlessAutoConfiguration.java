@@ -9,6 +9,7 @@ import dev.meshless.spring.boot.actuate.EventJournal;
 import dev.meshless.spring.boot.config.LocalityResolver;
 import dev.meshless.spring.boot.config.PercentConverter;
 import dev.meshless.spring.boot.config.PolicyResolver;
+import dev.meshless.spring.boot.config.UnknownPropertiesCheck;
 import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
 import dev.meshless.spring.boot.registry.RegistryContributor;
 import dev.meshless.spring.boot.registry.StaticEndpoints;
@@ -49,6 +50,27 @@ public class MeshlessAutoConfiguration {
     @ConfigurationPropertiesBinding
     static PercentConverter meshlessPercentConverter() {
         return new PercentConverter();
+    }
+
+    /**
+     * Stops start-up on a {@code meshless.*} key that no Meshless setting reads (see
+     * {@code meshless.unknown-properties}).
+     *
+     * @param environment the application's environment
+     * @param properties bound properties
+     * @param context the application context, for its class loader
+     * @return a marker bean: the check ran
+     */
+    @Bean
+    UnknownPropertiesChecked meshlessUnknownPropertiesCheck(
+            org.springframework.core.env.ConfigurableEnvironment environment, MeshlessProperties properties,
+            org.springframework.context.ApplicationContext context) {
+        UnknownPropertiesCheck.check(environment, properties, context.getClassLoader());
+        return new UnknownPropertiesChecked();
+    }
+
+    /** Marks that {@code meshless.*} keys were checked. */
+    static final class UnknownPropertiesChecked {
     }
 
     /** @return the system's time */

@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot;
 
+import dev.meshless.spring.boot.config.UnknownPropertiesCheck;
 import dev.meshless.topology.HealthStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,12 @@ public class MeshlessProperties {
     /** HTTP client integration. */
     @NestedConfigurationProperty
     private HttpProperties http = new HttpProperties();
+
+    /**
+     * What to do about a {@code meshless.*} key that no Meshless setting reads, such as a misspelt
+     * one: {@code fail} start-up naming it, {@code warn} in the log, or {@code ignore} it.
+     */
+    private UnknownPropertiesCheck.Mode unknownProperties = UnknownPropertiesCheck.Mode.FAIL;
 
     /** @return whether Meshless is active */
     public boolean isEnabled() {
@@ -131,6 +138,16 @@ public class MeshlessProperties {
     /** @param http HTTP client integration */
     public void setHttp(HttpProperties http) {
         this.http = http;
+    }
+
+    /** @return what to do about a {@code meshless.*} key that no Meshless setting reads */
+    public UnknownPropertiesCheck.Mode getUnknownProperties() {
+        return unknownProperties;
+    }
+
+    /** @param unknownProperties what to do about a {@code meshless.*} key that no Meshless setting reads */
+    public void setUnknownProperties(UnknownPropertiesCheck.Mode unknownProperties) {
+        this.unknownProperties = unknownProperties;
     }
 
     /** Where this instance runs. */
