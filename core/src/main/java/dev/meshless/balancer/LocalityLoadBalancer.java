@@ -243,7 +243,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         }
         boolean shifted = !previous.tiers().isEmpty() && !previous.shareByTier().equals(next.shareByTier());
         if (shifted) {
-            log.info("{}", describeShift(next));
+            log.info("{}", describeShift(previous, next));
         }
         boolean enteredPanic = next.panic() && !previous.panic();
         boolean leftPanic = !next.panic() && previous.panic();
@@ -273,21 +273,32 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         }
     }
 
-    /** "inventory: zone r1-a has 0 of 3 endpoints available; traffic now r1-b 50.0%, r1-c 50.0%". */
-    private String describeShift(RoutingPlan plan) {
+    /**
+     * "inventory: zone r1-a has 0 of 3 endpoints available (was 3); traffic now r1-b 50.0%, r1-c 50.0%":
+     * the zones whose available endpoints changed, else the caller's zone.
+     */
+    private String describeShift(RoutingPlan previous, RoutingPlan plan) {
         StringBuilder sb = new StringBuilder(service).append(':');
-        if (caller != null) {
-            Locality zone = caller.withoutSubZone();
-            long available = 0;
-            long total = 0;
-            for (RoutingPlan.EndpointPlan e : plan.endpoints()) {
-                if (e.endpoint().locality().sameZoneAs(zone)) {
-                    total++;
-                    available += e.state() == EndpointState.AVAILABLE ? 1 : 0;
-                }
+        Map<Locality, long[]> before = availability(previous);
+        Map<Locality, long[]> after = availability(plan);
+        boolean described = false;
+        for (Map.Entry<Locality, long[]> z : after.entrySet()) {
+            long[] was = before.get(z.getKey());
+            if (was != null && was[0] != z.getValue()[0]) {
+                sb.append(described ? "," : "").append(" zone ").append(z.getKey().zone()).append(" has ")
+                        .append(z.getValue()[0]).append(" of ").append(z.getValue()[1])
+                        .append(" endpoints available (was ").append(was[0]).append(')');
+                described = true;
             }
-            sb.append(" zone ").append(zone.zone()).append(" has ").append(available).append(" of ").append(total)
-                    .append(" endpoints available;");
+        }
+        if (!described && caller != null) {
+            long[] home = after.getOrDefault(caller.withoutSubZone(), new long[2]);
+            sb.append(" zone ").append(caller.zone()).append(" has ").append(home[0]).append(" of ").append(home[1])
+                    .append(" endpoints available");
+            described = true;
+        }
+        if (described) {
+            sb.append(';');
         }
         sb.append(" traffic now");
         String separator = " ";
@@ -302,6 +313,17 @@ public final class LocalityLoadBalancer implements AutoCloseable {
             sb.append(" nowhere (").append(plan.unroutableDetail()).append(')');
         }
         return sb.toString();
+    }
+
+    /** Zone (without sub-zone) → {available, total} endpoints, in the plan's order. */
+    private static Map<Locality, long[]> availability(RoutingPlan plan) {
+        Map<Locality, long[]> zones = new java.util.LinkedHashMap<>();
+        for (RoutingPlan.EndpointPlan e : plan.endpoints()) {
+            long[] counts = zones.computeIfAbsent(e.endpoint().locality().withoutSubZone(), z -> new long[2]);
+            counts[0] += e.state() == EndpointState.AVAILABLE ? 1 : 0;
+            counts[1]++;
+        }
+        return zones;
     }
 
     private String describePanic(RoutingPlan plan) {

@@ -246,8 +246,8 @@ public final class OutlierDetector implements AutoCloseable {
         h.resetConsecutive();
         balancer.setEjected(endpoint.id(), true);
         h.returnTimer = time.schedule(() -> control.execute(() -> giveBack(h)), ejectionTime);
-        log.info("{}: ejected {} ({}) for {} ms: {} ({})", service, endpoint.id(), endpoint.address(),
-                ejectionTime.toMillis(), reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), detail);
+        log.info("{}: ejected {}{} for {} ms: {} ({})", service, endpoint.id(),
+                endpoint.id().equals(endpoint.address()) ? "" : " (" + endpoint.address() + ")", ejectionTime.toMillis(), reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), detail);
         for (OutlierListener l : listeners) {
             try {
                 l.onEjected(service, endpoint, reason, ejectionTime);

@@ -138,8 +138,8 @@ class HealthInputsTest {
 
         assertThat(shifts).containsExactly("1.0 -> 0.0", "0.0 -> 1.0");
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-                "inventory: zone r1-a has 0 of 2 endpoints available; traffic now r1-b 50.0%, r1-c 50.0%",
-                "inventory: zone r1-a has 2 of 2 endpoints available; traffic now r1-a 100.0%");
+                "inventory: zone r1-a has 0 of 2 endpoints available (was 2); traffic now r1-b 50.0%, r1-c 50.0%",
+                "inventory: zone r1-a has 2 of 2 endpoints available (was 0); traffic now r1-a 100.0%");
         assertThat(logs.list).extracting(ILoggingEvent::getLevel).containsOnly(Level.INFO);
     }
 
