@@ -65,8 +65,8 @@ class GettingStartedDocTest {
     @Test
     void theDependencyIsTheStarterAtThisVersion() throws IOException {
         String guide = read(GUIDE);
-        String version = System.getProperty("meshless.version");
-        assertThat(version).as("meshless.version, set by the pom").isNotBlank();
+        String version = System.getProperty("sample.meshless-version");
+        assertThat(version).as("sample.meshless-version, set by the pom").isNotBlank();
         assertThat(guide).contains("""
                 <dependency>
                   <groupId>dev.meshless</groupId>

@@ -24,7 +24,7 @@ import tools.jackson.databind.ObjectMapper;
  * Keeps {@code docs/configuration.md} in step with the configuration metadata the build generates
  * from the properties' Javadoc: the table between the {@code generated} markers is rendered from
  * {@code META-INF/spring-configuration-metadata.json} and must match the file. Run with
- * {@code -Dmeshless.docs.write=true} to rewrite it. Map-valued sections, which the metadata does not
+ * {@code -Ddocs.write=true} to rewrite it. Map-valued sections, which the metadata does not
  * describe, are written by hand above the table; their fields are checked to be mentioned.
  */
 class ConfigurationReferenceTest {
@@ -41,10 +41,10 @@ class ConfigurationReferenceTest {
         assertThat(start).as("generated:start marker in %s", doc).isNotNegative();
         assertThat(end).as("generated:end marker").isGreaterThan(start);
         String expected = text.substring(0, start + START.length()) + "\n" + render() + text.substring(end);
-        if (Boolean.getBoolean("meshless.docs.write")) {
+        if (Boolean.getBoolean("docs.write")) {
             Files.writeString(doc, expected, StandardCharsets.UTF_8);
         }
-        assertThat(text).as("docs/configuration.md is out of date: run this test with -Dmeshless.docs.write=true")
+        assertThat(text).as("docs/configuration.md is out of date: run this test with -Ddocs.write=true")
                 .isEqualTo(expected);
     }
 
