@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,12 +83,14 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
     public static final class ZoneBreaker {
         final Locality zone;
         final CircuitBreaker breaker;
+        final BreakerRecorder recorder;
         /** Written only by control tasks. */
         volatile CircuitBreaker.State seen = CircuitBreaker.State.CLOSED;
 
         ZoneBreaker(Locality zone, CircuitBreaker breaker) {
             this.zone = zone;
             this.breaker = breaker;
+            this.recorder = new BreakerRecorder(breaker);
         }
 
         /** @return the Resilience4j breaker */
@@ -143,7 +144,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
      * @param zb the breaker holding the permit
      */
     public void release(ZoneBreaker zb) {
-        zb.breaker.releasePermission();
+        zb.recorder.releasePermission();
     }
 
     /**
@@ -167,21 +168,29 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
      * @param nanos how long the call took
      */
     public void record(ZoneBreaker zb, Outcome outcome, long nanos) {
-        CircuitBreaker cb = zb.breaker;
+        BreakerRecorder recorder = zb.recorder;
         switch (outcome.kind()) {
             case SUCCESS:
             case CALLER_ERROR:
-                cb.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                recorder.onSuccess(nanos);
                 break;
             case ENDPOINT_FAILURE:
             case GATEWAY_FAILURE:
-                cb.onError(nanos, TimeUnit.NANOSECONDS, ZoneCallFailure.INSTANCE);
+                recorder.onError(nanos, ZoneCallFailure.INSTANCE);
                 break;
             default:
-                cb.releasePermission();
+                recorder.releasePermission();
                 break;
         }
         noticeChange(zb);
+    }
+
+    /**
+     * Hands successes counted on the call path to the breakers ({@link BreakerRecorder}), so that
+     * their metrics are current. The client runs it every second.
+     */
+    public void flush() {
+        byZone.values().forEach(zb -> zb.recorder.flush());
     }
 
     /** One volatile read on the call path; the reaction runs on the control side. */

@@ -26,6 +26,15 @@ public final class RetryBudget {
     private final long[] retries = new long[BUCKETS];
     /** The epoch (time / bucket length) each bucket counts for; a bucket is reset when its epoch is stale. */
     private final AtomicLongArray epochs = new AtomicLongArray(BUCKETS);
+    /**
+     * The bucket the latest request fell in, so that counting a request within it costs a subtraction
+     * and a comparison instead of a 64-bit division; replaced once per bucket length.
+     */
+    private volatile Current current = new Current(Long.MIN_VALUE, 0, Long.MIN_VALUE);
+
+    /** A bucket's epoch, index and first instant; immutable. */
+    private record Current(long epoch, int index, long startNanos) {
+    }
 
     /**
      * @param ratio retries allowed per request, 0 or more (0.2 = 20 %)
@@ -55,12 +64,26 @@ public final class RetryBudget {
      * @param nowNanos the time source's current time
      */
     public void onRequest(long nowNanos) {
+        Current c = current;
+        long offset = nowNanos - c.startNanos;
+        if (c.epoch == Long.MIN_VALUE || offset < 0 || offset >= bucketNanos) {
+            c = enter(nowNanos);
+        }
+        requests.incrementAndGet(c.index);
+    }
+
+    /** The bucket for a time outside the current one, recycled if stale; becomes current if newer. */
+    private Current enter(long nowNanos) {
         long epoch = Math.floorDiv(nowNanos, bucketNanos);
         int index = (int) Math.floorMod(epoch, BUCKETS);
         if (epochs.get(index) != epoch) {
             recycle(index, epoch);
         }
-        requests.incrementAndGet(index);
+        Current c = new Current(epoch, index, epoch * bucketNanos);
+        if (epoch > current.epoch) {
+            current = c;
+        }
+        return c;
     }
 
     /**

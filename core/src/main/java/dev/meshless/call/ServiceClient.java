@@ -4,6 +4,7 @@ import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
+import dev.meshless.breaker.BreakerRecorder;
 import dev.meshless.breaker.ZoneCircuitBreakers;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.outcome.OutcomeClassifier;
@@ -60,6 +61,9 @@ import java.util.function.DoubleSupplier;
  */
 public final class ServiceClient implements AutoCloseable {
 
+    /** How far behind Resilience4j's breaker metrics may be on the happy path (see BreakerRecorder). */
+    static final Duration BREAKER_FLUSH_INTERVAL = Duration.ofSeconds(1);
+
     private final String service;
     private final LocalityLoadBalancer balancer;
     /** Replaced by {@link #updatePolicy}; read once or twice per call. */
@@ -71,7 +75,11 @@ public final class ServiceClient implements AutoCloseable {
     private final OutlierDetector outliers;
     private final ZoneCircuitBreakers zoneBreakers;
     private final CircuitBreaker serviceBreaker;
+    private final BreakerRecorder serviceRecorder;
     private volatile RetryBudget budget;
+    /** Hands the breakers' counted successes to Resilience4j every second (see BreakerRecorder). */
+    private volatile TimeSource.Cancellable flushTimer;
+    private volatile boolean closed;
     private final DoubleSupplier random;
     /** The first attempt's timeout under the policy's deadline, computed once per policy. */
     private volatile Duration firstTimeout;
@@ -95,6 +103,10 @@ public final class ServiceClient implements AutoCloseable {
         this.serviceBreaker = policy.serviceBreaker() == null ? null
                 : registry.find(service).orElseGet(() -> registry.circuitBreaker(service,
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
+        this.serviceRecorder = serviceBreaker == null ? null : new BreakerRecorder(serviceBreaker);
+        if (serviceRecorder != null || zoneBreakers != null) {
+            scheduleFlush();
+        }
         this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinRetriesPerSecond(),
                 policy.retryBudgetTtl(), time);
         this.firstTimeout = Execution.firstTimeout(policy.deadline(), policy.perTryTimeout());
@@ -419,9 +431,35 @@ public final class ServiceClient implements AutoCloseable {
         return budget.remaining();
     }
 
+    private void scheduleFlush() {
+        flushTimer = time.schedule(() -> {
+            if (closed) {
+                return;
+            }
+            flushBreakers();
+            scheduleFlush();
+        }, BREAKER_FLUSH_INTERVAL);
+    }
+
+    /** Hands the successes counted on the call path to the service and zone breakers. */
+    void flushBreakers() {
+        if (serviceRecorder != null) {
+            serviceRecorder.flush();
+        }
+        if (zoneBreakers != null) {
+            zoneBreakers.flush();
+        }
+    }
+
     /** Stops timers and registry subscriptions. Calls in progress complete. */
     @Override
     public void close() {
+        closed = true;
+        TimeSource.Cancellable timer = flushTimer;
+        if (timer != null) {
+            timer.cancel();
+        }
+        flushBreakers();
         outliers.close();
         if (zoneBreakers != null) {
             zoneBreakers.close();
@@ -477,20 +515,20 @@ public final class ServiceClient implements AutoCloseable {
     }
 
     void recordServiceSuccess(long nanos) {
-        if (serviceBreaker != null) {
-            serviceBreaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        if (serviceRecorder != null) {
+            serviceRecorder.onSuccess(nanos);
         }
     }
 
     void recordServiceFailure(long nanos, Throwable failure) {
-        if (serviceBreaker != null) {
-            serviceBreaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+        if (serviceRecorder != null) {
+            serviceRecorder.onError(nanos, failure);
         }
     }
 
     void releaseServicePermission() {
-        if (serviceBreaker != null) {
-            serviceBreaker.releasePermission();
+        if (serviceRecorder != null) {
+            serviceRecorder.releasePermission();
         }
     }
 

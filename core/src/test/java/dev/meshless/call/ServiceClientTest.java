@@ -399,6 +399,26 @@ class ServiceClientTest {
         }
 
         @Test
+        void breakerMetricsCatchUpWithCountedSuccessesWithinASecond() {
+            client(CallPolicy.builder());
+            for (int i = 0; i < 50; i++) {
+                client.call(endpointCall, CallOptions.idempotent());
+            }
+            CircuitBreaker zoneA = client.zoneBreakers().breaker(TestEndpoints.CALLER);
+            CircuitBreaker service = client.serviceBreaker();
+            // The zone breaker judges after 10 calls, the service breaker after 20: later fast
+            // successes are counted, not yet recorded.
+            assertThat(zoneA.getMetrics().getNumberOfBufferedCalls()).isEqualTo(10);
+            assertThat(service.getMetrics().getNumberOfBufferedCalls()).isEqualTo(20);
+
+            time.advance(ServiceClient.BREAKER_FLUSH_INTERVAL);
+
+            assertThat(zoneA.getMetrics().getNumberOfBufferedCalls()).as("a full window of 20").isEqualTo(20);
+            assertThat(service.getMetrics().getNumberOfBufferedCalls()).isEqualTo(50);
+            assertThat(service.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(50);
+        }
+
+        @Test
         void theServiceBreakerFailsFastWhenTheServiceFailsEverywhere() {
             client(CallPolicy.builder().serviceBreaker(CircuitBreakerConfig.custom()
                     .slidingWindow(10, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).build()));
