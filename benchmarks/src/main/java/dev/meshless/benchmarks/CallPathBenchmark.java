@@ -7,8 +7,11 @@ import dev.meshless.micrometer.MicrometerCallMetrics;
 import dev.meshless.registry.StaticRegistry;
 import dev.meshless.topology.Endpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.decorators.Decorators;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -35,8 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the resilient call path adds around a call that does nothing: the same no-op (read the
  * endpoint's port, boxed) called directly, through {@link ServiceClient#call} with the default
  * policy (service breaker, zone breakers, outlier detection and retry budget all on), the same with
- * Micrometer meters, and through Resilience4j's {@link Decorators} with a circuit breaker and a
- * retry. Every call succeeds at the first attempt, so this is the happy path every call pays.
+ * Micrometer meters, the same with Resilience4j's breaker meters bound as well, and through
+ * Resilience4j's {@link Decorators} with a circuit breaker and a retry, bare and with their meters.
+ * Every call succeeds at the first attempt, so this is the happy path every call pays.
  *
  * <p>Each variant has its own state, so a trial builds and checks only what it measures and the
  * call sites inside {@link ServiceClient} see one metrics implementation, as in an application.
@@ -44,8 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
+@Fork(3)
+@Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Threads(1)
 public class CallPathBenchmark {
@@ -135,6 +139,37 @@ public class CallPathBenchmark {
         }
     }
 
+    /**
+     * As {@link MeshlessWithMicrometerState}, with Resilience4j's own meters bound to the breakers
+     * too, as the Spring Boot starter does when Micrometer is present. Resilience4j's binder
+     * subscribes to every breaker event, so each outcome is recorded into the breakers as it comes.
+     */
+    @State(Scope.Benchmark)
+    public static class MeshlessWithBreakerMetersState {
+        ServiceClient client;
+        SimpleMeterRegistry meters;
+
+        /** Builds the client with a shared breaker registry bound to the meters; checks the routing. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            List<Endpoint> fleet = Topology.endpoints(ENDPOINTS, Topology.HEALTHY);
+            meters = new SimpleMeterRegistry();
+            CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+            MicrometerCallMetrics.bindCircuitBreakers(breakers, meters);
+            MicrometerCallMetrics m = new MicrometerCallMetrics(meters);
+            client = clientBuilder(fleet).circuitBreakerRegistry(breakers).metrics(m).listener(m).build();
+            checkServedLocallyFirstTime(client, fleet, () -> client.call(PORT, CallOptions.idempotent()));
+            checkBreakerMetersSawEveryCall(meters);
+        }
+
+        /** Stops the client and the meter registry. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            client.close();
+            meters.close();
+        }
+    }
+
     /** Resilience4j's decorators, circuit breaker inside retry, both with their defaults. */
     @State(Scope.Benchmark)
     public static class Resilience4jState {
@@ -168,6 +203,40 @@ public class CallPathBenchmark {
         }
     }
 
+    /** As {@link Resilience4jState}, with Resilience4j's breaker and retry meters bound. */
+    @State(Scope.Benchmark)
+    public static class Resilience4jWithMetersState {
+        Supplier<Integer> decorated;
+        SimpleMeterRegistry meters;
+
+        /** Decorates the no-op; checks that the meters count the calls. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            Endpoint target = localEndpoints(Topology.endpoints(ENDPOINTS, Topology.HEALTHY)).get(0);
+            meters = new SimpleMeterRegistry();
+            CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+            RetryRegistry retries = RetryRegistry.ofDefaults();
+            MicrometerCallMetrics.bindCircuitBreakers(breakers, meters);
+            TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+            decorated = Decorators.ofSupplier(() -> target.port())
+                    .withCircuitBreaker(breakers.circuitBreaker(Topology.SERVICE))
+                    .withRetry(retries.retry(Topology.SERVICE))
+                    .decorate();
+            for (int i = 0; i < CHECK_CALLS; i++) {
+                if (decorated.get() != target.port()) {
+                    throw new IllegalStateException("the decorated supplier does not return the endpoint's port");
+                }
+            }
+            checkBreakerMetersSawEveryCall(meters);
+        }
+
+        /** Stops the meter registry. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            meters.close();
+        }
+    }
+
     /** The no-op alone. */
     @Benchmark
     public Integer direct(DirectState s) {
@@ -186,6 +255,18 @@ public class CallPathBenchmark {
         return s.client.call(PORT, CallOptions.idempotent());
     }
 
+    /** The no-op through Meshless's call path with its meters and Resilience4j's breaker meters. */
+    @Benchmark
+    public Integer meshlessWithBreakerMeters(MeshlessWithBreakerMetersState s) {
+        return s.client.call(PORT, CallOptions.idempotent());
+    }
+
+    /** The no-op through Resilience4j's circuit breaker and retry, with their meters. */
+    @Benchmark
+    public Integer resilience4jDecoratorsWithMeters(Resilience4jWithMetersState s) {
+        return s.decorated.get();
+    }
+
     /** The no-op through Resilience4j's circuit breaker and retry. */
     @Benchmark
     public Integer resilience4jDecorators(Resilience4jState s) {
@@ -196,6 +277,16 @@ public class CallPathBenchmark {
         return ServiceClient.builder(Topology.SERVICE)
                 .registry(StaticRegistry.of(fleet))
                 .caller(Topology.CALLER);
+    }
+
+    /** Fails the trial unless Resilience4j's meters timed each check call as a success of the service's breaker. */
+    static void checkBreakerMetersSawEveryCall(SimpleMeterRegistry meters) {
+        long recorded = meters.find("resilience4j.circuitbreaker.calls").tags("name", Topology.SERVICE,
+                "kind", "successful").timers().stream().mapToLong(Timer::count).sum();
+        if (recorded != CHECK_CALLS) {
+            throw new IllegalStateException("Resilience4j's meters saw " + recorded + " successful calls of "
+                    + CHECK_CALLS);
+        }
     }
 
     private static List<Endpoint> localEndpoints(List<Endpoint> fleet) {

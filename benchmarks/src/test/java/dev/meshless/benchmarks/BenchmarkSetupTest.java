@@ -68,9 +68,27 @@ class BenchmarkSetupTest {
             micrometer.tearDown();
         }
 
+        CallPathBenchmark.MeshlessWithBreakerMetersState breakerMeters =
+                new CallPathBenchmark.MeshlessWithBreakerMetersState();
+        breakerMeters.setUp();
+        try {
+            assertNotNull(benchmark.meshlessWithBreakerMeters(breakerMeters));
+        } finally {
+            breakerMeters.tearDown();
+        }
+
         CallPathBenchmark.Resilience4jState resilience4j = new CallPathBenchmark.Resilience4jState();
         resilience4j.setUp();
         assertEquals(resilience4j.endpoint.port(), benchmark.resilience4jDecorators(resilience4j));
+
+        CallPathBenchmark.Resilience4jWithMetersState resilience4jMeters =
+                new CallPathBenchmark.Resilience4jWithMetersState();
+        resilience4jMeters.setUp();
+        try {
+            assertNotNull(benchmark.resilience4jDecoratorsWithMeters(resilience4jMeters));
+        } finally {
+            resilience4jMeters.tearDown();
+        }
     }
 
     @ParameterizedTest
