@@ -3,6 +3,9 @@ package dev.meshless.breaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.EventProcessor;
+import java.lang.ref.WeakReference;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Resilience4j's own per-call path costs a lock and a few computations; this saves them on the
  * happy path.
  *
- * <p>Thread-safe: successes that race with a flush land in this flush or the next.
+ * <p>Thread-safe: successes that race with a flush land in this flush or the next. Obtain it with
+ * {@link #of}, so that every client sharing a breaker (through a shared registry) shares its recorder.
  */
 public final class BreakerRecorder {
 
@@ -39,8 +43,30 @@ public final class BreakerRecorder {
      */
     private volatile CircuitBreaker.Metrics judging;
 
-    /** @param breaker the breaker to record into */
-    public BreakerRecorder(CircuitBreaker breaker) {
+    /**
+     * One recorder per breaker, whoever records into it: two recorders counting for one breaker
+     * would hand their successes over out of order with each other's failures. Weak both ways, so
+     * an entry goes when its clients and its breaker have gone (the recorder refers to its breaker).
+     */
+    private static final Map<CircuitBreaker, WeakReference<BreakerRecorder>> RECORDERS = new WeakHashMap<>();
+
+    /**
+     * @param breaker the breaker to record into
+     * @return its recorder, shared by everyone who records into that breaker
+     */
+    public static BreakerRecorder of(CircuitBreaker breaker) {
+        synchronized (RECORDERS) {
+            WeakReference<BreakerRecorder> known = RECORDERS.get(breaker);
+            BreakerRecorder recorder = known == null ? null : known.get();
+            if (recorder == null) {
+                recorder = new BreakerRecorder(breaker);
+                RECORDERS.put(breaker, new WeakReference<>(recorder));
+            }
+            return recorder;
+        }
+    }
+
+    private BreakerRecorder(CircuitBreaker breaker) {
         this.breaker = breaker;
         CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
         this.countBased = config.getSlidingWindowType() == CircuitBreakerConfig.SlidingWindowType.COUNT_BASED;

@@ -90,7 +90,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         ZoneBreaker(Locality zone, CircuitBreaker breaker) {
             this.zone = zone;
             this.breaker = breaker;
-            this.recorder = new BreakerRecorder(breaker);
+            this.recorder = BreakerRecorder.of(breaker);
         }
 
         /** @return the Resilience4j breaker */

@@ -103,7 +103,7 @@ public final class ServiceClient implements AutoCloseable {
         this.serviceBreaker = policy.serviceBreaker() == null ? null
                 : registry.find(service).orElseGet(() -> registry.circuitBreaker(service,
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
-        this.serviceRecorder = serviceBreaker == null ? null : new BreakerRecorder(serviceBreaker);
+        this.serviceRecorder = serviceBreaker == null ? null : BreakerRecorder.of(serviceBreaker);
         if (serviceRecorder != null || zoneBreakers != null) {
             scheduleFlush();
         }

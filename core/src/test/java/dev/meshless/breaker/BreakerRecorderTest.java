@@ -52,7 +52,7 @@ class BreakerRecorderTest {
     void countingSuccessesNeverChangesADecision(@ForAll("steps") List<Step> steps) {
         CircuitBreaker direct = CircuitBreaker.of("direct", config());
         CircuitBreaker counted = CircuitBreaker.of("counted", config());
-        BreakerRecorder recorder = new BreakerRecorder(counted);
+        BreakerRecorder recorder = BreakerRecorder.of(counted);
 
         for (Step step : steps) {
             boolean permitted = direct.tryAcquirePermission();
@@ -108,7 +108,7 @@ class BreakerRecorderTest {
     @Test
     void fastSuccessesAreCountedOnlyOnceTheBreakerIsJudging() {
         CircuitBreaker breaker = CircuitBreaker.of("zone", config());
-        BreakerRecorder recorder = new BreakerRecorder(breaker);
+        BreakerRecorder recorder = BreakerRecorder.of(breaker);
 
         for (int i = 0; i < 10; i++) {
             recorder.onSuccess(FAST);
@@ -129,7 +129,7 @@ class BreakerRecorderTest {
     @Test
     void successesCountedInAWindowTheBreakerHasLeftAreDropped() {
         CircuitBreaker breaker = CircuitBreaker.of("zone", config());
-        BreakerRecorder recorder = new BreakerRecorder(breaker);
+        BreakerRecorder recorder = BreakerRecorder.of(breaker);
         for (int i = 0; i < 15; i++) {
             recorder.onSuccess(FAST);
         }
@@ -146,11 +146,28 @@ class BreakerRecorderTest {
     }
 
     @Test
+    void clientsSharingABreakerShareItsRecorderSoOutcomesStayInOrder() {
+        CircuitBreaker breaker = CircuitBreaker.of("zone", config());
+        BreakerRecorder first = BreakerRecorder.of(breaker);
+        BreakerRecorder second = BreakerRecorder.of(breaker);
+        for (int i = 0; i < 15; i++) {
+            first.onSuccess(FAST);
+        }
+
+        second.onError(FAST, FAILURE);
+
+        assertThat(second).isSameAs(first);
+        assertThat(breaker.getMetrics().getNumberOfBufferedCalls())
+                .as("the 5 counted successes went in before the failure").isEqualTo(16);
+        assertThat(BreakerRecorder.of(CircuitBreaker.of("zone", config()))).isNotSameAs(first);
+    }
+
+    @Test
     void everyOutcomeIsRecordedWhenSomeoneListensToTheBreakersEvents() {
         CircuitBreaker breaker = CircuitBreaker.of("zone", config());
         int[] events = {0};
         breaker.getEventPublisher().onSuccess(e -> events[0]++);
-        BreakerRecorder recorder = new BreakerRecorder(breaker);
+        BreakerRecorder recorder = BreakerRecorder.of(breaker);
 
         for (int i = 0; i < 30; i++) {
             recorder.onSuccess(FAST);
@@ -164,7 +181,7 @@ class BreakerRecorderTest {
     void aTimeBasedWindowIsRecordedCallByCall() {
         CircuitBreaker breaker = CircuitBreaker.of("zone", CircuitBreakerConfig.custom()
                 .slidingWindow(10, 5, CircuitBreakerConfig.SlidingWindowType.TIME_BASED).build());
-        BreakerRecorder recorder = new BreakerRecorder(breaker);
+        BreakerRecorder recorder = BreakerRecorder.of(breaker);
 
         for (int i = 0; i < 30; i++) {
             recorder.onSuccess(FAST);
