@@ -26,8 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Resilience4j's own per-call path costs a lock and a few computations; this saves them on the
  * happy path.
  *
- * <p>Thread-safe: successes that race with a flush land in this flush or the next. Obtain it with
- * {@link #of}, so that every client sharing a breaker (through a shared registry) shares its recorder.
+ * <p>Thread-safe: counting takes no lock; handing counted successes over and recording anything
+ * else hold this recorder's lock, so outcomes reach the breaker in the order they were reported.
+ * Successes that race with a flush land in this flush or the next. Obtain it with {@link #of}, so
+ * that every client sharing a breaker (through a shared registry) shares its recorder; the
+ * equivalence holds only if everything recording into the breaker goes through the recorder.
  */
 public final class BreakerRecorder {
 
@@ -92,8 +95,20 @@ public final class BreakerRecorder {
             }
             return;
         }
-        flush();
-        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        onSuccessNow(nanos);
+    }
+
+    /**
+     * Records a success into the breaker now, after the successes counted before it; for callers
+     * that will not be flushed any more (a closed client's last calls).
+     *
+     * @param nanos how long the call took
+     */
+    public void onSuccessNow(long nanos) {
+        synchronized (this) {
+            handOver();
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
         if (countBased && breaker.getState() == CircuitBreaker.State.CLOSED) {
             CircuitBreaker.Metrics metrics = breaker.getMetrics();
             if (metrics != judging && metrics.getNumberOfBufferedCalls() >= minimumCalls) {
@@ -107,8 +122,10 @@ public final class BreakerRecorder {
      * @param failure why it failed
      */
     public void onError(long nanos, Throwable failure) {
-        flush();
-        breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+        synchronized (this) {
+            handOver();
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+        }
     }
 
     /** Gives back a permit without an outcome. */
@@ -116,20 +133,32 @@ public final class BreakerRecorder {
         breaker.releasePermission();
     }
 
-    /**
-     * Hands the counted successes to the breaker. Successes counted in a closed window the breaker
-     * has since left (a racing failure opened it, or it was forced into another state) are dropped:
-     * they belong to a window that no longer decides anything.
-     */
+    /** Hands the counted successes to the breaker. */
     public void flush() {
         if (pendingSuccesses.get() == 0) {
             return;
         }
-        long successes = Math.min(pendingSuccesses.getAndSet(0), windowSize);
-        if (breaker.getMetrics() != judging) {
+        synchronized (this) {
+            handOver();
+        }
+    }
+
+    /**
+     * Hands the counted successes over, under this recorder's lock, so that no failure or slow call
+     * is recorded while successes that came before it are still on their way. Stops as soon as the
+     * breaker has left the closed window they were counted for (a racing call opened it, or it was
+     * reset, forced or re-closed): they belong to a window that no longer decides anything, and are
+     * dropped.
+     */
+    private void handOver() {
+        if (pendingSuccesses.get() == 0) {
             return;
         }
+        long successes = Math.min(pendingSuccesses.getAndSet(0), windowSize);
         for (long i = 0; i < successes; i++) {
+            if (breaker.getState() != CircuitBreaker.State.CLOSED || breaker.getMetrics() != judging) {
+                return;
+            }
             breaker.onSuccess(0, TimeUnit.NANOSECONDS);
         }
     }

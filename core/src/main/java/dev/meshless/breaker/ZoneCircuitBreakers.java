@@ -172,7 +172,11 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         switch (outcome.kind()) {
             case SUCCESS:
             case CALLER_ERROR:
-                recorder.onSuccess(nanos);
+                if (closed) {
+                    recorder.onSuccessNow(nanos); // no flush will follow
+                } else {
+                    recorder.onSuccess(nanos);
+                }
                 break;
             case ENDPOINT_FAILURE:
             case GATEWAY_FAILURE:

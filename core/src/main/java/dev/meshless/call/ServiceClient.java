@@ -454,16 +454,18 @@ public final class ServiceClient implements AutoCloseable {
     /** Stops timers and registry subscriptions. Calls in progress complete. */
     @Override
     public void close() {
+        // Closed first, so that calls still finishing record their successes as they come; then
+        // hand over what was counted before.
         closed = true;
         TimeSource.Cancellable timer = flushTimer;
         if (timer != null) {
             timer.cancel();
         }
-        flushBreakers();
-        outliers.close();
         if (zoneBreakers != null) {
             zoneBreakers.close();
         }
+        flushBreakers();
+        outliers.close();
         balancer.close();
     }
 
@@ -515,7 +517,12 @@ public final class ServiceClient implements AutoCloseable {
     }
 
     void recordServiceSuccess(long nanos) {
-        if (serviceRecorder != null) {
+        if (serviceRecorder == null) {
+            return;
+        }
+        if (closed) {
+            serviceRecorder.onSuccessNow(nanos); // calls finishing after close: no flush will follow
+        } else {
             serviceRecorder.onSuccess(nanos);
         }
     }

@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -160,6 +161,69 @@ class BreakerRecorderTest {
         assertThat(breaker.getMetrics().getNumberOfBufferedCalls())
                 .as("the 5 counted successes went in before the failure").isEqualTo(16);
         assertThat(BreakerRecorder.of(CircuitBreaker.of("zone", config()))).isNotSameAs(first);
+    }
+
+    @Test
+    void aFailureWaitsForSuccessesBeingHandedOverBeforeIt() throws InterruptedException {
+        CircuitBreaker breaker = CircuitBreaker.of("zone", config());
+        BreakerRecorder recorder = BreakerRecorder.of(breaker);
+        for (int i = 0; i < 15; i++) {
+            recorder.onSuccess(FAST);
+        }
+        assertThat(recorder.pendingSuccesses()).isEqualTo(5);
+        List<String> order = new CopyOnWriteArrayList<>();
+        Thread[] failing = new Thread[1];
+        breaker.getEventPublisher().onEvent(event -> {
+            order.add(event.getEventType().name());
+            if (failing[0] == null) {
+                // In the middle of the hand-over, another thread reports a failure.
+                failing[0] = new Thread(() -> recorder.onError(FAST, FAILURE));
+                failing[0].start();
+                awaitBlockedOrDone(failing[0]);
+            }
+        });
+
+        recorder.flush();
+        failing[0].join(5_000);
+
+        assertThat(order).as("the failure came after the five successes it followed")
+                .containsExactly("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS", "ERROR");
+    }
+
+    @Test
+    void aHandOverStopsWhenTheBreakerLeavesTheWindowMidway() {
+        CircuitBreaker breaker = CircuitBreaker.of("zone", config());
+        BreakerRecorder recorder = BreakerRecorder.of(breaker);
+        for (int i = 0; i < 15; i++) {
+            recorder.onSuccess(FAST);
+        }
+        boolean[] moved = {false};
+        breaker.getEventPublisher().onSuccess(event -> {
+            if (!moved[0]) {
+                moved[0] = true;
+                breaker.transitionToOpenState();
+                breaker.transitionToHalfOpenState();
+            }
+        });
+
+        recorder.flush();
+
+        // Resilience4j publishes the event before recording, so the success that moved the breaker
+        // lands in the half-open window, as a call finishing at that moment would; the other four,
+        // enough to close it with its five probes, must not.
+        assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isEqualTo(1);
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    }
+
+    /** Waits, within a bound, until the thread is blocked on a lock or has finished. */
+    private static void awaitBlockedOrDone(Thread thread) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (thread.getState() != Thread.State.BLOCKED && thread.getState() != Thread.State.TERMINATED) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the failing thread neither blocked nor finished: " + thread.getState());
+            }
+            Thread.onSpinWait();
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.meshless.MeshlessException;
 import dev.meshless.balancer.EndpointState;
 import dev.meshless.balancer.Pick;
+import dev.meshless.breaker.BreakerRecorder;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.outcome.OutcomeClassifier;
 import dev.meshless.outlier.OutlierDetectionPolicy;
@@ -416,6 +417,25 @@ class ServiceClientTest {
             assertThat(zoneA.getMetrics().getNumberOfBufferedCalls()).as("a full window of 20").isEqualTo(20);
             assertThat(service.getMetrics().getNumberOfBufferedCalls()).isEqualTo(50);
             assertThat(service.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(50);
+        }
+
+        @Test
+        void aCallFinishingAfterCloseIsRecordedAtOnce() {
+            client(CallPolicy.builder());
+            for (int i = 0; i < 30; i++) {
+                client.call(endpointCall, CallOptions.idempotent());
+            }
+            CircuitBreaker zoneA = client.zoneBreakers().breaker(TestEndpoints.CALLER);
+            CircuitBreaker service = client.serviceBreaker();
+
+            client.call(attempt -> {
+                client.close(); // the client closes while this call is in flight
+                return endpointCall.apply(attempt);
+            }, CallOptions.idempotent());
+
+            assertThat(service.getMetrics().getNumberOfBufferedCalls()).isEqualTo(31);
+            assertThat(BreakerRecorder.of(service).pendingSuccesses()).isZero();
+            assertThat(BreakerRecorder.of(zoneA).pendingSuccesses()).as("no flush will come").isZero();
         }
 
         @Test
