@@ -42,7 +42,7 @@ class ConsulClientContractTest {
 
     private final WireMockServer wm = start();
     private final ConsulClient client = ConsulClient.create(ConsulAgentConfig.builder().environment(Map.of())
-            .address("http://127.0.0.1:" + wm.port()).token(TOKEN).requestTimeout(Duration.ofMillis(200)).build());
+            .address("http://127.0.0.1:" + wm.port()).token(TOKEN).requestTimeout(Duration.ofSeconds(2)).build());
 
     private static WireMockServer start() {
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
@@ -136,16 +136,19 @@ class ConsulClientContractTest {
 
     @Test
     void theReadTimeoutOfABlockingQueryIsAboveWaitTimesSeventeenSixteenths() {
-        Duration wait = Duration.ofMillis(400); // timeout = 400 × 17/16 + 200 (requestTimeout) = 625 ms
+        ConsulClient client = ConsulClient.create(ConsulAgentConfig.builder().environment(Map.of())
+                .address("http://127.0.0.1:" + wm.port()).token(TOKEN).requestTimeout(Duration.ofMillis(400)).build());
+        Duration wait = Duration.ofMillis(400); // timeout = 400 × 17/16 + 400 (requestTimeout) = 825 ms
         wm.stubFor(get(urlPathEqualTo("/v1/health/service/slow")).willReturn(aResponse().withBody("[]")
                 .withHeader("X-Consul-Index", "8").withFixedDelay(520)));
         wm.stubFor(get(urlPathEqualTo("/v1/health/service/stuck")).willReturn(aResponse().withBody("[]")
-                .withFixedDelay(1500)));
+                .withFixedDelay(2000)));
 
+        // Answered after the wait (plus Consul's jitter of up to wait / 16) has passed: still in time.
         assertThat(client.healthService(HealthQuery.of("slow").blocking(7, wait)).join().index()).isEqualTo(8);
         assertThatThrownBy(() -> client.healthService(HealthQuery.of("stuck").blocking(7, wait)).join())
                 .isInstanceOf(CompletionException.class).cause().isInstanceOfSatisfying(ConsulException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.TIMEOUT)).hasMessageContaining("625ms");
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TIMEOUT)).hasMessageContaining("825ms");
     }
 
     @Test

@@ -85,8 +85,12 @@ class ConsulActuatorTest {
                             .containsEntry("staleViews", Map.of());
 
                     consul.down();
-                    await().atMost(Duration.ofSeconds(5)).until(() -> health(context).getDetails()
-                            .get("degraded").equals(true));
+                    // Each view notices the outage on its own HTTP thread: wait for the one asserted below.
+                    await().atMost(Duration.ofSeconds(5)).until(() -> {
+                        Health h = health(context);
+                        return h.getDetails().get("degraded").equals(true)
+                                && ((Map<?, ?>) sourceHealth(h).get("staleViews")).containsKey("inventory@dc1");
+                    });
 
                     Health down = health(context);
                     assertThat(down.getStatus()).as("routing goes on from the last good view").isEqualTo(Status.UP);
