@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * a success faster than its slow-call threshold only increments a counter, and only until it reaches
  * {@code n}. The counted successes are handed to the breaker — at most {@code n} of them, which leaves
  * the window exactly as recording each would — before the next failure, slow call or call in another
- * state is recorded, and on
- * {@link #flush()}, which the call path's owner runs every second so that Resilience4j's metrics are
- * never more than a second behind. In every other case each outcome is recorded as it comes.
+ * state is recorded, and on {@link #flush()}, which the call path's owner runs every second so that
+ * Resilience4j's metrics are never more than a second behind. In every other case each outcome is
+ * recorded as it comes.
  * Resilience4j's own per-call path costs a lock and a few computations; this saves them on the
  * happy path.
  *
