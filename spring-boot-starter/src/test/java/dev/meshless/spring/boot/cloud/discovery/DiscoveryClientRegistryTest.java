@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.meshless.registry.ServiceEndpoints;
 import dev.meshless.registry.Subscription;
 import dev.meshless.spring.boot.cloud.testing.FakeDiscoveryClient;
-import dev.meshless.spring.boot.cloud.testing.ManualTime;
+import dev.meshless.testing.FakeTime;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -22,7 +22,7 @@ class DiscoveryClientRegistryTest {
 
     private static final Duration INTERVAL = Duration.ofSeconds(5);
 
-    private final ManualTime time = new ManualTime();
+    private final FakeTime time = new FakeTime();
     private final FakeDiscoveryClient discovery = new FakeDiscoveryClient();
     private final List<ServiceEndpoints> delivered = new CopyOnWriteArrayList<>();
     private final DiscoveryClientRegistry registry = new DiscoveryClientRegistry(discovery,
@@ -66,7 +66,7 @@ class DiscoveryClientRegistryTest {
         time.advance(INTERVAL);
         time.advance(INTERVAL);
         assertThat(delivered).hasSize(1);
-        assertThat(time.pending()).as("it keeps trying").isEqualTo(1);
+        assertThat(time.pendingTimers()).as("it keeps trying").isEqualTo(1);
 
         discovery.fail(null);
         discovery.set("inventory", List.of());
@@ -96,11 +96,11 @@ class DiscoveryClientRegistryTest {
 
         time.advance(INTERVAL);
         assertThat(discovery.reads()).isEqualTo(1);
-        assertThat(time.pending()).as("the next read is scheduled only after this one").isZero();
+        assertThat(time.pendingTimers()).as("the next read is scheduled only after this one").isZero();
 
         reader.remove().run();
         assertThat(discovery.reads()).isEqualTo(2);
-        assertThat(time.pending()).isEqualTo(1);
+        assertThat(time.pendingTimers()).isEqualTo(1);
     }
 
     @Test
@@ -111,7 +111,7 @@ class DiscoveryClientRegistryTest {
         time.advance(INTERVAL.multipliedBy(3));
 
         assertThat(discovery.reads()).isEqualTo(1);
-        assertThat(time.pending()).isZero();
+        assertThat(time.pendingTimers()).isZero();
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.spring.boot.MeshlessClients;
-import dev.meshless.spring.boot.cloud.testing.ManualTime;
+import dev.meshless.testing.FakeTime;
 import dev.meshless.spring.boot.cloud.testing.TestClients;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import org.springframework.web.client.ResourceAccessException;
 /** The outcome of Spring Cloud LoadBalancer calls, reported back to Meshless. */
 class MeshlessLoadBalancerLifecycleTest {
 
-    private final ManualTime time = new ManualTime();
+    private final FakeTime time = new FakeTime();
     private final MeshlessClients clients = TestClients.clients(TestClients.inventory(), time);
     private final ServiceClient inventory = clients.client("inventory");
     private final MeshlessLoadBalancerLifecycle lifecycle = new MeshlessLoadBalancerLifecycle(clients, time);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.registry.StaticRegistry;
 import dev.meshless.spring.boot.MeshlessClients;
-import dev.meshless.spring.boot.cloud.testing.ManualTime;
+import dev.meshless.testing.FakeTime;
 import dev.meshless.spring.boot.cloud.testing.TestClients;
 import java.time.Duration;
 import java.util.Map;
@@ -22,7 +22,7 @@ import org.springframework.cloud.client.loadbalancer.RetryableRequestContext;
 /** The Meshless picker behind Spring Cloud's {@code ReactorServiceInstanceLoadBalancer}. */
 class MeshlessReactorLoadBalancerTest {
 
-    private final ManualTime time = new ManualTime();
+    private final FakeTime time = new FakeTime();
     private MeshlessClients clients = TestClients.clients(TestClients.inventory(), time);
 
     @AfterEach

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.spring.boot.MeshlessClients;
-import dev.meshless.spring.boot.cloud.testing.ManualTime;
+import dev.meshless.testing.FakeTime;
 import dev.meshless.spring.boot.cloud.testing.TestClients;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +17,7 @@ import reactor.core.Disposable;
 /** The instances the Meshless plan routes to, as a Spring Cloud {@code ServiceInstanceListSupplier}. */
 class MeshlessServiceInstanceListSupplierTest {
 
-    private final ManualTime time = new ManualTime();
+    private final FakeTime time = new FakeTime();
     private final PlanChanges changes = new PlanChanges();
     private final MeshlessClients clients = TestClients.clients(TestClients.inventory(), time, changes);
     private final LocalityLoadBalancer balancer = clients.client("inventory").balancer();

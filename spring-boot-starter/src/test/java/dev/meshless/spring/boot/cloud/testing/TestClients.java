@@ -10,6 +10,7 @@ import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.PolicyProperties;
 import dev.meshless.spring.boot.config.PolicyResolver;
 import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
+import dev.meshless.testing.FakeTime;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.Locality;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -45,7 +46,7 @@ public final class TestClients {
      * @param listeners listeners of every client
      * @return the clients
      */
-    public static MeshlessClients clients(StaticRegistry registry, ManualTime time, CallListener... listeners) {
+    public static MeshlessClients clients(StaticRegistry registry, FakeTime time, CallListener... listeners) {
         MeshlessProperties properties = new MeshlessProperties();
         PolicyProperties.OutlierDetection outliers = properties.getDefaults().getOutlierDetection();
         outliers.setConsecutiveLocalOriginFailures(1);
