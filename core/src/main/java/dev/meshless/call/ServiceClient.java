@@ -25,6 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of the resilient call path: runs the caller's function against endpoints of one
@@ -60,6 +62,8 @@ import java.util.function.DoubleSupplier;
  * is rethrown as it is. Thread-safe.
  */
 public final class ServiceClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceClient.class);
 
     /** How far behind Resilience4j's breaker metrics may be on the happy path (see BreakerRecorder). */
     static final Duration BREAKER_FLUSH_INTERVAL = Duration.ofSeconds(1);
@@ -179,6 +183,7 @@ public final class ServiceClient implements AutoCloseable {
         pick.callFinished();
         report(pick, zone, outcome, end - start);
         if (error instanceof Error) {
+            releaseServicePermission(); // the call ends without a verdict on the service
             throw (Error) error; // reported above; never swallowed
         }
         if (outcome.kind() == Outcome.Kind.SUCCESS || (outcome.kind() == Outcome.Kind.CALLER_ERROR && error == null)) {
@@ -222,6 +227,7 @@ public final class ServiceClient implements AutoCloseable {
             }
             Outcome outcome = execution.finish(token, value, error);
             if (error instanceof Error) {
+                releaseServicePermission(); // the call ends without a verdict on the service
                 throw (Error) error; // reported above; never swallowed
             }
             backoff = execution.decide(outcome, pick);
@@ -513,7 +519,12 @@ public final class ServiceClient implements AutoCloseable {
             zoneBreakers.record(zone, outcome, nanos);
         }
         outliers.record(pick.endpoint(), outcome);
-        metrics.attempt(service, pick, outcome, nanos);
+        try {
+            metrics.attempt(service, pick, outcome, nanos);
+        } catch (RuntimeException e) {
+            // A metrics bug must not leave breaker permits or the call itself unaccounted for.
+            log.warn("CallMetrics.attempt failed for service '{}'; the call goes on", service, e);
+        }
     }
 
     void recordServiceSuccess(long nanos) {

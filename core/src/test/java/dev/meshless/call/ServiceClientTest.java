@@ -439,6 +439,40 @@ class ServiceClientTest {
         }
 
         @Test
+        void anErrorThrownByTheFunctionGivesTheServiceBreakersPermitBack() {
+            client(CallPolicy.builder().serviceBreaker(CircuitBreakerConfig.custom()
+                    .permittedNumberOfCallsInHalfOpenState(1).build()));
+            client.serviceBreaker().transitionToOpenState();
+            client.serviceBreaker().transitionToHalfOpenState();
+
+            assertThatThrownBy(() -> client.call(attempt -> {
+                throw new StackOverflowError("deep");
+            })).isInstanceOf(StackOverflowError.class);
+
+            assertThat(client.call(endpointCall, CallOptions.idempotent()).status())
+                    .as("the one half-open probe is free again").isEqualTo(200);
+        }
+
+        @Test
+        void aFailingMetricsImplementationDoesNotBreakTheCall() {
+            client = ServiceClient.builder(TestEndpoints.SERVICE)
+                    .registry(StaticRegistry.of(zone("r1", "r1-a", 2, 0)))
+                    .caller(TestEndpoints.CALLER)
+                    .classifier(HTTP)
+                    .timeSource(time)
+                    .metrics(new CallMetrics() {
+                        @Override
+                        public void attempt(String service, Pick pick, Outcome outcome, long nanos) {
+                            throw new IllegalStateException("metrics bug");
+                        }
+                    })
+                    .build();
+
+            assertThat(client.call(endpointCall, CallOptions.idempotent()).status()).isEqualTo(200);
+            assertThat(client.attemptsInFlight()).isZero();
+        }
+
+        @Test
         void theServiceBreakerFailsFastWhenTheServiceFailsEverywhere() {
             client(CallPolicy.builder().serviceBreaker(CircuitBreakerConfig.custom()
                     .slidingWindow(10, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).build()));
