@@ -60,10 +60,6 @@ public final class Pick {
         return inFlight.get();
     }
 
-    int inFlight() {
-        return inFlight.get();
-    }
-
     @Override
     public String toString() {
         return endpoint.id() + " (tier " + tier + ")";

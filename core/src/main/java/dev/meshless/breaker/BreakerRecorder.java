@@ -2,8 +2,10 @@ package dev.meshless.breaker;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import dev.meshless.time.TimeSource;
 import io.github.resilience4j.core.EventProcessor;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * equivalence holds only if everything recording into the breaker goes through the recorder.
  */
 public final class BreakerRecorder {
+
+    /** How often owners flush their recorders: how far a breaker's metrics may lag on successes. */
+    public static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     private final CircuitBreaker breaker;
     private final boolean countBased;
@@ -160,6 +165,49 @@ public final class BreakerRecorder {
                 return;
             }
             breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Runs {@code flush} every {@link #FLUSH_INTERVAL} until cancelled; for the owners of recorders.
+     *
+     * @param time the time source whose timers drive it
+     * @param flush hands the owner's recorders' counts over
+     * @return cancels the repetition
+     */
+    public static TimeSource.Cancellable flushEvery(TimeSource time, Runnable flush) {
+        Repeating repeating = new Repeating(time, flush);
+        repeating.arm();
+        return repeating;
+    }
+
+    private static final class Repeating implements TimeSource.Cancellable {
+        private final TimeSource time;
+        private final Runnable flush;
+        private volatile boolean cancelled;
+        private volatile TimeSource.Cancellable next;
+
+        Repeating(TimeSource time, Runnable flush) {
+            this.time = time;
+            this.flush = flush;
+        }
+
+        void arm() {
+            next = time.schedule(() -> {
+                if (!cancelled) {
+                    flush.run();
+                    arm();
+                }
+            }, FLUSH_INTERVAL);
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            TimeSource.Cancellable n = next;
+            if (n != null) {
+                n.cancel();
+            }
         }
     }
 

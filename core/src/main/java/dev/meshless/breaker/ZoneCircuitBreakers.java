@@ -49,6 +49,8 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
     private final Map<Locality, ZoneBreaker> byZone = new ConcurrentHashMap<>();
     private final Map<Locality, TimeSource.Cancellable> halfOpenTimers = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Hands the zone breakers' counted successes to Resilience4j every second ({@link BreakerRecorder}). */
+    private final TimeSource.Cancellable flushing;
 
     /**
      * @param balancer the service's balancer, whose zones are taken out and put back
@@ -68,6 +70,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false).build();
         this.time = time;
         this.listeners = List.copyOf(listeners);
+        this.flushing = BreakerRecorder.flushEvery(time, this::flush);
     }
 
     /**
@@ -189,11 +192,8 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         noticeChange(zb);
     }
 
-    /**
-     * Hands successes counted on the call path to the breakers ({@link BreakerRecorder}), so that
-     * their metrics are current. The client runs it every second.
-     */
-    public void flush() {
+    /** Hands successes counted on the call path to the breakers ({@link BreakerRecorder}). */
+    private void flush() {
         byZone.values().forEach(zb -> zb.recorder.flush());
     }
 
@@ -212,11 +212,16 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         }
     }
 
-    /** Cancels pending half-open timers. Zones stay as they are in the balancer. */
+    /**
+     * Cancels pending half-open timers and hands over counted successes; successes reported after
+     * this are recorded as they come. Zones stay as they are in the balancer.
+     */
     @Override
     public void close() {
         closed = true;
         halfOpenTimers.values().forEach(TimeSource.Cancellable::cancel);
+        flushing.cancel();
+        flush();
     }
 
     private ZoneBreaker create(Locality zone) {

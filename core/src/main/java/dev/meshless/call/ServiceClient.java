@@ -65,9 +65,6 @@ public final class ServiceClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceClient.class);
 
-    /** How far behind Resilience4j's breaker metrics may be on the happy path (see BreakerRecorder). */
-    static final Duration BREAKER_FLUSH_INTERVAL = Duration.ofSeconds(1);
-
     private final String service;
     private final LocalityLoadBalancer balancer;
     /** Replaced by {@link #updatePolicy}; read once or twice per call. */
@@ -81,8 +78,8 @@ public final class ServiceClient implements AutoCloseable {
     private final CircuitBreaker serviceBreaker;
     private final BreakerRecorder serviceRecorder;
     private volatile RetryBudget budget;
-    /** Hands the breakers' counted successes to Resilience4j every second (see BreakerRecorder). */
-    private volatile TimeSource.Cancellable flushTimer;
+    /** Hands the service breaker's counted successes to Resilience4j every second (see BreakerRecorder). */
+    private final TimeSource.Cancellable flushing;
     private volatile boolean closed;
     private final DoubleSupplier random;
     /** The first attempt's timeout under the policy's deadline, computed once per policy. */
@@ -108,9 +105,7 @@ public final class ServiceClient implements AutoCloseable {
                 : registry.find(service).orElseGet(() -> registry.circuitBreaker(service,
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
         this.serviceRecorder = serviceBreaker == null ? null : BreakerRecorder.of(serviceBreaker);
-        if (serviceRecorder != null || zoneBreakers != null) {
-            scheduleFlush();
-        }
+        this.flushing = serviceRecorder == null ? null : BreakerRecorder.flushEvery(time, serviceRecorder::flush);
         this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinRetriesPerSecond(),
                 policy.retryBudgetTtl(), time);
         this.firstTimeout = Execution.firstTimeout(policy.deadline(), policy.perTryTimeout());
@@ -437,40 +432,19 @@ public final class ServiceClient implements AutoCloseable {
         return budget.remaining();
     }
 
-    private void scheduleFlush() {
-        flushTimer = time.schedule(() -> {
-            if (closed) {
-                return;
-            }
-            flushBreakers();
-            scheduleFlush();
-        }, BREAKER_FLUSH_INTERVAL);
-    }
-
-    /** Hands the successes counted on the call path to the service and zone breakers. */
-    void flushBreakers() {
-        if (serviceRecorder != null) {
-            serviceRecorder.flush();
-        }
-        if (zoneBreakers != null) {
-            zoneBreakers.flush();
-        }
-    }
-
     /** Stops timers and registry subscriptions. Calls in progress complete. */
     @Override
     public void close() {
         // Closed first, so that calls still finishing record their successes as they come; then
         // hand over what was counted before.
         closed = true;
-        TimeSource.Cancellable timer = flushTimer;
-        if (timer != null) {
-            timer.cancel();
+        if (flushing != null) {
+            flushing.cancel();
+            serviceRecorder.flush();
         }
         if (zoneBreakers != null) {
             zoneBreakers.close();
         }
-        flushBreakers();
         outliers.close();
         balancer.close();
     }

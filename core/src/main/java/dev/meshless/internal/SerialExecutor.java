@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * before it. A task that throws is logged and does not stop the queue. Same idea as grpc-java's
  * {@code SynchronizationContext}.
  *
- * <p>Thread-safe. Not for the request path.
+ * <p>Thread-safe. Request threads do submit to it when they notice a change (an ejection, a breaker
+ * transition): the thread that finds it idle then runs the reaction, a rebuild of the routing plan,
+ * once; calls that notice nothing never touch it.
  */
 public final class SerialExecutor implements Executor {
 
@@ -35,11 +37,6 @@ public final class SerialExecutor implements Executor {
     public void execute(Runnable task) {
         queue.add(task);
         drain();
-    }
-
-    /** @return whether the calling thread is the one currently running tasks */
-    public boolean inThisExecutor() {
-        return drainer.get() == Thread.currentThread();
     }
 
     private void drain() {

@@ -169,8 +169,7 @@ public final class OutlierDetector implements AutoCloseable {
                 if (reason != null && !h.ejected) {
                     HostState host = h;
                     EjectionReason why = reason;
-                    int count = Math.max(failures, 1);
-                    control.execute(() -> eject(host, endpoint, why, count + " failures in a row, last "
+                    control.execute(() -> eject(host, endpoint, why, failures + " failures in a row, last "
                             + outcome.description()));
                 }
                 return;

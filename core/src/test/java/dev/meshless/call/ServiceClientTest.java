@@ -412,7 +412,7 @@ class ServiceClientTest {
             assertThat(zoneA.getMetrics().getNumberOfBufferedCalls()).isEqualTo(10);
             assertThat(service.getMetrics().getNumberOfBufferedCalls()).isEqualTo(20);
 
-            time.advance(ServiceClient.BREAKER_FLUSH_INTERVAL);
+            time.advance(BreakerRecorder.FLUSH_INTERVAL);
 
             assertThat(zoneA.getMetrics().getNumberOfBufferedCalls()).as("a full window of 20").isEqualTo(20);
             assertThat(service.getMetrics().getNumberOfBufferedCalls()).isEqualTo(50);
