@@ -71,11 +71,6 @@ public final class DemoRegistry implements AutoCloseable {
         }
     }
 
-    /** @return whether the registry answers */
-    public boolean isUp() {
-        return server != null;
-    }
-
     @Override
     public synchronized void close() {
         setUp(false);

@@ -123,7 +123,7 @@ public final class FailoverDemo {
                         pause(Math.min(1_000, end - millisSince(origin)));
                         live.print(millisSince(origin));
                     }
-                    ran.add(new PhaseRecord(phase, start, millisSince(origin), targets, !targets.isEmpty()));
+                    ran.add(new PhaseRecord(phase, start, millisSince(origin), targets));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -214,7 +214,13 @@ public final class FailoverDemo {
         }
     }
 
-    /** Where traffic should go now: the caller's zone if healthy, else its region's healthy zones, else any. */
+    /**
+     * Where traffic may go now: the caller's zone alone while all of it is healthy; else the zones
+     * of its region that can still serve (a partly healthy caller's zone keeps part of its traffic
+     * and spills the rest to its neighbours); else those of other regions. Moving off a bad instance
+     * inside a zone that stays a target is outlier detection's work, seen in errors and latency,
+     * not in zone shares.
+     */
     static List<String> targetZones(Scenario scenario, UpstreamFleet fleet) {
         if (fleet.healthy(scenario.callerZone())) {
             return List.of(scenario.callerZone());
@@ -222,7 +228,7 @@ public final class FailoverDemo {
         List<String> sameRegion = new ArrayList<>();
         List<String> others = new ArrayList<>();
         for (String zone : scenario.zones()) {
-            if (fleet.healthy(zone)) {
+            if (fleet.canServe(zone)) {
                 (zone.startsWith(scenario.callerRegion() + "-") ? sameRegion : others).add(zone);
             }
         }
@@ -264,7 +270,7 @@ public final class FailoverDemo {
                 switch (name) {
                     case "--scenario" -> scenario = Path.of(nonEmpty(name, value));
                     case "--rate" -> rate = wholeNumber(name, value, 1, 5_000);
-                    case "--phase-duration" -> phase = duration(name, value);
+                    case "--phase-duration" -> phase = ScenarioReader.duration(value, name);
                     case "--out" -> out = Path.of(nonEmpty(name, value));
                     case "--help", "-h" -> throw new IllegalArgumentException("usage: java -jar meshless-demo.jar"
                             + " [--scenario=FILE] [--rate=N] [--phase-duration=10s] [--out=DIR]");
@@ -293,17 +299,6 @@ public final class FailoverDemo {
             }
             throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
                     + ", but was '" + value + "'");
-        }
-
-        private static Duration duration(String name, String value) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(value.trim());
-            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-                throw new IllegalArgumentException(name + " must be a duration such as 500ms, 10s or 2m, but was '"
-                        + value + "'");
-            }
-            long n = Long.parseLong(m.group(1));
-            return m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n)
-                    : Duration.ofMinutes(n);
         }
     }
 }

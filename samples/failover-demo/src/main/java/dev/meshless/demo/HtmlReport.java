@@ -190,8 +190,8 @@ public final class HtmlReport {
                 + "<th>Traffic should go to</th></tr>\n");
         int i = 1;
         for (Report.PhaseResult p : report.phases()) {
-            boolean failedBad = p.capacityLeft() && p.failed() > 0;
-            boolean shiftBad = p.fault() && (p.shiftMillis() == null || p.shiftMillis() > 1_000);
+            boolean failedBad = p.failedWithCapacityLeft();
+            boolean shiftBad = p.shiftTooSlow();
             h.append("<tr><td>").append(i++).append(". ").append(esc(p.name())).append("</td><td>")
                     .append(p.requests()).append("</td><td class=\"").append(failedBad ? "bad" : "ok").append("\"")
                     .append(p.errors().isEmpty() ? "" : " title=\"" + esc(describe(p.errors())) + "\"").append(">")

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The one line per second the drill prints: time, phase, progress, requests per second, errors and
@@ -36,13 +35,7 @@ final class LiveLine {
         List<Recorder.Request> last = recorder.requests().stream()
                 .filter(r -> r.startMillis() >= from && r.startMillis() < nowMillis).toList();
         long failed = last.stream().filter(r -> !r.ok()).count();
-        Map<String, Long> attempts = new TreeMap<>();
-        recorder.attempts().forEach((slot, zones) -> {
-            long t = (long) slot * Recorder.SLOT_MILLIS;
-            if (t >= from && t < nowMillis) {
-                zones.forEach((z, n) -> attempts.merge(z, n, Long::sum));
-            }
-        });
+        Map<String, Long> attempts = Recorder.attemptsBetween(recorder.attempts(), from, nowMillis);
         long total = attempts.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder zones = new StringBuilder();
         for (String z : scenario.zones()) {

@@ -5,7 +5,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends requests at a steady rate, as independent users would: one request every
@@ -23,7 +22,6 @@ public final class LoadGenerator implements AutoCloseable {
     });
     private final ExecutorService workers;
     private final Semaphore inFlight;
-    private final AtomicLong sent = new AtomicLong();
 
     /**
      * @param rate requests per second
@@ -43,7 +41,6 @@ public final class LoadGenerator implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> {
             long start = System.nanoTime();
             long startMillis = (start - originNanos) / 1_000_000;
-            sent.incrementAndGet();
             if (!inFlight.tryAcquire()) {
                 recorder.request(new Recorder.Request(startMillis, 0,
                         "not sent: " + threads + " requests already in flight (load.threads)"));
@@ -72,11 +69,6 @@ public final class LoadGenerator implements AutoCloseable {
             message = message.substring(0, 159) + "…";
         }
         return e.getClass().getSimpleName() + ": " + message;
-    }
-
-    /** @return requests sent so far */
-    public long sent() {
-        return sent.get();
     }
 
     /** Stops sending and waits (bounded) for requests in flight. */

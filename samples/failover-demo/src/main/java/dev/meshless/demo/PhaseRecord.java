@@ -8,10 +8,13 @@ import java.util.List;
  * @param phase the scenario's phase
  * @param startMillis when it began, since the drill began
  * @param endMillis when it ended
- * @param targetZones the zones that should take the traffic once Meshless has reacted (the caller's
- *     zone while healthy, else the healthy zones of its region, else of the other regions)
- * @param capacityLeft whether some zone could serve at all (zero failures are expected then)
+ * @param targetZones the zones that may take the traffic once Meshless has reacted
+ *     ({@link FailoverDemo#targetZones})
  */
-public record PhaseRecord(Scenario.Phase phase, long startMillis, long endMillis, List<String> targetZones,
-                          boolean capacityLeft) {
+public record PhaseRecord(Scenario.Phase phase, long startMillis, long endMillis, List<String> targetZones) {
+
+    /** @return whether some zone could serve at all (zero failures are expected then) */
+    public boolean capacityLeft() {
+        return !targetZones.isEmpty();
+    }
 }

@@ -54,6 +54,23 @@ public final class Recorder {
         return new ArrayList<>(requests);
     }
 
+    /**
+     * @param slots attempts per zone per slot, as from {@link #attempts()}
+     * @param fromMillis start of the window, since the drill began
+     * @param toMillis its end, excluded
+     * @return attempts per zone in the slots that start inside the window
+     */
+    static Map<String, Long> attemptsBetween(Map<Integer, Map<String, Long>> slots, long fromMillis, long toMillis) {
+        Map<String, Long> sum = new TreeMap<>();
+        slots.forEach((slot, zones) -> {
+            long t = (long) slot * SLOT_MILLIS;
+            if (t >= fromMillis && t < toMillis) {
+                zones.forEach((zone, n) -> sum.merge(zone, n, Long::sum));
+            }
+        });
+        return sum;
+    }
+
     /** @return attempts per zone per slot so far */
     public synchronized Map<Integer, Map<String, Long>> attempts() {
         Map<Integer, Map<String, Long>> copy = new TreeMap<>();

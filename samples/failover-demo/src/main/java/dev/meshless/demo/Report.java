@@ -44,6 +44,16 @@ public final class Report {
                               long endMillis, long requests, long failed, Map<String, Double> byZone,
                               double sameZoneShare, long p50Ms, long p99Ms, Long shiftMillis, long strayAttempts,
                               Map<String, Long> errors, List<String> targetZones, boolean capacityLeft) {
+
+        /** @return whether requests failed although some zone could serve: the drill's first expectation */
+        public boolean failedWithCapacityLeft() {
+            return capacityLeft && failed > 0;
+        }
+
+        /** @return whether a fault's traffic took more than a second to move, or never did */
+        public boolean shiftTooSlow() {
+            return fault && (shiftMillis == null || shiftMillis > 1_000);
+        }
     }
 
     /**
@@ -104,7 +114,7 @@ public final class Report {
                     .filter(r -> r.startMillis() >= from && r.startMillis() < from + 1000).toList();
             List<Long> latencies = in.stream().map(Recorder.Request::latencyMillis).sorted().toList();
             seconds.add(new Second(s, in.size(), in.stream().filter(r -> !r.ok()).count(),
-                    shares(attemptsBetween(slots, from, from + 1000)), percentile(latencies, 0.50),
+                    shares(Recorder.attemptsBetween(slots, from, from + 1000)), percentile(latencies, 0.50),
                     percentile(latencies, 0.99)));
         }
         return new Report(scenario, phases, seconds);
@@ -115,17 +125,6 @@ public final class Report {
         for (int slot = first; slot <= last; slot++) {
             slots.getOrDefault(slot, Map.of()).forEach((zone, n) -> sum.merge(zone, n, Long::sum));
         }
-        return sum;
-    }
-
-    private static Map<String, Long> attemptsBetween(Map<Integer, Map<String, Long>> slots, long from, long to) {
-        Map<String, Long> sum = new TreeMap<>();
-        slots.forEach((slot, zones) -> {
-            long t = (long) slot * Recorder.SLOT_MILLIS;
-            if (t >= from && t < to) {
-                zones.forEach((zone, n) -> sum.merge(zone, n, Long::sum));
-            }
-        });
         return sum;
     }
 
@@ -220,7 +219,7 @@ public final class Report {
     public List<String> violations() {
         List<String> broken = new ArrayList<>();
         for (PhaseResult p : phases) {
-            if (p.capacityLeft() && p.failed() > 0) {
+            if (p.failedWithCapacityLeft()) {
                 broken.add("'" + p.name() + "': " + p.failed() + " of " + p.requests() + " requests failed");
             }
             boolean allHealthy = p.targetZones().equals(List.of(scenario.callerZone()));
@@ -228,7 +227,7 @@ public final class Report {
                 broken.add(String.format(java.util.Locale.ROOT, "'%s': only %.1f%% of traffic in the caller's zone",
                         p.name(), p.sameZoneShare() * 100));
             }
-            if (p.fault() && (p.shiftMillis() == null || p.shiftMillis() > 1_000)) {
+            if (p.shiftTooSlow()) {
                 broken.add("'" + p.name() + "': traffic took " + (p.shiftMillis() == null ? "longer than the phase"
                         : p.shiftMillis() + " ms") + " to move to " + p.targetZones());
             }

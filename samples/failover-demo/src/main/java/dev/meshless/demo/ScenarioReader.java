@@ -254,17 +254,28 @@ public final class ScenarioReader {
             }
             return defaultValue;
         }
-        Matcher m = DURATION.matcher(value.asString(""));
+        return duration(value.asString(String.valueOf(value)), path);
+    }
+
+    /**
+     * The one rule for durations in scenarios and on the command line.
+     *
+     * @param text such as {@code 500ms}, {@code 10s} or {@code 2m}
+     * @param path the field or flag, for the message
+     * @return the duration, above 0 and at most 60 minutes
+     * @throws BadScenarioException naming the field and the value otherwise
+     */
+    static Duration duration(String text, String path) {
+        Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
             throw new BadScenarioException(path + " must be a duration such as 500ms, 10s or 2m, but was '"
-                    + value.asString(String.valueOf(value)) + "'");
+                    + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         Duration d = m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n)
                 : Duration.ofMinutes(n);
         if (d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
-            throw new BadScenarioException(path + " must be above 0 and at most 60m, but was '" + value.asString("")
-                    + "'");
+            throw new BadScenarioException(path + " must be above 0 and at most 60m, but was '" + text + "'");
         }
         return d;
     }

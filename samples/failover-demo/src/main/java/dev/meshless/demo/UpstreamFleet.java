@@ -42,6 +42,11 @@ public final class UpstreamFleet implements AutoCloseable {
             this.port = server.getAddress().getPort();
         }
 
+        /** Accepts connections and answers at once with 200. */
+        boolean healthy() {
+            return server != null && delay.isZero() && status == 200;
+        }
+
         /** @return the instance id, e.g. {@code r1-a-0} */
         public String id() {
             return id;
@@ -174,8 +179,15 @@ public final class UpstreamFleet implements AutoCloseable {
      * @return whether every instance of it accepts connections and answers at once with 200
      */
     public synchronized boolean healthy(String zone) {
-        return instances.values().stream().filter(i -> i.zone.equals(zone))
-                .allMatch(i -> i.server != null && i.delay.isZero() && i.status == 200);
+        return instances.values().stream().filter(i -> i.zone.equals(zone)).allMatch(Instance::healthy);
+    }
+
+    /**
+     * @param zone a zone
+     * @return whether at least one of its instances answers normally
+     */
+    public synchronized boolean canServe(String zone) {
+        return instances.values().stream().filter(i -> i.zone.equals(zone)).anyMatch(Instance::healthy);
     }
 
     @Override

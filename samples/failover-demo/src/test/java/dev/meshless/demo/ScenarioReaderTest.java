@@ -137,7 +137,8 @@ class ScenarioReaderTest {
     @CsvSource(delimiter = '|', textBlock = """
             --rate=abc             | --rate must be a whole number from 1 to 5000, but was 'abc'
             --phase-duration=10    | --phase-duration must be a duration such as 500ms, 10s or 2m, but was '10'
-            --phase-duration=0s    | --phase-duration must be a duration such as 500ms, 10s or 2m, but was '0s'
+            --phase-duration=0s    | --phase-duration must be above 0 and at most 60m, but was '0s'
+            --phase-duration=120m  | --phase-duration must be above 0 and at most 60m, but was '120m'
             --speed=fast           | unknown option '--speed=fast'; expected --scenario, --rate, --phase-duration or --out
             --out=                 | --out needs a value, as in --out=...
             """)
