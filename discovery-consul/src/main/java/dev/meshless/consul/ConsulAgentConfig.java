@@ -46,17 +46,14 @@ public final class ConsulAgentConfig {
         String addr = b.address != null ? b.address : env.getOrDefault("CONSUL_HTTP_ADDR", DEFAULT_ADDRESS);
         boolean ssl = "true".equalsIgnoreCase(env.getOrDefault("CONSUL_HTTP_SSL", "false"));
         this.address = parseAddress(addr, ssl);
-        String t = b.token != null ? b.token : null;
+        String t = b.token;
         Path tf = b.tokenFile;
         if (t == null && tf == null) {
             t = blankToNull(env.get("CONSUL_HTTP_TOKEN"));
             tf = t == null ? path(env.get("CONSUL_HTTP_TOKEN_FILE")) : null;
         }
         this.token = t;
-        this.tokenFile = tf;
-        if (tf != null && !Files.isReadable(tf)) {
-            throw new IllegalArgumentException("tokenFile must be a readable file, but was '" + tf + "'");
-        }
+        this.tokenFile = readable("tokenFile", tf);
         this.caCert = readable("caCert", b.caCert != null ? b.caCert : path(env.get("CONSUL_CACERT")));
         this.clientCert = readable("clientCert", b.clientCert != null ? b.clientCert
                 : path(env.get("CONSUL_CLIENT_CERT")));

@@ -3,6 +3,7 @@ package dev.meshless.consul;
 import dev.meshless.consul.ConsulException.Reason;
 import dev.meshless.consul.internal.CappedBody;
 import dev.meshless.consul.internal.ConsulJson;
+import dev.meshless.consul.internal.Futures;
 import dev.meshless.consul.internal.GoDuration;
 import dev.meshless.consul.internal.Redaction;
 import dev.meshless.consul.internal.Tls;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -253,7 +253,7 @@ public final class ConsulClient {
             if (e != null) {
                 sent.cancel(true);
             }
-            Throwable cause = e == null ? null : unwrap(e);
+            Throwable cause = e == null ? null : Futures.unwrap(e);
             metrics.requestCompleted(api, dcTag, cause == null ? "ok"
                     : cause instanceof ConsulException ? ((ConsulException) cause).reason().tag() : "cancelled");
         });
@@ -262,7 +262,7 @@ public final class ConsulClient {
 
     private ConsulException failure(Throwable failure, String target, String service, String datacenter,
             Duration timeout, String secret) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = Futures.unwrap(failure);
         if (cause instanceof ConsulException) {
             return (ConsulException) cause;
         }
@@ -297,14 +297,6 @@ public final class ConsulClient {
         return false;
     }
 
-    private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
     private static <T> T await(CompletableFuture<T> future) {
         try {
             return future.get();
@@ -313,7 +305,7 @@ public final class ConsulClient {
             Thread.currentThread().interrupt();
             throw new ConsulException(null, null, Reason.UNREACHABLE, 0, "interrupted while waiting for Consul", e);
         } catch (ExecutionException e) {
-            Throwable cause = unwrap(e);
+            Throwable cause = Futures.unwrap(e);
             if (cause instanceof ConsulException) {
                 // Rethrown with this thread's stack so that the caller shows up in traces.
                 ConsulException ce = (ConsulException) cause;

@@ -1,6 +1,7 @@
 package dev.meshless.consul;
 
 import dev.meshless.consul.internal.Backoff;
+import dev.meshless.consul.internal.Futures;
 import dev.meshless.consul.internal.GoDuration;
 import dev.meshless.internal.Durations;
 import dev.meshless.time.TimeSource;
@@ -95,7 +96,7 @@ public final class ConsulRegistration implements AutoCloseable {
                 return true;
             } catch (CompletionException e) {
                 Duration delay = backoff.nextDelay();
-                logFailure(e.getCause(), delay);
+                logFailure(e, delay);
                 if (delay.toNanos() >= deadline - time.nanoTime()) {
                     break;
                 }
@@ -221,7 +222,7 @@ public final class ConsulRegistration implements AutoCloseable {
             return;
         }
         if (failure != null) {
-            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            Throwable cause = Futures.unwrap(failure);
             // Only the periodic chain re-registers, so that a status() call cannot start a second chain.
             if (reschedule && cause instanceof ConsulException && ((ConsulException) cause).status() == 404) {
                 log.warn("Consul no longer knows check '{}' of instance '{}'; registering again", checkId,
@@ -244,8 +245,7 @@ public final class ConsulRegistration implements AutoCloseable {
     }
 
     private void logFailure(Throwable failure, Duration delay) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = Futures.unwrap(failure);
         String message = cause.getMessage();
         if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
             log.warn("Cannot register service instance '{}' with Consul ({} attempt(s)): {}; retrying in {}",

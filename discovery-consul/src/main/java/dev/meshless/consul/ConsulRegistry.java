@@ -2,6 +2,7 @@ package dev.meshless.consul;
 
 import dev.meshless.consul.ConsulException.Reason;
 import dev.meshless.consul.internal.Backoff;
+import dev.meshless.consul.internal.Futures;
 import dev.meshless.consul.internal.ServiceView;
 import dev.meshless.consul.internal.ServiceWatch;
 import dev.meshless.consul.internal.SnapshotStore;
@@ -123,8 +124,7 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
             synchronized (views) {
                 if (watched.unused() && views.get(service) == watched) {
                     views.remove(service);
-                    watched.close(v -> {
-                    });
+                    watched.close();
                 }
             }
         };
@@ -183,8 +183,7 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
         synchronized (views) {
             views.clear();
         }
-        toClose.forEach(v -> v.close(x -> {
-        }));
+        toClose.forEach(ServiceView::close);
     }
 
     private List<ServiceView> liveViews() {
@@ -245,7 +244,7 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
                 return;
             }
             Duration delay = s.backoff.nextDelay();
-            Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = Futures.unwrap(failure);
             if (s.discovered == null && !s.failedOnce) {
                 s.failedOnce = true;
                 log.warn("Cannot list the datacenters of Consul agent '{}' at {} ({}); routing on the snapshot{} "

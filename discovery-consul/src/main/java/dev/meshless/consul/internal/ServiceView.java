@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,19 +173,14 @@ public final class ServiceView {
         return out;
     }
 
-    /**
-     * Stops every watch; listeners receive nothing more.
-     *
-     * @param whenDone run on the view's executor once the watches are stopped
-     */
-    public void close(Consumer<ServiceView> whenDone) {
+    /** Stops every watch, on the view's executor; listeners receive nothing more. */
+    public void close() {
         serial.execute(() -> {
             closed = true;
             for (ServiceWatch w : watches.values()) {
                 w.close();
                 context.watchRemoved(service, w.datacenter());
             }
-            whenDone.accept(this);
         });
     }
 

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -298,8 +297,7 @@ public final class ServiceWatch {
     }
 
     private void failed(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = Futures.unwrap(failure);
         ConsulException e = cause instanceof ConsulException ? (ConsulException) cause
                 : new ConsulException(service, datacenter, Reason.UNREACHABLE, 0, String.valueOf(cause), cause);
         int errors = consecutiveErrors + 1;
