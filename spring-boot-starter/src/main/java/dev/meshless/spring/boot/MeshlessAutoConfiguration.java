@@ -7,6 +7,7 @@ import dev.meshless.registry.CompositeRegistry;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.actuate.EventJournal;
 import dev.meshless.spring.boot.config.LocalityResolver;
+import dev.meshless.spring.boot.config.MeshlessBinding;
 import dev.meshless.spring.boot.config.PercentConverter;
 import dev.meshless.spring.boot.config.PolicyResolver;
 import dev.meshless.spring.boot.config.UnknownPropertiesCheck;
@@ -93,14 +94,15 @@ public class MeshlessAutoConfiguration {
     }
 
     /**
-     * @param properties bound properties
+     * @param environment the environment, bound again into a private copy ({@link MeshlessBinding}):
+     *     a refresh rebinds the properties bean in place, even with values a reload rejects
      * @return the resolver of every service's policies, after checking the defaults and each
      *     configured service (a bad value stops start-up here)
      */
     @Bean
     @ConditionalOnMissingBean
-    PolicyResolver meshlessPolicyResolver(MeshlessProperties properties) {
-        PolicyResolver resolver = new PolicyResolver(properties);
+    PolicyResolver meshlessPolicyResolver(org.springframework.core.env.ConfigurableEnvironment environment) {
+        PolicyResolver resolver = new PolicyResolver(MeshlessBinding.bind(environment));
         resolver.checkAll();
         return resolver;
     }

@@ -6,11 +6,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
@@ -54,8 +49,7 @@ public final class PolicyReloader {
         }
         PolicyResolver next;
         try {
-            MeshlessProperties properties = bind();
-            next = new PolicyResolver(properties);
+            next = new PolicyResolver(MeshlessBinding.bind(environment));
             next.checkAll();
         } catch (InvalidMeshlessConfigurationException e) {
             log.warn("Meshless: configuration reload rejected, the running policies stay: {} = {}: {}", e.property(),
@@ -81,12 +75,4 @@ public final class PolicyReloader {
         return true;
     }
 
-    private MeshlessProperties bind() {
-        ApplicationConversionService conversion = new ApplicationConversionService();
-        conversion.addConverter(new PercentConverter());
-        Binder binder = new Binder(ConfigurationPropertySources.get(environment),
-                new PropertySourcesPlaceholdersResolver(environment), conversion);
-        return binder.bind(MeshlessProperties.PREFIX, Bindable.of(MeshlessProperties.class))
-                .orElseGet(MeshlessProperties::new);
-    }
 }

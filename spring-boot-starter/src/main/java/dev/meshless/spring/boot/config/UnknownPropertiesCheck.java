@@ -102,8 +102,7 @@ public final class UnknownPropertiesCheck {
             return;
         }
         List<ConfigurationProperty> unknown = new ArrayList<>();
-        ApplicationConversionService conversion = new ApplicationConversionService();
-        conversion.addConverter(new PercentConverter());
+        ApplicationConversionService conversion = MeshlessBinding.conversionService();
         PropertySourcesPlaceholdersResolver placeholders = new PropertySourcesPlaceholdersResolver(environment);
         for (Map.Entry<String, Class<?>> owner : OWNERS.entrySet()) {
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(owner.getKey());

@@ -12,14 +12,18 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 
 /** Policies follow Spring Cloud's refresh; a bad reload keeps the running policies. */
 @ExtendWith(OutputCaptureExtension.class)
 class PolicyReloadTest {
 
+    // Spring Cloud's rebinder is here as in an application: it rebinds the properties bean in place on
+    // every change, including with values the reload then rejects.
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(MeshlessAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(ConfigurationPropertiesRebinderAutoConfiguration.class,
+                    MeshlessAutoConfiguration.class))
             .withPropertyValues("meshless.locality.region=r1", "meshless.locality.zone=r1-a",
                     "meshless.registry.endpoints.inventory[0].host=h", "meshless.registry.endpoints.inventory[0].port=1",
                     "meshless.registry.endpoints.inventory[0].region=r1", "meshless.registry.endpoints.inventory[0].zone=a",
@@ -34,7 +38,7 @@ class PolicyReloadTest {
             TestPropertyValues.of("meshless.services.inventory.retry.max-attempts=5",
                     "meshless.services.inventory.load-balancing.overprovisioning-factor=2",
                     "meshless.services.inventory.zone-breaker.failure-rate-threshold=30%").applyTo(context);
-            context.publishEvent(new EnvironmentChangeEvent(context, Set.of(
+            context.publishEvent(new EnvironmentChangeEvent(context.getSourceApplicationContext(), Set.of(
                     "meshless.services.inventory.retry.max-attempts",
                     "meshless.services.inventory.load-balancing.overprovisioning-factor",
                     "meshless.services.inventory.zone-breaker.failure-rate-threshold")));
@@ -52,7 +56,7 @@ class PolicyReloadTest {
             MeshlessClients clients = context.getBean(MeshlessClients.class);
 
             TestPropertyValues.of("meshless.services.inventory.retry.max-attempts=99").applyTo(context);
-            context.publishEvent(new EnvironmentChangeEvent(context,
+            context.publishEvent(new EnvironmentChangeEvent(context.getSourceApplicationContext(),
                     Set.of("meshless.services.inventory.retry.max-attempts")));
 
             assertThat(clients.client("inventory").policy().maxAttempts()).isEqualTo(2);
@@ -62,10 +66,27 @@ class PolicyReloadTest {
     }
 
     @Test
+    void aRejectedReloadDoesNotReachClientsBuiltAfterIt() {
+        runner.run(context -> {
+            TestPropertyValues.of("meshless.defaults.retry.max-attempts=99").applyTo(context);
+            context.publishEvent(new EnvironmentChangeEvent(context.getSourceApplicationContext(), Set.of("meshless.defaults.retry.max-attempts")));
+
+            assertThat(context.getBean(MeshlessClients.class).client("ledger").policy().maxAttempts())
+                    .as("the defaults in force before the rejected reload").isEqualTo(3);
+        });
+    }
+
+    @Test
     void changesOutsideMeshlessAreIgnored() {
         runner.run(context -> {
-            context.publishEvent(new EnvironmentChangeEvent(context, Set.of("server.port")));
-            assertThat(context.getBean(MeshlessClients.class).client("inventory").policy().maxAttempts()).isEqualTo(2);
+            MeshlessClients clients = context.getBean(MeshlessClients.class);
+            assertThat(clients.client("inventory").policy().maxAttempts()).isEqualTo(2);
+
+            // A Meshless value changes in the environment, but the event names only another key.
+            TestPropertyValues.of("meshless.services.inventory.retry.max-attempts=5").applyTo(context);
+            context.publishEvent(new EnvironmentChangeEvent(context.getSourceApplicationContext(), Set.of("server.port")));
+
+            assertThat(clients.client("inventory").policy().maxAttempts()).isEqualTo(2);
         });
     }
 }
