@@ -32,7 +32,10 @@ public class MeshlessProperties {
      */
     private String service;
 
-    /** This instance's endpoint id in the registry, for weighted global rate-limit shares. */
+    /**
+     * This instance's endpoint id in the registry, which global rate limits look for to find their
+     * share. {@code meshless.rate-limit.instance.id} overrides it for the limits.
+     */
     private String instanceId;
 
     /** Where this instance runs. */

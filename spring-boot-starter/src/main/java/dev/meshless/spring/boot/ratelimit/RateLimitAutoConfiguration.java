@@ -4,6 +4,7 @@ import dev.meshless.micrometer.MicrometerRateLimitMetrics;
 import dev.meshless.ratelimit.GlobalRateLimiter;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.EndpointRegistry;
+import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
 import dev.meshless.spring.boot.ratelimit.internal.PropertyPaths;
@@ -54,14 +55,26 @@ public class RateLimitAutoConfiguration {
                                              ObjectProvider<RateLimiterRegistry> resilience4j,
                                              ObjectProvider<EndpointRegistry> endpointRegistries,
                                              ObjectProvider<TimeSource> time,
-                                             ObjectProvider<RateLimitMetrics> metrics) {
-        String service = properties.getInstance().getService();
-        if (service == null || service.isBlank()) {
-            service = environment.getProperty("spring.application.name");
-        }
-        return new RateLimitersFactory(properties, service, resilience4j.getIfUnique(),
+                                             ObjectProvider<RateLimitMetrics> metrics,
+                                             ObjectProvider<MeshlessInstance> instance) {
+        // This instance's identity: the limits' own settings, else Meshless's (meshless.service and
+        // meshless.instance-id), else the application's name.
+        MeshlessInstance meshless = instance.getIfAvailable();
+        String service = firstSet(properties.getInstance().getService(), meshless == null ? null : meshless.service(),
+                environment.getProperty("spring.application.name"));
+        String id = firstSet(properties.getInstance().getId(), meshless == null ? null : meshless.instanceId());
+        return new RateLimitersFactory(properties, service, id, resilience4j.getIfUnique(),
                 () -> uniqueRegistry(endpointRegistries), time.getIfUnique(TimeSource::system),
                 metrics.getIfUnique(() -> RateLimitMetrics.NOOP)).create();
+    }
+
+    private static String firstSet(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
     }
 
     private static EndpointRegistry uniqueRegistry(ObjectProvider<EndpointRegistry> registries) {

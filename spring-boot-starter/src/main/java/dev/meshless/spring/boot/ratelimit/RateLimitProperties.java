@@ -155,10 +155,16 @@ public class RateLimitProperties {
     /** This instance's identity in the registry, for global limits. */
     public static class Instance {
 
-        /** This service's name in the registry. Defaults to 'spring.application.name'. */
+        /**
+         * This service's name in the registry. Defaults to 'meshless.service', then
+         * 'spring.application.name'.
+         */
         private String service;
 
-        /** This instance's endpoint id in the registry. Required by global limits. */
+        /**
+         * This instance's endpoint id in the registry, required by global limits. Defaults to
+         * 'meshless.instance-id'.
+         */
         private String id;
 
         /**

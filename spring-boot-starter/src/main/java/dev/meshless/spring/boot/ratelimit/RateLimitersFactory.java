@@ -34,6 +34,7 @@ final class RateLimitersFactory {
 
     private final RateLimitProperties properties;
     private final String serviceName;
+    private final String instanceId;
     private final RateLimiterRegistry resilience4j;
     private final Supplier<EndpointRegistry> endpointRegistry;
     private final TimeSource time;
@@ -42,17 +43,21 @@ final class RateLimitersFactory {
 
     /**
      * @param properties the configuration
-     * @param serviceName this service's name ({@code instance.service}, else
-     *     {@code spring.application.name}), or {@code null}
+     * @param serviceName this service's name ({@code instance.service}, else {@code meshless.service},
+     *     else {@code spring.application.name}), or {@code null}
+     * @param instanceId this instance's endpoint id ({@code instance.id}, else {@code meshless.instance-id}),
+     *     or {@code null}
      * @param resilience4j the application's Resilience4j registry, or {@code null}
      * @param endpointRegistry gives the registry global limits follow, or {@code null} when there is none
      * @param time the time source
      * @param metrics receives every decision
      */
-    RateLimitersFactory(RateLimitProperties properties, String serviceName, RateLimiterRegistry resilience4j,
-                        Supplier<EndpointRegistry> endpointRegistry, TimeSource time, RateLimitMetrics metrics) {
+    RateLimitersFactory(RateLimitProperties properties, String serviceName, String instanceId,
+                        RateLimiterRegistry resilience4j, Supplier<EndpointRegistry> endpointRegistry, TimeSource time,
+                        RateLimitMetrics metrics) {
         this.properties = properties;
         this.serviceName = serviceName == null || serviceName.isBlank() ? null : serviceName;
+        this.instanceId = instanceId == null || instanceId.isBlank() ? null : instanceId;
         this.resilience4j = resilience4j;
         this.endpointRegistry = endpointRegistry;
         this.time = time;
@@ -188,11 +193,12 @@ final class RateLimitersFactory {
         if (serviceName == null) {
             throw new InvalidMeshlessConfigurationException(PropertyPaths.of("instance.service"), null,
                     "is required by global limit '" + name + "': this service's name in the registry"
-                            + " (defaults to spring.application.name, which is not set either)");
+                            + " (defaults to meshless.service, then spring.application.name, which are not set either)");
         }
-        if (instance.getId() == null || instance.getId().isBlank()) {
+        if (instanceId == null) {
             throw new InvalidMeshlessConfigurationException(PropertyPaths.of("instance.id"), instance.getId(),
-                    "is required by global limit '" + name + "': this instance's endpoint id in the registry");
+                    "is required by global limit '" + name + "': this instance's endpoint id in the registry"
+                            + " (defaults to meshless.instance-id, which is not set either)");
         }
         if (config.getShare() == null) {
             throw invalid(name, "share", null, "must be even or weighted");
@@ -203,7 +209,7 @@ final class RateLimitersFactory {
                     expected, "must be at least 1");
         }
         LocalRateLimiter local = LocalRateLimiter.create(limit, resilience4j, time, metrics);
-        GlobalRateLimiter global = GlobalRateLimiter.start(local, registry, serviceName, instance.getId(),
+        GlobalRateLimiter global = GlobalRateLimiter.start(local, registry, serviceName, instanceId,
                 config.getShare(), expected);
         started.add(global);
         return global;

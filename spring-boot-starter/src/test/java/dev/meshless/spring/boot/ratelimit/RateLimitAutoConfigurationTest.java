@@ -9,6 +9,7 @@ import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.StaticRegistry;
+import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.ratelimit.aspect.RateLimitedAspect;
 import dev.meshless.spring.boot.ratelimit.aspect.RateLimitedMethodValidator;
 import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
@@ -17,12 +18,15 @@ import dev.meshless.spring.boot.ratelimit.reactive.ReactiveRateLimitExceptionHan
 import dev.meshless.spring.boot.ratelimit.servlet.RateLimitServletFilter;
 import dev.meshless.spring.boot.ratelimit.servlet.ServletRateLimitExceptionHandler;
 import dev.meshless.spring.boot.testing.RateLimitContexts;
+import dev.meshless.testing.FakeTime;
 import dev.meshless.time.TimeSource;
 import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.Locality;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.aspectj.lang.annotation.Aspect;
 import org.junit.jupiter.api.Test;
@@ -193,11 +197,35 @@ class RateLimitAutoConfigurationTest {
     }
 
     @Test
+    void aGlobalLimitTakesThisInstancesIdentityFromMeshlessWhenItsOwnIsNotSet() {
+        StaticRegistry registry = StaticRegistry.of(List.of(instance("orders-1"), instance("orders-2")));
+        RateLimitContexts.plain()
+                .withPropertyValues("meshless.rate-limit.limits.all.limit-for-period=100",
+                        "meshless.rate-limit.limits.all.scope=global")
+                .withBean(EndpointRegistry.class, () -> registry)
+                .withBean(MeshlessInstance.class, () -> new MeshlessInstance("orders", "orders-1",
+                        Locality.of("r1", "r1-a")))
+                .run(context -> {
+                    InboundRateLimit limit = context.getBean(RateLimiters.class).get("all");
+                    assertThat(limit.service()).isEqualTo("orders");
+                    assertThat(((GlobalRateLimiter) limit.limiter().orElseThrow()).share()).isEqualTo(0.5);
+                });
+    }
+
+    @Test
     void aTimeSourceBeanDrivesTheLimiters() {
-        TimeSource system = TimeSource.system();
-        RateLimitContexts.plain().withPropertyValues(ONE_ROUTED_LIMIT)
-                .withBean(TimeSource.class, () -> system).run(context ->
-                        assertThat(context.getBean(RateLimiters.class).get("api").decide(null).permitted()).isTrue());
+        FakeTime time = new FakeTime();
+        RateLimitContexts.plain().withPropertyValues("meshless.rate-limit.limits.api.limit-for-period=1",
+                        "meshless.rate-limit.limits.api.period=1s", "meshless.rate-limit.limits.api.routes[0].path=/api/**")
+                .withBean(TimeSource.class, () -> time).run(context -> {
+                    InboundRateLimit api = context.getBean(RateLimiters.class).get("api");
+                    assertThat(api.decide(null).permitted()).isTrue();
+                    assertThat(api.decide(null).permitted()).as("the period's one permit is spent").isFalse();
+
+                    time.advance(Duration.ofSeconds(1));
+
+                    assertThat(api.decide(null).permitted()).as("a new period on the bean's clock").isTrue();
+                });
     }
 
     private static Endpoint instance(String id) {
