@@ -15,7 +15,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -172,13 +171,6 @@ public class MeshlessClients implements AutoCloseable {
             }
         });
         log.info("Meshless: reloaded policies of {}", clients.keySet());
-    }
-
-    /** @return the service names routed by the HTTP integrations from configuration */
-    public Set<String> routedHosts() {
-        Set<String> all = new LinkedHashSet<>(routedHosts);
-        all.addAll(clients.keySet());
-        return all;
     }
 
     private ServiceClient build(String service) {

@@ -32,14 +32,6 @@ public class MeshlessEndpoint {
     /**
      * @param clients the application's clients
      * @param journal recent events
-     */
-    public MeshlessEndpoint(MeshlessClients clients, EventJournal journal) {
-        this(clients, journal, List.of());
-    }
-
-    /**
-     * @param clients the application's clients
-     * @param journal recent events
      * @param sources the registry's sources, in order
      */
     public MeshlessEndpoint(MeshlessClients clients, EventJournal journal, List<RegistryContributor> sources) {

@@ -206,9 +206,16 @@ public final class PolicyResolver {
         if (window != null || minimum != null) {
             int size = window != null ? window : defaults.getSlidingWindowSize();
             int min = minimum != null ? minimum : Math.min(size, defaults.getMinimumNumberOfCalls());
-            ConfigChecks.check(s.path(name + (window != null ? ".sliding-window-size" : ".minimum-number-of-calls")),
-                    window != null ? window : minimum, () -> b.slidingWindow(size, min,
-                            CircuitBreakerConfig.SlidingWindowType.COUNT_BASED));
+            // Each value is checked on its own first, so that a bad one is named wherever it was set.
+            String windowName = s.where(name + ".sliding-window-size", p -> section.apply(p).getSlidingWindowSize());
+            if (window != null) {
+                ConfigChecks.check(windowName, window,
+                        () -> b.slidingWindow(size, 1, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED));
+            }
+            ConfigChecks.check(minimum != null
+                            ? s.where(name + ".minimum-number-of-calls", p -> section.apply(p).getMinimumNumberOfCalls())
+                            : windowName, minimum != null ? minimum : window,
+                    () -> b.slidingWindow(size, min, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED));
         }
         s.apply(name + ".wait-duration-in-open-state", p -> section.apply(p).getWaitDurationInOpenState(),
                 b::waitDurationInOpenState);
@@ -234,7 +241,8 @@ public final class PolicyResolver {
         // template, as in Resilience4j's configs, not a limit shared by every service.
         String name = (s.serviceName == null ? "default" : s.serviceName) + "-outbound";
         RateLimit.Builder[] b = new RateLimit.Builder[1];
-        ConfigChecks.check(s.path("outbound-rate-limit.limit-for-period"), limit,
+        ConfigChecks.check(s.where("outbound-rate-limit.limit-for-period",
+                p -> p.getOutboundRateLimit().getLimitForPeriod()), limit,
                 () -> b[0] = RateLimit.builder(name).limitForPeriod(limit));
         s.apply("outbound-rate-limit.period", p -> p.getOutboundRateLimit().getPeriod(), v -> b[0].period(v));
         s.apply("outbound-rate-limit.burst", p -> p.getOutboundRateLimit().getBurst(), v -> b[0].burst(v));
@@ -265,14 +273,12 @@ public final class PolicyResolver {
             return own != null ? own : getter.apply(defaults);
         }
 
-        String path(String property) {
-            return MeshlessProperties.PREFIX + (service != null && serviceName != null
-                    ? ".services" + ConfigChecks.mapKey(serviceName) : ".defaults") + "." + property;
-        }
-
         /** The full name of the property the value actually comes from. */
         <T> String where(String property, Function<PolicyProperties, T> getter) {
-            boolean own = service != null && getter.apply(service) != null;
+            return name(property, service != null && getter.apply(service) != null);
+        }
+
+        private String name(String property, boolean own) {
             return MeshlessProperties.PREFIX + (own ? ".services" + ConfigChecks.mapKey(serviceName) : ".defaults")
                     + "." + property;
         }
@@ -284,9 +290,8 @@ public final class PolicyResolver {
             if (value == null) {
                 return;
             }
-            String where = MeshlessProperties.PREFIX + (own != null
-                    ? ".services" + ConfigChecks.mapKey(serviceName) : ".defaults") + "." + property;
-            ConfigChecks.check(where, value instanceof Duration d ? d : value, () -> setter.accept(value));
+            ConfigChecks.check(name(property, own != null), value instanceof Duration d ? d : value,
+                    () -> setter.accept(value));
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.meshless.spring.boot.ratelimit;
 
-import static dev.meshless.spring.boot.ratelimit.internal.PropertyPaths.check;
+import static dev.meshless.spring.boot.config.ConfigChecks.check;
 
 import dev.meshless.ratelimit.GlobalRateLimiter;
 import dev.meshless.ratelimit.KeyedRateLimiter;
@@ -8,6 +8,7 @@ import dev.meshless.ratelimit.LocalRateLimiter;
 import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.EndpointRegistry;
+import dev.meshless.spring.boot.config.ConfigChecks;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties.KeyOverride;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties.KeySource;
@@ -162,7 +163,7 @@ final class RateLimitersFactory {
     }
 
     private static RateLimit override(String name, String key, KeyOverride override, RateLimit base) {
-        String prefix = "overrides" + PropertyPaths.mapKey(key) + ".";
+        String prefix = "overrides" + ConfigChecks.mapKey(key) + ".";
         Integer permits = override.getLimitForPeriod();
         if (permits == null) {
             throw invalid(name, prefix + "limit-for-period", null, "is required: the key's permits per period,"

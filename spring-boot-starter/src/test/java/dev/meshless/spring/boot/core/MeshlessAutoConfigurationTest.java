@@ -150,6 +150,10 @@ class MeshlessAutoConfigurationTest {
                 "meshless.defaults.zone-breaker.failure-rate-threshold", "0%", "must be above 0%");
         assertFails(new String[] {"meshless.locality.zone= "}, "meshless.locality.zone", "''",
                 "must be a non-blank name");
+        // The window comes from the defaults, the bad minimum from the service: the service's key is named.
+        assertFails(new String[] {"meshless.defaults.zone-breaker.sliding-window-size=5",
+                        "meshless.services.inventory.zone-breaker.minimum-number-of-calls=0"},
+                "meshless.services.inventory.zone-breaker.minimum-number-of-calls", "0", "must be greater than 0");
     }
 
     private void assertFails(String[] properties, String property, String value, String rule) {

@@ -86,15 +86,27 @@ public final class InstanceMapping {
     }
 
     /**
+     * @param instance an instance from a discovery client, or one Meshless handed out
+     * @return its Meshless endpoint id: its instance id, else {@code host:port}
+     */
+    public static String endpointId(ServiceInstance instance) {
+        String id = instance.getInstanceId();
+        return id != null && !id.isBlank() ? id : instance.getHost() + ":" + port(instance);
+    }
+
+    private static int port(ServiceInstance instance) {
+        return instance.getPort() > 0 ? instance.getPort() : instance.isSecure() ? 443 : 80;
+    }
+
+    /**
      * @param service the service the instance belongs to
      * @param instance one instance
      * @return its endpoint, or {@code null} when it cannot be one (no host)
      */
     public Endpoint endpoint(String service, ServiceInstance instance) {
         String host = instance.getHost();
-        int port = instance.getPort() > 0 ? instance.getPort() : instance.isSecure() ? 443 : 80;
-        String id = instance.getInstanceId() != null && !instance.getInstanceId().isBlank()
-                ? instance.getInstanceId() : host + ":" + port;
+        int port = port(instance);
+        String id = endpointId(instance);
         if (host == null || host.isBlank() || port > 65535) {
             if (firstReport(service + "/" + id)) {
                 log.warn("Service '{}': the discovery client lists instance '{}' without a usable address ({}:{});"

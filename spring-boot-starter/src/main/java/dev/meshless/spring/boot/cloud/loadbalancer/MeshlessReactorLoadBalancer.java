@@ -5,6 +5,7 @@ import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
 import dev.meshless.call.ServiceClient;
+import dev.meshless.spring.boot.cloud.discovery.InstanceMapping;
 import dev.meshless.outcome.Outcome;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -82,7 +83,7 @@ public final class MeshlessReactorLoadBalancer implements ReactorServiceInstance
 
     private Pick retryPick(ServiceInstance previous) {
         LocalityLoadBalancer balancer = client.balancer();
-        Exclusions hosts = Exclusions.none().withEndpointId(endpointId(previous));
+        Exclusions hosts = Exclusions.none().withEndpointId(InstanceMapping.endpointId(previous));
         if (previous instanceof MeshlessServiceInstance m && m.pick() != null && client.policy().attemptsPerTier() == 1
                 && m.pick().tier() < 64) {
             Outcome outcome = m.outcome();
@@ -100,12 +101,6 @@ public final class MeshlessReactorLoadBalancer implements ReactorServiceInstance
     private static ServiceInstance previousInstance(Request<?> request) {
         Object context = request == null ? null : request.getContext();
         return context instanceof RetryableRequestContext retry ? retry.getPreviousServiceInstance() : null;
-    }
-
-    /** The Meshless id of an instance: its instance id, or {@code host:port} as the registries default it. */
-    static String endpointId(ServiceInstance instance) {
-        String id = instance.getInstanceId();
-        return id != null && !id.isBlank() ? id : instance.getHost() + ":" + instance.getPort();
     }
 
     @Override

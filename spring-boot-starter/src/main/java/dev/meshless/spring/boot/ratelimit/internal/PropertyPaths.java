@@ -26,34 +26,7 @@ public final class PropertyPaths {
      * @return its full name, for example {@code meshless.rate-limit.limits.api.limit-for-period}
      */
     public static String limit(String limit, String property) {
-        return RateLimitProperties.PREFIX + ".limits" + mapKey(limit) + "." + property;
+        return RateLimitProperties.PREFIX + ".limits" + ConfigChecks.mapKey(limit) + "." + property;
     }
 
-    /**
-     * @param key a map key
-     * @return the key as a property name segment
-     * @see ConfigChecks#mapKey(String)
-     */
-    public static String mapKey(String key) {
-        return ConfigChecks.mapKey(key);
-    }
-
-    /**
-     * @param property the full property name
-     * @param value the value passed to core
-     * @param check the call into core
-     * @see ConfigChecks#check(String, Object, Runnable)
-     */
-    public static void check(String property, Object value, Runnable check) {
-        ConfigChecks.check(property, value, check);
-    }
-
-    /**
-     * @param coreMessage a core validation message
-     * @return the rule
-     * @see ConfigChecks#rule(String)
-     */
-    public static String rule(String coreMessage) {
-        return ConfigChecks.rule(coreMessage);
-    }
 }

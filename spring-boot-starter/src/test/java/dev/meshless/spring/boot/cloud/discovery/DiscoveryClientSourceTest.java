@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshless.balancer.RoutingPlan;
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.cloud.testing.Backends;
 import dev.meshless.spring.boot.cloud.testing.FakeDiscoveryClient;
 import dev.meshless.spring.boot.cloud.testing.LoadBalancedTestApp;
@@ -101,6 +102,23 @@ class DiscoveryClientSourceTest {
                     Map<String, Endpoint> endpoints = endpoints(context.getBean(MeshlessClients.class), "inventory");
                     assertThat(endpoints.get("10.0.0.1:8080").locality()).isEqualTo(Locality.of("r9", "z1"));
                     assertThat(endpoints.get("10.0.0.2:8080").locality()).isEqualTo(Locality.of("r2", "z2"));
+                });
+    }
+
+    @Test
+    void aZeroRefreshIntervalStopsStartUpNamingTheProperty() {
+        runner.withPropertyValues("meshless.registry.discovery-client.refresh-interval=0s",
+                        "spring.cloud.discovery.client.simple.instances.inventory[0].uri=http://10.0.0.1:8080")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    Throwable root = context.getStartupFailure();
+                    while (root != null && !(root instanceof InvalidMeshlessConfigurationException)) {
+                        root = root.getCause();
+                    }
+                    assertThat(root).isInstanceOfSatisfying(InvalidMeshlessConfigurationException.class, e -> {
+                        assertThat(e.property()).isEqualTo("meshless.registry.discovery-client.refresh-interval");
+                        assertThat(e.getMessage()).contains("must be positive");
+                    });
                 });
     }
 
