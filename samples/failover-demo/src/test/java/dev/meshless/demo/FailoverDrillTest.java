@@ -181,7 +181,7 @@ class FailoverDrillTest {
             }
         }
         String why = "no chromium, chromium-browser or google-chrome on the PATH (Debian: apt-get install chromium)";
-        if (Boolean.getBoolean("meshless.requireChromium")) {
+        if (Boolean.getBoolean("demo.requireChromium")) {
             fail(why);
         }
         Assumptions.abort("report rendering not checked: " + why);
