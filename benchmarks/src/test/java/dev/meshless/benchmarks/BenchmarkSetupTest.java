@@ -2,6 +2,7 @@ package dev.meshless.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.HealthStatus;
@@ -9,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs every benchmark's trial setup, with its routing checks, for every parameter combination,
@@ -92,17 +94,21 @@ class BenchmarkSetupTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"10, 1", "100, 8", "1000, 83"})
-    void degradedScenarioMakesJustUnderHalfOfTheCallersZoneCritical(int endpoints, int expectedCritical) {
+    @ValueSource(ints = {10, 100, 1000})
+    void degradedScenarioMakesUpToHalfOfTheCallersZoneCriticalAndNothingElse(int endpoints) {
         List<Endpoint> fleet = Topology.endpoints(endpoints, Topology.LOCAL_ZONE_DEGRADED);
         assertEquals(endpoints, fleet.size());
         long critical = fleet.stream().filter(e -> e.health() == HealthStatus.CRITICAL).count();
+        long inCallerZone = fleet.stream().filter(e -> e.locality().equals(Topology.CALLER)).count();
         long criticalInCallerZone = fleet.stream()
                 .filter(e -> e.health() == HealthStatus.CRITICAL && e.locality().equals(Topology.CALLER))
                 .count();
-        assertEquals(expectedCritical, critical);
-        assertEquals(expectedCritical, criticalInCallerZone);
-        assertEquals(endpoints - expectedCritical, Topology.instances(fleet).length);
+        assertTrue(critical > 0, "some endpoint is critical");
+        assertEquals(critical, criticalInCallerZone, "only the caller's zone is degraded");
+        // At most half: the zone stays at or above the 50 % panic threshold and keeps part of the traffic.
+        assertTrue(2 * critical <= inCallerZone, critical + " of " + inCallerZone + " critical");
+        assertTrue(2 * (critical + 1) > inCallerZone, "as close to half as the zone's size allows");
+        assertEquals(endpoints - critical, Topology.instances(fleet).length);
     }
 
     @Test

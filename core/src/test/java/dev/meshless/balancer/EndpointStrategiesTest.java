@@ -54,6 +54,18 @@ class EndpointStrategiesTest {
     }
 
     @Test
+    void weightedRoundRobinSpreadsAHeavyEndpointsTurnsOverTheCycle() {
+        LocalityLoadBalancer lb = with(EndpointStrategy.WEIGHTED_ROUND_ROBIN, WEIGHTED);
+
+        // w5 has 5 of every 8 picks; sending them in one burst would give it 5 in a row.
+        int run = 0;
+        for (int i = 0; i < 80; i++) {
+            run = lb.pick().endpoint().id().equals("w5") ? run + 1 : 0;
+            assertThat(run).as("pick %d", i).isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
     void weightedRoundRobinInterleavesInsteadOfBursting() {
         LocalityLoadBalancer lb = with(EndpointStrategy.WEIGHTED_ROUND_ROBIN, List.of(
                 endpoint("a", "r1", "r1-a", 1, HealthStatus.PASSING),

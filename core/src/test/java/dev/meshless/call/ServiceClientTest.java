@@ -47,6 +47,8 @@ class ServiceClientTest {
     private final List<String> calls = new ArrayList<>();
     private final List<String> metricEvents = new ArrayList<>();
     private ServiceClient client;
+    /** The backoff jitter draw, in [0, 1]; at its top unless a test says otherwise. */
+    private double jitter = 1.0;
 
     private final AttemptFunction<Response> endpointCall = attempt -> {
         String id = attempt.endpoint().id();
@@ -66,7 +68,7 @@ class ServiceClientTest {
                 .callPolicy(policy.build())
                 .classifier(HTTP)
                 .timeSource(time)
-                .jitter(() -> 1.0)
+                .jitter(() -> jitter)
                 .metrics(new CallMetrics() {
                     @Override
                     public void attempt(String service, Pick pick, Outcome outcome, long nanos) {
@@ -208,7 +210,6 @@ class ServiceClientTest {
         @Test
         void everyAttemptFailingEndsWithTheAttemptsListed() {
             client();
-            behaviour.replaceAll((k, v) -> 500);
             for (String id : List.of("r1-a-0", "r1-a-1", "r1-b-0", "r1-b-1", "r2-a-0", "r2-a-1")) {
                 behaviour.put(id, 502);
             }
@@ -246,7 +247,6 @@ class ServiceClientTest {
         @Test
         void backoffIsExponentialWithFullJitterAndCapped() {
             client(CallPolicy.builder().maxAttempts(6).attemptsPerTier(0));
-            behaviour.replaceAll((k, v) -> 0);
             for (String id : List.of("r1-a-0", "r1-a-1", "r1-b-0", "r1-b-1", "r2-a-0", "r2-a-1")) {
                 behaviour.put(id, 0);
             }
@@ -257,6 +257,22 @@ class ServiceClientTest {
             // jitter fixed at its top: 25, 50, 100, 200, then capped at 250 ms
             assertThat(time.sleeps()).containsExactly(Duration.ofMillis(25), Duration.ofMillis(50),
                     Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(250));
+        }
+
+        @Test
+        void fullJitterDrawsTheBackoffBetweenZeroAndItsCeiling() {
+            jitter = 0.5;
+            client(CallPolicy.builder().maxAttempts(6).attemptsPerTier(0));
+            for (String id : List.of("r1-a-0", "r1-a-1", "r1-b-0", "r1-b-1", "r2-a-0", "r2-a-1")) {
+                behaviour.put(id, 0);
+            }
+
+            assertThatThrownBy(() -> client.call(endpointCall, CallOptions.idempotent()))
+                    .isInstanceOf(ServiceCallException.class);
+
+            // half of each ceiling: 25, 50, 100, 200, 250 ms
+            assertThat(time.sleeps()).containsExactly(Duration.ofNanos(12_500_000), Duration.ofMillis(25),
+                    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(125));
         }
 
         @Test
@@ -497,12 +513,14 @@ class ServiceClientTest {
             client(CallPolicy.builder().maxConcurrentCallsPerEndpoint(1));
             String[] inner = new String[1];
 
-            String outer = client.call(a -> {
-                inner[0] = client.call(b -> b.endpoint().id());
-                return a.endpoint().id();
-            });
-
-            assertThat(inner[0]).isNotEqualTo(outer);
+            // Least request alone would still pick the busy endpoint now and then: only the cap never does.
+            for (int i = 0; i < 200; i++) {
+                String outer = client.call(a -> {
+                    inner[0] = client.call(b -> b.endpoint().id());
+                    return a.endpoint().id();
+                });
+                assertThat(inner[0]).as("call %d", i).isNotEqualTo(outer);
+            }
         }
 
         @Test

@@ -3,9 +3,11 @@ package dev.meshless.micrometer;
 import static dev.meshless.testing.TestEndpoints.concat;
 import static dev.meshless.testing.TestEndpoints.zone;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshless.call.CallOptions;
 import dev.meshless.call.CallPolicy;
+import dev.meshless.call.ServiceCallException;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.outlier.OutlierDetectionPolicy;
 import dev.meshless.registry.StaticRegistry;
@@ -72,13 +74,9 @@ class MicrometerCallMetricsTest {
                 .callPolicy(CallPolicy.builder().retryBudgetRatio(0).retryBudgetMinRetriesPerSecond(0).build())
                 .build();
 
-        try {
-            client.call(a -> {
-                throw new ConnectException("refused");
-            });
-        } catch (RuntimeException expected) {
-            // the typed failure is tested elsewhere
-        }
+        assertThatThrownBy(() -> client.call(a -> {
+            throw new ConnectException("refused");
+        })).isInstanceOf(ServiceCallException.class);
 
         assertThat(meters.get("meshless.client.retry.budget.exhausted").counter().count()).isEqualTo(1);
         client.close();

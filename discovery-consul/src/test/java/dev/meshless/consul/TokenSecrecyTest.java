@@ -2,6 +2,7 @@ package dev.meshless.consul;
 
 import static dev.meshless.consul.testing.Catalog.instance;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshless.consul.micrometer.MicrometerConsulMetrics;
@@ -72,12 +73,10 @@ class TokenSecrecyTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> registry.status().stream()
                     .anyMatch(s -> s.consecutiveErrors() > 0));
             sim.requireToken("another-token");
-            try {
-                client.services("dc1");
-            } catch (ConsulException e) {
+            assertThatThrownBy(() -> client.services("dc1")).isInstanceOfSatisfying(ConsulException.class, e -> {
                 surfaces.add(e.getMessage());
                 surfaces.add(String.valueOf(e.getCause()));
-            }
+            });
             registration.close();
             registry.close();
 

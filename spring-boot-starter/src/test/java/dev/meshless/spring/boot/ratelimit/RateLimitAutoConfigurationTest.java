@@ -128,7 +128,8 @@ class RateLimitAutoConfigurationTest {
                             .hasSingleBean(RateLimitedAspect.class).hasSingleBean(RateLimitMetrics.class);
                     assertThat(context.getBean(RateLimiters.class)).isSameAs(OwnBeans.LIMITERS);
                     assertThat(context.getBean(RateLimitServletFilter.class).getOrder()).isEqualTo(7);
-                    assertThat(context.getBean(RateLimitServletExceptionHandlerProbe.class)).isNotNull();
+                    assertThat(context.getBean(ServletRateLimitExceptionHandler.class))
+                            .isInstanceOf(RateLimitServletExceptionHandlerProbe.class);
                     assertThat(context.getBean(RateLimitedAspect.class).getOrder()).isEqualTo(8);
                     assertThat(context.getBean(RateLimitMetrics.class)).isSameAs(RateLimitMetrics.NOOP);
                 });
