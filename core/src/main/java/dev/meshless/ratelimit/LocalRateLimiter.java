@@ -34,15 +34,21 @@ public final class LocalRateLimiter implements RateLimiter {
     private final RateLimitMetrics metrics;
     private final RateLimiterRegistry registry;
     private final boolean systemTime;
-    private final long warmUpNanos;
+    /** The warm-up ramp; 0 when none, or when an application's own limiter is used as it is. */
+    private volatile long warmUpNanos;
     /** The Resilience4j limiter in force; replaced when the share changes. */
     private volatile AtomicRateLimiter delegate;
     /** Permits per cycle at full rate for the current share; the warm-up scales it down. */
     private volatile int fullPermitsPerCycle;
     private volatile int currentPermitsPerCycle;
     private volatile double share = 1.0;
-    /** The settings of an application's own Resilience4j limiter in use, or null. */
+    /**
+     * The settings of an application's own Resilience4j limiter, used as it is, or null. Decided once,
+     * when the limiter is created: neither a share nor a warm-up ever changes the application's limiter.
+     */
     private volatile RateLimit adopted;
+    /** The limit in force, computed when the share changes rather than on every decision. */
+    private volatile RateLimit effective;
     /** Time-source time at which the delegate's cycles start, or MIN_VALUE when unknown. */
     private volatile long originNanos = Long.MIN_VALUE;
     private volatile long coldSinceNanos;
@@ -87,8 +93,7 @@ public final class LocalRateLimiter implements RateLimiter {
      */
     @Override
     public RateLimit limit() {
-        RateLimit base = adopted != null ? adopted : limit;
-        return share == 1.0 ? base : base.scaled(share);
+        return effective;
     }
 
     /** @return the limit as configured, before any share */
@@ -157,7 +162,7 @@ public final class LocalRateLimiter implements RateLimiter {
         Duration reset = remaining >= r.getRateLimiterConfig().getLimitForPeriod() ? Duration.ZERO
                 : Duration.ofNanos(toNextCycle);
         Duration wait = ok ? Duration.ZERO : Duration.ofNanos(Math.max(1, m.getNanosToWait()));
-        return new Decision(ok || limit.shadow(), !ok, limit().limitForPeriod(), remaining, reset, wait);
+        return new Decision(ok || limit.shadow(), !ok, effective.limitForPeriod(), remaining, reset, wait);
     }
 
     private AtomicRateLimiter current() {
@@ -190,6 +195,12 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private synchronized void rebuild(double newShare) {
+        if (adopted != null) {
+            log.warn("Rate limit '{}': this instance's share is now {}, but the application's own Resilience4j"
+                    + " limiter of that name is used as it is ({})", limit.name(), newShare, adopted);
+            this.share = newShare;
+            return;
+        }
         int permits = Math.max(1, (int) Math.round(limit.burst() * newShare));
         long cycleNanos = Math.max(1_000_000L,
                 Math.round(limit.period().toNanos() * (double) permits / (limit.limitForPeriod() * newShare)));
@@ -214,7 +225,10 @@ public final class LocalRateLimiter implements RateLimiter {
         this.fullPermitsPerCycle = permits;
         this.currentPermitsPerCycle = permits;
         this.delegate = next;
-        if (warmUpNanos > 0) {
+        this.effective = adopted != null ? adopted : newShare == 1.0 ? limit : limit.scaled(newShare);
+        if (adopted != null) {
+            warmUpNanos = 0; // the application's limiter keeps its own permits
+        } else if (warmUpNanos > 0) {
             warm(time.nanoTime());
         }
     }

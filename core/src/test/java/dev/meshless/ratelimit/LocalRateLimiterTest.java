@@ -188,6 +188,23 @@ class LocalRateLimiterTest {
     }
 
     @Test
+    void anApplicationsOwnLimiterIsNeverReplacedOrRampedByAShareOrAWarmUp() {
+        RateLimiterRegistry registry = RateLimiterRegistry.ofDefaults();
+        io.github.resilience4j.ratelimiter.RateLimiter theirs = registry.rateLimiter("orders",
+                RateLimiterConfig.custom().limitForPeriod(5).limitRefreshPeriod(Duration.ofHours(1)).build());
+
+        LocalRateLimiter limiter = LocalRateLimiter.create(RateLimit.builder("orders").limitForPeriod(50)
+                .warmUp(Duration.ofMinutes(1)).build(), registry, dev.meshless.time.TimeSource.system(),
+                RateLimitMetrics.NOOP);
+        limiter.setShare(0.5);
+        limiter.tryAcquire();
+
+        assertThat(registry.find("orders")).get().isSameAs(theirs);
+        assertThat(theirs.getRateLimiterConfig().getLimitForPeriod()).as("not ramped by the warm-up").isEqualTo(5);
+        assertThat(limiter.limit().limitForPeriod()).as("the settings in force are reported").isEqualTo(5);
+    }
+
+    @Test
     void badLimitsNameTheProperty() {
         assertThatThrownBy(() -> RateLimit.builder("api").limitForPeriod(0))
                 .hasMessage("api.limitForPeriod must be at least 1, but was 0");
