@@ -81,13 +81,10 @@ public final class Picker {
      */
     public int callsInFlight() {
         int sum = 0;
-        java.util.Set<Pick> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (TierSlots t : tiers) {
-            for (Bucket b : t.all) {
+            for (Bucket b : t.all) { // each endpoint's Pick sits in exactly one "all" bucket
                 for (Pick p : b.chooser.picks()) {
-                    if (seen.add(p)) {
-                        sum += p.callsInFlight();
-                    }
+                    sum += p.callsInFlight();
                 }
             }
         }
