@@ -27,8 +27,9 @@ class RestClientZoneFailoverTest extends ZoneFailoverScenarios {
         RestClient rest = context.getBean(RestClient.Builder.class).build();
         return new Caller() {
             @Override
-            public String get(String url) {
-                return rest.get().uri(URI.create(url)).retrieve().body(String.class);
+            public String get(String url, String... headers) {
+                return rest.get().uri(URI.create(url)).headers(h -> addHeaders(h, headers)).retrieve()
+                        .body(String.class);
             }
 
             @Override

@@ -15,8 +15,11 @@ class RestTemplateZoneFailoverTest extends ZoneFailoverScenarios {
         RestTemplate rest = context.getBean(RestTemplateBuilder.class).build();
         return new Caller() {
             @Override
-            public String get(String url) {
-                return rest.getForObject(URI.create(url), String.class);
+            public String get(String url, String... headers) {
+                org.springframework.http.HttpHeaders h = new org.springframework.http.HttpHeaders();
+                addHeaders(h, headers);
+                return rest.exchange(org.springframework.http.RequestEntity.get(URI.create(url)).headers(h).build(),
+                        String.class).getBody();
             }
 
             @Override

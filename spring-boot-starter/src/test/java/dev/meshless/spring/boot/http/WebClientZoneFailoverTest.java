@@ -32,8 +32,9 @@ class WebClientZoneFailoverTest extends ZoneFailoverScenarios {
         WebClient web = context.getBean(WebClient.Builder.class).build();
         return new Caller() {
             @Override
-            public String get(String url) {
-                return web.get().uri(URI.create(url)).retrieve().bodyToMono(String.class).block(BLOCK);
+            public String get(String url, String... headers) {
+                return web.get().uri(URI.create(url)).headers(h -> addHeaders(h, headers)).retrieve()
+                        .bodyToMono(String.class).block(BLOCK);
             }
 
             @Override

@@ -44,9 +44,10 @@ abstract class ZoneFailoverScenarios {
     protected interface Caller {
         /**
          * @param url the URL
+         * @param headers request headers as name, value pairs
          * @return the body
          */
-        String get(String url);
+        String get(String url, String... headers);
 
         /**
          * @param url the URL
@@ -54,6 +55,16 @@ abstract class ZoneFailoverScenarios {
          * @return the response body
          */
         String post(String url, String body);
+    }
+
+    /**
+     * @param target the request's headers
+     * @param pairs name, value, name, value...
+     */
+    protected static void addHeaders(org.springframework.http.HttpHeaders target, String... pairs) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            target.add(pairs[i], pairs[i + 1]);
+        }
     }
 
     /**
@@ -166,9 +177,11 @@ abstract class ZoneFailoverScenarios {
     void schemePathQueryAndHeadersReachTheEndpointUnchanged() {
         inventory.stubAll(get(urlPathEqualTo("/stock/a%20b")).willReturn(ok("ab")));
         runner().run(context -> {
-            assertThat(caller(context).get("http://inventory/stock/a%20b?warehouse=north&x=1")).isEqualTo("ab");
+            assertThat(caller(context).get("http://inventory/stock/a%20b?warehouse=north&x=1", "X-Trace", "t-42"))
+                    .isEqualTo("ab");
             assertThat(inventory.requests(ZONE_A, getRequestedFor(urlEqualTo("/stock/a%20b?warehouse=north&x=1"))
-                    .withHeader("Host", equalTo("127.0.0.1:" + servedPort(ZONE_A))))).isEqualTo(1);
+                    .withHeader("Host", equalTo("127.0.0.1:" + servedPort(ZONE_A)))
+                    .withHeader("X-Trace", equalTo("t-42")))).isEqualTo(1);
         });
     }
 
