@@ -1,5 +1,8 @@
 package dev.meshless.balancer;
 
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -8,8 +11,9 @@ import java.util.Set;
 
 /**
  * How a service's traffic is split over localities and endpoints. Immutable; build one with
- * {@link #builder()}; every setter of the builder rejects a bad value with an
- * {@link IllegalArgumentException} that names the property and the value.
+ * {@link #builder()} or from a {@link LoadBalancingSpec}; every setter of the builder rejects a
+ * bad value with an {@link InvalidConfigurationException} whose path is the setting's name in
+ * {@link LoadBalancingSpec}.
  *
  * <p>The maths behind each property is written down in {@code docs/load-balancing.md}.
  */
@@ -162,8 +166,8 @@ public final class LoadBalancingPolicy {
          */
         public Builder overprovisioningFactor(double factor) {
             if (!(factor >= 1.0) || Double.isInfinite(factor)) {
-                throw new IllegalArgumentException(
-                        "overprovisioningFactor must be a finite number of at least 1.0, but was " + factor);
+                throw new InvalidConfigurationException("overprovisioningFactor", factor,
+                        "must be a finite number of at least 1.0");
             }
             this.overprovisioningFactor = factor;
             return this;
@@ -175,11 +179,7 @@ public final class LoadBalancingPolicy {
          * @return this builder
          */
         public Builder panicThresholdPercent(double percent) {
-            if (!(percent >= 0.0 && percent <= 100.0)) {
-                throw new IllegalArgumentException(
-                        "panicThresholdPercent must be between 0 and 100, but was " + percent);
-            }
-            this.panicThresholdPercent = percent;
+            this.panicThresholdPercent = Check.percent("panicThreshold", percent, 0.0, 100.0);
             return this;
         }
 
@@ -189,18 +189,17 @@ public final class LoadBalancingPolicy {
          * @return this builder
          */
         public Builder regionOrder(List<String> regions) {
-            if (regions == null) {
-                throw new IllegalArgumentException("regionOrder must be a list of region names, but was null");
-            }
+            Check.required("regionOrder", regions);
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < regions.size(); i++) {
                 String r = regions.get(i);
                 if (r == null || r.isBlank()) {
-                    throw new IllegalArgumentException("regionOrder[" + i + "] must be a non-blank region name, but was "
-                            + (r == null ? "null" : "'" + r + "'"));
+                    throw new InvalidConfigurationException(Paths.key("regionOrder", i), r,
+                            "must be a non-blank region name");
                 }
                 if (!seen.add(r)) {
-                    throw new IllegalArgumentException("regionOrder[" + i + "] repeats region '" + r + "'");
+                    throw new InvalidConfigurationException(Paths.key("regionOrder", i), r,
+                            "repeats a region listed before it");
                 }
             }
             this.regionOrder = new ArrayList<>(regions);
@@ -241,10 +240,7 @@ public final class LoadBalancingPolicy {
          * @return this builder
          */
         public Builder minClusterSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("minClusterSize must be at least 1, but was " + size);
-            }
-            this.minClusterSize = size;
+            this.minClusterSize = Check.atLeast("minClusterSize", size, 1);
             return this;
         }
 
@@ -253,10 +249,7 @@ public final class LoadBalancingPolicy {
          * @return this builder
          */
         public Builder endpointStrategy(EndpointStrategy strategy) {
-            if (strategy == null) {
-                throw new IllegalArgumentException("endpointStrategy must be set, but was null");
-            }
-            this.endpointStrategy = strategy;
+            this.endpointStrategy = Check.required("endpointStrategy", strategy);
             return this;
         }
 

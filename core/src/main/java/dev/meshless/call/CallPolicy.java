@@ -4,8 +4,15 @@ import dev.meshless.breaker.Breakers;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.outlier.OutlierDetectionPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Paths;
+import dev.meshless.config.Values;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
@@ -13,18 +20,24 @@ import java.util.Set;
 
 /**
  * How calls to one service are made to survive: attempts, retry budget, backoff, timeouts,
- * concurrency, outlier detection and circuit breakers. Immutable; build with {@link #builder()};
- * setters reject bad values naming the property and the value. Every default is listed in
+ * concurrency, outlier detection and circuit breakers. Immutable; build with {@link #builder()} or
+ * from a {@link dev.meshless.config.PolicySpec}. Setters reject bad values with an
+ * {@link InvalidConfigurationException} whose path is the setting's place in {@code PolicySpec}
+ * ({@code retry.maxAttempts}, {@code timeouts.perTry}). Every default is listed in
  * {@code docs/resilience.md}.
  */
 public final class CallPolicy {
+
+    private static final String BACKOFF_BASE = "retry.backoffBase";
+    private static final String BACKOFF_MAX = "retry.backoffMax";
+    private static final String PER_TRY = "timeouts.perTry";
 
     /** One first attempt and two retries. */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     /** Envoy's default route timeout. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(15);
     /** Finagle's and Linkerd's budget: retries may add 20 % to requests. */
-    public static final double DEFAULT_RETRY_BUDGET_RATIO = 0.2;
+    public static final double DEFAULT_RETRY_BUDGET_PERCENT = 20.0;
     /** Finagle's and Linkerd's floor. */
     public static final int DEFAULT_RETRY_BUDGET_MIN_RETRIES_PER_SECOND = 10;
     /** Finagle's and Linkerd's window. */
@@ -39,18 +52,22 @@ public final class CallPolicy {
     public static final int DEFAULT_ATTEMPTS_PER_TIER = 1;
     /** HTTP methods that are idempotent by definition (RFC 9110) and retried without being told. */
     public static final Set<String> DEFAULT_RETRYABLE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
+    /** HTTP statuses retried by default: too many requests, and the 5xx that mean "try elsewhere" (Envoy's retriable-status-codes plus 5xx). */
+    public static final Set<Integer> DEFAULT_RETRYABLE_STATUSES = Collections.unmodifiableSet(
+            new LinkedHashSet<>(List.of(429, 500, 502, 503, 504)));
 
     private static final CallPolicy DEFAULTS = builder().build();
 
     private final int maxAttempts;
     private final Duration deadline;
     private final Duration perTryTimeout;
-    private final double retryBudgetRatio;
+    private final double retryBudgetPercent;
     private final int retryBudgetMinRetriesPerSecond;
     private final Duration retryBudgetTtl;
     private final Duration backoffBase;
     private final Duration backoffMax;
     private final Set<String> retryableMethods;
+    private final Set<Integer> retryableStatuses;
     private final Set<Outcome.Kind> retryOn;
     private final int attemptsPerTier;
     private final int maxConcurrentCallsPerEndpoint;
@@ -60,22 +77,26 @@ public final class CallPolicy {
 
     private CallPolicy(Builder b) {
         if (b.backoffMax.compareTo(b.backoffBase) < 0) {
-            throw new IllegalArgumentException("backoffMax must be at least backoffBase (" + b.backoffBase
-                    + "), but was " + b.backoffMax);
+            throw b.backoffMaxSet
+                    ? new InvalidConfigurationException(BACKOFF_MAX, b.backoffMax, "must be at least the backoff base ("
+                            + Values.format(b.backoffBase) + ")")
+                    : new InvalidConfigurationException(BACKOFF_BASE, b.backoffBase, "must be at most the backoff"
+                            + " max (" + Values.format(b.backoffMax) + ")");
         }
         if (b.perTryTimeout != null && b.perTryTimeout.compareTo(b.deadline) > 0) {
-            throw new IllegalArgumentException("perTryTimeout must not exceed deadline (" + b.deadline
-                    + "), but was " + b.perTryTimeout);
+            throw new InvalidConfigurationException(PER_TRY, b.perTryTimeout, "must not exceed the deadline ("
+                    + Values.format(b.deadline) + ")");
         }
         this.maxAttempts = b.maxAttempts;
         this.deadline = b.deadline;
         this.perTryTimeout = b.perTryTimeout;
-        this.retryBudgetRatio = b.retryBudgetRatio;
+        this.retryBudgetPercent = b.retryBudgetPercent;
         this.retryBudgetMinRetriesPerSecond = b.retryBudgetMinRetriesPerSecond;
         this.retryBudgetTtl = b.retryBudgetTtl;
         this.backoffBase = b.backoffBase;
         this.backoffMax = b.backoffMax;
         this.retryableMethods = Set.copyOf(b.retryableMethods);
+        this.retryableStatuses = Collections.unmodifiableSet(new LinkedHashSet<>(b.retryableStatuses));
         this.retryOn = Set.copyOf(b.retryOn);
         this.attemptsPerTier = b.attemptsPerTier;
         this.maxConcurrentCallsPerEndpoint = b.maxConcurrentCallsPerEndpoint;
@@ -109,9 +130,9 @@ public final class CallPolicy {
         return perTryTimeout;
     }
 
-    /** @return retries allowed per request over the budget window */
-    public double retryBudgetRatio() {
-        return retryBudgetRatio;
+    /** @return retries allowed over the budget window, in percent of requests (20 means one retry per five requests) */
+    public double retryBudgetPercent() {
+        return retryBudgetPercent;
     }
 
     /** @return retries per second always allowed */
@@ -137,6 +158,11 @@ public final class CallPolicy {
     /** @return HTTP methods retried without the call saying it is idempotent, upper case */
     public Set<String> retryableMethods() {
         return retryableMethods;
+    }
+
+    /** @return HTTP failure statuses that are retried, in the order given */
+    public Set<Integer> retryableStatuses() {
+        return retryableStatuses;
     }
 
     /** @return the outcome kinds that are retried */
@@ -174,12 +200,15 @@ public final class CallPolicy {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration deadline = DEFAULT_DEADLINE;
         private Duration perTryTimeout;
-        private double retryBudgetRatio = DEFAULT_RETRY_BUDGET_RATIO;
+        private double retryBudgetPercent = DEFAULT_RETRY_BUDGET_PERCENT;
         private int retryBudgetMinRetriesPerSecond = DEFAULT_RETRY_BUDGET_MIN_RETRIES_PER_SECOND;
         private Duration retryBudgetTtl = DEFAULT_RETRY_BUDGET_TTL;
         private Duration backoffBase = DEFAULT_BACKOFF_BASE;
         private Duration backoffMax = DEFAULT_BACKOFF_MAX;
         private Set<String> retryableMethods = DEFAULT_RETRYABLE_METHODS;
+        private Set<Integer> retryableStatuses = DEFAULT_RETRYABLE_STATUSES;
+        /** Whether backoffMax was given, so that a conflict with the base names the value given. */
+        private boolean backoffMaxSet;
         private Set<Outcome.Kind> retryOn = EnumSet.of(Outcome.Kind.ENDPOINT_FAILURE, Outcome.Kind.GATEWAY_FAILURE,
                 Outcome.Kind.OVERLOADED);
         private int attemptsPerTier = DEFAULT_ATTEMPTS_PER_TIER;
@@ -196,10 +225,7 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder maxAttempts(int attempts) {
-            if (attempts < 1 || attempts > 10) {
-                throw new IllegalArgumentException("maxAttempts must be between 1 and 10, but was " + attempts);
-            }
-            this.maxAttempts = attempts;
+            this.maxAttempts = Check.between("retry.maxAttempts", attempts, 1, 10);
             return this;
         }
 
@@ -208,7 +234,7 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder deadline(Duration deadline) {
-            this.deadline = positive("deadline", deadline);
+            this.deadline = Check.positive("timeouts.deadline", deadline);
             return this;
         }
 
@@ -218,19 +244,17 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder perTryTimeout(Duration timeout) {
-            this.perTryTimeout = timeout == null ? null : positive("perTryTimeout", timeout);
+            this.perTryTimeout = timeout == null ? null : Check.positive(PER_TRY, timeout);
             return this;
         }
 
         /**
-         * @param ratio retries per request, 0 to 10; default 0.2
+         * @param percent retries allowed over the budget window in percent of requests, 0 to 1000
+         *     (ten retries per request); default {@value #DEFAULT_RETRY_BUDGET_PERCENT}
          * @return this builder
          */
-        public Builder retryBudgetRatio(double ratio) {
-            if (!(ratio >= 0.0 && ratio <= 10.0)) {
-                throw new IllegalArgumentException("retryBudgetRatio must be between 0 and 10, but was " + ratio);
-            }
-            this.retryBudgetRatio = ratio;
+        public Builder retryBudgetPercent(double percent) {
+            this.retryBudgetPercent = Check.percent("retry.budgetRatio", percent, 0.0, 1000.0);
             return this;
         }
 
@@ -239,11 +263,7 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder retryBudgetMinRetriesPerSecond(int perSecond) {
-            if (perSecond < 0) {
-                throw new IllegalArgumentException("retryBudgetMinRetriesPerSecond must be at least 0, but was "
-                        + perSecond);
-            }
-            this.retryBudgetMinRetriesPerSecond = perSecond;
+            this.retryBudgetMinRetriesPerSecond = Check.atLeast("retry.budgetMinRetriesPerSecond", perSecond, 0);
             return this;
         }
 
@@ -252,11 +272,7 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder retryBudgetTtl(Duration ttl) {
-            positive("retryBudgetTtl", ttl);
-            if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("retryBudgetTtl must be at least 1s, but was " + ttl);
-            }
-            this.retryBudgetTtl = ttl;
+            this.retryBudgetTtl = Check.atLeast("retry.budgetTtl", ttl, Duration.ofSeconds(1));
             return this;
         }
 
@@ -265,10 +281,7 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder backoffBase(Duration base) {
-            if (base == null || base.isNegative()) {
-                throw new IllegalArgumentException("backoffBase must be zero or positive, but was " + base);
-            }
-            this.backoffBase = base;
+            this.backoffBase = Check.notNegative(BACKOFF_BASE, base);
             return this;
         }
 
@@ -277,10 +290,8 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder backoffMax(Duration max) {
-            if (max == null || max.isNegative()) {
-                throw new IllegalArgumentException("backoffMax must be zero or positive, but was " + max);
-            }
-            this.backoffMax = max;
+            this.backoffMax = Check.notNegative(BACKOFF_MAX, max);
+            this.backoffMaxSet = true;
             return this;
         }
 
@@ -291,14 +302,37 @@ public final class CallPolicy {
          */
         public Builder retryableMethods(Set<String> methods) {
             Set<String> upper = new LinkedHashSet<>();
-            for (String m : Objects.requireNonNull(methods, "retryableMethods")) {
+            int i = 0;
+            for (String m : Check.required("retry.retryableMethods", methods)) {
                 if (m == null || m.isBlank() || !m.trim().chars().allMatch(Character::isLetter)) {
-                    throw new IllegalArgumentException("retryableMethods must hold HTTP method names, but held "
-                            + (m == null ? "null" : "'" + m + "'"));
+                    throw new InvalidConfigurationException(Paths.key("retry.retryableMethods", i), m,
+                            "must be an HTTP method name");
                 }
                 upper.add(m.trim().toUpperCase(Locale.ROOT));
+                i++;
             }
             this.retryableMethods = upper;
+            return this;
+        }
+
+        /**
+         * @param statuses HTTP failure statuses that are retried: 429 and 5xx (other 4xx answers are
+         *     the caller's); default 429, 500, 502, 503, 504
+         * @return this builder
+         */
+        public Builder retryableStatuses(Collection<Integer> statuses) {
+            Set<Integer> checked = new LinkedHashSet<>();
+            int i = 0;
+            for (Integer status : Check.required("retry.retryableStatuses", statuses)) {
+                if (status == null || (status != 429 && (status < 500 || status > 599))) {
+                    throw new InvalidConfigurationException(Paths.key("retry.retryableStatuses", i), status,
+                            "must be 429 or a 5xx status: only failures are retried, and other 4xx answers are the"
+                                    + " caller's");
+                }
+                checked.add(status);
+                i++;
+            }
+            this.retryableStatuses = checked;
             return this;
         }
 
@@ -309,8 +343,8 @@ public final class CallPolicy {
         public Builder retryOn(Set<Outcome.Kind> kinds) {
             for (Outcome.Kind k : kinds) {
                 if (k == Outcome.Kind.SUCCESS || k == Outcome.Kind.CALLER_ERROR) {
-                    throw new IllegalArgumentException("retryOn may hold ENDPOINT_FAILURE, GATEWAY_FAILURE and"
-                            + " OVERLOADED, but held " + k);
+                    throw new InvalidConfigurationException("retryOn", k, "may hold endpoint-failure,"
+                            + " gateway-failure and overloaded only");
                 }
             }
             this.retryOn = kinds.isEmpty() ? EnumSet.noneOf(Outcome.Kind.class) : EnumSet.copyOf(kinds);
@@ -323,10 +357,7 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder attemptsPerTier(int attempts) {
-            if (attempts < 0 || attempts > 10) {
-                throw new IllegalArgumentException("attemptsPerTier must be between 0 and 10, but was " + attempts);
-            }
-            this.attemptsPerTier = attempts;
+            this.attemptsPerTier = Check.between("retry.attemptsPerTier", attempts, 0, 10);
             return this;
         }
 
@@ -335,10 +366,7 @@ public final class CallPolicy {
          * @return this builder
          */
         public Builder maxConcurrentCallsPerEndpoint(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConcurrentCallsPerEndpoint must be at least 1, but was " + max);
-            }
-            this.maxConcurrentCallsPerEndpoint = max;
+            this.maxConcurrentCallsPerEndpoint = Check.atLeast("maxConcurrentCallsPerEndpoint", max, 1);
             return this;
         }
 
@@ -373,17 +401,11 @@ public final class CallPolicy {
 
         /**
          * @return the policy
-         * @throws IllegalArgumentException when backoffMax is below backoffBase or perTryTimeout above deadline
+         * @throws InvalidConfigurationException when backoffMax is below backoffBase or perTryTimeout
+         *     above deadline
          */
         public CallPolicy build() {
             return new CallPolicy(this);
-        }
-
-        private static Duration positive(String field, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + " must be positive, but was " + value);
-            }
-            return value;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.meshless.balancer.Exclusions;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
 import dev.meshless.breaker.ZoneCircuitBreakers;
+import dev.meshless.config.Percent;
 import dev.meshless.outcome.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -259,8 +260,8 @@ final class Execution {
         if (!client.retryBudget().tryRetry()) {
             client.metrics().retryBudgetExhausted(client.service());
             return failWith(ServiceCallException.Reason.RETRY_BUDGET_EXHAUSTED, "the retry budget is spent (at most "
-                    + policy.retryBudgetRatio() * 100 + "% of requests plus " + policy.retryBudgetMinRetriesPerSecond()
-                    + " per second)");
+                    + Percent.format(policy.retryBudgetPercent()) + " of requests plus "
+                    + policy.retryBudgetMinRetriesPerSecond() + " per second)");
         }
         client.metrics().retry(client.service());
         return backoff;

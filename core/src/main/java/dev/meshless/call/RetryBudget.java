@@ -37,13 +37,14 @@ public final class RetryBudget {
     }
 
     /**
-     * @param ratio retries allowed per request, 0 or more (0.2 = 20 %)
+     * @param percent retries allowed over the window in percent of requests, 0 or more (20 = one
+     *     retry per five requests)
      * @param minRetriesPerSecond retries always allowed per second, 0 or more
      * @param ttl the window, positive
      * @param time the time source
      */
-    public RetryBudget(double ratio, int minRetriesPerSecond, Duration ttl, TimeSource time) {
-        this.ratio = ratio;
+    public RetryBudget(double percent, int minRetriesPerSecond, Duration ttl, TimeSource time) {
+        this.ratio = percent / 100.0;
         this.reserve = (long) Math.floor(minRetriesPerSecond * (ttl.toNanos() / 1e9));
         this.bucketNanos = Math.max(1, ttl.toNanos() / BUCKETS);
         this.time = time;

@@ -106,7 +106,7 @@ public final class ServiceClient implements AutoCloseable {
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
         this.serviceRecorder = serviceBreaker == null ? null : BreakerRecorder.of(serviceBreaker);
         this.flushing = serviceRecorder == null ? null : BreakerRecorder.flushEvery(time, serviceRecorder::flush);
-        this.budget = new RetryBudget(policy.retryBudgetRatio(), policy.retryBudgetMinRetriesPerSecond(),
+        this.budget = new RetryBudget(policy.retryBudgetPercent(), policy.retryBudgetMinRetriesPerSecond(),
                 policy.retryBudgetTtl(), time);
         this.firstTimeout = Execution.firstTimeout(policy.deadline(), policy.perTryTimeout());
     }
@@ -412,10 +412,10 @@ public final class ServiceClient implements AutoCloseable {
     public void updatePolicy(CallPolicy next) {
         Objects.requireNonNull(next, "policy");
         CallPolicy previous = policy;
-        if (next.retryBudgetRatio() != previous.retryBudgetRatio()
+        if (next.retryBudgetPercent() != previous.retryBudgetPercent()
                 || next.retryBudgetMinRetriesPerSecond() != previous.retryBudgetMinRetriesPerSecond()
                 || !next.retryBudgetTtl().equals(previous.retryBudgetTtl())) {
-            budget = new RetryBudget(next.retryBudgetRatio(), next.retryBudgetMinRetriesPerSecond(),
+            budget = new RetryBudget(next.retryBudgetPercent(), next.retryBudgetMinRetriesPerSecond(),
                     next.retryBudgetTtl(), time);
         }
         firstTimeout = Execution.firstTimeout(next.deadline(), next.perTryTimeout());

@@ -1,7 +1,9 @@
 package dev.meshless.outlier;
 
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Values;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Passive outlier detection: which failures eject an endpoint and for how long. Follows Envoy's
@@ -28,7 +30,7 @@ public final class OutlierDetectionPolicy {
      * 100 % rather than Envoy's 10 %: a whole zone refusing connections must be able to leave the
      * pool so the locality maths moves its traffic; the balancer's panic threshold is the floor.
      */
-    public static final int DEFAULT_MAX_EJECTION_PERCENT = 100;
+    public static final double DEFAULT_MAX_EJECTION_PERCENT = 100;
     /** Envoy's default success-rate standard-deviation factor (1900 / 1000). */
     public static final double DEFAULT_SUCCESS_RATE_STDEV_FACTOR = 1.9;
     /** Envoy's defaults for the success-rate and failure-percentage minimum hosts. */
@@ -36,7 +38,7 @@ public final class OutlierDetectionPolicy {
     /** Envoy's default success-rate request volume. */
     public static final int DEFAULT_SUCCESS_RATE_REQUEST_VOLUME = 100;
     /** Envoy's default failure-percentage threshold. */
-    public static final int DEFAULT_FAILURE_PERCENTAGE_THRESHOLD = 85;
+    public static final double DEFAULT_FAILURE_PERCENTAGE_THRESHOLD = 85;
     /** Envoy's default failure-percentage request volume. */
     public static final int DEFAULT_FAILURE_PERCENTAGE_REQUEST_VOLUME = 50;
 
@@ -50,20 +52,23 @@ public final class OutlierDetectionPolicy {
     private final Duration baseEjectionTime;
     private final Duration maxEjectionTime;
     private final Duration maxEjectionTimeJitter;
-    private final int maxEjectionPercent;
+    private final double maxEjectionPercent;
     private final boolean successRateEnabled;
     private final double successRateStdevFactor;
     private final int successRateMinimumHosts;
     private final int successRateRequestVolume;
     private final boolean failurePercentageEnabled;
-    private final int failurePercentageThreshold;
+    private final double failurePercentageThreshold;
     private final int failurePercentageMinimumHosts;
     private final int failurePercentageRequestVolume;
 
     private OutlierDetectionPolicy(Builder b) {
         if (b.maxEjectionTime.compareTo(b.baseEjectionTime) < 0) {
-            throw new IllegalArgumentException("maxEjectionTime must be at least baseEjectionTime ("
-                    + b.baseEjectionTime + "), but was " + b.maxEjectionTime);
+            throw b.maxEjectionTimeSet
+                    ? new InvalidConfigurationException("maxEjectionTime", b.maxEjectionTime,
+                            "must be at least the base ejection time (" + Values.format(b.baseEjectionTime) + ")")
+                    : new InvalidConfigurationException("baseEjectionTime", b.baseEjectionTime,
+                            "must be at most the max ejection time (" + Values.format(b.maxEjectionTime) + ")");
         }
         this.enabled = b.enabled;
         this.consecutiveFailures = b.consecutiveFailures;
@@ -135,7 +140,7 @@ public final class OutlierDetectionPolicy {
     }
 
     /** @return the most endpoints of the service that may be ejected at once, in percent */
-    public int maxEjectionPercent() {
+    public double maxEjectionPercent() {
         return maxEjectionPercent;
     }
 
@@ -165,7 +170,7 @@ public final class OutlierDetectionPolicy {
     }
 
     /** @return failure percentage at or above which an endpoint is ejected */
-    public int failurePercentageThreshold() {
+    public double failurePercentageThreshold() {
         return failurePercentageThreshold;
     }
 
@@ -189,15 +194,17 @@ public final class OutlierDetectionPolicy {
         private Duration baseEjectionTime = DEFAULT_BASE_EJECTION_TIME;
         private Duration maxEjectionTime = DEFAULT_MAX_EJECTION_TIME;
         private Duration maxEjectionTimeJitter = DEFAULT_MAX_EJECTION_TIME_JITTER;
-        private int maxEjectionPercent = DEFAULT_MAX_EJECTION_PERCENT;
+        private double maxEjectionPercent = DEFAULT_MAX_EJECTION_PERCENT;
         private boolean successRateEnabled = true;
         private double successRateStdevFactor = DEFAULT_SUCCESS_RATE_STDEV_FACTOR;
         private int successRateMinimumHosts = DEFAULT_MINIMUM_HOSTS;
         private int successRateRequestVolume = DEFAULT_SUCCESS_RATE_REQUEST_VOLUME;
         private boolean failurePercentageEnabled = true;
-        private int failurePercentageThreshold = DEFAULT_FAILURE_PERCENTAGE_THRESHOLD;
+        private double failurePercentageThreshold = DEFAULT_FAILURE_PERCENTAGE_THRESHOLD;
         private int failurePercentageMinimumHosts = DEFAULT_MINIMUM_HOSTS;
         private int failurePercentageRequestVolume = DEFAULT_FAILURE_PERCENTAGE_REQUEST_VOLUME;
+        /** Whether maxEjectionTime was given, so that a conflict with the base names the value given. */
+        private boolean maxEjectionTimeSet;
 
         private Builder() {
         }
@@ -216,7 +223,7 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder consecutiveFailures(int n) {
-            this.consecutiveFailures = atLeast("consecutiveFailures", n, 0);
+            this.consecutiveFailures = Check.atLeast("consecutiveFailures", n, 0);
             return this;
         }
 
@@ -225,7 +232,7 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder consecutiveGatewayFailures(int n) {
-            this.consecutiveGatewayFailures = atLeast("consecutiveGatewayFailures", n, 0);
+            this.consecutiveGatewayFailures = Check.atLeast("consecutiveGatewayFailures", n, 0);
             return this;
         }
 
@@ -234,7 +241,7 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder consecutiveLocalOriginFailures(int n) {
-            this.consecutiveLocalOriginFailures = atLeast("consecutiveLocalOriginFailures", n, 0);
+            this.consecutiveLocalOriginFailures = Check.atLeast("consecutiveLocalOriginFailures", n, 0);
             return this;
         }
 
@@ -243,7 +250,7 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder interval(Duration interval) {
-            this.interval = positive("interval", interval);
+            this.interval = Check.positive("interval", interval);
             return this;
         }
 
@@ -252,8 +259,8 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder baseEjectionTime(Duration time) {
-            this.baseEjectionTime = positive("baseEjectionTime", time);
-            return this;
+            this.baseEjectionTime = Check.positive("baseEjectionTime", time);
+                        return this;
         }
 
         /**
@@ -261,7 +268,8 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder maxEjectionTime(Duration time) {
-            this.maxEjectionTime = positive("maxEjectionTime", time);
+            this.maxEjectionTime = Check.positive("maxEjectionTime", time);
+            this.maxEjectionTimeSet = true;
             return this;
         }
 
@@ -270,10 +278,7 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder maxEjectionTimeJitter(Duration jitter) {
-            if (jitter == null || jitter.isNegative()) {
-                throw new IllegalArgumentException("maxEjectionTimeJitter must be zero or positive, but was " + jitter);
-            }
-            this.maxEjectionTimeJitter = jitter;
+            this.maxEjectionTimeJitter = Check.notNegative("maxEjectionTimeJitter", jitter);
             return this;
         }
 
@@ -281,8 +286,8 @@ public final class OutlierDetectionPolicy {
          * @param percent 0 to 100; default 100
          * @return this builder
          */
-        public Builder maxEjectionPercent(int percent) {
-            this.maxEjectionPercent = percent("maxEjectionPercent", percent);
+        public Builder maxEjectionPercent(double percent) {
+            this.maxEjectionPercent = Check.percent("maxEjectionPercent", percent, 0.0, 100.0);
             return this;
         }
 
@@ -301,7 +306,7 @@ public final class OutlierDetectionPolicy {
          */
         public Builder successRateStdevFactor(double factor) {
             if (!(factor > 0.0) || Double.isInfinite(factor)) {
-                throw new IllegalArgumentException("successRateStdevFactor must be a positive number, but was " + factor);
+                throw new InvalidConfigurationException("successRateStdevFactor", factor, "must be a positive number");
             }
             this.successRateStdevFactor = factor;
             return this;
@@ -312,7 +317,7 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder successRateMinimumHosts(int hosts) {
-            this.successRateMinimumHosts = atLeast("successRateMinimumHosts", hosts, 1);
+            this.successRateMinimumHosts = Check.atLeast("successRateMinimumHosts", hosts, 1);
             return this;
         }
 
@@ -321,7 +326,7 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder successRateRequestVolume(int requests) {
-            this.successRateRequestVolume = atLeast("successRateRequestVolume", requests, 1);
+            this.successRateRequestVolume = Check.atLeast("successRateRequestVolume", requests, 1);
             return this;
         }
 
@@ -338,8 +343,8 @@ public final class OutlierDetectionPolicy {
          * @param percent 0 to 100; default 85
          * @return this builder
          */
-        public Builder failurePercentageThreshold(int percent) {
-            this.failurePercentageThreshold = percent("failurePercentageThreshold", percent);
+        public Builder failurePercentageThreshold(double percent) {
+            this.failurePercentageThreshold = Check.percent("failurePercentageThreshold", percent, 0.0, 100.0);
             return this;
         }
 
@@ -348,7 +353,7 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder failurePercentageMinimumHosts(int hosts) {
-            this.failurePercentageMinimumHosts = atLeast("failurePercentageMinimumHosts", hosts, 1);
+            this.failurePercentageMinimumHosts = Check.atLeast("failurePercentageMinimumHosts", hosts, 1);
             return this;
         }
 
@@ -357,38 +362,16 @@ public final class OutlierDetectionPolicy {
          * @return this builder
          */
         public Builder failurePercentageRequestVolume(int requests) {
-            this.failurePercentageRequestVolume = atLeast("failurePercentageRequestVolume", requests, 1);
+            this.failurePercentageRequestVolume = Check.atLeast("failurePercentageRequestVolume", requests, 1);
             return this;
         }
 
         /**
          * @return the policy
-         * @throws IllegalArgumentException when maxEjectionTime is shorter than baseEjectionTime
+         * @throws InvalidConfigurationException when maxEjectionTime is shorter than baseEjectionTime
          */
         public OutlierDetectionPolicy build() {
             return new OutlierDetectionPolicy(this);
-        }
-
-        private static int atLeast(String field, int value, int min) {
-            if (value < min) {
-                throw new IllegalArgumentException(field + " must be at least " + min + ", but was " + value);
-            }
-            return value;
-        }
-
-        private static int percent(String field, int value) {
-            if (value < 0 || value > 100) {
-                throw new IllegalArgumentException(field + " must be between 0 and 100, but was " + value);
-            }
-            return value;
-        }
-
-        private static Duration positive(String field, Duration value) {
-            Objects.requireNonNull(value, field);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + " must be positive, but was " + value);
-            }
-            return value;
         }
     }
 }

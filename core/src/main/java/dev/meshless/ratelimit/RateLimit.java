@@ -1,21 +1,28 @@
 package dev.meshless.ratelimit;
 
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Values;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * One limit: {@code limitForPeriod} permits per {@code period}, at most {@code burst} at once, an
  * optional wait before rejecting, an optional warm-up ramp, and a shadow mode that counts would-be
- * rejections without rejecting. Immutable; build with {@link #builder(String)}; setters reject bad
- * values naming the property and the value.
+ * rejections without rejecting. Immutable; build with {@link #builder(String)} or from a
+ * {@link RateLimitSpec}; setters reject bad values with an {@link InvalidConfigurationException}
+ * whose path is the setting's name in {@link RateLimitSpec}.
  */
 public final class RateLimit {
 
+    /** Resilience4j's default refresh period. */
+    public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(1);
     /** By default a limit rejects at once rather than making callers wait. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ZERO;
     /** Sentinel's default cold factor: a cold limit starts at a third of its rate. */
     public static final double DEFAULT_COLD_FACTOR = 3.0;
+    /** By default a limit is at its full rate from the start. */
+    public static final Duration DEFAULT_WARM_UP = Duration.ZERO;
 
     private final String name;
     private final int limitForPeriod;
@@ -28,13 +35,13 @@ public final class RateLimit {
 
     private RateLimit(Builder b) {
         if (b.limitForPeriod < 1) {
-            throw new IllegalArgumentException(b.name + ".limitForPeriod must be at least 1, but was "
-                    + b.limitForPeriod);
+            throw new InvalidConfigurationException("limitForPeriod", null, "is required: the permits per period,"
+                    + " at least 1");
         }
         int burst = b.burst == 0 ? b.limitForPeriod : b.burst;
-        if (burst < 1 || burst > b.limitForPeriod) {
-            throw new IllegalArgumentException(b.name + ".burst must be between 1 and limitForPeriod ("
-                    + b.limitForPeriod + "), but was " + b.burst);
+        if (burst > b.limitForPeriod) {
+            throw new InvalidConfigurationException("burst", b.burst, "must be between 1 and the limit for period ("
+                    + b.limitForPeriod + ")");
         }
         this.name = b.name;
         this.limitForPeriod = b.limitForPeriod;
@@ -141,27 +148,23 @@ public final class RateLimit {
 
     @Override
     public String toString() {
-        return name + ": " + limitForPeriod + " per " + Durations.format(period) + " (burst " + burst + ")"
-                + (warmUp.isZero() ? "" : ", warm-up " + Durations.format(warmUp)) + (shadow ? ", shadow" : "");
+        return name + ": " + limitForPeriod + " per " + Values.format(period) + " (burst " + burst + ")"
+                + (warmUp.isZero() ? "" : ", warm-up " + Values.format(warmUp)) + (shadow ? ", shadow" : "");
     }
 
     /** Builder; every setter checks its value. Not thread-safe. */
     public static final class Builder {
         private final String name;
         private int limitForPeriod;
-        private Duration period = Duration.ofSeconds(1);
+        private Duration period = DEFAULT_PERIOD;
         private int burst;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private Duration warmUp = Duration.ZERO;
+        private Duration warmUp = DEFAULT_WARM_UP;
         private double coldFactor = DEFAULT_COLD_FACTOR;
         private boolean shadow;
 
         private Builder(String name) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("rate limit name must not be blank, but was "
-                        + (name == null ? "null" : "'" + name + "'"));
-            }
-            this.name = name;
+            this.name = Check.notBlank("name", name);
         }
 
         /**
@@ -169,10 +172,7 @@ public final class RateLimit {
          * @return this builder
          */
         public Builder limitForPeriod(int permits) {
-            if (permits < 1) {
-                throw new IllegalArgumentException(name + ".limitForPeriod must be at least 1, but was " + permits);
-            }
-            this.limitForPeriod = permits;
+            this.limitForPeriod = Check.atLeast("limitForPeriod", permits, 1);
             return this;
         }
 
@@ -181,10 +181,7 @@ public final class RateLimit {
          * @return this builder
          */
         public Builder period(Duration period) {
-            if (period == null || period.compareTo(Duration.ofMillis(1)) < 0) {
-                throw new IllegalArgumentException(name + ".period must be at least 1ms, but was " + period);
-            }
-            this.period = period;
+            this.period = Check.atLeast("period", period, Duration.ofMillis(1));
             return this;
         }
 
@@ -194,10 +191,7 @@ public final class RateLimit {
          * @return this builder
          */
         public Builder burst(int permits) {
-            if (permits < 1) {
-                throw new IllegalArgumentException(name + ".burst must be at least 1, but was " + permits);
-            }
-            this.burst = permits;
+            this.burst = Check.atLeast("burst", permits, 1);
             return this;
         }
 
@@ -206,10 +200,7 @@ public final class RateLimit {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative()) {
-                throw new IllegalArgumentException(name + ".timeout must be zero or positive, but was " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Check.notNegative("timeout", timeout);
             return this;
         }
 
@@ -218,10 +209,7 @@ public final class RateLimit {
          * @return this builder
          */
         public Builder warmUp(Duration warmUp) {
-            if (warmUp == null || warmUp.isNegative()) {
-                throw new IllegalArgumentException(name + ".warmUp must be zero or positive, but was " + warmUp);
-            }
-            this.warmUp = warmUp;
+            this.warmUp = Check.notNegative("warmUp", warmUp);
             return this;
         }
 
@@ -231,7 +219,7 @@ public final class RateLimit {
          */
         public Builder coldFactor(double factor) {
             if (!(factor > 1.0) || Double.isInfinite(factor)) {
-                throw new IllegalArgumentException(name + ".coldFactor must be a number above 1, but was " + factor);
+                throw new InvalidConfigurationException("coldFactor", factor, "must be a number above 1");
             }
             this.coldFactor = factor;
             return this;
@@ -248,7 +236,7 @@ public final class RateLimit {
 
         /**
          * @return the limit
-         * @throws IllegalArgumentException when limitForPeriod is missing or burst exceeds it
+         * @throws InvalidConfigurationException when limitForPeriod is missing or burst exceeds it
          */
         public RateLimit build() {
             return new RateLimit(this);

@@ -1,7 +1,7 @@
 package dev.meshless.ratelimit;
 
 import dev.meshless.MeshlessException;
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import java.time.Duration;
 
 /**
@@ -22,7 +22,7 @@ public final class RateLimitedException extends MeshlessException {
      */
     public RateLimitedException(String service, RateLimit limit, String key, Decision decision) {
         super(service, "Rate limit '" + limit.name() + "' exceeded" + (key == null ? "" : " for key '" + key + "'")
-                + ": " + limit.limitForPeriod() + " per " + Durations.format(limit.period()) + "; retry after "
+                + ": " + limit.limitForPeriod() + " per " + Values.format(limit.period()) + "; retry after "
                 + Math.max(1, decision.retryAfter().toMillis()) + " ms", false);
         this.limitName = limit.name();
         this.key = key;

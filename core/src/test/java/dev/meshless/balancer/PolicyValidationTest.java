@@ -1,5 +1,7 @@
 package dev.meshless.balancer;
 
+import dev.meshless.config.Percent;
+import static dev.meshless.testing.Invalid.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,38 +30,36 @@ class PolicyValidationTest {
     @ParameterizedTest
     @ValueSource(doubles = {0.99, 0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY})
     void overprovisioningFactorBelowOneIsRejected(double factor) {
-        assertThatThrownBy(() -> LoadBalancingPolicy.builder().overprovisioningFactor(factor))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("overprovisioningFactor must be a finite number of at least 1.0, but was " + factor);
+        assertInvalid(() -> LoadBalancingPolicy.builder().overprovisioningFactor(factor), "overprovisioningFactor",
+                factor, "must be a finite number of at least 1.0");
     }
 
     @ParameterizedTest
     @ValueSource(doubles = {-0.1, 100.1, Double.NaN})
     void panicThresholdOutsideZeroToHundredIsRejected(double percent) {
-        assertThatThrownBy(() -> LoadBalancingPolicy.builder().panicThresholdPercent(percent))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("panicThresholdPercent must be between 0 and 100, but was " + percent);
+        assertInvalid(() -> LoadBalancingPolicy.builder().panicThresholdPercent(percent), "panicThreshold",
+                Percent.format(percent), "must be between 0% and 100%");
     }
 
     @Test
     void regionOrderRejectsBlankAndRepeatedNames() {
+        assertInvalid(() -> LoadBalancingPolicy.builder().regionOrder("r1", " "), "regionOrder[1]", " ",
+                "must be a non-blank region name");
         assertThatThrownBy(() -> LoadBalancingPolicy.builder().regionOrder("r1", " "))
                 .hasMessage("regionOrder[1] must be a non-blank region name, but was ' '");
-        assertThatThrownBy(() -> LoadBalancingPolicy.builder().regionOrder(Arrays.asList("r1", null)))
-                .hasMessage("regionOrder[1] must be a non-blank region name, but was null");
-        assertThatThrownBy(() -> LoadBalancingPolicy.builder().regionOrder("r1", "r2", "r1"))
-                .hasMessage("regionOrder[2] repeats region 'r1'");
-        assertThatThrownBy(() -> LoadBalancingPolicy.builder().regionOrder((java.util.List<String>) null))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("regionOrder must be a list of region names, but was null");
+        assertInvalid(() -> LoadBalancingPolicy.builder().regionOrder(Arrays.asList("r1", null)), "regionOrder[1]",
+                null, "must be a non-blank region name");
+        assertInvalid(() -> LoadBalancingPolicy.builder().regionOrder("r1", "r2", "r1"), "regionOrder[2]", "r1",
+                "repeats a region listed before it");
+        assertInvalid(() -> LoadBalancingPolicy.builder().regionOrder((java.util.List<String>) null), "regionOrder",
+                null, "must be set");
     }
 
     @Test
     void minClusterSizeAndStrategyAreChecked() {
-        assertThatThrownBy(() -> LoadBalancingPolicy.builder().minClusterSize(0))
-                .hasMessage("minClusterSize must be at least 1, but was 0");
-        assertThatThrownBy(() -> LoadBalancingPolicy.builder().endpointStrategy(null))
-                .hasMessage("endpointStrategy must be set, but was null");
+        assertInvalid(() -> LoadBalancingPolicy.builder().minClusterSize(0), "minClusterSize", 0, "must be at least 1");
+        assertInvalid(() -> LoadBalancingPolicy.builder().endpointStrategy(null), "endpointStrategy", null,
+                "must be set");
     }
 
     @Test

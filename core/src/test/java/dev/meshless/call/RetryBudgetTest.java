@@ -20,14 +20,14 @@ class RetryBudgetTest {
 
     @Test
     void aQuietServiceStillHasTheFloor() {
-        RetryBudget budget = new RetryBudget(0.2, 10, Duration.ofSeconds(10), time);
+        RetryBudget budget = new RetryBudget(20.0, 10, Duration.ofSeconds(10), time);
 
         assertThat(drain(budget)).isEqualTo(100);
     }
 
     @Test
     void retriesAreCappedAtTheRatioOfRequestsPlusTheFloor() {
-        RetryBudget budget = new RetryBudget(0.2, 10, Duration.ofSeconds(10), time);
+        RetryBudget budget = new RetryBudget(20.0, 10, Duration.ofSeconds(10), time);
         for (int i = 0; i < 1_000; i++) {
             budget.onRequest();
         }
@@ -38,7 +38,7 @@ class RetryBudgetTest {
 
     @Test
     void theBudgetRefillsAsTheWindowMovesOn() {
-        RetryBudget budget = new RetryBudget(0.2, 0, Duration.ofSeconds(10), time);
+        RetryBudget budget = new RetryBudget(20.0, 0, Duration.ofSeconds(10), time);
         for (int i = 0; i < 100; i++) {
             budget.onRequest();
         }
@@ -63,7 +63,7 @@ class RetryBudgetTest {
     @Test
     void amplificationUnderATotalOutageStaysWithinTheBound() {
         // 200 requests per second for 30 s, every one failing and wanting 2 retries.
-        RetryBudget budget = new RetryBudget(0.2, 10, Duration.ofSeconds(10), time);
+        RetryBudget budget = new RetryBudget(20.0, 10, Duration.ofSeconds(10), time);
         long attempts = 0;
         for (int second = 0; second < 30; second++) {
             for (int r = 0; r < 200; r++) {

@@ -1,5 +1,6 @@
 package dev.meshless.call;
 
+import static dev.meshless.testing.Invalid.assertInvalid;
 import static dev.meshless.testing.TestEndpoints.concat;
 import static dev.meshless.testing.TestEndpoints.zone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -227,7 +228,7 @@ class ServiceClientTest {
 
         @Test
         void theRetryBudgetStopsRetriesWhenSpent() {
-            client(CallPolicy.builder().retryBudgetRatio(0).retryBudgetMinRetriesPerSecond(0));
+            client(CallPolicy.builder().retryBudgetPercent(0).retryBudgetMinRetriesPerSecond(0));
             behaviour.put("r1-a-0", 0);
             behaviour.put("r1-a-1", 0);
 
@@ -613,7 +614,7 @@ class ServiceClientTest {
 
         @Test
         void failuresAreTypedToo() {
-            client(CallPolicy.builder().retryBudgetRatio(0).retryBudgetMinRetriesPerSecond(0));
+            client(CallPolicy.builder().retryBudgetPercent(0).retryBudgetMinRetriesPerSecond(0));
             behaviour.put("r1-a-0", 0);
             behaviour.put("r1-a-1", 0);
 
@@ -677,18 +678,26 @@ class ServiceClientTest {
 
     @Test
     void badPoliciesNameTheProperty() {
+        assertInvalid(() -> CallPolicy.builder().maxAttempts(0), "retry.maxAttempts", 0, "must be between 1 and 10");
         assertThatThrownBy(() -> CallPolicy.builder().maxAttempts(0))
-                .hasMessage("maxAttempts must be between 1 and 10, but was 0");
-        assertThatThrownBy(() -> CallPolicy.builder().retryBudgetRatio(-0.1))
-                .hasMessage("retryBudgetRatio must be between 0 and 10, but was -0.1");
-        assertThatThrownBy(() -> CallPolicy.builder().backoffBase(Duration.ofSeconds(1)).build())
-                .hasMessage("backoffMax must be at least backoffBase (PT1S), but was PT0.25S");
-        assertThatThrownBy(() -> CallPolicy.builder().perTryTimeout(Duration.ofSeconds(20)).build())
-                .hasMessage("perTryTimeout must not exceed deadline (PT15S), but was PT20S");
-        assertThatThrownBy(() -> CallPolicy.builder().retryableMethods(java.util.Set.of("GET", "P O S T")))
-                .hasMessage("retryableMethods must hold HTTP method names, but held 'P O S T'");
-        assertThatThrownBy(() -> CallPolicy.builder().retryOn(java.util.Set.of(Outcome.Kind.CALLER_ERROR)))
-                .hasMessage("retryOn may hold ENDPOINT_FAILURE, GATEWAY_FAILURE and OVERLOADED, but held CALLER_ERROR");
+                .hasMessage("retry.maxAttempts must be between 1 and 10, but was 0");
+        assertInvalid(() -> CallPolicy.builder().retryBudgetPercent(-0.1), "retry.budgetRatio", "-0.1%",
+                "must be between 0% and 1000%");
+        // A conflict names the value that was given, not the default it conflicts with.
+        assertInvalid(() -> CallPolicy.builder().backoffBase(Duration.ofSeconds(1)).build(), "retry.backoffBase",
+                Duration.ofSeconds(1), "must be at most the backoff max (250ms)");
+        assertInvalid(() -> CallPolicy.builder().backoffMax(Duration.ofMillis(10)).build(), "retry.backoffMax",
+                Duration.ofMillis(10), "must be at least the backoff base (25ms)");
+        assertInvalid(() -> CallPolicy.builder().perTryTimeout(Duration.ofSeconds(20)).build(), "timeouts.perTry",
+                Duration.ofSeconds(20), "must not exceed the deadline (15s)");
+        assertInvalid(() -> CallPolicy.builder().retryableMethods(new java.util.LinkedHashSet<>(
+                java.util.List.of("GET", "P O S T"))), "retry.retryableMethods[1]", "P O S T",
+                "must be an HTTP method name");
+        assertInvalid(() -> CallPolicy.builder().retryableStatuses(java.util.List.of(503, 404)),
+                "retry.retryableStatuses[1]", 404,
+                "must be 429 or a 5xx status: only failures are retried, and other 4xx answers are the caller's");
+        assertInvalid(() -> CallPolicy.builder().retryOn(java.util.Set.of(Outcome.Kind.CALLER_ERROR)), "retryOn",
+                Outcome.Kind.CALLER_ERROR, "may hold endpoint-failure, gateway-failure and overloaded only");
         assertThatThrownBy(() -> CallOptions.method(" ")).hasMessage("method must be an HTTP method name, but was ' '");
         assertThatThrownBy(() -> CallOptions.defaults().withDeadline(Duration.ZERO))
                 .hasMessage("deadline must be positive, but was PT0S");

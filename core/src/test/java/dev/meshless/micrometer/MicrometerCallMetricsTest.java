@@ -71,7 +71,7 @@ class MicrometerCallMetricsTest {
         ServiceClient client = ServiceClient.builder(TestEndpoints.SERVICE)
                 .registry(StaticRegistry.of(zone("r1", "r1-a", 2, 0))).caller(TestEndpoints.CALLER)
                 .timeSource(time).metrics(metrics)
-                .callPolicy(CallPolicy.builder().retryBudgetRatio(0).retryBudgetMinRetriesPerSecond(0).build())
+                .callPolicy(CallPolicy.builder().retryBudgetPercent(0).retryBudgetMinRetriesPerSecond(0).build())
                 .build();
 
         assertThatThrownBy(() -> client.call(a -> {

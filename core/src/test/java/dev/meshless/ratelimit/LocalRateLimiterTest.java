@@ -1,5 +1,6 @@
 package dev.meshless.ratelimit;
 
+import static dev.meshless.testing.Invalid.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -206,16 +207,14 @@ class LocalRateLimiterTest {
 
     @Test
     void badLimitsNameTheProperty() {
-        assertThatThrownBy(() -> RateLimit.builder("api").limitForPeriod(0))
-                .hasMessage("api.limitForPeriod must be at least 1, but was 0");
-        assertThatThrownBy(() -> RateLimit.builder("api").limitForPeriod(10).burst(11).build())
-                .hasMessage("api.burst must be between 1 and limitForPeriod (10), but was 11");
-        assertThatThrownBy(() -> RateLimit.builder("api").build())
-                .hasMessage("api.limitForPeriod must be at least 1, but was 0");
-        assertThatThrownBy(() -> RateLimit.builder("api").period(Duration.ZERO))
-                .hasMessage("api.period must be at least 1ms, but was PT0S");
-        assertThatThrownBy(() -> RateLimit.builder("api").coldFactor(1.0))
-                .hasMessage("api.coldFactor must be a number above 1, but was 1.0");
-        assertThatThrownBy(() -> RateLimit.builder(" ")).hasMessage("rate limit name must not be blank, but was ' '");
+        assertInvalid(() -> RateLimit.builder("api").limitForPeriod(0), "limitForPeriod", 0, "must be at least 1");
+        assertInvalid(() -> RateLimit.builder("api").limitForPeriod(10).burst(11).build(), "burst", 11,
+                "must be between 1 and the limit for period (10)");
+        assertInvalid(() -> RateLimit.builder("api").build(), "limitForPeriod", null,
+                "is required: the permits per period, at least 1");
+        assertInvalid(() -> RateLimit.builder("api").period(Duration.ZERO), "period", Duration.ZERO,
+                "must be at least 1ms");
+        assertInvalid(() -> RateLimit.builder("api").coldFactor(1.0), "coldFactor", 1.0, "must be a number above 1");
+        assertInvalid(() -> RateLimit.builder(" "), "name", " ", "must not be blank");
     }
 }

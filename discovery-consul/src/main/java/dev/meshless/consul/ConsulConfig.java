@@ -1,7 +1,7 @@
 package dev.meshless.consul;
 
 import dev.meshless.consul.internal.Checks;
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -222,9 +222,9 @@ public final class ConsulConfig {
     @Override
     public String toString() {
         return "ConsulConfig{agent=" + agent + ", clusters=" + clusters + ", regions=" + regions
-                + ", zoneMetadataKey=" + zoneMetadataKey + ", wait=" + Durations.format(wait) + ", stale=" + stale
+                + ", zoneMetadataKey=" + zoneMetadataKey + ", wait=" + Values.format(wait) + ", stale=" + stale
                 + ", passingOnly=" + passingOnly + ", filter=" + filter + ", rateLimit=" + rateLimitBurst + "/"
-                + Durations.format(rateLimitInterval) + ", maxEndpoints=" + maxEndpoints + ", maxServices="
+                + Values.format(rateLimitInterval) + ", maxEndpoints=" + maxEndpoints + ", maxServices="
                 + maxServices + ", snapshotFile=" + snapshotFile + "}";
     }
 

@@ -3,7 +3,7 @@ package dev.meshless.consul;
 import dev.meshless.consul.internal.Backoff;
 import dev.meshless.consul.internal.Futures;
 import dev.meshless.consul.internal.GoDuration;
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import dev.meshless.time.TimeSource;
 import dev.meshless.topology.HealthStatus;
 import java.time.Duration;
@@ -112,7 +112,7 @@ public final class ConsulRegistration implements AutoCloseable {
             Duration delay = backoff.nextDelay();
             log.warn("Service instance '{}' is not registered with Consul after startupTimeout ({}); starting "
                     + "anyway and retrying in the background", config.instanceId(),
-                    Durations.format(config.startupTimeout()));
+                    Values.format(config.startupTimeout()));
             schedule(this::registerInBackground, delay);
         }
         return false;
@@ -168,7 +168,7 @@ public final class ConsulRegistration implements AutoCloseable {
             log.info("Deregistered service instance '{}' from Consul", config.instanceId());
         } catch (ConsulException e) {
             log.warn("Cannot deregister service instance '{}' from Consul ({}); the agent removes it after {}",
-                    config.instanceId(), e.getMessage(), Durations.format(config.deregisterCriticalAfter()));
+                    config.instanceId(), e.getMessage(), Values.format(config.deregisterCriticalAfter()));
         }
     }
 
@@ -249,7 +249,7 @@ public final class ConsulRegistration implements AutoCloseable {
         String message = cause.getMessage();
         if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
             log.warn("Cannot register service instance '{}' with Consul ({} attempt(s)): {}; retrying in {}",
-                    config.instanceId(), backoff.failures(), message, Durations.format(Duration.ofMillis(
+                    config.instanceId(), backoff.failures(), message, Values.format(Duration.ofMillis(
                     delay.toMillis())));
         } else {
             log.debug("Cannot register service instance '{}' with Consul: {}", config.instanceId(), message);

@@ -1,7 +1,7 @@
 package dev.meshless.consul;
 
 import dev.meshless.consul.internal.Checks;
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +77,7 @@ public final class ConsulRegistrationConfig {
         this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : ttl.dividedBy(3);
         if (heartbeatInterval.compareTo(Duration.ofMillis(100)) < 0 || heartbeatInterval.compareTo(ttl) >= 0) {
             throw new IllegalArgumentException("heartbeatInterval must be at least 100ms and shorter than ttl ("
-                    + Durations.format(ttl) + "), but was " + Durations.format(heartbeatInterval));
+                    + Values.format(ttl) + "), but was " + Values.format(heartbeatInterval));
         }
         this.httpCheck = b.httpCheck == null || b.httpCheck.isBlank() ? null : b.httpCheck.strip();
         if (httpCheck != null && !(httpCheck.startsWith("http://") || httpCheck.startsWith("https://"))) {

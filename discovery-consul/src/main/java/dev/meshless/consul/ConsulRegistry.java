@@ -7,7 +7,7 @@ import dev.meshless.consul.internal.ServiceView;
 import dev.meshless.consul.internal.ServiceWatch;
 import dev.meshless.consul.internal.SnapshotStore;
 import dev.meshless.consul.internal.SnapshotWriter;
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import dev.meshless.internal.SerialExecutor;
 import dev.meshless.registry.EndpointListener;
 import dev.meshless.registry.EndpointRegistry;
@@ -252,7 +252,7 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
                         snapshots == null ? " (none configured)" : snapshots.loadedAny()
                                 ? " '" + config.snapshotFile() + "'"
                                 : " '" + config.snapshotFile() + "' (absent or empty: no endpoints until Consul answers)",
-                        Durations.format(Duration.ofMillis(delay.toMillis())));
+                        Values.format(Duration.ofMillis(delay.toMillis())));
                 liveViews().forEach(this::place);
             } else {
                 log.debug("Cannot list the datacenters of Consul agent '{}': {}", s.name, cause.getMessage());

@@ -1,6 +1,6 @@
 package dev.meshless.consul.internal;
 
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -23,8 +23,8 @@ public final class Checks {
      */
     public static Duration between(String property, Duration value, Duration min, Duration max) {
         if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(property + " must be between " + Durations.format(min) + " and "
-                    + Durations.format(max) + ", but was " + (value == null ? "null" : Durations.format(value)));
+            throw new IllegalArgumentException(property + " must be between " + Values.format(min) + " and "
+                    + Values.format(max) + ", but was " + (value == null ? "null" : Values.format(value)));
         }
         return value;
     }

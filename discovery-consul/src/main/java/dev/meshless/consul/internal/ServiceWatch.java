@@ -9,7 +9,7 @@ import dev.meshless.consul.QueryResult;
 import dev.meshless.consul.ServiceInstance;
 import dev.meshless.consul.ViewStatus;
 import dev.meshless.consul.ViewStatus.Origin;
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import dev.meshless.internal.SerialExecutor;
 import dev.meshless.registry.ServiceEndpoints;
 import dev.meshless.time.TimeSource;
@@ -314,7 +314,7 @@ public final class ServiceWatch {
                 + (origin == Origin.SNAPSHOT ? " from the snapshot" : "");
         if (errors == 1 || errors % WARN_EVERY == 0) {
             log.warn("Service '{}' in datacenter '{}': Consul read failed ({} in a row, {}): {}; {}; retrying in {}",
-                    service, datacenter, errors, e.reason().tag(), e.getMessage(), keeping, Durations.format(
+                    service, datacenter, errors, e.reason().tag(), e.getMessage(), keeping, Values.format(
                     Duration.ofMillis(delay.toMillis())));
         } else {
             log.debug("Service '{}' in datacenter '{}': Consul read failed ({} in a row): {}", service, datacenter,

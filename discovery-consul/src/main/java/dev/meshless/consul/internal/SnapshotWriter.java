@@ -1,6 +1,6 @@
 package dev.meshless.consul.internal;
 
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import dev.meshless.time.TimeSource;
 import java.io.IOException;
 import java.time.Duration;
@@ -58,7 +58,7 @@ public final class SnapshotWriter {
             Duration age = Duration.between(s.writtenAt(), time.clock().instant());
             log.info("Loaded the Consul snapshot '{}' written at {} ({} ago): {} service(s); a datacenter's part "
                     + "is used only while Consul cannot be reached", store.file(), s.writtenAt(),
-                    Durations.format(Duration.ofSeconds(Math.max(0, age.toSeconds()))), s.services().size());
+                    Values.format(Duration.ofSeconds(Math.max(0, age.toSeconds()))), s.services().size());
             return s.services();
         }).orElse(Map.of());
         this.writer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {

@@ -5,6 +5,10 @@ import static dev.meshless.whatif.Fields.path;
 
 import dev.meshless.balancer.EndpointStrategy;
 import dev.meshless.balancer.LoadBalancingPolicy;
+import dev.meshless.balancer.LoadBalancingSpec;
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Percent;
+import dev.meshless.config.Specs;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.HealthStatus;
 import dev.meshless.topology.Locality;
@@ -28,9 +32,8 @@ final class TopologyParser {
     private static final List<String> LOCALITY = List.of("region", "zone");
     private static final List<String> CALLER_GROUP = List.of("region", "zone", "count");
     private static final List<String> ENDPOINT = List.of("id", "region", "zone", "weight", "health", "ejected");
-    private static final List<String> POLICY = List.of("overprovisioningFactor", "panicThresholdPercent",
-            "regionOrder", "excludeUnlistedRegions", "zoneAware", "minClusterSize", "endpointStrategy",
-            "warningIsHealthy");
+    /** The policy takes the settings of core's specification, by the same names. */
+    private static final List<String> POLICY = List.copyOf(Specs.settings(LoadBalancingSpec.class).keySet());
 
     private TopologyParser() {
     }
@@ -135,28 +138,25 @@ final class TopologyParser {
     }
 
     private static LoadBalancingPolicy policy(JsonNode node) throws InputException {
-        LoadBalancingPolicy.Builder b = LoadBalancingPolicy.builder();
-        if (node == null) {
-            return b.build();
-        }
-        Fields.requireObject(node, "policy");
-        Fields.requireKnown(node, "policy", POLICY);
-        // The builder checks ranges and names the property; only the JSON types are checked here.
-        try {
+        LoadBalancingSpec spec = new LoadBalancingSpec();
+        if (node != null) {
+            Fields.requireObject(node, "policy");
+            Fields.requireKnown(node, "policy", POLICY);
+            // Only the JSON types are checked here; core checks the values and names the setting.
             JsonNode v = Fields.optional(node, "overprovisioningFactor");
             if (v != null) {
-                b.overprovisioningFactor(Fields.number(v, "policy.overprovisioningFactor"));
+                spec.setOverprovisioningFactor(Fields.number(v, "policy.overprovisioningFactor"));
             }
-            v = Fields.optional(node, "panicThresholdPercent");
+            v = Fields.optional(node, "panicThreshold");
             if (v != null) {
-                b.panicThresholdPercent(Fields.number(v, "policy.panicThresholdPercent"));
+                spec.setPanicThreshold(percent(v, "policy.panicThreshold"));
             }
             v = Fields.optional(node, "regionOrder");
             if (v != null) {
-                b.regionOrder(regionOrder(v));
+                spec.setRegionOrder(regionOrder(v));
             }
-            b.excludeUnlistedRegions(Fields.optionalBoolean(node, "policy", "excludeUnlistedRegions", false));
-            b.zoneAware(Fields.optionalBoolean(node, "policy", "zoneAware", true));
+            spec.setExcludeUnlistedRegions(Fields.optionalBoolean(node, "policy", "excludeUnlistedRegions", false));
+            spec.setZoneAware(Fields.optionalBoolean(node, "policy", "zoneAware", true));
             v = Fields.optional(node, "minClusterSize");
             if (v != null) {
                 BigInteger size = Fields.integral(v);
@@ -164,17 +164,34 @@ final class TopologyParser {
                     throw new InputException("policy.minClusterSize must be a whole number between 1 and "
                             + Integer.MAX_VALUE + ", but was " + Fields.describe(v));
                 }
-                b.minClusterSize(size.intValue());
+                spec.setMinClusterSize(size.intValue());
             }
             v = Fields.optional(node, "endpointStrategy");
             if (v != null) {
-                b.endpointStrategy(strategy(v));
+                spec.setEndpointStrategy(strategy(v));
             }
-            b.warningIsHealthy(Fields.optionalBoolean(node, "policy", "warningIsHealthy", true));
-            return b.build();
-        } catch (IllegalArgumentException e) {
+            spec.setWarningIsHealthy(Fields.optionalBoolean(node, "policy", "warningIsHealthy", true));
+        }
+        try {
+            return spec.toPolicy();
+        } catch (InvalidConfigurationException e) {
             throw new InputException("policy." + e.getMessage());
         }
+    }
+
+    /** @return {@code 50}, {@code 12.5} or {@code "50%"} as a percentage */
+    private static Percent percent(JsonNode node, String path) throws InputException {
+        try {
+            if (node.isNumber()) {
+                return Percent.of(node.doubleValue());
+            }
+            if (node.isString()) {
+                return Percent.valueOf(node.stringValue());
+            }
+        } catch (IllegalArgumentException notAPercentage) {
+            // Reported below, with the value escaped onto one line.
+        }
+        throw new InputException(path + " must be a percentage such as 50 or \"50%\", but was " + Fields.describe(node));
     }
 
     private static List<String> regionOrder(JsonNode node) throws InputException {

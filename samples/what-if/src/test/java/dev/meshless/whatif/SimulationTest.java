@@ -53,7 +53,7 @@ class SimulationTest {
 
     @Test
     void unroutablePlanIsAnAnswerWithEmptyMapsAndTheReason() {
-        Cli.Result result = exact("'policy': {'panicThresholdPercent': 0}",
+        Cli.Result result = exact("'policy': {'panicThreshold': 0}",
                 endpoint("a1", "r1", "r1-a", "'health': 'critical'"));
         JsonNode answer = result.json();
 

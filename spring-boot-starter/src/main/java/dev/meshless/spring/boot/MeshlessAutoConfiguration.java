@@ -8,7 +8,6 @@ import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.actuate.EventJournal;
 import dev.meshless.spring.boot.config.LocalityResolver;
 import dev.meshless.spring.boot.config.MeshlessBinding;
-import dev.meshless.spring.boot.config.PercentConverter;
 import dev.meshless.spring.boot.config.PolicyResolver;
 import dev.meshless.spring.boot.config.UnknownPropertiesCheck;
 import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
@@ -29,7 +28,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -45,13 +43,6 @@ import org.springframework.core.env.Environment;
 public class MeshlessAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MeshlessAutoConfiguration.class);
-
-    /** @return binds {@code 50%} to percentages in {@code meshless.*} */
-    @Bean
-    @ConfigurationPropertiesBinding
-    static PercentConverter meshlessPercentConverter() {
-        return new PercentConverter();
-    }
 
     /**
      * Stops start-up on a {@code meshless.*} key that no Meshless setting reads (see

@@ -9,7 +9,7 @@ import dev.meshless.ratelimit.RateLimitGate;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.config.PolicyResolver;
-import dev.meshless.spring.boot.config.ServicePolicies;
+import dev.meshless.config.ServicePolicies;
 import dev.meshless.time.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -143,6 +143,11 @@ public class MeshlessClients implements AutoCloseable {
         return instance;
     }
 
+    /** @return the resolver of the policies in force */
+    public PolicyResolver policyResolver() {
+        return policies;
+    }
+
     /**
      * @param service a service name
      * @return the policies in force for it
@@ -167,7 +172,7 @@ public class MeshlessClients implements AutoCloseable {
             client.updatePolicy(p.call());
             AtomicReference<Set<Integer>> statuses = retryableStatuses.get(key);
             if (statuses != null) {
-                statuses.set(p.retryableStatuses());
+                statuses.set(p.call().retryableStatuses());
             }
         });
         log.info("Meshless: reloaded policies of {}", clients.keySet());
@@ -179,7 +184,7 @@ public class MeshlessClients implements AutoCloseable {
 
     private ServiceClient build(String key, String service, String policyName) {
         ServicePolicies p = policies.resolve(policyName);
-        AtomicReference<Set<Integer>> statuses = new AtomicReference<>(p.retryableStatuses());
+        AtomicReference<Set<Integer>> statuses = new AtomicReference<>(p.call().retryableStatuses());
         retryableStatuses.put(key, statuses);
         ServiceClient.Builder b = ServiceClient.builder(service)
                 .registry(registry)

@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot;
 
+import dev.meshless.config.PolicySpec;
 import dev.meshless.spring.boot.config.UnknownPropertiesCheck;
 import dev.meshless.topology.HealthStatus;
 import java.time.Duration;
@@ -46,12 +47,15 @@ public class MeshlessProperties {
     @NestedConfigurationProperty
     private RegistryProperties registry = new RegistryProperties();
 
-    /** Policies for every service, unless a service overrides them under {@code meshless.services}. */
-    @NestedConfigurationProperty
-    private PolicyProperties defaults = new PolicyProperties();
+    /**
+     * Policies for every service, unless a service overrides them under {@code meshless.services}.
+     * Bound to core's {@link PolicySpec}; its settings are described in the metadata generated from
+     * core's Javadoc ({@code additional-spring-configuration-metadata.json}).
+     */
+    private PolicySpec defaults = new PolicySpec();
 
     /** Per-service policy overrides, by service name; any value left out comes from {@code defaults}. */
-    private Map<String, PolicyProperties> services = new LinkedHashMap<>();
+    private Map<String, PolicySpec> services = new LinkedHashMap<>();
 
     /** HTTP client integration. */
     @NestedConfigurationProperty
@@ -114,22 +118,22 @@ public class MeshlessProperties {
     }
 
     /** @return the default policies */
-    public PolicyProperties getDefaults() {
+    public PolicySpec getDefaults() {
         return defaults;
     }
 
     /** @param defaults the default policies */
-    public void setDefaults(PolicyProperties defaults) {
+    public void setDefaults(PolicySpec defaults) {
         this.defaults = defaults;
     }
 
     /** @return per-service overrides */
-    public Map<String, PolicyProperties> getServices() {
+    public Map<String, PolicySpec> getServices() {
         return services;
     }
 
     /** @param services per-service overrides */
-    public void setServices(Map<String, PolicyProperties> services) {
+    public void setServices(Map<String, PolicySpec> services) {
         this.services = services;
     }
 
@@ -467,7 +471,7 @@ public class MeshlessProperties {
          * {@code meshless.defaults.retry.retryable-statuses} instead, which per-service policies
          * can override.
          */
-        private List<Integer> retryableStatuses = new ArrayList<>(List.of(429, 500, 502, 503, 504));
+        private List<Integer> retryableStatuses;
 
         /** @return extra routed host names */
         public List<String> getServices() {
@@ -480,7 +484,7 @@ public class MeshlessProperties {
         }
 
         /**
-         * @return retryable statuses
+         * @return retryable statuses, or {@code null} when not set
          * @deprecated set {@code meshless.defaults.retry.retryable-statuses} (or a service's own) instead
          */
         @Deprecated(since = "0.1.0")

@@ -77,7 +77,7 @@ public class InvalidMeshlessConfigurationException extends RuntimeException {
             return "(none)";
         }
         if (value instanceof java.time.Duration d) {
-            return dev.meshless.internal.Durations.format(d);
+            return dev.meshless.config.Values.format(d);
         }
         if (value instanceof Enum<?> e) {
             return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

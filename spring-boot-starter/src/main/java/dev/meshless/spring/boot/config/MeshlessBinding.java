@@ -9,8 +9,7 @@ import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Binds {@code meshless.*} from the environment into a private {@link MeshlessProperties}, with the
- * conversions the starter registers ({@link PercentConverter}). The policies in force are resolved
+ * Binds {@code meshless.*} from the environment into a private {@link MeshlessProperties}. The policies in force are resolved
  * from such a copy, never from the {@code @ConfigurationProperties} bean: Spring Cloud's refresh
  * rebinds that bean in place, including with values a reload then rejects.
  */
@@ -19,11 +18,9 @@ public final class MeshlessBinding {
     private MeshlessBinding() {
     }
 
-    /** @return Spring Boot's conversions plus the starter's */
+    /** @return Spring Boot's conversions (core's value types bind through their {@code valueOf(String)}) */
     public static ApplicationConversionService conversionService() {
-        ApplicationConversionService conversion = new ApplicationConversionService();
-        conversion.addConverter(new PercentConverter());
-        return conversion;
+        return new ApplicationConversionService();
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.meshless.spring.boot.config;
 
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessProperties;
+import dev.meshless.config.Paths;
+import dev.meshless.config.PolicySpec;
+import dev.meshless.config.Specs;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -18,8 +21,6 @@ import org.springframework.core.env.ConfigurableEnvironment;
 public final class PolicyReloader {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyReloader.class);
-    private static final Set<String> RESTART_SECTIONS = Set.of("outlier-detection", "zone-breaker",
-            "service-breaker", "outbound-rate-limit");
 
     private final ConfigurableEnvironment environment;
     private final MeshlessClients clients;
@@ -38,13 +39,7 @@ public final class PolicyReloader {
      * @return whether new policies were applied
      */
     public boolean reload(Set<String> changedKeys) {
-        Set<String> ours = new TreeSet<>();
-        for (String key : changedKeys) {
-            if (key.startsWith(MeshlessProperties.PREFIX + ".")) {
-                ours.add(key);
-            }
-        }
-        if (ours.isEmpty()) {
+        if (changedKeys.stream().noneMatch(key -> key.startsWith(MeshlessProperties.PREFIX + "."))) {
             return false;
         }
         PolicyResolver next;
@@ -59,15 +54,8 @@ public final class PolicyReloader {
             log.warn("Meshless: configuration reload rejected, the running policies stay: {}", e.getMessage());
             return false;
         }
+        Set<String> needRestart = restartRequired(clients.policyResolver(), next);
         clients.applyPolicies(next);
-        Set<String> needRestart = new TreeSet<>();
-        for (String key : ours) {
-            for (String section : RESTART_SECTIONS) {
-                if (key.contains("." + section + ".") || key.contains("." + section + "[")) {
-                    needRestart.add(key);
-                }
-            }
-        }
         if (!needRestart.isEmpty()) {
             log.info("Meshless: {} take effect for clients built after a restart (outlier detection, breakers and"
                     + " outbound limits keep their settings)", needRestart);
@@ -75,4 +63,24 @@ public final class PolicyReloader {
         return true;
     }
 
+    /** The changed settings, by the section they are in, that running clients keep until a restart. */
+    private static Set<String> restartRequired(PolicyResolver before, PolicyResolver after) {
+        Set<String> services = new TreeSet<>(before.services());
+        services.addAll(after.services());
+        Set<String> changed = new TreeSet<>();
+        for (String service : services) {
+            for (String path : Specs.changes(before.spec(service), after.spec(service))) {
+                if (PolicySpec.RESTART_REQUIRED.contains(Paths.segments(path).get(0))) {
+                    changed.add(PropertyNames.of(MeshlessProperties.PREFIX + ".services" + PropertyNames.mapKey(service),
+                            path));
+                }
+            }
+        }
+        for (String path : Specs.changes(before.spec(null), after.spec(null))) {
+            if (PolicySpec.RESTART_REQUIRED.contains(Paths.segments(path).get(0))) {
+                changed.add(PropertyNames.of(MeshlessProperties.PREFIX + ".defaults", path));
+            }
+        }
+        return changed;
+    }
 }

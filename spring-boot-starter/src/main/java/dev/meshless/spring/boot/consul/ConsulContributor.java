@@ -2,7 +2,7 @@ package dev.meshless.spring.boot.consul;
 
 import dev.meshless.consul.ConsulRegistry;
 import dev.meshless.consul.ViewStatus;
-import dev.meshless.internal.Durations;
+import dev.meshless.config.Values;
 import dev.meshless.spring.boot.registry.RegistryContributor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,7 +167,7 @@ public final class ConsulContributor implements RegistryContributor, SmartLifecy
     }
 
     private static String age(Duration age) {
-        return Durations.format(age.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofMillis(age.toMillis())
+        return Values.format(age.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofMillis(age.toMillis())
                 : Duration.ofSeconds(age.getSeconds()));
     }
 }

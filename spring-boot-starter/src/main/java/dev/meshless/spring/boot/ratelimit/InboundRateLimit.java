@@ -120,7 +120,7 @@ public final class InboundRateLimit {
         if (decision.wouldReject() && decision.permitted() && log.isDebugEnabled()) {
             log.debug("Rate limit '{}' (shadow) would have rejected a request{}: {} per {}; letting it through",
                     name(), k == null ? "" : " for key '" + k + "'", decision.limit(),
-                    dev.meshless.internal.Durations.format(limit(k).period()));
+                    dev.meshless.config.Values.format(limit(k).period()));
         }
         return decision;
     }

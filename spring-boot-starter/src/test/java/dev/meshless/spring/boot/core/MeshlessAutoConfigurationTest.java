@@ -145,7 +145,7 @@ class MeshlessAutoConfigurationTest {
                 "meshless.registry.endpoints.inventory[1].id", "10.0.0.1:8080", "must be unique within service 'inventory'");
         assertFails(new String[] {"meshless.services.inventory.outbound-rate-limit.limit-for-period=10",
                         "meshless.services.inventory.outbound-rate-limit.burst=11"},
-                "meshless.services.inventory.outbound-rate-limit.burst", "11", "must be between 1 and limit-for-period (10)");
+                "meshless.services.inventory.outbound-rate-limit.burst", "11", "must be between 1 and the limit for period (10)");
         assertFails(new String[] {"meshless.defaults.zone-breaker.failure-rate-threshold=0%"},
                 "meshless.defaults.zone-breaker.failure-rate-threshold", "0%", "must be above 0%");
         assertFails(new String[] {"meshless.locality.zone= "}, "meshless.locality.zone", "''",
@@ -153,7 +153,7 @@ class MeshlessAutoConfigurationTest {
         // The window comes from the defaults, the bad minimum from the service: the service's key is named.
         assertFails(new String[] {"meshless.defaults.zone-breaker.sliding-window-size=5",
                         "meshless.services.inventory.zone-breaker.minimum-number-of-calls=0"},
-                "meshless.services.inventory.zone-breaker.minimum-number-of-calls", "0", "must be greater than 0");
+                "meshless.services.inventory.zone-breaker.minimum-number-of-calls", "0", "must be at least 1");
     }
 
     private void assertFails(String[] properties, String property, String value, String rule) {

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.spring.boot.config.PolicyReloader;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -18,6 +23,20 @@ import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 /** Policies follow Spring Cloud's refresh; a bad reload keeps the running policies. */
 @ExtendWith(OutputCaptureExtension.class)
 class PolicyReloadTest {
+
+    private final LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+
+    // The reloader's INFO lines are asserted: whatever logging configuration the test class path
+    // brings (core's test jar sets WARN), and whichever test ran before.
+    @BeforeEach
+    void logReloads() {
+        logging.setLogLevel(PolicyReloader.class.getName(), LogLevel.INFO);
+    }
+
+    @AfterEach
+    void resetLogging() {
+        logging.setLogLevel(PolicyReloader.class.getName(), null);
+    }
 
     // Spring Cloud's rebinder is here as in an application: it rebinds the properties bean in place on
     // every change, including with values the reload then rejects.

@@ -21,7 +21,7 @@ import dev.meshless.call.ServiceCallException;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.spring.boot.PolicyProperties;
+import dev.meshless.config.PolicySpec;
 import dev.meshless.spring.boot.config.PolicyResolver;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -146,7 +146,7 @@ abstract class ZoneFailoverScenarios {
             assertThat(inventory.requests(ZONE_B, anyRequestedFor(anyUrl()))).isZero();
 
             MeshlessProperties reloaded = new MeshlessProperties();
-            PolicyProperties policy = new PolicyProperties();
+            PolicySpec policy = new PolicySpec();
             policy.getRetry().setRetryableStatuses(List.of(500, 503));
             reloaded.getServices().put("inventory", policy);
             context.getBean(MeshlessClients.class).applyPolicies(new PolicyResolver(reloaded));

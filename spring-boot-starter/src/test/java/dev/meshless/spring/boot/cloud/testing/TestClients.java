@@ -7,7 +7,7 @@ import dev.meshless.registry.StaticRegistry;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.spring.boot.PolicyProperties;
+import dev.meshless.config.PolicySpec;
 import dev.meshless.spring.boot.config.PolicyResolver;
 import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
 import dev.meshless.testing.FakeTime;
@@ -48,7 +48,7 @@ public final class TestClients {
      */
     public static MeshlessClients clients(StaticRegistry registry, FakeTime time, CallListener... listeners) {
         MeshlessProperties properties = new MeshlessProperties();
-        PolicyProperties.OutlierDetection outliers = properties.getDefaults().getOutlierDetection();
+        dev.meshless.outlier.OutlierDetectionSpec outliers = properties.getDefaults().getOutlierDetection();
         outliers.setConsecutiveLocalOriginFailures(1);
         outliers.setConsecutiveGatewayFailures(1);
         PolicyResolver policies = new PolicyResolver(properties);

@@ -1,0 +1,201 @@
+package dev.meshless.config;
+
+import dev.meshless.balancer.LoadBalancingPolicy;
+import dev.meshless.balancer.LoadBalancingSpec;
+import dev.meshless.breaker.BreakerSpec;
+import dev.meshless.breaker.Breakers;
+import dev.meshless.call.CallPolicy;
+import dev.meshless.call.RetrySpec;
+import dev.meshless.call.TimeoutsSpec;
+import dev.meshless.outlier.OutlierDetectionSpec;
+import dev.meshless.ratelimit.RateLimit;
+import dev.meshless.ratelimit.RateLimitSpec;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Policies for calls to one service, as configuration gives them: load balancing, retries,
+ * timeouts, outlier detection, circuit breakers, concurrency and an outbound rate limit. Spring
+ * Boot binds meshless.defaults and each meshless.services.<name> to one; a service's section is
+ * layered over the defaults with Specs#merge and mapped onto the builders by toPolicies(String),
+ * which checks every value once and names a bad one by its path here (timeouts.perTry).
+ */
+public class PolicySpec implements Spec {
+
+    /** How traffic is split over localities and endpoints. */
+    private LoadBalancingSpec loadBalancing = new LoadBalancingSpec();
+
+    /** Retries across endpoints and localities. */
+    private RetrySpec retry = new RetrySpec();
+
+    /** Deadline and per-try timeout. */
+    private TimeoutsSpec timeouts = new TimeoutsSpec();
+
+    /** Passive outlier detection per endpoint. */
+    private OutlierDetectionSpec outlierDetection = new OutlierDetectionSpec();
+
+    /** The circuit breaker per zone of the service. */
+    private BreakerSpec zoneBreaker = new BreakerSpec();
+
+    /** The circuit breaker of the whole service (after retries). */
+    private BreakerSpec serviceBreaker = new BreakerSpec();
+
+    /** A limit on calls this instance makes to the service; none unless limit-for-period is set. */
+    private RateLimitSpec outboundRateLimit = new RateLimitSpec();
+
+    /** Calls in flight to one endpoint beyond which it is skipped; at least 1. */
+    private Integer maxConcurrentCallsPerEndpoint;
+
+    /** Creates a specification that sets nothing. */
+    public PolicySpec() {
+    }
+
+    /** @return how traffic is split over localities and endpoints */
+    public LoadBalancingSpec getLoadBalancing() {
+        return loadBalancing;
+    }
+
+    /** @param loadBalancing how traffic is split over localities and endpoints */
+    public void setLoadBalancing(LoadBalancingSpec loadBalancing) {
+        this.loadBalancing = loadBalancing;
+    }
+
+    /** @return retries across endpoints and localities */
+    public RetrySpec getRetry() {
+        return retry;
+    }
+
+    /** @param retry retries across endpoints and localities */
+    public void setRetry(RetrySpec retry) {
+        this.retry = retry;
+    }
+
+    /** @return deadline and per-try timeout */
+    public TimeoutsSpec getTimeouts() {
+        return timeouts;
+    }
+
+    /** @param timeouts deadline and per-try timeout */
+    public void setTimeouts(TimeoutsSpec timeouts) {
+        this.timeouts = timeouts;
+    }
+
+    /** @return passive outlier detection per endpoint */
+    public OutlierDetectionSpec getOutlierDetection() {
+        return outlierDetection;
+    }
+
+    /** @param outlierDetection passive outlier detection per endpoint */
+    public void setOutlierDetection(OutlierDetectionSpec outlierDetection) {
+        this.outlierDetection = outlierDetection;
+    }
+
+    /** @return the circuit breaker per zone of the service */
+    public BreakerSpec getZoneBreaker() {
+        return zoneBreaker;
+    }
+
+    /** @param zoneBreaker the circuit breaker per zone of the service */
+    public void setZoneBreaker(BreakerSpec zoneBreaker) {
+        this.zoneBreaker = zoneBreaker;
+    }
+
+    /** @return the circuit breaker of the whole service (after retries) */
+    public BreakerSpec getServiceBreaker() {
+        return serviceBreaker;
+    }
+
+    /** @param serviceBreaker the circuit breaker of the whole service (after retries) */
+    public void setServiceBreaker(BreakerSpec serviceBreaker) {
+        this.serviceBreaker = serviceBreaker;
+    }
+
+    /** @return a limit on calls this instance makes to the service; none unless limit-for-period is set */
+    public RateLimitSpec getOutboundRateLimit() {
+        return outboundRateLimit;
+    }
+
+    /** @param outboundRateLimit a limit on calls this instance makes to the service; none unless limit-for-period is set */
+    public void setOutboundRateLimit(RateLimitSpec outboundRateLimit) {
+        this.outboundRateLimit = outboundRateLimit;
+    }
+
+    /** @return calls in flight to one endpoint beyond which it is skipped; at least 1; {@code null} when not set */
+    public Integer getMaxConcurrentCallsPerEndpoint() {
+        return maxConcurrentCallsPerEndpoint;
+    }
+
+    /** @param maxConcurrentCallsPerEndpoint calls in flight to one endpoint beyond which it is skipped; at least 1 */
+    public void setMaxConcurrentCallsPerEndpoint(Integer maxConcurrentCallsPerEndpoint) {
+        this.maxConcurrentCallsPerEndpoint = maxConcurrentCallsPerEndpoint;
+    }
+
+    /**
+     * The sections whose changes reach running clients only after a restart: outlier detectors,
+     * breakers and limiters are built once per client. Everything else applies on reload.
+     */
+    public static final Set<String> RESTART_REQUIRED = Set.of("outlierDetection", "zoneBreaker", "serviceBreaker",
+            "outboundRateLimit");
+
+    /** @return every setting at Meshless's default (no outbound limit, no per-try timeout) */
+    public static PolicySpec builtIn() {
+        CallPolicy d = CallPolicy.defaults();
+        PolicySpec s = new PolicySpec();
+        s.loadBalancing = LoadBalancingSpec.builtIn();
+        s.retry.setMaxAttempts(d.maxAttempts());
+        s.retry.setAttemptsPerTier(d.attemptsPerTier());
+        s.retry.setBudgetRatio(Percent.of(d.retryBudgetPercent()));
+        s.retry.setBudgetMinRetriesPerSecond(d.retryBudgetMinRetriesPerSecond());
+        s.retry.setBudgetTtl(d.retryBudgetTtl());
+        s.retry.setBackoffBase(d.backoffBase());
+        s.retry.setBackoffMax(d.backoffMax());
+        s.retry.setRetryableMethods(List.copyOf(new TreeSet<>(d.retryableMethods())));
+        s.retry.setRetryableStatuses(List.copyOf(d.retryableStatuses()));
+        s.timeouts.setDeadline(d.deadline());
+        s.outlierDetection = OutlierDetectionSpec.builtIn();
+        s.zoneBreaker = BreakerSpec.of(Breakers.zoneDefaults());
+        s.serviceBreaker = BreakerSpec.of(Breakers.serviceDefaults());
+        s.outboundRateLimit = RateLimitSpec.builtIn();
+        s.maxConcurrentCallsPerEndpoint = d.maxConcurrentCallsPerEndpoint();
+        return s;
+    }
+
+    /**
+     * The one mapping of a service's policies onto the builders: settings left out keep the
+     * builders' defaults. Layer a service's section over the defaults with {@link Specs#merge}
+     * first.
+     *
+     * @param service the service, which names its outbound limiter ({@code <service>-outbound}); {@code null}
+     *     for the defaults alone
+     * @return the policies
+     * @throws InvalidConfigurationException naming the setting by its path in this specification
+     */
+    public ServicePolicies toPolicies(String service) {
+        LoadBalancingPolicy balancing = Specs.under("loadBalancing", loadBalancing::toPolicy);
+        CallPolicy.Builder b = CallPolicy.builder();
+        Specs.apply(retry.getMaxAttempts(), b::maxAttempts);
+        Specs.apply(retry.getAttemptsPerTier(), b::attemptsPerTier);
+        Specs.apply(retry.getBudgetRatio(), p -> b.retryBudgetPercent(p.value()));
+        Specs.apply(retry.getBudgetMinRetriesPerSecond(), b::retryBudgetMinRetriesPerSecond);
+        Specs.apply(retry.getBudgetTtl(), b::retryBudgetTtl);
+        Specs.apply(retry.getBackoffBase(), b::backoffBase);
+        Specs.apply(retry.getBackoffMax(), b::backoffMax);
+        Specs.apply(retry.getRetryableMethods(), m -> b.retryableMethods(new LinkedHashSet<>(m)));
+        Specs.apply(retry.getRetryableStatuses(), b::retryableStatuses);
+        Specs.apply(timeouts.getDeadline(), b::deadline);
+        Specs.apply(timeouts.getPerTry(), b::perTryTimeout);
+        Specs.apply(maxConcurrentCallsPerEndpoint, b::maxConcurrentCallsPerEndpoint);
+        b.outlierDetection(Specs.under("outlierDetection", outlierDetection::toPolicy));
+        b.zoneBreaker(Specs.under("zoneBreaker", () -> zoneBreaker.toConfig(Breakers.zoneDefaults())));
+        b.serviceBreaker(Specs.under("serviceBreaker", () -> serviceBreaker.toConfig(Breakers.serviceDefaults())));
+        CallPolicy call = b.build();
+        // One limiter per service, even when the limit comes from the defaults: a default is a
+        // template, as in Resilience4j's configs, not a limit shared by every service.
+        RateLimit outbound = outboundRateLimit.getLimitForPeriod() == null ? null
+                : Specs.under("outboundRateLimit", () -> outboundRateLimit.toRateLimit(
+                        (service == null ? "default" : service) + "-outbound"));
+        return new ServicePolicies(service, balancing, call, outbound);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.meshless.config;
+
+import dev.meshless.balancer.LoadBalancingPolicy;
+import dev.meshless.call.CallPolicy;
+import dev.meshless.ratelimit.RateLimit;
+import java.util.Objects;
+
+/**
+ * The policies in force for one service, built from a {@link PolicySpec} and checked.
+ *
+ * @param service the service, or {@code null} for the defaults alone
+ * @param balancing how its traffic is split
+ * @param call how its calls survive failures
+ * @param outboundRateLimit the limit on calls to it, or {@code null} for none
+ */
+public record ServicePolicies(String service, LoadBalancingPolicy balancing, CallPolicy call,
+                              RateLimit outboundRateLimit) {
+
+    /** Checks the policies are there. */
+    public ServicePolicies {
+        Objects.requireNonNull(balancing, "balancing");
+        Objects.requireNonNull(call, "call");
+    }
+}
