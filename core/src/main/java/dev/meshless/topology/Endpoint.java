@@ -1,5 +1,6 @@
 package dev.meshless.topology;
 
+import dev.meshless.config.Check;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,23 +29,12 @@ public final class Endpoint {
     private final HealthStatus health;
 
     private Endpoint(Builder b) {
-        this.id = Locality.requireName("endpoint id", b.id);
-        this.service = Locality.requireName("endpoint '" + b.id + "' service", b.service);
-        this.host = Locality.requireName("endpoint '" + b.id + "' host", b.host);
-        if (b.port < 1 || b.port > 65535) {
-            throw new IllegalArgumentException("endpoint '" + b.id + "' port must be between 1 and 65535, but was "
-                    + b.port);
-        }
-        this.port = b.port;
-        if (b.locality == null) {
-            throw new IllegalArgumentException("endpoint '" + b.id + "' locality must be set");
-        }
-        this.locality = b.locality;
-        if (b.weight < 1 || b.weight > MAX_WEIGHT) {
-            throw new IllegalArgumentException("endpoint '" + b.id + "' weight must be between 1 and "
-                    + MAX_WEIGHT + ", but was " + b.weight);
-        }
-        this.weight = b.weight;
+        this.id = Locality.requireName("id", b.id);
+        this.service = Locality.requireName("service", b.service);
+        this.host = Locality.requireName("host", b.host);
+        this.port = Check.between("port", b.port, 1, 65535);
+        this.locality = Check.required("locality", b.locality);
+        this.weight = Check.between("weight", b.weight, 1, MAX_WEIGHT);
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
         this.health = Objects.requireNonNull(b.health, "health");
     }
@@ -228,7 +218,8 @@ public final class Endpoint {
 
         /**
          * @return the endpoint
-         * @throws IllegalArgumentException naming the field and value when one is invalid
+         * @throws dev.meshless.config.InvalidConfigurationException naming the field ({@code port},
+         *     {@code weight}, {@code host}, ...) and the value when one is invalid
          */
         public Endpoint build() {
             return new Endpoint(this);

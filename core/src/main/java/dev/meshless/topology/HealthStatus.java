@@ -1,5 +1,6 @@
 package dev.meshless.topology;
 
+import dev.meshless.config.InvalidConfigurationException;
 import java.util.Locale;
 
 /**
@@ -25,7 +26,7 @@ public enum HealthStatus {
      * @param field name of the field being parsed, used in the error message
      * @param value the text to parse
      * @return the status
-     * @throws IllegalArgumentException naming the field and the value when it is not one of the three
+     * @throws InvalidConfigurationException naming the field and the value when it is not one of the three
      */
     public static HealthStatus parse(String field, String value) {
         if (value != null) {
@@ -40,8 +41,7 @@ public enum HealthStatus {
                     break;
             }
         }
-        throw new IllegalArgumentException(field + " must be one of passing, warning, critical, but was "
-                + (value == null ? "null" : "'" + value + "'"));
+        throw new InvalidConfigurationException(field, value, "must be one of passing, warning, critical");
     }
 
     /** @return the lower-case name used in configuration and JSON */

@@ -1,5 +1,6 @@
 package dev.meshless.topology;
 
+import dev.meshless.config.InvalidConfigurationException;
 import java.util.Objects;
 
 /**
@@ -23,8 +24,7 @@ public final class Locality {
         this.region = requireName("region", region);
         this.zone = requireName("zone", zone);
         if (subZone != null && subZone.isBlank()) {
-            throw new IllegalArgumentException(
-                    "subZone must be null or a non-blank name, but was '" + subZone + "'");
+            throw new InvalidConfigurationException("subZone", subZone, "must be null or a non-blank name");
         }
         this.subZone = subZone;
         this.hash = Objects.hash(region, zone, subZone);
@@ -36,7 +36,7 @@ public final class Locality {
      * @param region region name, not blank
      * @param zone zone name, not blank
      * @return the locality
-     * @throws IllegalArgumentException if a name is null or blank
+     * @throws InvalidConfigurationException naming {@code region} or {@code zone} if it is null or blank
      */
     public static Locality of(String region, String zone) {
         return new Locality(region, zone, null);
@@ -49,7 +49,8 @@ public final class Locality {
      * @param zone zone name, not blank
      * @param subZone sub-zone name, {@code null} for none, otherwise not blank
      * @return the locality
-     * @throws IllegalArgumentException if a name is blank
+     * @throws InvalidConfigurationException naming the field ({@code region}, {@code zone} or
+     *     {@code subZone}) if a name is blank
      */
     public static Locality of(String region, String zone, String subZone) {
         return new Locality(region, zone, subZone);
@@ -117,9 +118,7 @@ public final class Locality {
 
     static String requireName(String field, String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(
-                    field + " must be a non-blank name, but was "
-                            + (value == null ? "null" : "'" + value + "'"));
+            throw new InvalidConfigurationException(field, value, "must be a non-blank name");
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package dev.meshless.topology;
 
+import static dev.meshless.testing.Invalid.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,12 +17,10 @@ class TopologyValidationTest {
 
     @Test
     void blankRegionOrZoneIsRejected() {
-        assertThatThrownBy(() -> Locality.of(" ", "a")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("region must be a non-blank name, but was ' '");
-        assertThatThrownBy(() -> Locality.of("r1", null)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("zone must be a non-blank name, but was null");
-        assertThatThrownBy(() -> Locality.of("r1", "a", "")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("subZone must be null or a non-blank name, but was ''");
+        assertInvalid(() -> Locality.of(" ", "a"), "region", " ", "must be a non-blank name");
+        assertThatThrownBy(() -> Locality.of(" ", "a")).hasMessage("region must be a non-blank name, but was ' '");
+        assertInvalid(() -> Locality.of("r1", null), "zone", null, "must be a non-blank name");
+        assertInvalid(() -> Locality.of("r1", "a", ""), "subZone", "", "must be null or a non-blank name");
     }
 
     @Test
@@ -37,35 +36,32 @@ class TopologyValidationTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -1, 65536})
     void portOutsideTheTcpRangeIsRejected(int port) {
-        assertThatThrownBy(() -> valid().address("10.0.0.1", port).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("endpoint 'i-1' port must be between 1 and 65535, but was " + port);
+        assertInvalid(() -> valid().address("10.0.0.1", port).build(), "port", port, "must be between 1 and 65535");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, -3, Endpoint.MAX_WEIGHT + 1})
     void weightOutsideTheRangeIsRejected(int weight) {
-        assertThatThrownBy(() -> valid().weight(weight).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("endpoint 'i-1' weight must be between 1 and 1000000, but was " + weight);
+        assertInvalid(() -> valid().weight(weight).build(), "weight", weight, "must be between 1 and 1000000");
     }
 
     @Test
     void missingFieldsAreNamed() {
-        assertThatThrownBy(() -> Endpoint.builder("inventory", "").build())
-                .hasMessage("endpoint id must be a non-blank name, but was ''");
-        assertThatThrownBy(() -> Endpoint.builder("inventory", "i-1").locality("r1", "a").build())
-                .hasMessage("endpoint 'i-1' host must be a non-blank name, but was null");
-        assertThatThrownBy(() -> Endpoint.builder("inventory", "i-1").address("h", 1).build())
-                .hasMessage("endpoint 'i-1' locality must be set");
+        assertInvalid(() -> Endpoint.builder("inventory", "").build(), "id", "", "must be a non-blank name");
+        assertInvalid(() -> Endpoint.builder("inventory", "i-1").locality("r1", "a").build(), "host", null,
+                "must be a non-blank name");
+        assertInvalid(() -> Endpoint.builder("inventory", "i-1").address("h", 1).build(), "locality", null,
+                "must be set");
     }
 
     @Test
     void healthParsesTheConfigurationWordsAndNamesTheFieldOtherwise() {
         assertThat(HealthStatus.parse("health", " Passing ")).isEqualTo(HealthStatus.PASSING);
         assertThat(HealthStatus.parse("health", "CRITICAL")).isEqualTo(HealthStatus.CRITICAL);
-        assertThatThrownBy(() -> HealthStatus.parse("endpoints[2].health", "ok"))
-                .hasMessage("endpoints[2].health must be one of passing, warning, critical, but was 'ok'");
+        assertInvalid(() -> HealthStatus.parse("endpoints[2].health", "ok"), "endpoints[2].health", "ok",
+                "must be one of passing, warning, critical");
+        assertThatThrownBy(() -> HealthStatus.parse("health", "ok"))
+                .hasMessage("health must be one of passing, warning, critical, but was ok");
     }
 
     @Test

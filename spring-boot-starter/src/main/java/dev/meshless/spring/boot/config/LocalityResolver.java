@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot.config;
 
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.topology.Locality;
@@ -45,12 +46,11 @@ public final class LocalityResolver {
                     "must be set when the " + (region == null ? "zone" : "region") + " is ("
                             + (region == null ? zone : region) + "); set both or neither");
         } else {
-            String prefix = MeshlessProperties.PREFIX + ".locality.";
-            Locality[] built = new Locality[1];
-            ConfigChecks.check(prefix + (region.isBlank() ? "region" : zone.isBlank() ? "zone" : "sub-zone"),
-                    region.isBlank() ? region : zone.isBlank() ? zone : l.getSubZone(),
-                    () -> built[0] = Locality.of(region, zone, l.getSubZone()));
-            locality = built[0];
+            try {
+                locality = Locality.of(region, zone, l.getSubZone());
+            } catch (InvalidConfigurationException e) {
+                throw PropertyNames.invalid(e, MeshlessProperties.PREFIX + ".locality");
+            }
             log.info("Meshless: this instance of {} runs in {}", service == null ? "(unnamed service)" : service,
                     locality);
         }

@@ -1,8 +1,9 @@
 package dev.meshless.spring.boot.registry;
 
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.registry.StaticRegistry;
 import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.spring.boot.config.ConfigChecks;
+import dev.meshless.spring.boot.config.PropertyNames;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.Locality;
@@ -44,31 +45,21 @@ public final class StaticEndpoints {
     }
 
     private static Endpoint endpoint(String service, int i, MeshlessProperties.StaticEndpoint p) {
-        require(path(service, i, "host"), p.getHost());
-        require(path(service, i, "region"), p.getRegion());
-        require(path(service, i, "zone"), p.getZone());
-        String id = p.getId() != null ? p.getId() : p.getHost() + ":" + p.getPort();
-        Endpoint.Builder b = Endpoint.builder(service, id).weight(p.getWeight()).health(p.getHealth())
-                .metadata(p.getMetadata());
-        Locality[] locality = new Locality[1];
-        ConfigChecks.check(path(service, i, "sub-zone"), p.getSubZone(),
-                () -> locality[0] = Locality.of(p.getRegion(), p.getZone(), p.getSubZone()));
-        b.locality(locality[0]).address(p.getHost(), p.getPort());
-        Endpoint[] built = new Endpoint[1];
-        String field = p.getPort() < 1 || p.getPort() > 65535 ? "port" : "weight";
-        ConfigChecks.check(path(service, i, field), field.equals("port") ? p.getPort() : p.getWeight(),
-                () -> built[0] = b.build());
-        return built[0];
-    }
-
-    private static void require(String property, String value) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidMeshlessConfigurationException(property, value, "must be set to a non-blank name");
+        try {
+            String id = p.getId() != null ? p.getId() : p.getHost() + ":" + p.getPort();
+            return Endpoint.builder(service, id).weight(p.getWeight()).health(p.getHealth()).metadata(p.getMetadata())
+                    .locality(Locality.of(p.getRegion(), p.getZone(), p.getSubZone()))
+                    .address(p.getHost(), p.getPort()).build();
+        } catch (InvalidConfigurationException e) {
+            throw PropertyNames.invalid(e, prefix(service, i));
         }
     }
 
     private static String path(String service, int index, String field) {
-        return MeshlessProperties.PREFIX + ".registry.endpoints" + ConfigChecks.mapKey(service) + "[" + index + "]."
-                + field;
+        return prefix(service, index) + "." + field;
+    }
+
+    private static String prefix(String service, int index) {
+        return MeshlessProperties.PREFIX + ".registry.endpoints" + PropertyNames.mapKey(service) + "[" + index + "]";
     }
 }

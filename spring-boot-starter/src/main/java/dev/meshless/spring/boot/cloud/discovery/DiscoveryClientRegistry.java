@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot.cloud.discovery;
 
+import dev.meshless.config.Check;
 import dev.meshless.registry.EndpointListener;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.ServiceEndpoints;
@@ -83,11 +84,7 @@ public final class DiscoveryClientRegistry implements EndpointRegistry, AutoClos
                                     TimeSource time, Executor reader, boolean own) {
         this.discoveryClient = Objects.requireNonNull(discoveryClient, "discoveryClient");
         this.mapping = Objects.requireNonNull(mapping, "mapping");
-        Objects.requireNonNull(refreshInterval, "refreshInterval");
-        if (refreshInterval.isNegative() || refreshInterval.isZero()) {
-            throw new IllegalArgumentException("refreshInterval must be positive, but was " + refreshInterval);
-        }
-        this.refreshInterval = refreshInterval;
+        this.refreshInterval = Check.positive("refreshInterval", refreshInterval);
         this.time = Objects.requireNonNull(time, "time");
         this.reader = Objects.requireNonNull(reader, "reader");
         this.ownReader = own ? (ExecutorService) reader : null;

@@ -1,10 +1,11 @@
 package dev.meshless.spring.boot.cloud.discovery;
 
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.spring.boot.config.ConfigChecks;
+import dev.meshless.spring.boot.config.PropertyNames;
 import dev.meshless.time.TimeSource;
 import java.util.List;
 import org.slf4j.Logger;
@@ -72,12 +73,12 @@ public class MeshlessDiscoveryClientAutoConfiguration {
                 : instance.locality() != null ? instance.locality().region() : null;
         DiscoveryClient source = beans.containsBean(CONSUL_SOURCE) ? withoutSpringCloudConsul(discoveryClient)
                 : discoveryClient;
-        DiscoveryClientRegistry[] registry = new DiscoveryClientRegistry[1];
-        ConfigChecks.check(MeshlessProperties.PREFIX + ".registry.discovery-client.refresh-interval",
-                p.getRefreshInterval(), () -> registry[0] = new DiscoveryClientRegistry(source,
-                        new InstanceMapping(p.getZoneKey(), p.getRegionKey(), defaultRegion), p.getRefreshInterval(),
-                        time));
-        return new DiscoveryClientContributor(registry[0]);
+        try {
+            return new DiscoveryClientContributor(new DiscoveryClientRegistry(source,
+                    new InstanceMapping(p.getZoneKey(), p.getRegionKey(), defaultRegion), p.getRefreshInterval(), time));
+        } catch (InvalidConfigurationException e) {
+            throw PropertyNames.invalid(e, MeshlessProperties.PREFIX + ".registry.discovery-client");
+        }
     }
 
     /**

@@ -133,7 +133,7 @@ class DiscoveryClientRegistryTest {
         assertThatThrownBy(() -> new DiscoveryClientRegistry(discovery, new InstanceMapping("zone", "region", null),
                 Duration.ZERO, time, Runnable::run))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("refreshInterval must be positive, but was PT0S");
+                .hasMessage("refreshInterval must be positive, but was 0s");
     }
 
     private static ServiceInstance instance(String id, int port, String zone) {
