@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot.config;
 
+import dev.meshless.config.Values;
 import java.util.Objects;
 
 /**
@@ -73,20 +74,6 @@ public class InvalidMeshlessConfigurationException extends RuntimeException {
     }
 
     private static String describe(Object value) {
-        if (value == null) {
-            return "(none)";
-        }
-        if (value instanceof java.time.Duration d) {
-            return dev.meshless.config.Values.format(d);
-        }
-        if (value instanceof Enum<?> e) {
-            return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        }
-        if (value instanceof CharSequence text && text.toString().isBlank()) {
-            return "'" + text + "'"; // an empty or blank value would otherwise be invisible
-        }
-        return String.valueOf(value);
+        return Values.describe(value);
     }
-
-    /** Duration formatting in the style of Spring Boot's simple duration syntax. */
 }
