@@ -2,7 +2,7 @@ package dev.meshless.sample.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshless.spring.boot.config.PercentConverter;
+import dev.meshless.spring.boot.config.MeshlessBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -96,8 +96,7 @@ class ApplicationYamlTest {
 
     /** Binds each prefix's keys (without those of longer prefixes) and collects what stayed unbound. */
     private static Set<String> unboundMeshlessKeys(Map<String, Object> yml) throws ClassNotFoundException {
-        ApplicationConversionService conversion = new ApplicationConversionService();
-        conversion.addConverter(new PercentConverter());
+        ApplicationConversionService conversion = MeshlessBinding.conversionService();
         Set<String> unbound = new TreeSet<>();
         for (Map.Entry<String, String> p : MESHLESS_PROPERTIES.entrySet()) {
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(p.getKey());
