@@ -106,6 +106,56 @@ class ConsulSpecTest {
     }
 
     @Test
+    void everyRegistrationSettingReachesTheRegistration() {
+        ConsulSpec spec = new ConsulSpec();
+        spec.setZoneMetadataKey("az");
+        ConsulRegistrationSpec r = spec.getRegistration();
+        r.setServiceName("checkout-api");
+        r.setInstanceId("checkout-1");
+        r.setAddress("10.4.4.4");
+        r.setPort(8443);
+        r.setRegion("eu-west-1");
+        r.setZone("eu-west-1c");
+        r.setTags(List.of("blue", "canary"));
+        r.setMeta(Map.of("version", "1.4.2"));
+        r.setRegionMetadataKey("dc-region");
+        r.setTtl(Duration.ofSeconds(20));
+        r.setHeartbeatInterval(Duration.ofSeconds(5));
+        r.setHttpCheck("http://10.4.4.4:8081/actuator/health");
+        r.setCheckInterval(Duration.ofSeconds(7));
+        r.setCheckTimeout(Duration.ofSeconds(2));
+        r.setDeregisterCriticalAfter(Duration.ofMinutes(2));
+        r.setWeightPassing(10);
+        r.setWeightWarning(2);
+        r.setStartupTimeout(Duration.ofSeconds(3));
+        r.setRetryInitial(Duration.ofMillis(100));
+        r.setRetryMax(Duration.ofSeconds(5));
+
+        ConsulRegistrationConfig c = spec.toRegistrationConfig();
+
+        assertThat(c.serviceName()).isEqualTo("checkout-api");
+        assertThat(c.instanceId()).isEqualTo("checkout-1");
+        assertThat(c.address()).isEqualTo("10.4.4.4");
+        assertThat(c.port()).isEqualTo(8443);
+        assertThat(c.region()).isEqualTo("eu-west-1");
+        assertThat(c.zone()).isEqualTo("eu-west-1c");
+        assertThat(c.tags()).containsExactly("blue", "canary");
+        assertThat(c.meta()).containsExactlyInAnyOrderEntriesOf(Map.of("version", "1.4.2", "dc-region", "eu-west-1",
+                "az", "eu-west-1c"));
+        assertThat(c.ttl()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.httpCheck()).isEqualTo("http://10.4.4.4:8081/actuator/health");
+        assertThat(c.checkInterval()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(c.checkTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.deregisterCriticalAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.weightPassing()).isEqualTo(10);
+        assertThat(c.weightWarning()).isEqualTo(2);
+        assertThat(c.startupTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.retryInitial()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.retryMax()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void theBuiltInSettingsAreTheBuildersDefaults() {
         ConsulSpec builtIn = Specs.merge(application(), ConsulSpec.builtIn());
         ConsulSpec nothingSet = application();

@@ -40,13 +40,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ApplicationYamlTest {
 
-    /** The starter's property classes, by prefix; a longer prefix is bound by its own class. */
+    /** The classes the starter binds each prefix to; a longer prefix is bound by its own class. */
     private static final Map<String, String> MESHLESS_PROPERTIES = Map.of(
             "meshless", "dev.meshless.spring.boot.MeshlessProperties",
             "meshless.rate-limit", "dev.meshless.spring.boot.ratelimit.RateLimitProperties",
             "meshless.zone-aware", "dev.meshless.spring.boot.zoneaware.ZoneAwareProperties",
             "meshless.loadbalancer", "dev.meshless.spring.boot.cloud.loadbalancer.MeshlessLoadBalancerProperties",
-            "meshless.consul", "dev.meshless.spring.boot.consul.MeshlessConsulProperties");
+            "meshless.consul", "dev.meshless.consul.ConsulSpec");
 
     @Test
     void everyMeshlessKeyBindsToAPropertyOfTheStarter() throws Exception {
