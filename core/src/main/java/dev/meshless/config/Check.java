@@ -40,6 +40,25 @@ public final class Check {
     }
 
     /**
+     * For durations, sizes and other values with an order; the bounds are written as in
+     * configuration ({@code must be between 1s and 10m}, {@code must be between 1KB and 1GB}).
+     *
+     * @param path the setting's path
+     * @param value the value; {@code null} breaks the rule
+     * @param min the smallest allowed
+     * @param max the largest allowed
+     * @param <T> its type
+     * @return the value
+     */
+    public static <T extends Comparable<? super T>> T between(String path, T value, T min, T max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new InvalidConfigurationException(path, value, "must be between " + Values.describe(min) + " and "
+                    + Values.describe(max));
+        }
+        return value;
+    }
+
+    /**
      * @param path the setting's path
      * @param value the value
      * @param min the smallest allowed

@@ -1,13 +1,17 @@
 package dev.meshless.consul;
 
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.consul.internal.Checks;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * How to reach one Consul agent: its HTTP(S) address, the ACL token, TLS material and which of the
@@ -19,9 +23,10 @@ import java.util.Map;
  * {@code CONSUL_CLIENT_KEY}); values set on the builder win. The token is only ever sent in the
  * {@code X-Consul-Token} header and never appears in {@link #toString()}.
  *
- * <p>Each builder property maps 1:1 onto {@code meshless.consul.agent.<property>} (kebab case) for
- * the local agent and {@code meshless.consul.clusters.<name>.<property>} for agents of separate
- * clusters.
+ * <p>From configuration, {@link ConsulAgentSpec#toConfig} builds it. A bad value fails
+ * {@link Builder#build()} with an {@link InvalidConfigurationException} whose path is the setting's
+ * in {@link ConsulAgentSpec} ({@code requestTimeout}, {@code caCert}), also when the value came from
+ * a variable.
  */
 public final class ConsulAgentConfig {
 
@@ -31,6 +36,9 @@ public final class ConsulAgentConfig {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** 10 seconds for a request that does not block (and added to a blocking query's wait). */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The variables the Consul CLI reads, which fill what the builder leaves unset. */
+    public static final List<String> ENVIRONMENT_VARIABLES = List.of("CONSUL_HTTP_ADDR", "CONSUL_HTTP_SSL",
+            "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_TOKEN_FILE", "CONSUL_CACERT", "CONSUL_CLIENT_CERT", "CONSUL_CLIENT_KEY");
 
     private final URI address;
     private final String token;
@@ -58,16 +66,34 @@ public final class ConsulAgentConfig {
         this.clientCert = readable("clientCert", b.clientCert != null ? b.clientCert
                 : path(env.get("CONSUL_CLIENT_CERT")));
         this.clientKey = readable("clientKey", b.clientKey != null ? b.clientKey : path(env.get("CONSUL_CLIENT_KEY")));
-        if ((clientCert == null) != (clientKey == null)) {
-            throw new IllegalArgumentException("clientKey must be set together with clientCert, but was "
-                    + (clientKey == null ? "unset while clientCert is '" + clientCert + "'" : "'" + clientKey
-                    + "' while clientCert is unset"));
+        if (clientCert != null && clientKey == null) {
+            throw new InvalidConfigurationException("clientKey", null, "must be set together with the client"
+                    + " certificate (" + clientCert + ")");
+        }
+        if (clientKey != null && clientCert == null) {
+            throw new InvalidConfigurationException("clientCert", null, "must be set together with the client"
+                    + " key (" + clientKey + ")");
         }
         this.datacenters = Checks.names("datacenters", b.datacenters);
-        this.connectTimeout = Checks.between("connectTimeout", b.connectTimeout, Duration.ofMillis(1),
+        this.connectTimeout = Check.between("connectTimeout", b.connectTimeout, Duration.ofMillis(1),
                 Duration.ofMinutes(5));
-        this.requestTimeout = Checks.between("requestTimeout", b.requestTimeout, Duration.ofMillis(1),
+        this.requestTimeout = Check.between("requestTimeout", b.requestTimeout, Duration.ofMillis(1),
                 Duration.ofMinutes(10));
+    }
+
+    /**
+     * @param lookup finds a variable's value, {@code null} when it has none (e.g. {@code System::getenv})
+     * @return the {@link #ENVIRONMENT_VARIABLES} that have a value, for {@link Builder#environment}
+     */
+    public static Map<String, String> environment(UnaryOperator<String> lookup) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : ENVIRONMENT_VARIABLES) {
+            String value = lookup.apply(name);
+            if (value != null) {
+                values.put(name, value);
+            }
+        }
+        return values;
     }
 
     /** @return a builder with the defaults, reading unset values from the process environment */
@@ -144,25 +170,26 @@ public final class ConsulAgentConfig {
         if (!text.contains("://")) {
             text = (ssl ? "https://" : "http://") + text;
         }
-        URI uri;
+        URI uri = null;
         try {
             uri = URI.create(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("address must be an http or https URL, but was '" + value + "'", e);
+        } catch (IllegalArgumentException notAUri) {
+            // reported below, as any other address that is not an http or https URL
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean pathless = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/");
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean pathless = uri == null || uri.getRawPath() == null || uri.getRawPath().isEmpty()
+                || uri.getRawPath().equals("/");
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || !pathless
                 || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("address must be an http or https URL of a host and port, "
-                    + "but was '" + value + "'");
+            throw new InvalidConfigurationException("address", value, "must be an http or https URL of a host and"
+                    + " port");
         }
         return URI.create(scheme + "://" + uri.getRawAuthority());
     }
 
-    private static Path readable(String property, Path file) {
+    private static Path readable(String path, Path file) {
         if (file != null && !Files.isReadable(file)) {
-            throw new IllegalArgumentException(property + " must be a readable file, but was '" + file + "'");
+            throw new InvalidConfigurationException(path, file, "must be a readable file");
         }
         return file;
     }
@@ -297,7 +324,7 @@ public final class ConsulAgentConfig {
 
         /**
          * @return the configuration
-         * @throws IllegalArgumentException naming the property and value when one is invalid
+         * @throws InvalidConfigurationException naming the setting by its path, with the value and the rule
          */
         public ConsulAgentConfig build() {
             return new ConsulAgentConfig(this, environment != null ? environment : System.getenv());

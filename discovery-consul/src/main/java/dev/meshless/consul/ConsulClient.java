@@ -1,5 +1,6 @@
 package dev.meshless.consul;
 
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.consul.ConsulException.Reason;
 import dev.meshless.consul.internal.CappedBody;
 import dev.meshless.consul.internal.ConsulJson;
@@ -67,7 +68,7 @@ public final class ConsulClient {
      * @param config the agent
      * @return a client with the default bounds ({@link ConsulConfig#DEFAULT_MAX_RESPONSE_BYTES},
      *     {@link ConsulConfig#DEFAULT_MAX_ENDPOINTS}) and no metrics
-     * @throws IllegalArgumentException naming the property when the TLS files cannot be used
+     * @throws InvalidConfigurationException at caCert, clientCert or clientKey when a TLS file cannot be used
      */
     public static ConsulClient create(ConsulAgentConfig config) {
         return create(config, ConsulConfig.DEFAULT_MAX_RESPONSE_BYTES, ConsulConfig.DEFAULT_MAX_ENDPOINTS,
@@ -80,7 +81,7 @@ public final class ConsulClient {
      * @param maxEndpoints most instances accepted in a health answer
      * @param metrics receives every request's outcome
      * @return the client
-     * @throws IllegalArgumentException naming the property when the TLS files cannot be used
+     * @throws InvalidConfigurationException at caCert, clientCert or clientKey when a TLS file cannot be used
      */
     public static ConsulClient create(ConsulAgentConfig config, long maxResponseBytes, int maxEndpoints,
             ConsulMetrics metrics) {

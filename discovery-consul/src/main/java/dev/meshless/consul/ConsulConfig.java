@@ -1,7 +1,12 @@
 package dev.meshless.consul;
 
-import dev.meshless.consul.internal.Checks;
+import dev.meshless.config.ByteSize;
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Paths;
 import dev.meshless.config.Values;
+import dev.meshless.consul.internal.Checks;
+import dev.meshless.consul.internal.Checks.Bound;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -12,13 +17,10 @@ import java.util.Objects;
 /**
  * Configuration of a {@link ConsulRegistry}: which agents and datacenters to watch, how datacenters
  * map to regions, how to read zones, the blocking-query loop, bounds, and the snapshot file.
- * Immutable; build with {@link #builder()}; every value is validated by {@link Builder#build()} with a
- * message that names the property, the rule and the value.
- *
- * <p>Builder properties map 1:1 onto {@code meshless.consul.<property>} in kebab case, e.g.
- * {@link Builder#rateLimitInterval} ↔ {@code meshless.consul.rate-limit-interval}; the local agent is
- * {@code meshless.consul.agent.*}, other clusters {@code meshless.consul.clusters.<name>.*} and the
- * region map {@code meshless.consul.regions.<datacenter>}. See docs/consul.md.
+ * Immutable; build with {@link #builder()}, or from configuration with {@link ConsulSpec#toConfig}.
+ * Every value is checked by {@link Builder#build()}; a bad one fails with an
+ * {@link InvalidConfigurationException} whose path is the setting's in {@link ConsulSpec}:
+ * {@code rateLimitInterval}, {@code regions[dc1]}. See docs/consul.md.
  */
 public final class ConsulConfig {
 
@@ -51,6 +53,9 @@ public final class ConsulConfig {
     /** Changes are written to the snapshot at most every 5 seconds. */
     public static final Duration DEFAULT_SNAPSHOT_WRITE_DELAY = Duration.ofSeconds(5);
 
+    private static final ByteSize MIN_BYTES = ByteSize.valueOf("1KB");
+    private static final ByteSize MAX_BYTES = ByteSize.valueOf("1GB");
+
     private final ConsulAgentConfig agent;
     private final Map<String, ConsulAgentConfig> clusters;
     private final Map<String, String> regions;
@@ -79,31 +84,38 @@ public final class ConsulConfig {
                 Objects.requireNonNull(config, "clusters." + name)));
         this.clusters = Collections.unmodifiableMap(c);
         Map<String, String> r = new LinkedHashMap<>();
-        b.regions.forEach((dc, region) -> r.put(Checks.name("regions", dc), Checks.name("regions." + dc, region)));
+        b.regions.forEach((dc, region) -> r.put(Checks.name("regions", dc),
+                Checks.name(Paths.key("regions", dc), region)));
         this.regions = Collections.unmodifiableMap(r);
         this.zoneMetadataKey = Checks.name("zoneMetadataKey", b.zoneMetadataKey);
-        this.wait = Checks.between("wait", b.wait, Duration.ofSeconds(1), MAX_WAIT);
+        this.wait = Check.between("wait", b.wait, Duration.ofSeconds(1), MAX_WAIT);
         this.stale = b.stale;
         this.passingOnly = b.passingOnly;
         this.filter = b.filter == null || b.filter.isBlank() ? null : b.filter.strip();
-        this.rateLimitBurst = (int) Checks.between("rateLimitBurst", b.rateLimitBurst, 1, 100);
-        this.rateLimitInterval = Checks.between("rateLimitInterval", b.rateLimitInterval, Duration.ofMillis(1),
+        this.rateLimitBurst = Check.between("rateLimitBurst", b.rateLimitBurst, 1, 100);
+        this.rateLimitInterval = Check.between("rateLimitInterval", b.rateLimitInterval, Duration.ofMillis(1),
                 Duration.ofMinutes(10));
-        this.errorBackoffInitial = Checks.between("errorBackoffInitial", b.errorBackoffInitial, Duration.ofMillis(1),
+        this.errorBackoffInitial = Check.between("errorBackoffInitial", b.errorBackoffInitial, Duration.ofMillis(1),
                 Duration.ofMinutes(10));
-        this.errorBackoffMax = Checks.between("errorBackoffMax", b.errorBackoffMax, errorBackoffInitial,
-                Duration.ofHours(1));
-        this.emptyConfirmationDelay = Checks.between("emptyConfirmationDelay", b.emptyConfirmationDelay,
+        this.errorBackoffMax = Check.between("errorBackoffMax", b.errorBackoffMax != null ? b.errorBackoffMax
+                : DEFAULT_ERROR_BACKOFF_MAX, Duration.ofMillis(1), Duration.ofHours(1));
+        Checks.ordered(new Bound("errorBackoffInitial", "the initial error backoff", errorBackoffInitial),
+                new Bound("errorBackoffMax", "the largest error backoff", errorBackoffMax), b.errorBackoffMax != null);
+        this.emptyConfirmationDelay = Check.between("emptyConfirmationDelay", b.emptyConfirmationDelay,
                 Duration.ZERO, Duration.ofMinutes(10));
-        this.datacenterRefreshInterval = Checks.between("datacenterRefreshInterval", b.datacenterRefreshInterval,
+        this.datacenterRefreshInterval = Check.between("datacenterRefreshInterval", b.datacenterRefreshInterval,
                 Duration.ofSeconds(1), Duration.ofHours(24));
-        this.maxEndpoints = (int) Checks.between("maxEndpoints", b.maxEndpoints, 1, 1_000_000);
-        this.maxResponseBytes = Checks.between("maxResponseBytes", b.maxResponseBytes, 1024, 1L << 30);
-        this.maxServices = (int) Checks.between("maxServices", b.maxServices, 1, 10_000);
+        this.maxEndpoints = Check.between("maxEndpoints", b.maxEndpoints, 1, 1_000_000);
+        this.maxResponseBytes = bytes("maxResponseBytes", b.maxResponseBytes);
+        this.maxServices = Check.between("maxServices", b.maxServices, 1, 10_000);
         this.snapshotFile = b.snapshotFile;
-        this.snapshotMaxBytes = Checks.between("snapshotMaxBytes", b.snapshotMaxBytes, 1024, 1L << 30);
-        this.snapshotWriteDelay = Checks.between("snapshotWriteDelay", b.snapshotWriteDelay, Duration.ZERO,
+        this.snapshotMaxBytes = bytes("snapshotMaxBytes", b.snapshotMaxBytes);
+        this.snapshotWriteDelay = Check.between("snapshotWriteDelay", b.snapshotWriteDelay, Duration.ZERO,
                 Duration.ofHours(1));
+    }
+
+    private static long bytes(String path, long bytes) {
+        return Check.between(path, ByteSize.ofBytes(bytes), MIN_BYTES, MAX_BYTES).toBytes();
     }
 
     /** @return a builder with the documented defaults */
@@ -238,15 +250,15 @@ public final class ConsulConfig {
         private boolean stale = true;
         private boolean passingOnly;
         private String filter;
-        private long rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
+        private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
         private Duration rateLimitInterval = DEFAULT_RATE_LIMIT_INTERVAL;
         private Duration errorBackoffInitial = DEFAULT_ERROR_BACKOFF_INITIAL;
-        private Duration errorBackoffMax = DEFAULT_ERROR_BACKOFF_MAX;
+        private Duration errorBackoffMax;
         private Duration emptyConfirmationDelay = DEFAULT_EMPTY_CONFIRMATION_DELAY;
         private Duration datacenterRefreshInterval = DEFAULT_DATACENTER_REFRESH_INTERVAL;
-        private long maxEndpoints = DEFAULT_MAX_ENDPOINTS;
+        private int maxEndpoints = DEFAULT_MAX_ENDPOINTS;
         private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
-        private long maxServices = DEFAULT_MAX_SERVICES;
+        private int maxServices = DEFAULT_MAX_SERVICES;
         private Path snapshotFile;
         private long snapshotMaxBytes = DEFAULT_SNAPSHOT_MAX_BYTES;
         private Duration snapshotWriteDelay = DEFAULT_SNAPSHOT_WRITE_DELAY;
@@ -448,7 +460,7 @@ public final class ConsulConfig {
 
         /**
          * @return the configuration
-         * @throws IllegalArgumentException naming the property, the rule and the value when one is invalid
+         * @throws InvalidConfigurationException naming the setting by its path, with the value and the rule
          */
         public ConsulConfig build() {
             return new ConsulConfig(this);

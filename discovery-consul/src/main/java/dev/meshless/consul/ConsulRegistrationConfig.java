@@ -1,7 +1,10 @@
 package dev.meshless.consul;
 
-import dev.meshless.consul.internal.Checks;
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Values;
+import dev.meshless.consul.internal.Checks;
+import dev.meshless.consul.internal.Checks.Bound;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +14,10 @@ import java.util.Map;
  * How the running instance registers itself with its local agent: name, id, address, its region and
  * zone (written to {@code Service.Meta}, where Spring Cloud LoadBalancer's zone preference reads the
  * zone too), the health check, and the timings of heartbeats and retries. Immutable; build with
- * {@link #builder(String)}. Builder properties map 1:1 onto {@code meshless.consul.registration.*}.
+ * {@link #builder(String)}, or from configuration with {@link ConsulSpec#toRegistrationConfig()}. A bad
+ * value fails {@link Builder#build()} with an {@link InvalidConfigurationException} whose path is the
+ * setting's in {@link ConsulRegistrationSpec} ({@code ttl}); the zone's metadata key is
+ * {@code zoneMetadataKey}, which {@link ConsulSpec} holds for the registry and the registration.
  *
  * <p>The check is a TTL check heartbeated by {@link ConsulRegistration} unless {@link Builder#httpCheck}
  * names a URL for the agent to poll.
@@ -32,6 +38,8 @@ public final class ConsulRegistrationConfig {
     public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
     /** …up to 30 seconds. */
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
+    /** Passing and warning instances weigh 1, as in Consul. */
+    public static final int DEFAULT_WEIGHT = 1;
     /** Metadata key of the region. */
     public static final String DEFAULT_REGION_METADATA_KEY = "region";
 
@@ -59,8 +67,7 @@ public final class ConsulRegistrationConfig {
 
     private ConsulRegistrationConfig(Builder b) {
         this.serviceName = Checks.name("serviceName", b.serviceName);
-        Checks.between("port", b.port, 1, 65535);
-        this.port = b.port;
+        this.port = Check.between("port", (int) Check.required("port", b.port), 1, 65535);
         this.address = Checks.name("address", b.address);
         this.instanceId = Checks.name("instanceId", b.instanceId != null ? b.instanceId
                 : serviceName + "-" + address.replace(':', '_') + "-" + port);
@@ -73,26 +80,32 @@ public final class ConsulRegistrationConfig {
         m.put(regionMetadataKey, region);
         m.put(zoneMetadataKey, zone);
         this.meta = Map.copyOf(m);
-        this.ttl = Checks.between("ttl", b.ttl, Duration.ofSeconds(1), Duration.ofHours(1));
+        this.ttl = Check.between("ttl", b.ttl, Duration.ofSeconds(1), Duration.ofHours(1));
         this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : ttl.dividedBy(3);
         if (heartbeatInterval.compareTo(Duration.ofMillis(100)) < 0 || heartbeatInterval.compareTo(ttl) >= 0) {
-            throw new IllegalArgumentException("heartbeatInterval must be at least 100ms and shorter than ttl ("
-                    + Values.format(ttl) + "), but was " + Values.format(heartbeatInterval));
+            throw new InvalidConfigurationException("heartbeatInterval", heartbeatInterval, "must be at least 100ms"
+                    + " and shorter than the TTL (" + Values.format(ttl) + ")");
         }
         this.httpCheck = b.httpCheck == null || b.httpCheck.isBlank() ? null : b.httpCheck.strip();
         if (httpCheck != null && !(httpCheck.startsWith("http://") || httpCheck.startsWith("https://"))) {
-            throw new IllegalArgumentException("httpCheck must be an http or https URL, but was '" + httpCheck + "'");
+            throw new InvalidConfigurationException("httpCheck", httpCheck, "must be an http or https URL");
         }
-        this.checkInterval = Checks.between("checkInterval", b.checkInterval, Duration.ofSeconds(1),
+        this.checkInterval = Check.between("checkInterval", b.checkInterval, Duration.ofSeconds(1),
                 Duration.ofHours(1));
-        this.checkTimeout = Checks.between("checkTimeout", b.checkTimeout, Duration.ofMillis(100), checkInterval);
-        this.deregisterCriticalAfter = Checks.between("deregisterCriticalAfter", b.deregisterCriticalAfter,
+        this.checkTimeout = Check.atLeast("checkTimeout", b.checkTimeout != null ? b.checkTimeout
+                : DEFAULT_CHECK_TIMEOUT, Duration.ofMillis(100));
+        Checks.ordered(new Bound("checkTimeout", "the check timeout", checkTimeout),
+                new Bound("checkInterval", "the check interval", checkInterval), b.checkTimeout == null);
+        this.deregisterCriticalAfter = Check.between("deregisterCriticalAfter", b.deregisterCriticalAfter,
                 Duration.ofMinutes(1), Duration.ofDays(7));
-        this.weightPassing = (int) Checks.between("weightPassing", b.weightPassing, 1, 65535);
-        this.weightWarning = (int) Checks.between("weightWarning", b.weightWarning, 1, 65535);
-        this.startupTimeout = Checks.between("startupTimeout", b.startupTimeout, Duration.ZERO, Duration.ofMinutes(10));
-        this.retryInitial = Checks.between("retryInitial", b.retryInitial, Duration.ofMillis(1), Duration.ofMinutes(10));
-        this.retryMax = Checks.between("retryMax", b.retryMax, retryInitial, Duration.ofHours(1));
+        this.weightPassing = Check.between("weightPassing", b.weightPassing, 1, 65535);
+        this.weightWarning = Check.between("weightWarning", b.weightWarning, 1, 65535);
+        this.startupTimeout = Check.between("startupTimeout", b.startupTimeout, Duration.ZERO, Duration.ofMinutes(10));
+        this.retryInitial = Check.between("retryInitial", b.retryInitial, Duration.ofMillis(1), Duration.ofMinutes(10));
+        this.retryMax = Check.between("retryMax", b.retryMax != null ? b.retryMax : DEFAULT_RETRY_MAX,
+                Duration.ofMillis(1), Duration.ofHours(1));
+        Checks.ordered(new Bound("retryInitial", "the initial retry delay", retryInitial),
+                new Bound("retryMax", "the largest retry delay", retryMax), b.retryMax != null);
     }
 
     /**
@@ -210,7 +223,7 @@ public final class ConsulRegistrationConfig {
         private final String serviceName;
         private String instanceId;
         private String address;
-        private int port;
+        private Integer port;
         private String region;
         private String zone;
         private List<String> tags = List.of();
@@ -221,13 +234,13 @@ public final class ConsulRegistrationConfig {
         private Duration heartbeatInterval;
         private String httpCheck;
         private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
-        private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
+        private Duration checkTimeout;
         private Duration deregisterCriticalAfter = DEFAULT_DEREGISTER_CRITICAL_AFTER;
-        private long weightPassing = 1;
-        private long weightWarning = 1;
+        private int weightPassing = DEFAULT_WEIGHT;
+        private int weightWarning = DEFAULT_WEIGHT;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Duration retryInitial = DEFAULT_RETRY_INITIAL;
-        private Duration retryMax = DEFAULT_RETRY_MAX;
+        private Duration retryMax;
 
         private Builder(String serviceName) {
             this.serviceName = serviceName;
@@ -415,7 +428,7 @@ public final class ConsulRegistrationConfig {
 
         /**
          * @return the configuration
-         * @throws IllegalArgumentException naming the property, the rule and the value when one is invalid
+         * @throws InvalidConfigurationException naming the setting by its path, with the value and the rule
          */
         public ConsulRegistrationConfig build() {
             return new ConsulRegistrationConfig(this);

@@ -7,6 +7,9 @@ import dev.meshless.consul.internal.ServiceView;
 import dev.meshless.consul.internal.ServiceWatch;
 import dev.meshless.consul.internal.SnapshotStore;
 import dev.meshless.consul.internal.SnapshotWriter;
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Paths;
+import dev.meshless.config.Specs;
 import dev.meshless.config.Values;
 import dev.meshless.internal.SerialExecutor;
 import dev.meshless.registry.EndpointListener;
@@ -62,8 +65,10 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
         this.config = b.config;
         this.time = b.time;
         this.metrics = b.metrics;
-        sources.add(new Source("agent", client(config.agent())));
-        config.clusters().forEach((name, agent) -> sources.add(new Source(name, client(agent))));
+        // An agent's TLS files are read here; a file that cannot be used is named by the agent's path.
+        sources.add(new Source("agent", Specs.under("agent", () -> client(config.agent()))));
+        config.clusters().forEach((name, agent) -> sources.add(new Source(name,
+                Specs.under(Paths.key("clusters", name), () -> client(agent)))));
         this.snapshots = config.snapshotFile() == null ? null
                 : new SnapshotWriter(new SnapshotStore(config.snapshotFile(), config.snapshotMaxBytes()), time,
                         config.snapshotWriteDelay(), config.maxServices(), this::liveViews);
@@ -353,7 +358,8 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
          * Never blocks on Consul.
          *
          * @return the registry
-         * @throws IllegalArgumentException when an agent's TLS files cannot be used
+         * @throws InvalidConfigurationException when an agent's TLS files cannot be used, at the path of
+         *     the agent's setting ({@code agent.caCert}, {@code clusters[eu].clientKey})
          */
         public ConsulRegistry build() {
             return new ConsulRegistry(this);

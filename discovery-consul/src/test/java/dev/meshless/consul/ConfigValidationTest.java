@@ -1,62 +1,84 @@
 package dev.meshless.consul;
 
+import static dev.meshless.testing.Invalid.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meshless.config.ByteSize;
 import dev.meshless.consul.testing.Configs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** Configuration is validated when built, with messages that name the property, the rule and the value. */
+/**
+ * Configuration is validated when built; a bad value fails with its path, the value as given and the
+ * rule, and a rule between two settings blames the one that was given.
+ */
 class ConfigValidationTest {
 
-    private static void rejects(Consumer<ConsulConfig.Builder> change, String message) {
+    private static void rejects(Consumer<ConsulConfig.Builder> change, String path, Object value, String rule) {
         ConsulConfig.Builder b = ConsulConfig.builder().agent(Configs.agent("http://127.0.0.1:8500"));
         change.accept(b);
-        assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        assertInvalid(b::build, path, value, rule);
     }
 
     @Test
-    void registryPropertiesNameTheRuleAndTheValue() {
-        rejects(b -> b.wait(Duration.ofMinutes(11)), "wait must be between 1s and 10m, but was 11m");
-        rejects(b -> b.rateLimitBurst(0), "rateLimitBurst must be between 1 and 100, but was 0");
-        rejects(b -> b.rateLimitInterval(Duration.ZERO), "rateLimitInterval must be between 1ms and 10m, but was 0s");
+    void registrySettingsAreNamedByPathWithTheValueAndTheRule() {
+        rejects(b -> b.wait(Duration.ofMinutes(11)), "wait", Duration.ofMinutes(11), "must be between 1s and 10m");
+        rejects(b -> b.rateLimitBurst(0), "rateLimitBurst", 0, "must be between 1 and 100");
+        rejects(b -> b.rateLimitInterval(Duration.ZERO), "rateLimitInterval", Duration.ZERO,
+                "must be between 1ms and 10m");
+        rejects(b -> b.maxEndpoints(0), "maxEndpoints", 0, "must be between 1 and 1000000");
+        rejects(b -> b.maxResponseBytes(10), "maxResponseBytes", ByteSize.ofBytes(10), "must be between 1KB and 1GB");
+        rejects(b -> b.snapshotMaxBytes(2L << 30), "snapshotMaxBytes", ByteSize.valueOf("2GB"),
+                "must be between 1KB and 1GB");
+        rejects(b -> b.maxServices(0), "maxServices", 0, "must be between 1 and 10000");
+        rejects(b -> b.zoneMetadataKey(" zone"), "zoneMetadataKey", " zone",
+                "must be a non-blank name without surrounding spaces");
+        rejects(b -> b.region("dc1", ""), "regions[dc1]", "", "must be a non-blank name without surrounding spaces");
+        rejects(b -> b.region(" dc1", "r1"), "regions", " dc1", "must be a non-blank name without surrounding spaces");
+        rejects(b -> b.snapshotWriteDelay(Duration.ofMinutes(-1)), "snapshotWriteDelay", Duration.ofMinutes(-1),
+                "must be between 0s and 1h");
+    }
+
+    @Test
+    void anInitialBackoffAboveItsMaximumBlamesTheSettingThatWasGiven() {
         rejects(b -> b.errorBackoffInitial(Duration.ofSeconds(5)).errorBackoffMax(Duration.ofSeconds(2)),
-                "errorBackoffMax must be between 5s and 1h, but was 2s");
-        rejects(b -> b.maxEndpoints(0), "maxEndpoints must be between 1 and 1000000, but was 0");
-        rejects(b -> b.maxResponseBytes(10), "maxResponseBytes must be between 1024 and 1073741824, but was 10");
-        rejects(b -> b.maxServices(0), "maxServices must be between 1 and 10000, but was 0");
-        rejects(b -> b.zoneMetadataKey(" zone"),
-                "zoneMetadataKey must be a non-blank name without surrounding spaces, but was ' zone'");
-        rejects(b -> b.region("dc1", ""), "regions.dc1 must be a non-blank name without surrounding spaces, but was ''");
-        rejects(b -> b.snapshotWriteDelay(Duration.ofMinutes(-1)), "snapshotWriteDelay must be between 0s and 1h, "
-                + "but was -1m");
+                "errorBackoffMax", Duration.ofSeconds(2), "must be at least the initial error backoff (5s)");
+        rejects(b -> b.errorBackoffInitial(Duration.ofMinutes(2)), "errorBackoffInitial", Duration.ofMinutes(2),
+                "must be at most the largest error backoff (1m)");
+        rejects(b -> b.errorBackoffMax(Duration.ofHours(2)), "errorBackoffMax", Duration.ofHours(2),
+                "must be between 1ms and 1h");
     }
 
     @Test
-    void agentPropertiesNameTheRuleAndTheValue() {
-        assertThatThrownBy(() -> ConsulAgentConfig.builder().environment(Map.of()).address("ftp://consul:21").build())
-                .hasMessage("address must be an http or https URL of a host and port, but was 'ftp://consul:21'");
-        assertThatThrownBy(() -> ConsulAgentConfig.builder().environment(Map.of())
-                .address("unix:///var/run/consul.sock").build())
-                .hasMessageStartingWith("address must be an http or https URL");
-        assertThatThrownBy(() -> ConsulAgentConfig.builder().environment(Map.of()).tokenFile(Path.of("/nope/token"))
-                .build()).hasMessage("tokenFile must be a readable file, but was '/nope/token'");
-        assertThatThrownBy(() -> ConsulAgentConfig.builder().environment(Map.of("CONSUL_CACERT", "/nope/ca.pem"))
-                .build()).hasMessage("caCert must be a readable file, but was '/nope/ca.pem'");
+    void agentSettingsAreNamedByPathWithTheValueAndTheRule() {
+        ConsulAgentConfig.Builder agent = ConsulAgentConfig.builder().environment(Map.of());
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).address("ftp://consul:21").build(),
+                "address", "ftp://consul:21", "must be an http or https URL of a host and port");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).address("http://consul:8500/v1")
+                .build(), "address", "http://consul:8500/v1", "must be an http or https URL of a host and port");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).address("unix:///var/run/consul.sock")
+                .build(), "address", "unix:///var/run/consul.sock", "must be an http or https URL of a host and port");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).tokenFile(Path.of("/nope/token"))
+                .build(), "tokenFile", Path.of("/nope/token"), "must be a readable file");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of("CONSUL_CACERT", "/nope/ca.pem")).build(),
+                "caCert", Path.of("/nope/ca.pem"), "must be a readable file");
         Path cert = Path.of("src/test/resources/tls/client.pem");
-        assertThatThrownBy(() -> ConsulAgentConfig.builder().environment(Map.of()).clientCert(cert).build())
-                .hasMessage("clientKey must be set together with clientCert, but was unset while clientCert is '"
-                        + cert + "'");
-        assertThatThrownBy(() -> ConsulAgentConfig.builder().environment(Map.of()).datacenters("dc1", "dc1").build())
-                .hasMessage("datacenters must not repeat a name, but was [dc1, dc1]");
-        assertThatThrownBy(() -> ConsulAgentConfig.builder().environment(Map.of())
-                .requestTimeout(Duration.ZERO).build()).hasMessage("requestTimeout must be between 1ms and 10m, "
-                + "but was 0s");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).clientCert(cert).build(),
+                "clientKey", null, "must be set together with the client certificate (" + cert + ")");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).clientKey(cert).build(),
+                "clientCert", null, "must be set together with the client key (" + cert + ")");
+        assertInvalid(() -> agent.datacenters("dc1", "dc1").build(), "datacenters", List.of("dc1", "dc1"),
+                "must not repeat a name");
+        assertInvalid(() -> agent.datacenters("dc1", " ").build(), "datacenters[1]", " ",
+                "must be a non-blank name without surrounding spaces");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).requestTimeout(Duration.ZERO).build(),
+                "requestTimeout", Duration.ZERO, "must be between 1ms and 10m");
     }
 
     @Test
@@ -76,24 +98,41 @@ class ConfigValidationTest {
     }
 
     @Test
-    void registrationPropertiesNameTheRuleAndTheValue() {
+    void registrationSettingsAreNamedByPathWithTheValueAndTheRule() {
         ConsulRegistrationConfig.Builder ok = ConsulRegistrationConfig.builder("checkout").address("10.0.0.1")
                 .port(8080).region("eu-west-1").zone("eu-west-1a");
         assertThat(ok.build().instanceId()).isEqualTo("checkout-10.0.0.1-8080");
         assertThat(ok.build().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(ok.build().meta()).containsEntry("region", "eu-west-1").containsEntry("zone", "eu-west-1a");
 
-        assertThatThrownBy(() -> ConsulRegistrationConfig.builder("checkout").address("10.0.0.1").port(0).build())
-                .hasMessage("port must be between 1 and 65535, but was 0");
-        assertThatThrownBy(() -> ConsulRegistrationConfig.builder("checkout").address("10.0.0.1").port(80)
-                .region("eu-west-1").build())
-                .hasMessage("zone must be a non-blank name without surrounding spaces, but was null");
-        assertThatThrownBy(() -> ok.heartbeatInterval(Duration.ofSeconds(30)).build())
-                .hasMessage("heartbeatInterval must be at least 100ms and shorter than ttl (30s), but was 30s");
-        assertThatThrownBy(() -> ok.heartbeatInterval(null).deregisterCriticalAfter(Duration.ofSeconds(30)).build())
-                .hasMessage("deregisterCriticalAfter must be between 1m and 7d, but was 30s");
-        assertThatThrownBy(() -> ok.deregisterCriticalAfter(Duration.ofMinutes(5)).httpCheck("localhost/health")
-                .build()).hasMessage("httpCheck must be an http or https URL, but was 'localhost/health'");
+        assertInvalid(() -> ConsulRegistrationConfig.builder("checkout").address("10.0.0.1").port(0).build(),
+                "port", 0, "must be between 1 and 65535");
+        assertInvalid(() -> ConsulRegistrationConfig.builder("checkout").address("10.0.0.1").build(),
+                "port", null, "must be set");
+        assertInvalid(() -> ConsulRegistrationConfig.builder("checkout").address("10.0.0.1").port(80)
+                .region("eu-west-1").build(), "zone", null, "must be a non-blank name without surrounding spaces");
+        assertInvalid(() -> ok.heartbeatInterval(Duration.ofSeconds(30)).build(), "heartbeatInterval",
+                Duration.ofSeconds(30), "must be at least 100ms and shorter than the TTL (30s)");
+        assertInvalid(() -> ok.heartbeatInterval(null).deregisterCriticalAfter(Duration.ofSeconds(30)).build(),
+                "deregisterCriticalAfter", Duration.ofSeconds(30), "must be between 1m and 7d");
+        assertInvalid(() -> ok.deregisterCriticalAfter(Duration.ofMinutes(5)).httpCheck("localhost/health").build(),
+                "httpCheck", "localhost/health", "must be an http or https URL");
+    }
+
+    @Test
+    void aTimingAboveItsBoundBlamesTheSettingThatWasGiven() {
+        ConsulRegistrationConfig.Builder ok = ConsulRegistrationConfig.builder("checkout").address("10.0.0.1")
+                .port(8080).region("eu-west-1").zone("eu-west-1a");
+        assertInvalid(() -> ok.checkInterval(Duration.ofSeconds(2)).build(), "checkInterval", Duration.ofSeconds(2),
+                "must be at least the check timeout (5s)");
+        assertInvalid(() -> ok.checkTimeout(Duration.ofSeconds(3)).build(), "checkTimeout", Duration.ofSeconds(3),
+                "must be at most the check interval (2s)");
+        ConsulRegistrationConfig.Builder retries = ConsulRegistrationConfig.builder("checkout").address("10.0.0.1")
+                .port(8080).region("eu-west-1").zone("eu-west-1a");
+        assertInvalid(() -> retries.retryInitial(Duration.ofMinutes(1)).build(), "retryInitial", Duration.ofMinutes(1),
+                "must be at most the largest retry delay (30s)");
+        assertInvalid(() -> retries.retryMax(Duration.ofSeconds(10)).build(), "retryMax", Duration.ofSeconds(10),
+                "must be at least the initial retry delay (1m)");
     }
 
     @Test

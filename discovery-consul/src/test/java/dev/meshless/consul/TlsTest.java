@@ -1,5 +1,6 @@
 package dev.meshless.consul;
 
+import static dev.meshless.testing.Invalid.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -104,11 +105,24 @@ class TlsTest {
 
         Path encrypted = Files.writeString(dir.resolve("enc.pem"),
                 "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> Pem.privateKey("clientKey", encrypted))
-                .hasMessage("clientKey must name an unencrypted PEM private key, but '" + encrypted + "' is encrypted");
-        assertThatThrownBy(() -> ConsulClient.create(ConsulAgentConfig.builder().environment(Map.of())
-                .address(address()).caCert(TLS.resolve("client-key.pem")).build()))
-                .hasMessage("caCert must name a PEM file of X.509 certificates, but '" + TLS.resolve("client-key.pem")
-                        + "' holds none");
+        assertInvalid(() -> Pem.privateKey("clientKey", encrypted), "clientKey", encrypted,
+                "must name an unencrypted PEM private key (it is encrypted)");
+        assertInvalid(() -> ConsulClient.create(ConsulAgentConfig.builder().environment(Map.of())
+                .address(address()).caCert(TLS.resolve("client-key.pem")).build()), "caCert",
+                TLS.resolve("client-key.pem"), "must name a PEM file of X.509 certificates (it holds none)");
+    }
+
+    @Test
+    void theRegistryNamesAFileThatCannotBeUsedByItsAgentsPath(@TempDir Path dir) throws IOException {
+        Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
+        ConsulAgentConfig good = ConsulAgentConfig.builder().environment(Map.of()).address(address())
+                .caCert(TLS.resolve("ca.pem")).build();
+        ConsulAgentConfig bad = ConsulAgentConfig.builder().environment(Map.of()).address(address())
+                .datacenters("eu-1").caCert(notPem).build();
+
+        assertInvalid(() -> ConsulRegistry.create(ConsulConfig.builder().agent(good).cluster("eu", bad).build()),
+                "clusters[eu].caCert", notPem, "must name a PEM file of X.509 certificates (it holds none)");
+        assertInvalid(() -> ConsulRegistry.create(ConsulConfig.builder().agent(bad).build()),
+                "agent.caCert", notPem, "must name a PEM file of X.509 certificates (it holds none)");
     }
 }

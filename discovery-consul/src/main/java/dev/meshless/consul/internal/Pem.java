@@ -1,5 +1,6 @@
 package dev.meshless.consul.internal;
 
+import dev.meshless.config.InvalidConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * Reads the PEM files Consul's tooling writes ({@code consul tls cert create}, openssl): X.509
  * certificates and unencrypted private keys in PKCS#8 ({@code PRIVATE KEY}), PKCS#1
  * ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}) form. The last two are wrapped into
- * PKCS#8 here, so no security provider beyond the JDK is needed.
+ * PKCS#8 here, so no security provider beyond the JDK is needed. A file that cannot be used fails
+ * with an {@link InvalidConfigurationException} at the path of the setting that named it.
  */
 public final class Pem {
 
@@ -37,61 +39,64 @@ public final class Pem {
     }
 
     /**
-     * @param property the configuration property that named the file, for messages
+     * @param path the path of the setting that named the file
      * @param file a PEM file with one or more certificates
      * @return the certificates, in file order
-     * @throws IllegalArgumentException naming the property and file when none can be read
+     * @throws InvalidConfigurationException when none can be read
      */
-    public static List<X509Certificate> certificates(String property, Path file) {
+    public static List<X509Certificate> certificates(String path, Path file) {
         List<X509Certificate> certs = new ArrayList<>();
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            for (Block b : blocks(property, file)) {
+            for (Block b : blocks(path, file)) {
                 if (b.type.equals("CERTIFICATE")) {
                     certs.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(b.der)));
                 }
             }
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(property + " must name a PEM file of X.509 certificates, but '"
-                    + file + "' holds an unreadable one: " + e.getMessage(), e);
+            throw invalid(path, file, "must name a PEM file of X.509 certificates (it holds an unreadable one: "
+                    + e.getMessage() + ")", e);
         }
         if (certs.isEmpty()) {
-            throw new IllegalArgumentException(property + " must name a PEM file of X.509 certificates, but '"
-                    + file + "' holds none");
+            throw invalid(path, file, "must name a PEM file of X.509 certificates (it holds none)", null);
         }
         return certs;
     }
 
     /**
-     * @param property the configuration property that named the file, for messages
+     * @param path the path of the setting that named the file
      * @param file a PEM file with one unencrypted private key (RSA or EC)
      * @return the key
-     * @throws IllegalArgumentException naming the property and file when no key can be read
+     * @throws InvalidConfigurationException when no key can be read
      */
-    public static PrivateKey privateKey(String property, Path file) {
-        for (Block b : blocks(property, file)) {
+    public static PrivateKey privateKey(String path, Path file) {
+        for (Block b : blocks(path, file)) {
             switch (b.type) {
                 case "PRIVATE KEY":
-                    return pkcs8(property, file, b.der);
+                    return pkcs8(path, file, b.der);
                 case "RSA PRIVATE KEY":
-                    return pkcs8(property, file, sequence(concat(der(0x02, new byte[] {0}), RSA_ALGORITHM,
+                    return pkcs8(path, file, sequence(concat(der(0x02, new byte[] {0}), RSA_ALGORITHM,
                             der(0x04, b.der))));
                 case "EC PRIVATE KEY":
-                    return pkcs8(property, file, sequence(concat(der(0x02, new byte[] {0}),
-                            sequence(concat(EC_PUBLIC_KEY_OID, curveOid(property, file, b.der))),
+                    return pkcs8(path, file, sequence(concat(der(0x02, new byte[] {0}),
+                            sequence(concat(EC_PUBLIC_KEY_OID, curveOid(path, file, b.der))),
                             der(0x04, b.der))));
                 case "ENCRYPTED PRIVATE KEY":
-                    throw new IllegalArgumentException(property + " must name an unencrypted PEM private key, but '"
-                            + file + "' is encrypted");
+                    throw invalid(path, file, "must name an unencrypted PEM private key (it is encrypted)", null);
                 default:
                     break;
             }
         }
-        throw new IllegalArgumentException(property + " must name a PEM file with a private key, but '" + file
-                + "' holds none");
+        throw invalid(path, file, "must name a PEM file with a private key (it holds none)", null);
     }
 
-    private static PrivateKey pkcs8(String property, Path file, byte[] der) {
+    /** @return a failure at the path of the setting that named the file, with its cause when there is one */
+    static InvalidConfigurationException invalid(String path, Path file, String rule, Throwable cause) {
+        InvalidConfigurationException e = new InvalidConfigurationException(path, file, rule);
+        return cause == null ? e : (InvalidConfigurationException) e.initCause(cause);
+    }
+
+    private static PrivateKey pkcs8(String path, Path file, byte[] der) {
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -99,12 +104,11 @@ public final class Pem {
                 // not this algorithm
             }
         }
-        throw new IllegalArgumentException(property + " must name an RSA or EC private key, but '" + file
-                + "' holds a key of another kind");
+        throw invalid(path, file, "must name an RSA or EC private key (it holds a key of another kind)", null);
     }
 
     /** Finds the curve's OID in the optional [0] parameters of a SEC1 ECPrivateKey. */
-    private static byte[] curveOid(String property, Path file, byte[] sec1) {
+    private static byte[] curveOid(String path, Path file, byte[] sec1) {
         int[] outer = header(sec1, 0);
         int pos = outer[0];
         while (pos < sec1.length) {
@@ -118,8 +122,7 @@ public final class Pem {
             }
             pos = h[0] + h[1];
         }
-        throw new IllegalArgumentException(property + " must name an EC key that names its curve, but '" + file
-                + "' does not");
+        throw invalid(path, file, "must name an EC key that names its curve", null);
     }
 
     /** @return {offset of the content, content length} of the DER element at {@code pos} */
@@ -179,13 +182,12 @@ public final class Pem {
         return out;
     }
 
-    private static List<Block> blocks(String property, Path file) {
+    private static List<Block> blocks(String path, Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalArgumentException(property + " must name a readable PEM file, but '" + file
-                    + "' cannot be read: " + e.getMessage(), e);
+            throw invalid(path, file, "must name a readable PEM file (" + e + ")", e);
         }
         List<Block> blocks = new ArrayList<>();
         Matcher m = BLOCK.matcher(text);
@@ -193,8 +195,7 @@ public final class Pem {
             try {
                 blocks.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(property + " must name a PEM file, but '" + file
-                        + "' has a block that is not Base64", e);
+                throw invalid(path, file, "must name a PEM file (it has a block that is not Base64)", e);
             }
         }
         return blocks;

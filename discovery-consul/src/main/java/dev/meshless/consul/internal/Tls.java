@@ -1,5 +1,6 @@
 package dev.meshless.consul.internal;
 
+import dev.meshless.config.InvalidConfigurationException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -27,38 +28,46 @@ public final class Tls {
      * @param clientCert PEM certificate chain for mutual TLS, or null
      * @param clientKey PEM private key of {@code clientCert}, or null
      * @return the context
-     * @throws IllegalArgumentException naming the property when a file is unusable
+     * @throws InvalidConfigurationException at {@code caCert}, {@code clientCert} or {@code clientKey}
+     *     when a file cannot be used
      */
     public static SSLContext context(Path caCert, Path clientCert, Path clientKey) {
-        try {
-            TrustManagerFactory tmf = null;
-            if (caCert != null) {
+        TrustManagerFactory tmf = null;
+        if (caCert != null) {
+            List<X509Certificate> cas = Pem.certificates("caCert", caCert);
+            try {
                 KeyStore trust = KeyStore.getInstance("PKCS12");
                 trust.load(null, null);
-                List<X509Certificate> cas = Pem.certificates("caCert", caCert);
                 for (int i = 0; i < cas.size(); i++) {
                     trust.setCertificateEntry("ca-" + i, cas.get(i));
                 }
                 tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(trust);
+            } catch (GeneralSecurityException | IOException e) {
+                throw Pem.invalid("caCert", caCert, "must be usable for TLS (" + e + ")", e);
             }
-            KeyManagerFactory kmf = null;
-            if (clientCert != null) {
-                List<X509Certificate> chain = Pem.certificates("clientCert", clientCert);
-                PrivateKey key = Pem.privateKey("clientKey", clientKey);
+        }
+        KeyManagerFactory kmf = null;
+        if (clientCert != null) {
+            List<X509Certificate> chain = Pem.certificates("clientCert", clientCert);
+            PrivateKey key = Pem.privateKey("clientKey", clientKey);
+            try {
                 KeyStore keys = KeyStore.getInstance("PKCS12");
                 keys.load(null, null);
                 keys.setKeyEntry("client", key, NO_PASSWORD, chain.toArray(new X509Certificate[0]));
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(keys, NO_PASSWORD);
+            } catch (GeneralSecurityException | IOException e) {
+                throw Pem.invalid("clientKey", clientKey, "must be usable for TLS (" + e + ")", e);
             }
+        }
+        try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(),
                     null);
             return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("caCert, clientCert and clientKey must be usable for TLS, but are not: "
-                    + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot make a TLS context", e);
         }
     }
 }

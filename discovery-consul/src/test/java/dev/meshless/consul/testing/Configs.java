@@ -2,8 +2,11 @@ package dev.meshless.consul.testing;
 
 import dev.meshless.consul.ConsulAgentConfig;
 import dev.meshless.consul.ConsulConfig;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Configurations for tests: no environment, short timeouts, quick retries. */
 public final class Configs {
@@ -34,5 +37,27 @@ public final class Configs {
                 .errorBackoffMax(Duration.ofMillis(200))
                 .emptyConfirmationDelay(Duration.ofMillis(20))
                 .snapshotWriteDelay(Duration.ZERO);
+    }
+
+    /**
+     * @param config a configuration object ({@code ConsulConfig}, {@code ConsulRegistrationConfig} …)
+     * @return every public accessor's value, agents described the same way, so that two configurations
+     *     can be compared setting by setting
+     */
+    public static Map<String, Object> describe(Object config) {
+        Map<String, Object> out = new TreeMap<>();
+        for (Method m : config.getClass().getMethods()) {
+            if (m.getParameterCount() > 0 || Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class
+                    || m.getName().equals("toString") || m.getName().equals("hashCode")) {
+                continue;
+            }
+            try {
+                Object value = m.invoke(config);
+                out.put(m.getName(), value instanceof ConsulAgentConfig agent ? describe(agent) : value);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
     }
 }

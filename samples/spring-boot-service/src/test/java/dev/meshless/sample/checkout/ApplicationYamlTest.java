@@ -2,6 +2,7 @@ package dev.meshless.sample.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshless.spring.boot.config.MeshlessBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -39,13 +40,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ApplicationYamlTest {
 
-    /** The starter's property classes, by prefix; a longer prefix is bound by its own class. */
+    /** The classes the starter binds each prefix to; a longer prefix is bound by its own class. */
     private static final Map<String, String> MESHLESS_PROPERTIES = Map.of(
             "meshless", "dev.meshless.spring.boot.MeshlessProperties",
             "meshless.rate-limit", "dev.meshless.spring.boot.ratelimit.RateLimitProperties",
             "meshless.zone-aware", "dev.meshless.spring.boot.zoneaware.ZoneAwareProperties",
             "meshless.loadbalancer", "dev.meshless.spring.boot.cloud.loadbalancer.MeshlessLoadBalancerProperties",
-            "meshless.consul", "dev.meshless.spring.boot.consul.MeshlessConsulProperties");
+            "meshless.consul", "dev.meshless.consul.ConsulSpec");
 
     @Test
     void everyMeshlessKeyBindsToAPropertyOfTheStarter() throws Exception {
@@ -95,7 +96,7 @@ class ApplicationYamlTest {
 
     /** Binds each prefix's keys (without those of longer prefixes) and collects what stayed unbound. */
     private static Set<String> unboundMeshlessKeys(Map<String, Object> yml) throws ClassNotFoundException {
-        ApplicationConversionService conversion = new ApplicationConversionService();
+        ApplicationConversionService conversion = MeshlessBinding.conversionService();
         Set<String> unbound = new TreeSet<>();
         for (Map.Entry<String, String> p : MESHLESS_PROPERTIES.entrySet()) {
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(p.getKey());

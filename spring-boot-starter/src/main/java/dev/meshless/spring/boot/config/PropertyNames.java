@@ -3,6 +3,7 @@ package dev.meshless.spring.boot.config;
 import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Paths;
 import dev.meshless.config.Specs;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 
@@ -55,6 +56,24 @@ public final class PropertyNames {
      */
     public static InvalidMeshlessConfigurationException invalid(InvalidConfigurationException e, String prefix) {
         return new InvalidMeshlessConfigurationException(of(prefix, e.path()), e.value(), e.rule(), e);
+    }
+
+    /**
+     * Names a failure in a specification that the starter layered over values it took from the rest
+     * of the application (a service name from {@code spring.application.name}): a setting that the
+     * bound specification leaves out is named by the property its value came from.
+     *
+     * @param e the failure
+     * @param prefix the property the specification is bound at
+     * @param bound what was bound there
+     * @param filledIn the property each filled-in setting came from, by the setting's path
+     * @return the failure as the starter reports it at start-up
+     */
+    public static InvalidMeshlessConfigurationException invalid(InvalidConfigurationException e, String prefix,
+                                                                Object bound, Map<String, String> filledIn) {
+        String source = Specs.isSet(bound, e.path()) ? null : filledIn.get(e.path());
+        return source == null ? invalid(e, prefix) : new InvalidMeshlessConfigurationException(source, e.value(),
+                e.rule(), e);
     }
 
     /**

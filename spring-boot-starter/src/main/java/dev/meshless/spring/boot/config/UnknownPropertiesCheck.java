@@ -2,7 +2,7 @@ package dev.meshless.spring.boot.config;
 
 import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.cloud.loadbalancer.MeshlessLoadBalancerProperties;
-import dev.meshless.spring.boot.consul.MeshlessConsulProperties;
+import dev.meshless.spring.boot.consul.MeshlessConsulAutoConfiguration;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareProperties;
 import java.util.ArrayList;
@@ -54,20 +54,23 @@ public final class UnknownPropertiesCheck {
         IGNORE
     }
 
-    /** Every prefix and the class that reads it, most specific first. */
-    private static final Map<String, Class<?>> OWNERS = new LinkedHashMap<>();
+    /**
+     * Every prefix and the class bound there, most specific first; by name, as an optional module's
+     * class (Consul's specification) may be missing, and then nothing binds its prefix.
+     */
+    private static final Map<String, String> OWNERS = new LinkedHashMap<>();
 
     static {
-        OWNERS.put(RateLimitProperties.PREFIX, RateLimitProperties.class);
-        OWNERS.put(MeshlessConsulProperties.PREFIX, MeshlessConsulProperties.class);
-        OWNERS.put(ZoneAwareProperties.PREFIX, ZoneAwareProperties.class);
-        OWNERS.put(MeshlessLoadBalancerProperties.PREFIX, MeshlessLoadBalancerProperties.class);
-        OWNERS.put(MeshlessProperties.PREFIX, MeshlessProperties.class);
+        OWNERS.put(RateLimitProperties.PREFIX, RateLimitProperties.class.getName());
+        OWNERS.put(MeshlessConsulAutoConfiguration.PREFIX, "dev.meshless.consul.ConsulSpec");
+        OWNERS.put(ZoneAwareProperties.PREFIX, ZoneAwareProperties.class.getName());
+        OWNERS.put(MeshlessLoadBalancerProperties.PREFIX, MeshlessLoadBalancerProperties.class.getName());
+        OWNERS.put(MeshlessProperties.PREFIX, MeshlessProperties.class.getName());
     }
 
     /** Modules that read a prefix, and a class of theirs that shows they are present. */
     private static final Map<String, String[]> MODULES = Map.of(
-            MeshlessConsulProperties.PREFIX, new String[] {"dev.meshless.consul.ConsulRegistry",
+            MeshlessConsulAutoConfiguration.PREFIX, new String[] {"dev.meshless.consul.ConsulRegistry",
                 "meshless-discovery-consul"},
             MeshlessLoadBalancerProperties.PREFIX, new String[] {
                 "org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer",
@@ -104,7 +107,10 @@ public final class UnknownPropertiesCheck {
         List<ConfigurationProperty> unknown = new ArrayList<>();
         ApplicationConversionService conversion = MeshlessBinding.conversionService();
         PropertySourcesPlaceholdersResolver placeholders = new PropertySourcesPlaceholdersResolver(environment);
-        for (Map.Entry<String, Class<?>> owner : OWNERS.entrySet()) {
+        for (Map.Entry<String, String> owner : OWNERS.entrySet()) {
+            if (!ClassUtils.isPresent(owner.getValue(), classLoader)) {
+                continue; // the module is missing, which warnAboutMissingModules has said
+            }
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(owner.getKey());
             List<ConfigurationPropertySource> owned = new ArrayList<>();
             for (ConfigurationPropertySource source : sources) {
@@ -114,8 +120,8 @@ public final class UnknownPropertiesCheck {
                         && !(environmentVariables && localityVariables.contains(name))));
             }
             try {
-                new Binder(owned, placeholders, conversion).bind(prefix, Bindable.of(owner.getValue()),
-                        new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+                new Binder(owned, placeholders, conversion).bind(prefix, Bindable.of(ClassUtils.resolveClassName(
+                        owner.getValue(), classLoader)), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
             } catch (BindException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof UnboundConfigurationPropertiesException unbound) {

@@ -1,17 +1,24 @@
 package dev.meshless.spring.boot.consul;
 
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Specs;
 import dev.meshless.consul.ConsulConfig;
 import dev.meshless.consul.ConsulMetrics;
 import dev.meshless.consul.ConsulRegistrationConfig;
+import dev.meshless.consul.ConsulRegistrationSpec;
 import dev.meshless.consul.ConsulRegistry;
+import dev.meshless.consul.ConsulSpec;
 import dev.meshless.consul.micrometer.MicrometerConsulMetrics;
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.MeshlessProperties;
+import dev.meshless.spring.boot.config.PropertyNames;
 import dev.meshless.time.TimeSource;
 import dev.meshless.topology.Locality;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +39,9 @@ import org.springframework.core.env.Environment;
 /**
  * Consul in a Spring Boot application, when {@code meshless-discovery-consul} is on the class path:
  * the multi-datacenter {@link ConsulRegistry} as the registry source {@value ConsulContributor#NAME}
- * (configured under {@code meshless.consul}), self-registration of this instance, its meters in
+ * (configured under {@code meshless.consul}, bound to discovery-consul's {@link ConsulSpec}, which
+ * checks every value; a bad one stops start-up naming the property, the value and the rule),
+ * self-registration of this instance, its meters in
  * Micrometer when there is a {@code MeterRegistry}, and its views in the {@code meshless} actuator
  * endpoint and health indicator.
  *
@@ -45,9 +54,11 @@ import org.springframework.core.env.Environment;
         "org.springframework.cloud.consul.serviceregistry.ConsulAutoServiceRegistrationAutoConfiguration")
 @ConditionalOnClass(ConsulRegistry.class)
 @ConditionalOnBean(MeshlessClients.class)
-@ConditionalOnProperty(prefix = MeshlessConsulProperties.PREFIX, name = "enabled", matchIfMissing = true)
-@EnableConfigurationProperties(MeshlessConsulProperties.class)
+@ConditionalOnProperty(prefix = MeshlessConsulAutoConfiguration.PREFIX, name = "enabled", matchIfMissing = true)
 public class MeshlessConsulAutoConfiguration {
+
+    /** Where Consul's settings are bound. */
+    public static final String PREFIX = "meshless.consul";
 
     /** Spring Cloud Consul's auto-registration; when it is a bean, it registers this instance. */
     static final String SPRING_CLOUD_CONSUL_REGISTRATION =
@@ -55,12 +66,20 @@ public class MeshlessConsulAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MeshlessConsulAutoConfiguration.class);
 
+    /** @return {@code meshless.consul.*}, as configured */
+    @Bean
+    @ConfigurationProperties(PREFIX)
+    @ConditionalOnMissingBean
+    ConsulSpec meshlessConsulSpec() {
+        return new ConsulSpec();
+    }
+
     /**
      * The registry is not a bean of its own: the merged registry is the application's only
      * {@code EndpointRegistry} bean. Reach it with {@code contributor.registry()}; replace this bean
      * (by its name) to build the registry differently.
      *
-     * @param properties {@code meshless.consul.*}
+     * @param spec {@code meshless.consul.*}
      * @param environment where the {@code CONSUL_*} variables are looked up
      * @param time clock and timers of the watches
      * @param metrics where requests, failures and views are measured, if anywhere
@@ -68,18 +87,17 @@ public class MeshlessConsulAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(name = "meshlessConsulContributor")
-    ConsulContributor meshlessConsulContributor(MeshlessConsulProperties properties, Environment environment,
-                                                TimeSource time, ObjectProvider<ConsulMetrics> metrics) {
-        ConsulConfig config = ConsulConfigs.registry(properties, environment::getProperty);
-        ConsulRegistry registry;
+    ConsulContributor meshlessConsulContributor(ConsulSpec spec, Environment environment, TimeSource time,
+                                                ObjectProvider<ConsulMetrics> metrics) {
         try {
-            registry = ConsulRegistry.builder(config).timeSource(time)
+            ConsulConfig config = spec.toConfig(environment::getProperty);
+            ConsulRegistry registry = ConsulRegistry.builder(config).timeSource(time)
                     .metrics(metrics.getIfAvailable(() -> ConsulMetrics.NONE)).build();
-        } catch (IllegalArgumentException e) {
-            throw ConsulConfigs.tlsFailure(properties, e);
+            log.info("Meshless: endpoints from Consul: {}", config);
+            return new ConsulContributor(registry);
+        } catch (InvalidConfigurationException e) {
+            throw PropertyNames.invalid(e, PREFIX);
         }
-        log.info("Meshless: endpoints from Consul: {}", config);
-        return new ConsulContributor(registry);
     }
 
     /** Consul's meters, when Micrometer is on the class path. */
@@ -101,14 +119,13 @@ public class MeshlessConsulAutoConfiguration {
 
     /** Self-registration, unless turned off or done by Spring Cloud Consul. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(prefix = MeshlessConsulProperties.PREFIX + ".registration", name = "enabled",
-            matchIfMissing = true)
+    @ConditionalOnProperty(prefix = PREFIX + ".registration", name = "enabled", matchIfMissing = true)
     @ConditionalOnMissingBean(type = SPRING_CLOUD_CONSUL_REGISTRATION)
     static class RegistrationConfiguration {
 
         /**
          * @param contributor the Consul source, whose agent client registers
-         * @param properties {@code meshless.consul.*}
+         * @param spec {@code meshless.consul.*}
          * @param meshless {@code meshless.*}, for where the service name came from
          * @param instance this instance's service and locality, the defaults of name, region and zone
          * @param environment for {@code spring.cloud.client.ip-address}
@@ -118,32 +135,45 @@ public class MeshlessConsulAutoConfiguration {
          */
         @Bean
         @ConditionalOnMissingBean
-        ConsulSelfRegistration meshlessConsulRegistration(ConsulContributor contributor,
-                                                          MeshlessConsulProperties properties,
+        ConsulSelfRegistration meshlessConsulRegistration(ConsulContributor contributor, ConsulSpec spec,
                                                           MeshlessProperties meshless, MeshlessInstance instance,
                                                           Environment environment, ApplicationContext context,
                                                           TimeSource time) {
-            ConsulRegistrationProperties r = properties.getRegistration();
-            String service = r.getServiceName() != null ? r.getServiceName() : instance.service();
+            ConsulRegistrationSpec r = spec.getRegistration();
             Locality locality = instance.locality();
-            String region = r.getRegion() != null ? r.getRegion() : locality == null ? null : locality.region();
-            String zone = r.getZone() != null ? r.getZone() : locality == null ? null : locality.zone();
+            // What the application knows fills what registration.* leaves out.
+            ConsulSpec known = new ConsulSpec();
+            ConsulRegistrationSpec k = known.getRegistration();
+            k.setServiceName(instance.service());
+            k.setRegion(locality == null ? null : locality.region());
+            k.setZone(locality == null ? null : locality.zone());
+            k.setAddress(r.getAddress() != null ? null : Objects.requireNonNullElseGet(
+                    environment.getProperty("spring.cloud.client.ip-address"), LocalAddress::find));
+            ConsulRegistrationSpec effective = Specs.merge(spec, known).getRegistration();
             String off = null;
-            if (service == null) {
+            if (effective.getServiceName() == null) {
                 off = "its service name is unknown (set spring.application.name)";
-            } else if (region == null || zone == null) {
+            } else if (effective.getRegion() == null || effective.getZone() == null) {
                 off = "its region and zone are unknown (set meshless.locality.region and meshless.locality.zone)";
             }
             if (off != null) {
                 log.warn("Meshless: this instance is not registered with Consul: {}", off);
             }
-            String address = r.getAddress() != null ? r.getAddress()
-                    : environment.getProperty("spring.cloud.client.ip-address");
-            ConsulConfigs.RegistrationDefaults defaults = new ConsulConfigs.RegistrationDefaults(service,
-                    meshless.getService() != null ? MeshlessProperties.PREFIX + ".service" : "spring.application.name",
-                    address != null ? address : LocalAddress.find(), region, zone);
-            IntFunction<ConsulRegistrationConfig> config = port -> ConsulConfigs.registration(properties, defaults,
-                    port);
+            // A bad value the application gave is named by the property it came from.
+            Map<String, String> filledIn = Map.of("registration.serviceName", meshless.getService() != null
+                    ? MeshlessProperties.PREFIX + ".service" : "spring.application.name",
+                    "registration.port", "server.port",
+                    "registration.region", "meshless.locality.region",
+                    "registration.zone", "meshless.locality.zone");
+            IntFunction<ConsulRegistrationConfig> config = port -> {
+                ConsulSpec withPort = Specs.merge(spec, known);
+                withPort.getRegistration().setPort(port); // registration.port, else the web server's
+                try {
+                    return withPort.toRegistrationConfig();
+                } catch (InvalidConfigurationException e) {
+                    throw PropertyNames.invalid(e, PREFIX, spec, filledIn);
+                }
+            };
             if (off == null) {
                 config.apply(r.getPort() != null ? r.getPort() : 1); // every value is checked at start-up
             }
@@ -166,7 +196,7 @@ public class MeshlessConsulAutoConfiguration {
         private static SanitizableData sanitize(SanitizableData data) {
             String key = data.getLowerCaseKey();
             boolean consulToken = key.equals("consul_http_token")
-                    || (key.startsWith(MeshlessConsulProperties.PREFIX + ".") && key.endsWith(".token"));
+                    || (key.startsWith(PREFIX + ".") && key.endsWith(".token"));
             return consulToken ? data.withSanitizedValue() : data;
         }
     }

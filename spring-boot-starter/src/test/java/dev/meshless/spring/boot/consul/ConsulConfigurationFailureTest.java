@@ -8,6 +8,7 @@ import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * A bad {@code meshless.consul.*} value stops start-up with the full property, the value as written
@@ -46,9 +48,11 @@ class ConsulConfigurationFailureTest {
         assertFailure("meshless.consul.rate-limit-burst=0",
                 "meshless.consul.rate-limit-burst = 0: must be between 1 and 100");
         assertFailure("meshless.consul.error-backoff-max=10ms",
-                "meshless.consul.error-backoff-max = 10ms: must be between 50ms and 1h");
+                "meshless.consul.error-backoff-max = 10ms: must be at least the initial error backoff (50ms)");
         assertFailure("meshless.consul.max-response-bytes=100B",
-                "meshless.consul.max-response-bytes = 100B: must be between 1024 and 1073741824");
+                "meshless.consul.max-response-bytes = 100B: must be between 1KB and 1GB");
+        assertFailure("meshless.consul.snapshot-max-bytes=2GB",
+                "meshless.consul.snapshot-max-bytes = 2GB: must be between 1KB and 1GB");
         assertFailure("meshless.consul.regions.dc1=",
                 "meshless.consul.regions.dc1 = '': must be a non-blank name without surrounding spaces");
         assertFailure("meshless.consul.zone-metadata-key=",
@@ -81,7 +85,7 @@ class ConsulConfigurationFailureTest {
                     InvalidMeshlessConfigurationException e = failure(context.getStartupFailure());
                     assertThat(e.property()).isEqualTo("meshless.consul.clusters.eu.ca-cert");
                     assertThat(e.value()).isEqualTo(notPem.toString());
-                    assertThat(e.rule()).contains("must name a PEM file of X.509 certificates").contains("ca.pem");
+                    assertThat(e.rule()).isEqualTo("must name a PEM file of X.509 certificates (it holds none)");
                 });
         assertFailure("meshless.consul.agent.token-file=" + dir.resolve("missing"),
                 "meshless.consul.agent.token-file = " + dir.resolve("missing") + ": must be a readable file");
@@ -91,8 +95,10 @@ class ConsulConfigurationFailureTest {
     void registrationPropertiesAreNamedInFull() {
         String[] registered = {"meshless.consul.registration.port=8080", "meshless.consul.registration.address=10.1.2.3"};
         assertFailure(registered, "meshless.consul.registration.heartbeat-interval=30s",
-                "meshless.consul.registration.heartbeat-interval = 30s: must be at least 100ms and shorter than ttl"
-                        + " (30s)");
+                "meshless.consul.registration.heartbeat-interval = 30s: must be at least 100ms and shorter than the"
+                        + " TTL (30s)");
+        assertFailure(registered, "meshless.consul.registration.retry-initial=1m", // retry-max is given too
+                "meshless.consul.registration.retry-max = 200ms: must be at least the initial retry delay (1m)");
         assertFailure(registered, "meshless.consul.registration.http-check=ftp://10.1.2.3/health",
                 "meshless.consul.registration.http-check = ftp://10.1.2.3/health: must be an http or https URL");
         assertFailure(registered, "meshless.consul.registration.weight-passing=0",
@@ -104,6 +110,18 @@ class ConsulConfigurationFailureTest {
                 "meshless.consul.registration.address=",
                 "meshless.consul.registration.address = '': must be a non-blank name");
         assertThat(consul.requests()).as("nothing was registered").noneMatch(r -> r.method().equals("PUT"));
+    }
+
+    @Test
+    void aValueTakenFromTheRestOfTheApplicationIsNamedByItsOwnProperty() {
+        assertFailure(Map.of("meshless.service", " checkout"),
+                "meshless.service =  checkout: must be a non-blank name without surrounding spaces");
+        assertFailure(Map.of("spring.application.name", "checkout "),
+                "spring.application.name = checkout : must be a non-blank name without surrounding spaces");
+        assertFailure(Map.of("meshless.locality.zone", " r1-a"),
+                "meshless.locality.zone =  r1-a: must be a non-blank name without surrounding spaces");
+        assertFailure(Map.of("meshless.locality.zone", " r1-a", "meshless.consul.registration.zone", "r1-b "),
+                "meshless.consul.registration.zone = r1-b : must be a non-blank name without surrounding spaces");
     }
 
     @Test
@@ -128,6 +146,16 @@ class ConsulConfigurationFailureTest {
     /** The message names the property and the value, then the rule (which may go on with details). */
     private void assertFailure(String[] others, String property, String message) {
         ConsulContexts.runner(consul.address()).withPropertyValues(others).withPropertyValues(property)
+                .run(context -> assertThat(failure(context.getStartupFailure()).getMessage())
+                        .startsWith("Invalid Meshless configuration: " + message));
+    }
+
+    /** Like {@link #assertFailure(String[], String, String)} for values that must keep their blanks. */
+    private void assertFailure(Map<String, Object> untrimmed, String message) {
+        ConsulContexts.runner(consul.address()).withPropertyValues("meshless.consul.registration.port=8080",
+                        "meshless.consul.registration.address=10.1.2.3")
+                .withInitializer(context -> context.getEnvironment().getPropertySources()
+                        .addFirst(new MapPropertySource("untrimmed", untrimmed)))
                 .run(context -> assertThat(failure(context.getStartupFailure()).getMessage())
                         .startsWith("Invalid Meshless configuration: " + message));
     }

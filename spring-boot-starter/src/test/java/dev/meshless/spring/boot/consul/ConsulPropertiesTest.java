@@ -2,14 +2,16 @@ package dev.meshless.spring.boot.consul;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshless.config.Specs;
 import dev.meshless.consul.ConsulAgentConfig;
 import dev.meshless.consul.ConsulConfig;
-import dev.meshless.consul.ConsulRegistrationConfig;
+import dev.meshless.consul.ConsulRegistrationSpec;
+import dev.meshless.consul.ConsulSpec;
+import dev.meshless.consul.testing.Configs;
 import dev.meshless.consul.testing.ConsulSimulator;
+import dev.meshless.spring.boot.config.MeshlessBinding;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,24 +20,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.boot.convert.ApplicationConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** {@code meshless.consul.*} maps 1:1 onto discovery-consul's configuration; what is left out keeps its defaults. */
+/**
+ * {@code meshless.consul.*} binds to discovery-consul's {@link ConsulSpec} and reaches the running
+ * registry and registration; what is left out keeps the library's defaults, which the metadata shows.
+ */
 class ConsulPropertiesTest {
-
-    private static final ConsulConfigs.RegistrationDefaults DEFAULTS = new ConsulConfigs.RegistrationDefaults(
-            "checkout", "spring.application.name", "10.1.2.3", "r1", "r1-a");
 
     private ConsulSimulator consul;
 
@@ -119,11 +118,12 @@ class ConsulPropertiesTest {
 
     @Test
     void everyRegistrationPropertyReachesTheRegistration() {
-        MeshlessConsulProperties p = bind(
+        ConsulContexts.runner(consul.address()).withPropertyValues(
                 "meshless.consul.zone-metadata-key=az",
                 "meshless.consul.registration.service-name=checkout-api",
                 "meshless.consul.registration.instance-id=checkout-1",
                 "meshless.consul.registration.address=10.4.4.4",
+                "meshless.consul.registration.port=8443",
                 "meshless.consul.registration.region=eu-west-1",
                 "meshless.consul.registration.zone=eu-west-1c",
                 "meshless.consul.registration.tags=blue,canary",
@@ -139,62 +139,38 @@ class ConsulPropertiesTest {
                 "meshless.consul.registration.weight-warning=2",
                 "meshless.consul.registration.startup-timeout=3s",
                 "meshless.consul.registration.retry-initial=100ms",
-                "meshless.consul.registration.retry-max=5s");
-
-        ConsulRegistrationConfig r = ConsulConfigs.registration(p, DEFAULTS, 8443);
-
-        assertThat(r.serviceName()).isEqualTo("checkout-api");
-        assertThat(r.instanceId()).isEqualTo("checkout-1");
-        assertThat(r.address()).isEqualTo("10.4.4.4");
-        assertThat(r.port()).isEqualTo(8443);
-        assertThat(r.region()).isEqualTo("eu-west-1");
-        assertThat(r.zone()).isEqualTo("eu-west-1c");
-        assertThat(r.tags()).containsExactly("blue", "canary");
-        assertThat(r.meta()).containsExactlyInAnyOrderEntriesOf(Map.of("version", "1.4.2", "dc-region", "eu-west-1",
-                "az", "eu-west-1c"));
-        assertThat(r.ttl()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(r.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(r.httpCheck()).isEqualTo("http://10.4.4.4:8081/actuator/health");
-        assertThat(r.checkInterval()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(r.checkTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(r.deregisterCriticalAfter()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(r.weightPassing()).isEqualTo(10);
-        assertThat(r.weightWarning()).isEqualTo(2);
-        assertThat(r.startupTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(r.retryInitial()).isEqualTo(Duration.ofMillis(100));
-        assertThat(r.retryMax()).isEqualTo(Duration.ofSeconds(5));
+                "meshless.consul.registration.retry-max=5s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ConsulRegistrationSpec r = context.getBean(ConsulSpec.class).getRegistration();
+                    assertThat(r.getHeartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(r.getStartupTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(r.getRetryInitial()).isEqualTo(Duration.ofMillis(100));
+                    assertThat(r.getRetryMax()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(r.getTtl()).isEqualTo(Duration.ofSeconds(20));
+                    Map<String, Object> d = context.getBean(ConsulSelfRegistration.class).registration().definition();
+                    assertThat(d).containsEntry("ID", "checkout-1").containsEntry("Name", "checkout-api")
+                            .containsEntry("Address", "10.4.4.4").containsEntry("Port", 8443)
+                            .containsEntry("Tags", List.of("blue", "canary"))
+                            .containsEntry("Meta", Map.of("version", "1.4.2", "dc-region", "eu-west-1",
+                                    "az", "eu-west-1c"))
+                            .containsEntry("Weights", Map.of("Passing", 10, "Warning", 2));
+                    assertThat(d.get("Check")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                            .containsEntry("HTTP", "http://10.4.4.4:8081/actuator/health")
+                            .containsEntry("Interval", "7s").containsEntry("Timeout", "2s")
+                            .containsEntry("DeregisterCriticalServiceAfter", "120s");
+                });
     }
 
     @Test
     void nameAddressRegionAndZoneDefaultToWhatTheApplicationKnows() {
-        ConsulRegistrationConfig r = ConsulConfigs.registration(bind(), DEFAULTS, 8080);
-
-        assertThat(r.serviceName()).isEqualTo("checkout");
-        assertThat(r.address()).isEqualTo("10.1.2.3");
-        assertThat(r.instanceId()).isEqualTo("checkout-10.1.2.3-8080");
-        assertThat(r.meta()).containsExactlyInAnyOrderEntriesOf(Map.of("region", "r1", "zone", "r1-a"));
-    }
-
-    @Test
-    void theLocalAgentFallsBackOnTheConsulVariablesAndAClusterDoesNot() {
-        Map<String, String> env = Map.of("CONSUL_HTTP_ADDR", "10.0.0.5:8500", "CONSUL_HTTP_SSL", "true",
-                "CONSUL_HTTP_TOKEN", "local-token");
-        MeshlessConsulProperties p = bind("meshless.consul.clusters.eu.address=http://10.9.0.1:8500");
-
-        ConsulConfig c = ConsulConfigs.registry(p, env::get);
-
-        assertThat(c.agent().address()).isEqualTo(URI.create("https://10.0.0.5:8500"));
-        assertThat(c.agent().hasToken()).isTrue();
-        assertThat(c.clusters().get("eu").hasToken()).as("the local token never goes to another cluster").isFalse();
-
-        ConsulConfig off = ConsulConfigs.registry(bind("meshless.consul.agent.read-environment=false"), env::get);
-        assertThat(off.agent().address()).isEqualTo(URI.create(ConsulAgentConfig.DEFAULT_ADDRESS));
-        assertThat(off.agent().hasToken()).isFalse();
-
-        ConsulConfig configured = ConsulConfigs.registry(bind("meshless.consul.agent.address=http://10.7.7.7:8500"),
-                env::get);
-        assertThat(configured.agent().address()).as("a property wins over the variable")
-                .isEqualTo(URI.create("http://10.7.7.7:8500"));
+        ConsulContexts.runner(consul.address()).withPropertyValues("meshless.consul.registration.port=8080",
+                "spring.cloud.client.ip-address=10.1.2.3").run(context -> {
+                    Map<String, Object> d = context.getBean(ConsulSelfRegistration.class).registration().definition();
+                    assertThat(d).containsEntry("Name", "checkout").containsEntry("Address", "10.1.2.3")
+                            .containsEntry("ID", "checkout-10.1.2.3-8080")
+                            .containsEntry("Meta", Map.of("region", "r1", "zone", "r1-a"));
+                });
     }
 
     @Test
@@ -213,52 +189,35 @@ class ConsulPropertiesTest {
     }
 
     @Test
-    void everyDocumentedDefaultIsTheLibrarysDefault() throws IOException {
-        Pattern documented = Pattern.compile("Default (\\S+)\\.(?:\\s|$)");
-        Map<String, Object> unset = describe(configs(bind()));
+    void everyDefaultInTheMetadataIsTheLibrarysDefault() throws IOException {
+        Map<String, Object> unset = configs(bind());
         List<String> checked = new ArrayList<>();
         for (JsonNode p : metadata().get("properties")) {
             String name = p.get("name").asString();
-            Matcher m = documented.matcher(p.path("description").asString(""));
-            if (!name.startsWith(MeshlessConsulProperties.PREFIX + ".") || !m.find()) {
+            JsonNode value = p.get("defaultValue");
+            if (!name.startsWith(MeshlessConsulAutoConfiguration.PREFIX + ".") || value == null) {
                 continue;
             }
-            Map<String, Object> set = describe(configs(bind(name + "=" + m.group(1))));
-            assertThat(set).as("%s set to its documented default %s", name, m.group(1)).isEqualTo(unset);
+            Map<String, Object> set = configs(bind(name + "=" + value.asString()));
+            assertThat(set).as("%s set to its default %s", name, value).isEqualTo(unset);
             checked.add(name);
         }
-        assertThat(checked).as("properties with a documented default").hasSizeGreaterThanOrEqualTo(27)
+        assertThat(checked).as("properties with a default").hasSizeGreaterThanOrEqualTo(27)
                 .contains("meshless.consul.wait", "meshless.consul.max-response-bytes",
                         "meshless.consul.agent.request-timeout", "meshless.consul.registration.ttl",
                         "meshless.consul.zone-metadata-key", "meshless.consul.registration.region-metadata-key");
     }
 
-    private static List<Object> configs(MeshlessConsulProperties p) {
-        return List.of(ConsulConfigs.registry(p, name -> null), ConsulConfigs.registration(p, DEFAULTS, 8080));
-    }
-
-    /** Every accessor of the configurations, recursively, so that two of them can be compared. */
-    private static Map<String, Object> describe(Object config) {
-        Map<String, Object> out = new TreeMap<>();
-        if (config instanceof List<?> list) {
-            for (int i = 0; i < list.size(); i++) {
-                out.put(Integer.toString(i), describe(list.get(i)));
-            }
-            return out;
-        }
-        for (Method m : config.getClass().getMethods()) {
-            if (m.getParameterCount() > 0 || Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class
-                    || m.getName().equals("toString") || m.getName().equals("hashCode")) {
-                continue;
-            }
-            try {
-                Object value = m.invoke(config);
-                out.put(m.getName(), value instanceof ConsulAgentConfig agent ? describe(agent) : value);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return out;
+    /** The registry's and the registration's configuration, for a registration with a name, address and locality. */
+    private static Map<String, Object> configs(ConsulSpec spec) {
+        ConsulSpec known = new ConsulSpec();
+        known.getRegistration().setServiceName("checkout");
+        known.getRegistration().setAddress("10.1.2.3");
+        known.getRegistration().setPort(8080);
+        known.getRegistration().setRegion("r1");
+        known.getRegistration().setZone("r1-a");
+        return Map.of("registry", Configs.describe(spec.toConfig(name -> null)),
+                "registration", Configs.describe(Specs.merge(spec, known).toRegistrationConfig()));
     }
 
     private static JsonNode metadata() throws IOException {
@@ -269,15 +228,14 @@ class ConsulPropertiesTest {
     }
 
     /** Binds properties as Spring Boot does ({@code 2MB}, {@code 5m}, paths, lists, maps). */
-    static MeshlessConsulProperties bind(String... pairs) {
+    static ConsulSpec bind(String... pairs) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
             values.put(pair.substring(0, eq), pair.substring(eq + 1));
         }
         return new Binder(List.of(new MapConfigurationPropertySource(values)), null,
-                ApplicationConversionService.getSharedInstance())
-                .bind(MeshlessConsulProperties.PREFIX, MeshlessConsulProperties.class)
-                .orElseGet(MeshlessConsulProperties::new);
+                MeshlessBinding.conversionService())
+                .bind(MeshlessConsulAutoConfiguration.PREFIX, ConsulSpec.class).orElseGet(ConsulSpec::new);
     }
 }

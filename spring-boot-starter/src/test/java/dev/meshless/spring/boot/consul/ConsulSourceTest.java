@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.meshless.balancer.RoutingPlan;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.consul.ConsulRegistry;
+import dev.meshless.consul.ConsulSpec;
 import dev.meshless.consul.testing.Catalog;
 import dev.meshless.consul.testing.ConsulSimulator;
 import dev.meshless.registry.EndpointRegistry;
@@ -142,7 +143,7 @@ class ConsulSourceTest {
     void backsOffWhenTurnedOffWithoutTheModuleOrWithoutMeshless() {
         ConsulContexts.runner(consul.address()).withPropertyValues("meshless.consul.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(MeshlessClients.class)
-                        .doesNotHaveBean(ConsulContributor.class).doesNotHaveBean(MeshlessConsulProperties.class));
+                        .doesNotHaveBean(ConsulContributor.class).doesNotHaveBean(ConsulSpec.class));
         ConsulContexts.runner(consul.address()).withClassLoader(new FilteredClassLoader(ConsulRegistry.class))
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(MeshlessClients.class)
                         .doesNotHaveBean(ConsulContributor.class).doesNotHaveBean(ConsulSelfRegistration.class));

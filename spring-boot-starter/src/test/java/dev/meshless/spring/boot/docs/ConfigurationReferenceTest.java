@@ -2,8 +2,8 @@ package dev.meshless.spring.boot.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshless.consul.ConsulAgentSpec;
 import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.spring.boot.consul.ConsulAgentProperties;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
@@ -58,7 +58,7 @@ class ConfigurationReferenceTest {
             assertThat(text).as("rate limit field %s", field).contains("`" + field + "`");
         }
         String clusters = text.substring(text.indexOf("## Consul clusters"), text.indexOf("## Every property"));
-        for (String field : fields(ConsulAgentProperties.class)) {
+        for (String field : fields(ConsulAgentSpec.class)) {
             assertThat(clusters).as("Consul cluster field %s", field).contains("| `" + field + "` |");
         }
     }
@@ -148,7 +148,9 @@ class ConfigurationReferenceTest {
             value.forEach(v -> items.add(v.asString()));
             return "`" + String.join(", ", items) + "`";
         }
-        return "`" + value.asString().toLowerCase(Locale.ROOT).replace('_', '-') + "`";
+        String text = value.asString();
+        // An enum constant as the processor writes it (PER_KEY) reads as in application.yml (per-key).
+        return "`" + (text.matches("[A-Z][A-Z0-9_]*") ? text.toLowerCase(Locale.ROOT).replace('_', '-') : text) + "`";
     }
 
     private static Path docs() {

@@ -7,6 +7,7 @@ import dev.meshless.config.PolicySpec;
 import dev.meshless.config.Spec;
 import dev.meshless.config.Specs;
 import dev.meshless.config.Values;
+import dev.meshless.consul.ConsulSpec;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,9 @@ class SpecMetadataTest {
     /** Every section bound to a specification: where, which, its built-in values, and who binds it. */
     static final List<Root> ROOTS = List.of(
             new Root("meshless.defaults", PolicySpec.class, PolicySpec.builtIn(),
-                    "dev.meshless.spring.boot.MeshlessProperties", "getDefaults()"));
+                    "dev.meshless.spring.boot.MeshlessProperties", "getDefaults()"),
+            new Root("meshless.consul", ConsulSpec.class, ConsulSpec.builtIn(),
+                    "dev.meshless.spring.boot.consul.MeshlessConsulAutoConfiguration", "meshlessConsulSpec()"));
 
     private static final Pattern FIELD = Pattern.compile(
             "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*private\\s+[^;=(]+?\\s+(\\w+)\\s*[;=]", Pattern.DOTALL);
@@ -83,6 +86,8 @@ class SpecMetadataTest {
                 String name = root.prefix() + "." + dashed(path);
                 String description = javadoc(field);
                 if (Spec.class.isAssignableFrom(field.getType())) {
+                    // The processor sees a nested specification as one property of its type, too.
+                    ignored.addObject().put("name", name);
                     groups.addObject().put("name", name).put("type", field.getType().getName())
                             .put("description", description).put("sourceType", field.getDeclaringClass().getName())
                             .put("sourceMethod", "get" + Character.toUpperCase(field.getName().charAt(0))
