@@ -1,6 +1,6 @@
 package dev.meshless.balancer;
 
-import dev.meshless.internal.SerialExecutor;
+import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.ServiceEndpoints;
 import dev.meshless.registry.Subscription;

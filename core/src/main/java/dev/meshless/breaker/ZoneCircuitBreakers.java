@@ -1,7 +1,7 @@
 package dev.meshless.breaker;
 
 import dev.meshless.balancer.LocalityLoadBalancer;
-import dev.meshless.internal.SerialExecutor;
+import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.time.TimeSource;
 import dev.meshless.topology.Locality;

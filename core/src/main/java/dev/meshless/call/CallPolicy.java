@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * How calls to one service are made to survive: attempts, retry budget, backoff, timeouts,
  * concurrency, outlier detection and circuit breakers. Immutable; build with {@link #builder()} or
- * from a {@link dev.meshless.config.PolicySpec}. Setters reject bad values with an
+ * from a {@link dev.meshless.policy.PolicySpec}. Setters reject bad values with an
  * {@link InvalidConfigurationException} whose path is the setting's place in {@code PolicySpec}
  * ({@code retry.maxAttempts}, {@code timeouts.perTry}). Every default is listed in
  * {@code docs/resilience.md}.

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Retries across endpoints and localities, as configuration gives them: every setting nullable (not
- * set). Part of dev.meshless.config.PolicySpec, which maps it onto CallPolicy.
+ * set). Part of dev.meshless.policy.PolicySpec, which maps it onto CallPolicy.
  */
 public class RetrySpec implements Spec {
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Deadline and per-try timeout, as configuration gives them: every setting nullable (not set). Part
- * of dev.meshless.config.PolicySpec, which maps it onto CallPolicy.
+ * of dev.meshless.policy.PolicySpec, which maps it onto CallPolicy.
  */
 public class TimeoutsSpec implements Spec {
 

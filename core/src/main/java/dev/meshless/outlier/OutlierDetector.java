@@ -3,7 +3,7 @@ package dev.meshless.outlier;
 import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.RoutingPlan;
 import dev.meshless.outcome.Outcome;
-import dev.meshless.internal.SerialExecutor;
+import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.time.TimeSource;
 import dev.meshless.topology.Endpoint;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.meshless.registry;
 
-import dev.meshless.internal.SerialExecutor;
+import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.topology.Endpoint;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -11,7 +11,7 @@ import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Paths;
 import dev.meshless.config.Specs;
 import dev.meshless.config.Values;
-import dev.meshless.internal.SerialExecutor;
+import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.registry.EndpointListener;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.ServiceEndpoints;

@@ -2,7 +2,7 @@ package dev.meshless.consul.internal;
 
 import dev.meshless.consul.ConsulClient;
 import dev.meshless.consul.ViewStatus;
-import dev.meshless.internal.SerialExecutor;
+import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.registry.EndpointListener;
 import dev.meshless.registry.ServiceEndpoints;
 import dev.meshless.topology.Endpoint;

@@ -10,7 +10,7 @@ import dev.meshless.consul.ServiceInstance;
 import dev.meshless.consul.ViewStatus;
 import dev.meshless.consul.ViewStatus.Origin;
 import dev.meshless.config.Values;
-import dev.meshless.internal.SerialExecutor;
+import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.registry.ServiceEndpoints;
 import dev.meshless.time.TimeSource;
 import java.time.Duration;

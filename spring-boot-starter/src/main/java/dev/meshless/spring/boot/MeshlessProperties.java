@@ -1,6 +1,6 @@
 package dev.meshless.spring.boot;
 
-import dev.meshless.config.PolicySpec;
+import dev.meshless.policy.PolicySpec;
 import dev.meshless.spring.boot.config.UnknownPropertiesCheck;
 import dev.meshless.topology.HealthStatus;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.meshless.spring.boot.config;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.config.Paths;
-import dev.meshless.config.PolicySpec;
+import dev.meshless.policy.PolicySpec;
 import dev.meshless.config.Specs;
 import java.util.Set;
 import java.util.TreeSet;

@@ -1,8 +1,8 @@
 package dev.meshless.spring.boot.config;
 
 import dev.meshless.config.InvalidConfigurationException;
-import dev.meshless.config.PolicySpec;
-import dev.meshless.config.ServicePolicies;
+import dev.meshless.policy.PolicySpec;
+import dev.meshless.policy.ServicePolicies;
 import dev.meshless.config.Specs;
 import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.config.PropertyNames.Layer;

@@ -3,7 +3,7 @@ package dev.meshless.spring.boot.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.meshless.config.PolicySpec;
+import dev.meshless.policy.PolicySpec;
 import dev.meshless.spring.boot.MeshlessProperties;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.meshless.spring.boot.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.config.Percent;
-import dev.meshless.config.PolicySpec;
+import dev.meshless.policy.PolicySpec;
 import dev.meshless.config.Spec;
 import dev.meshless.config.Specs;
 import dev.meshless.config.Values;

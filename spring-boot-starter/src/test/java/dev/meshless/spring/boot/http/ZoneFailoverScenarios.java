@@ -21,7 +21,7 @@ import dev.meshless.call.ServiceCallException;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.config.PolicySpec;
+import dev.meshless.policy.PolicySpec;
 import dev.meshless.spring.boot.config.PolicyResolver;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

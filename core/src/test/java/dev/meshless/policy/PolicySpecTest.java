@@ -1,4 +1,4 @@
-package dev.meshless.config;
+package dev.meshless.policy;
 
 import static dev.meshless.testing.Invalid.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshless.balancer.EndpointStrategy;
 import dev.meshless.breaker.Breakers;
 import dev.meshless.call.CallPolicy;
+import dev.meshless.config.Paths;
+import dev.meshless.config.Percent;
+import dev.meshless.config.Spec;
+import dev.meshless.config.Specs;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.List;

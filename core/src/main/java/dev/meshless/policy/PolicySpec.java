@@ -1,4 +1,4 @@
-package dev.meshless.config;
+package dev.meshless.policy;
 
 import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.balancer.LoadBalancingSpec;
@@ -7,6 +7,10 @@ import dev.meshless.breaker.Breakers;
 import dev.meshless.call.CallPolicy;
 import dev.meshless.call.RetrySpec;
 import dev.meshless.call.TimeoutsSpec;
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Percent;
+import dev.meshless.config.Spec;
+import dev.meshless.config.Specs;
 import dev.meshless.outlier.OutlierDetectionSpec;
 import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.ratelimit.RateLimitSpec;

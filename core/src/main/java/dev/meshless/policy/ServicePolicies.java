@@ -1,4 +1,4 @@
-package dev.meshless.config;
+package dev.meshless.policy;
 
 import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.call.CallPolicy;

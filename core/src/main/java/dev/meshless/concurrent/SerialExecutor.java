@@ -1,4 +1,4 @@
-package dev.meshless.internal;
+package dev.meshless.concurrent;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
  * a task submitted while another thread drains the queue runs on that thread, after the tasks
  * before it. A task that throws is logged and does not stop the queue. Same idea as grpc-java's
  * {@code SynchronizationContext}.
+ *
+ * <p>Public because registries outside core (Consul's, or your own implementation of
+ * {@link dev.meshless.registry.EndpointRegistry}) must deliver to each subscription one call at a
+ * time, in order, and this is the tool core uses for it.
  *
  * <p>Thread-safe. Request threads do submit to it when they notice a change (an ejection, a breaker
  * transition): the thread that finds it idle then runs the reaction, a rebuild of the routing plan,
