@@ -3,6 +3,7 @@ package dev.meshless.spring.boot.ratelimit;
 import static dev.meshless.spring.boot.config.ConfigChecks.check;
 
 import dev.meshless.ratelimit.GlobalRateLimiter;
+import dev.meshless.ratelimit.InboundRateLimit;
 import dev.meshless.ratelimit.KeyedRateLimiter;
 import dev.meshless.ratelimit.LocalRateLimiter;
 import dev.meshless.ratelimit.RateLimit;

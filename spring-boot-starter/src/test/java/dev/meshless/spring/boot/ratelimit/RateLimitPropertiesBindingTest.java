@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.ratelimit.GlobalRateLimiter;
 import dev.meshless.ratelimit.GlobalRateLimiter.ShareMode;
+import dev.meshless.ratelimit.InboundRateLimit;
 import dev.meshless.ratelimit.KeyedRateLimiter;
 import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.registry.EndpointRegistry;
