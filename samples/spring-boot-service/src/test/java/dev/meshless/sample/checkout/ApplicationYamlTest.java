@@ -2,7 +2,6 @@ package dev.meshless.sample.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshless.spring.boot.config.PercentConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -97,7 +96,6 @@ class ApplicationYamlTest {
     /** Binds each prefix's keys (without those of longer prefixes) and collects what stayed unbound. */
     private static Set<String> unboundMeshlessKeys(Map<String, Object> yml) throws ClassNotFoundException {
         ApplicationConversionService conversion = new ApplicationConversionService();
-        conversion.addConverter(new PercentConverter());
         Set<String> unbound = new TreeSet<>();
         for (Map.Entry<String, String> p : MESHLESS_PROPERTIES.entrySet()) {
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(p.getKey());
