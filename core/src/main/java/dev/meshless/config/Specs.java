@@ -28,6 +28,9 @@ public final class Specs {
     /**
      * Layers one specification over another: each setting comes from {@code over} when set there,
      * else from {@code under}; nested specifications are layered the same way. Neither input changes.
+     * The two may be of different types in one line of inheritance (a per-key override, a
+     * {@code RateLimitSpec}, over its limit): the result is of the more specific type, and a setting
+     * one of them does not have counts as not set there.
      *
      * @param over the more specific layer (a service's section), or {@code null}
      * @param under the layer underneath (the defaults), not {@code null}
@@ -37,13 +40,14 @@ public final class Specs {
     @SuppressWarnings("unchecked")
     public static <T extends Spec> T merge(T over, T under) {
         Objects.requireNonNull(under, "under");
-        T merged = (T) newInstance(under.getClass());
-        for (Field f : fields(under.getClass())) {
-            Object below = read(f, under);
-            Object above = over == null ? null : read(f, over);
+        Class<?> type = over != null && under.getClass().isInstance(over) ? over.getClass() : under.getClass();
+        T merged = (T) newInstance(type);
+        for (Field f : fields(type)) {
+            Object below = readIfDeclared(f, under);
+            Object above = readIfDeclared(f, over);
             Object value;
-            if (below instanceof Spec nestedUnder) {
-                value = merge((Spec) above, nestedUnder);
+            if (below instanceof Spec || above instanceof Spec) {
+                value = merge((Spec) above, below != null ? (Spec) below : (Spec) newInstance(above.getClass()));
             } else {
                 value = above != null ? above : below;
             }
@@ -205,6 +209,10 @@ public final class Specs {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot read " + f, e);
         }
+    }
+
+    private static Object readIfDeclared(Field f, Object target) {
+        return target != null && f.getDeclaringClass().isInstance(target) ? read(f, target) : null;
     }
 
     private static void write(Field f, Object target, Object value) {

@@ -1,5 +1,7 @@
 package dev.meshless.ratelimit;
 
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.ServiceEndpoints;
 import dev.meshless.registry.Subscription;
@@ -61,15 +63,15 @@ public final class GlobalRateLimiter implements RateLimiter, AutoCloseable {
      * @param mode how the share is computed
      * @param expectedInstances the share before the registry answers is {@code 1 / expectedInstances}
      * @return the global limiter, subscribed to the registry
+     * @throws InvalidConfigurationException naming {@code expectedInstances}, or {@code id} when weighted
+     *     shares have no instance id, by their paths in {@link RateLimitInstanceSpec}
      */
     public static GlobalRateLimiter start(LocalRateLimiter local, EndpointRegistry registry, String service,
                                           String instanceId, ShareMode mode, int expectedInstances) {
-        if (expectedInstances < 1) {
-            throw new IllegalArgumentException(local.name() + ".expectedInstances must be at least 1, but was "
-                    + expectedInstances);
-        }
+        Check.atLeast("expectedInstances", expectedInstances, 1);
         if (mode == ShareMode.WEIGHTED && (instanceId == null || instanceId.isBlank())) {
-            throw new IllegalArgumentException(local.name() + ": weighted shares need this instance's id");
+            throw new InvalidConfigurationException("id", instanceId, "is required by weighted shares: this"
+                    + " instance's endpoint id in the registry");
         }
         return new GlobalRateLimiter(local, Objects.requireNonNull(registry, "registry"),
                 Objects.requireNonNull(service, "service"), instanceId, Objects.requireNonNull(mode, "mode"),

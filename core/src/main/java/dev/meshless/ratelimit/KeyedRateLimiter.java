@@ -1,5 +1,7 @@
 package dev.meshless.ratelimit;
 
+import dev.meshless.config.Check;
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.time.TimeSource;
 import java.time.Duration;
 import java.util.HashMap;
@@ -103,17 +105,16 @@ public final class KeyedRateLimiter {
      * @param time the time source
      * @param metrics receives decisions (under the default limit's name)
      * @return the limiter
+     * @throws InvalidConfigurationException naming {@code maxKeys} or {@code overrides} by their paths in
+     *     {@link InboundRateLimitSpec}
      */
     public static KeyedRateLimiter create(RateLimit defaultLimit, Map<String, RateLimit> overrides, int maxKeys,
                                           TimeSource time, RateLimitMetrics metrics) {
         Objects.requireNonNull(defaultLimit, "defaultLimit");
-        if (maxKeys < SEGMENTS) {
-            throw new IllegalArgumentException(defaultLimit.name() + ".maxKeys must be at least " + SEGMENTS
-                    + ", but was " + maxKeys);
-        }
+        Check.atLeast("maxKeys", maxKeys, SEGMENTS);
         overrides.forEach((key, limit) -> {
             if (key == null || key.isEmpty()) {
-                throw new IllegalArgumentException(defaultLimit.name() + ".overrides has an empty key");
+                throw new InvalidConfigurationException("overrides", key, "must not have an empty key");
             }
         });
         return new KeyedRateLimiter(defaultLimit, overrides, maxKeys, Objects.requireNonNull(time, "time"),

@@ -1,5 +1,6 @@
 package dev.meshless.ratelimit;
 
+import static dev.meshless.testing.Invalid.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.registry.StaticRegistry;
@@ -87,5 +88,17 @@ class GlobalRateLimiterTest {
         GlobalRateLimiter newcomer = instance(registry, "o-3", GlobalRateLimiter.ShareMode.EVEN);
 
         assertThat(newcomer.share()).isEqualTo(1.0 / 3);
+    }
+
+    @Test
+    void badSettingsAreNamedByTheirPathsInTheInstanceSpecification() {
+        StaticRegistry registry = StaticRegistry.of(List.of(instance("o-1", 1)));
+        LocalRateLimiter local = LocalRateLimiter.create(global, null, time, RateLimitMetrics.NOOP);
+
+        assertInvalid(() -> GlobalRateLimiter.start(local, registry, "orders", "o-1", GlobalRateLimiter.ShareMode.EVEN,
+                0), "expectedInstances", 0, "must be at least 1");
+        assertInvalid(() -> GlobalRateLimiter.start(local, registry, "orders", " ",
+                GlobalRateLimiter.ShareMode.WEIGHTED, 1), "id", " ",
+                "is required by weighted shares: this instance's endpoint id in the registry");
     }
 }

@@ -1,7 +1,7 @@
 package dev.meshless.ratelimit;
 
+import static dev.meshless.testing.Invalid.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshless.testing.FakeTime;
 import java.lang.management.ManagementFactory;
@@ -163,10 +163,10 @@ class KeyedRateLimiterTest {
     }
 
     @Test
-    void badSettingsNameTheProperty() {
-        assertThatThrownBy(() -> KeyedRateLimiter.create(perUser, Map.of(), 10, time, RateLimitMetrics.NOOP))
-                .hasMessage("per-user.maxKeys must be at least 64, but was 10");
-        assertThatThrownBy(() -> KeyedRateLimiter.create(perUser, Map.of("", perUser), 100, time, RateLimitMetrics.NOOP))
-                .hasMessage("per-user.overrides has an empty key");
+    void badSettingsAreNamedByTheirPathsInTheSpecification() {
+        assertInvalid(() -> KeyedRateLimiter.create(perUser, Map.of(), 10, time, RateLimitMetrics.NOOP), "maxKeys",
+                10, "must be at least 64");
+        assertInvalid(() -> KeyedRateLimiter.create(perUser, Map.of("", perUser), 100, time, RateLimitMetrics.NOOP),
+                "overrides", "", "must not have an empty key");
     }
 }

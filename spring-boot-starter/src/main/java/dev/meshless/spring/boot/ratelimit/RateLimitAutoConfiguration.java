@@ -1,13 +1,16 @@
 package dev.meshless.spring.boot.ratelimit;
 
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Specs;
 import dev.meshless.micrometer.MicrometerRateLimitMetrics;
 import dev.meshless.ratelimit.GlobalRateLimiter;
+import dev.meshless.ratelimit.InboundRateLimits;
+import dev.meshless.ratelimit.RateLimitInstanceSpec;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
-import dev.meshless.spring.boot.ratelimit.internal.PropertyPaths;
 import dev.meshless.time.TimeSource;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,13 +62,21 @@ public class RateLimitAutoConfiguration {
                                              ObjectProvider<MeshlessInstance> instance) {
         // This instance's identity: the limits' own settings, else Meshless's (meshless.service and
         // meshless.instance-id), else the application's name.
+        // A blank value counts as not set, as an unset placeholder (${SERVICE:}) gives one.
         MeshlessInstance meshless = instance.getIfAvailable();
-        String service = firstSet(properties.getInstance().getService(), meshless == null ? null : meshless.service(),
-                environment.getProperty("spring.application.name"));
-        String id = firstSet(properties.getInstance().getId(), meshless == null ? null : meshless.instanceId());
-        return new RateLimitersFactory(properties, service, id, resilience4j.getIfUnique(),
-                () -> uniqueRegistry(endpointRegistries), time.getIfUnique(TimeSource::system),
-                metrics.getIfUnique(() -> RateLimitMetrics.NOOP)).create();
+        RateLimitInstanceSpec identity = Specs.merge(properties.getInstance(), new RateLimitInstanceSpec());
+        identity.setService(firstSet(identity.getService(), meshless == null ? null : meshless.service(),
+                environment.getProperty("spring.application.name")));
+        identity.setId(firstSet(identity.getId(), meshless == null ? null : meshless.instanceId()));
+        try {
+            return RateLimiters.of(InboundRateLimits.builder().limits(properties.getLimits())
+                    .defaults(properties.getDefaults()).instance(identity)
+                    .shadow(properties.isShadow()).resilience4j(resilience4j.getIfUnique())
+                    .endpointRegistry(() -> uniqueRegistry(endpointRegistries)).time(time.getIfUnique(TimeSource::system))
+                    .metrics(metrics.getIfUnique(() -> RateLimitMetrics.NOOP)).build());
+        } catch (InvalidConfigurationException e) {
+            throw RateLimitProperties.invalid(e);
+        }
     }
 
     private static String firstSet(String... values) {
@@ -80,7 +91,7 @@ public class RateLimitAutoConfiguration {
     private static EndpointRegistry uniqueRegistry(ObjectProvider<EndpointRegistry> registries) {
         EndpointRegistry unique = registries.getIfUnique();
         if (unique == null && registries.stream().findAny().isPresent()) {
-            throw new InvalidMeshlessConfigurationException(PropertyPaths.of("limits"), "(global limits)",
+            throw new InvalidMeshlessConfigurationException(RateLimitProperties.PREFIX + ".limits", "(global limits)",
                     "needs one EndpointRegistry bean for global limits, and the application has several;"
                             + " mark the one that lists this service's instances @Primary");
         }

@@ -16,7 +16,7 @@ public interface RateLimitKeyResolver {
     /**
      * @param request the request
      * @return the key, or {@code null} (or blank) when the request has none: it is then counted
-     *     under {@link InboundRateLimit#ANONYMOUS_KEY}
+     *     under {@link dev.meshless.ratelimit.InboundRateLimit#ANONYMOUS_KEY}
      */
     String resolveKey(RateLimitRequest request);
 }

@@ -36,7 +36,7 @@ public @interface RateLimited {
      * @return for a per-key limit (required there): a SpEL expression over the method's parameters
      *     giving the key, such as {@code #userId}, {@code #p0} or {@code #request.tenant}; bean
      *     references ({@code @bean}) work too. A {@code null} or blank result counts under
-     *     {@link InboundRateLimit#ANONYMOUS_KEY}. Empty for a limit without keys.
+     *     {@link dev.meshless.ratelimit.InboundRateLimit#ANONYMOUS_KEY}. Empty for a limit without keys.
      */
     String key() default "";
 }

@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot.ratelimit;
 
+import dev.meshless.ratelimit.InboundRateLimit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

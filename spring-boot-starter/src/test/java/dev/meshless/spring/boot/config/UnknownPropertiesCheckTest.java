@@ -82,6 +82,19 @@ class UnknownPropertiesCheckTest {
     }
 
     @Test
+    void misspeltKeysInsideTheRateLimitSpecificationsAreFound() {
+        runner.withPropertyValues("meshless.rate-limit.limits.api.scope=per-key",
+                "meshless.rate-limit.limits.api.overrides.vip.limit-for-period=100",
+                "meshless.rate-limit.limits.api.overrides.vip.brust=10", "meshless.rate-limit.defaults.max-key=100",
+                "meshless.rate-limit.limits.api.key.sorce=header", "meshless.rate-limit.instance.ids=i-1")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("meshless.rate-limit.defaults.max-key")
+                        .hasMessageContaining("meshless.rate-limit.instance.ids")
+                        .hasMessageContaining("meshless.rate-limit.limits.api.key.sorce")
+                        .hasMessageContaining("meshless.rate-limit.limits.api.overrides.vip.brust"));
+    }
+
+    @Test
     void theLocalitysEnvironmentVariablesAreNotMistakenForProperties() {
         runner.withInitializer(context -> context.getEnvironment().getPropertySources().replace(
                         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.consul.ConsulAgentSpec;
 import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
+import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
 import java.io.IOException;
@@ -54,7 +54,7 @@ class ConfigurationReferenceTest {
         for (String field : fields(MeshlessProperties.StaticEndpoint.class)) {
             assertThat(text).as("static endpoint field %s", field).contains("`" + field + "`");
         }
-        for (String field : fields(RateLimitProperties.Limit.class)) {
+        for (String field : fields(HttpRateLimitSpec.class)) {
             assertThat(text).as("rate limit field %s", field).contains("`" + field + "`");
         }
         String clusters = text.substring(text.indexOf("## Consul clusters"), text.indexOf("## Every property"));

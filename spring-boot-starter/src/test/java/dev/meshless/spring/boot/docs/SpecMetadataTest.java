@@ -8,6 +8,10 @@ import dev.meshless.config.Spec;
 import dev.meshless.config.Specs;
 import dev.meshless.config.Values;
 import dev.meshless.consul.ConsulSpec;
+import dev.meshless.ratelimit.InboundRateLimitSpec;
+import dev.meshless.ratelimit.RateLimitInstanceSpec;
+import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec;
+import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +49,12 @@ class SpecMetadataTest {
             new Root("meshless.defaults", PolicySpec.class, PolicySpec.builtIn(),
                     "dev.meshless.spring.boot.MeshlessProperties", "getDefaults()"),
             new Root("meshless.consul", ConsulSpec.class, ConsulSpec.builtIn(),
-                    "dev.meshless.spring.boot.consul.MeshlessConsulAutoConfiguration", "meshlessConsulSpec()"));
+                    "dev.meshless.spring.boot.consul.MeshlessConsulAutoConfiguration", "meshlessConsulSpec()"),
+            new Root("meshless.rate-limit.instance", RateLimitInstanceSpec.class, RateLimitInstanceSpec.builtIn(),
+                    RateLimitProperties.class.getName(), "getInstance()"),
+            new Root("meshless.rate-limit.defaults", HttpRateLimitSpec.class,
+                    Specs.merge(new HttpRateLimitSpec(), InboundRateLimitSpec.builtIn()),
+                    RateLimitProperties.class.getName(), "getDefaults()"));
 
     private static final Pattern FIELD = Pattern.compile(
             "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*private\\s+[^;=(]+?\\s+(\\w+)\\s*[;=]", Pattern.DOTALL);

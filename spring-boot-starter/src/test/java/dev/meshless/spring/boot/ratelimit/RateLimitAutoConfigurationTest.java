@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.micrometer.MicrometerRateLimitMetrics;
 import dev.meshless.ratelimit.GlobalRateLimiter;
+import dev.meshless.ratelimit.InboundRateLimit;
 import dev.meshless.ratelimit.LocalRateLimiter;
 import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.ratelimit.RateLimitMetrics;

@@ -2,8 +2,10 @@ package dev.meshless.spring.boot.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.StaticRegistry;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.testing.RateLimitContexts;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -94,8 +96,22 @@ class RateLimitConfigurationValidationTest {
                         API + "limit-for-period=10", API + "routes[0].path=/api/**",
                         API + "routes[0].methods=GET,FETCH"),
                 mistake("a global limit without a registry", API + "scope", "global",
-                        "needs an EndpointRegistry bean", API + "limit-for-period=10", API + "scope=global",
-                        "meshless.rate-limit.instance.id=i-1", "spring.application.name=orders"));
+                        "needs an EndpointRegistry to share the limit between the service's instances",
+                        API + "limit-for-period=10", API + "scope=global", "meshless.rate-limit.instance.id=i-1",
+                        "spring.application.name=orders"),
+                mistake("a global scope in the defaults without a registry", "meshless.rate-limit.defaults.scope",
+                        "global", "needs an EndpointRegistry", API + "limit-for-period=10",
+                        "meshless.rate-limit.defaults.scope=global"),
+                mistake("a default burst above the default rate", "meshless.rate-limit.defaults.burst", "50",
+                        "must be between 1 and the limit for period (10)", API + "period=1s",
+                        "meshless.rate-limit.defaults.limit-for-period=10", "meshless.rate-limit.defaults.burst=50"),
+                mistake("a route in the defaults that does not parse", "meshless.rate-limit.defaults.routes[0].path",
+                        "api/**", "must start with '/'", API + "limit-for-period=10",
+                        "meshless.rate-limit.defaults.routes[0].path=api/**"),
+                mistake("a per-key scope from the defaults still needs the key's name", API + "key.name", "(none)",
+                        "is required with key.source header", API + "limit-for-period=10",
+                        "meshless.rate-limit.defaults.scope=per-key", API + "key.source=header",
+                        API + "routes[0].path=/api/**"));
     }
 
     private static Arguments mistake(String what, String property, String value, String rule, String... properties) {
@@ -143,7 +159,7 @@ class RateLimitConfigurationValidationTest {
         runner.withPropertyValues(API + "limit-for-period=10", API + "scope=per-key", API + "key.source=cookie")
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    BindException bind = findCause(context.getStartupFailure(), BindException.class);
+                    BindException bind = RateLimitContexts.cause(context.getStartupFailure(), BindException.class);
                     assertThat(bind.getProperty().getName().toString()).isEqualTo(API + "key.source");
                     assertThat(bind.getProperty().getValue()).isEqualTo("cookie");
                 });
@@ -152,9 +168,36 @@ class RateLimitConfigurationValidationTest {
     @Test
     void anUnknownScopeIsReportedBySpringsBinderWithTheProperty() {
         runner.withPropertyValues(API + "limit-for-period=10", API + "scope=regional").run(context -> {
-            BindException bind = findCause(context.getStartupFailure(), BindException.class);
+            BindException bind = RateLimitContexts.cause(context.getStartupFailure(), BindException.class);
             assertThat(bind.getProperty().getName().toString()).isEqualTo(API + "scope");
         });
+    }
+
+    @Test
+    void theStarterNamesThePropertyByCoresPathWithoutReadingItsWording() {
+        runner.withPropertyValues(API + "limit-for-period=10", API + "scope=per-key",
+                API + "overrides.vip.limit-for-period=100", API + "overrides.vip.burst=500").run(context -> {
+                    InvalidMeshlessConfigurationException invalid = RateLimitContexts.cause(
+                            context.getStartupFailure(), InvalidMeshlessConfigurationException.class);
+                    InvalidConfigurationException core = RateLimitContexts.cause(invalid,
+                            InvalidConfigurationException.class);
+                    assertThat(core.path()).isEqualTo("limits[api].overrides[vip].burst");
+                    assertThat(core.value()).isEqualTo(500);
+                    assertThat(invalid.property()).isEqualTo(API + "overrides.vip.burst");
+                    assertThat(invalid.value()).isEqualTo("500");
+                    assertThat(invalid.rule()).isEqualTo(core.rule())
+                            .isEqualTo("must be between 1 and the limit for period (100)");
+                });
+    }
+
+    @Test
+    void aMissingIdentityNamesWhatItFallsBackOn() {
+        runner.withBean(EndpointRegistry.class, () -> StaticRegistry.builder().build())
+                .withPropertyValues(API + "limit-for-period=10", API + "scope=global",
+                        "meshless.rate-limit.instance.service=orders")
+                .run(context -> assertThat(RateLimitContexts.cause(context.getStartupFailure(),
+                        InvalidMeshlessConfigurationException.class).rule()).endsWith(
+                        "(defaults to meshless.instance-id, which is not set either)"));
     }
 
     @Test
@@ -164,12 +207,4 @@ class RateLimitConfigurationValidationTest {
                         "0", "must be at least 1"));
     }
 
-    private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        throw new AssertionError("no " + type.getSimpleName() + " in the failure", failure);
-    }
 }

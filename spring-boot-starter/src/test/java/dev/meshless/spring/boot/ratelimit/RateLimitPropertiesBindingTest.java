@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.ratelimit.GlobalRateLimiter;
 import dev.meshless.ratelimit.GlobalRateLimiter.ShareMode;
+import dev.meshless.ratelimit.InboundRateLimit;
 import dev.meshless.ratelimit.KeyedRateLimiter;
+import dev.meshless.ratelimit.LocalRateLimiter;
 import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.StaticRegistry;
-import dev.meshless.spring.boot.ratelimit.RateLimitProperties.KeySource;
-import dev.meshless.spring.boot.ratelimit.RateLimitProperties.Limit;
-import dev.meshless.spring.boot.ratelimit.RateLimitProperties.Scope;
+import dev.meshless.ratelimit.InboundRateLimitSpec.Scope;
+import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec.KeySource;
 import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
 import dev.meshless.spring.boot.testing.RateLimitContexts;
 import java.net.URI;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** The documented YAML binds to the properties and builds the limits it describes. */
+/** The documented YAML binds to core's specifications and builds the limits it describes. */
 class RateLimitPropertiesBindingTest {
 
     private final ApplicationContextRunner documentedExample = RateLimitContexts.plain()
@@ -42,22 +43,24 @@ class RateLimitPropertiesBindingTest {
             assertThat(properties.getLimits()).containsOnlyKeys("api", "per-tenant", "per-user", "checkout",
                     "reports");
 
-            Limit api = properties.getLimits().get("api");
+            HttpRateLimitSpec api = properties.getLimits().get("api");
             assertThat(api.getLimitForPeriod()).isEqualTo(1000);
             assertThat(api.getBurst()).isEqualTo(100);
             assertThat(api.getWarmUp()).isEqualTo(Duration.ofSeconds(30));
             assertThat(api.getColdFactor()).isEqualTo(3.0);
-            assertThat(api.getScope()).isEqualTo(Scope.LOCAL);
+            assertThat(api.getScope()).as("not set").isNull();
+            assertThat(api.scopeInForce()).isEqualTo(Scope.LOCAL);
             assertThat(api.getRoutes()).singleElement().satisfies(route -> {
                 assertThat(route.getPath()).isEqualTo("/api/**");
                 assertThat(route.getMethods()).containsExactly("GET", "POST");
             });
 
-            Limit tenant = properties.getLimits().get("per-tenant");
+            HttpRateLimitSpec tenant = properties.getLimits().get("per-tenant");
             assertThat(tenant.getScope()).isEqualTo(Scope.PER_KEY);
             assertThat(tenant.getKey().getSource()).isEqualTo(KeySource.HEADER);
             assertThat(tenant.getKey().getName()).isEqualTo("X-Tenant-Id");
             assertThat(tenant.getOverrides().get("vip-tenant").getLimitForPeriod()).isEqualTo(500);
+            assertThat(tenant.getOverrides().get("vip-tenant").getBurst()).isEqualTo(100);
             assertThat(tenant.getMaxKeys()).isEqualTo(50_000);
             assertThat(properties.getLimits().get("per-user").getKey().getSource()).isEqualTo(KeySource.PATH_VARIABLE);
             assertThat(properties.getLimits().get("checkout").getShare()).isEqualTo(ShareMode.WEIGHTED);
@@ -70,6 +73,7 @@ class RateLimitPropertiesBindingTest {
             RateLimiters limiters = context.getBean(RateLimiters.class);
             assertThat(limiters.names()).containsExactly("api", "per-tenant", "per-user", "checkout", "reports");
 
+            assertThat(limiters.get("api").limiter()).get().isInstanceOf(LocalRateLimiter.class);
             RateLimit api = limiters.get("api").limit(null);
             assertThat(api.limitForPeriod()).isEqualTo(1000);
             assertThat(api.period()).isEqualTo(Duration.ofSeconds(1));

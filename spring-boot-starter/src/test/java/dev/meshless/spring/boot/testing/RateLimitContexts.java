@@ -58,7 +58,8 @@ public final class RateLimitContexts {
     }
 
     /**
-     * Asserts that the context failed to start with a report naming the property, the value and the rule.
+     * Asserts that the context failed to start with a failure that names the property, the value and
+     * the rule as its parts, and with a report that shows them.
      *
      * @param context a context that failed to start
      * @param property the full property name (or annotation attribute) expected
@@ -66,10 +67,30 @@ public final class RateLimitContexts {
      * @param rule a part of the rule expected
      */
     public static void assertInvalid(AssertableApplicationContext context, String property, String value, String rule) {
+        InvalidMeshlessConfigurationException invalid = cause(context.getStartupFailure(),
+                InvalidMeshlessConfigurationException.class);
+        assertThat(invalid.property()).as("property").isEqualTo(property);
+        assertThat(invalid.value()).as("value").isEqualTo(value);
+        assertThat(invalid.rule()).as("rule").contains(rule);
         FailureAnalysis analysis = analysis(context);
         assertThat(analysis.getDescription()).contains("Property: " + property + "\n")
                 .contains("Value: " + value + "\n").contains("Reason: ").contains(rule);
         assertThat(analysis.getAction()).startsWith("Change " + property + " in your application: it ")
                 .contains(rule);
+    }
+
+    /**
+     * @param failure a failure
+     * @param type the type looked for
+     * @param <T> the type
+     * @return the first throwable of that type in the failure's cause chain
+     */
+    public static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " in the failure", failure);
     }
 }

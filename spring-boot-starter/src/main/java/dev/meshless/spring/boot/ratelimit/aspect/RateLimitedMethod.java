@@ -1,7 +1,7 @@
 package dev.meshless.spring.boot.ratelimit.aspect;
 
+import dev.meshless.ratelimit.InboundRateLimit;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
-import dev.meshless.spring.boot.ratelimit.InboundRateLimit;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import dev.meshless.spring.boot.ratelimit.RateLimited;
 import dev.meshless.spring.boot.ratelimit.RateLimiters;

@@ -1,13 +1,17 @@
 package dev.meshless.spring.boot.ratelimit.http;
 
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Specs;
+import dev.meshless.config.Values;
+import dev.meshless.ratelimit.InboundRateLimit;
+import dev.meshless.ratelimit.InboundRateLimitSpec.Scope;
+import dev.meshless.ratelimit.InboundRateLimits;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
-import dev.meshless.spring.boot.ratelimit.InboundRateLimit;
+import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec;
+import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec.KeySource;
 import dev.meshless.spring.boot.ratelimit.RateLimitKeyResolver;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
-import dev.meshless.spring.boot.ratelimit.RateLimitProperties.KeySource;
-import dev.meshless.spring.boot.ratelimit.RateLimitProperties.Limit;
 import dev.meshless.spring.boot.ratelimit.RateLimiters;
-import dev.meshless.spring.boot.ratelimit.internal.PropertyPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,26 +55,63 @@ public final class RateLimitRoutes {
     public static RateLimitRoutes compile(RateLimitProperties properties, RateLimiters limiters,
                                           ListableBeanFactory beanFactory) {
         List<Rule> rules = new ArrayList<>();
-        properties.getLimits().forEach((name, config) -> {
-            KeySource source = config.getKey().getSource();
-            RateLimitKeyResolver resolver = source == KeySource.BEAN
-                    ? resolver(name, config.getKey().getName(), beanFactory) : null;
-            if (config.getRoutes().isEmpty()) {
-                return;
-            }
-            InboundRateLimit limit = limiters.find(name).orElseThrow(() -> new InvalidMeshlessConfigurationException(
-                    PropertyPaths.limit(name, "routes"), name, "must belong to a limit of the application's"
-                    + " RateLimiters bean, which has: " + limiters.describeNames()));
-            Route[] routes = new Route[config.getRoutes().size()];
-            for (int i = 0; i < routes.length; i++) {
-                routes[i] = route(name, i, config.getRoutes().get(i));
-                if (source == KeySource.PATH_VARIABLE) {
-                    requireVariable(name, config, routes[i].pattern);
+        HttpRateLimitSpec defaults = properties.getDefaults();
+        properties.getLimits().forEach((name, own) -> {
+            try {
+                Rule rule = rule(name, own, Specs.merge(own, defaults), limiters, beanFactory);
+                if (rule != null) {
+                    rules.add(rule);
                 }
+            } catch (InvalidConfigurationException e) {
+                throw RateLimitProperties.invalid(InboundRateLimits.locate(e, name, own, defaults));
             }
-            rules.add(new Rule(limit, limit.isKeyed() ? source : null, config.getKey().getName(), resolver, routes));
         });
         return new RateLimitRoutes(rules);
+    }
+
+    /** The limit's rule, or {@code null} when it has no routes; a failure's path is in the limit. */
+    private static Rule rule(String name, HttpRateLimitSpec own, HttpRateLimitSpec spec, RateLimiters limiters,
+                             ListableBeanFactory beanFactory) {
+        boolean perKey = spec.scopeInForce() == Scope.PER_KEY;
+        List<HttpRateLimitSpec.Route> configured = spec.getRoutes() == null ? List.of() : spec.getRoutes();
+        // A key set in the defaults waits for per-key limits; one the limit sets itself must fit it.
+        spec.checkPerKeyOnly("key.source", own.getKey().getSource());
+        spec.checkPerKeyOnly("key.name", own.getKey().getName());
+        KeySource source = perKey ? spec.getKey().getSource() : null;
+        String keyName = spec.getKey().getName();
+        if (perKey) {
+            checkKey(source, keyName, configured);
+        }
+        RateLimitKeyResolver resolver = source == KeySource.BEAN ? resolver(keyName, beanFactory) : null;
+        if (configured.isEmpty()) {
+            return null;
+        }
+        InboundRateLimit limit = limiters.find(name).orElseThrow(() -> new InvalidConfigurationException("routes",
+                name, "must belong to a limit of the application's RateLimiters bean, which has: "
+                + limiters.describeNames()));
+        Route[] routes = new Route[configured.size()];
+        for (int i = 0; i < routes.length; i++) {
+            routes[i] = route(i, configured.get(i));
+            if (source == KeySource.PATH_VARIABLE) {
+                requireVariable(keyName, routes[i].pattern);
+            }
+        }
+        return new Rule(limit, limit.isKeyed() ? source : null, keyName, resolver, routes);
+    }
+
+    private static void checkKey(KeySource source, String keyName, List<HttpRateLimitSpec.Route> routes) {
+        if (source == null && !routes.isEmpty()) {
+            throw new InvalidConfigurationException("key.source", null, "is required for a per-key limit with"
+                    + " routes: header, path-variable, principal or bean (without routes, @RateLimited gives the key)");
+        }
+        if (source != null && source != KeySource.PRINCIPAL && (keyName == null || keyName.isBlank())) {
+            throw new InvalidConfigurationException("key.name", keyName, "is required with key.source "
+                    + Values.describe(source) + ": the " + switch (source) {
+                        case HEADER -> "header name";
+                        case PATH_VARIABLE -> "name of a variable of the route patterns";
+                        default -> "name of a bean implementing RateLimitKeyResolver";
+                    });
+        }
     }
 
     /** @return whether no limit has routes (the filters then pass every request untouched) */
@@ -91,31 +132,32 @@ public final class RateLimitRoutes {
         return rules[index];
     }
 
-    private static Route route(String limit, int index, RateLimitProperties.Route config) {
-        String property = PropertyPaths.limit(limit, "routes[" + index + "]");
+    private static Route route(int index, HttpRateLimitSpec.Route config) {
+        String property = "routes[" + index + "]";
         String path = config.getPath();
         if (path == null || path.isBlank()) {
-            throw new InvalidMeshlessConfigurationException(property + ".path", path,
+            throw new InvalidConfigurationException(property + ".path", path,
                     "is required: a path pattern such as /api/**");
         }
         if (!path.startsWith("/")) {
-            throw new InvalidMeshlessConfigurationException(property + ".path", path,
+            throw new InvalidConfigurationException(property + ".path", path,
                     "must start with '/': it is matched against the path within the application");
         }
         PathPattern pattern;
         try {
             pattern = PathPatternParser.defaultInstance.parse(path);
         } catch (PatternParseException e) {
-            throw new InvalidMeshlessConfigurationException(property + ".path", path,
-                    "must be a valid Spring path pattern: " + e.getMessage() + " at position " + e.getPosition(),
-                    e);
+            InvalidConfigurationException invalid = new InvalidConfigurationException(property + ".path", path,
+                    "must be a valid Spring path pattern: " + e.getMessage() + " at position " + e.getPosition());
+            invalid.initCause(e);
+            throw invalid;
         }
         Set<String> methods = new LinkedHashSet<>();
-        List<String> listed = config.getMethods();
+        List<String> listed = config.getMethods() == null ? List.of() : config.getMethods();
         for (int i = 0; i < listed.size(); i++) {
             String method = listed.get(i) == null ? "" : listed.get(i).trim().toUpperCase(Locale.ROOT);
             if (!METHODS.contains(method)) {
-                throw new InvalidMeshlessConfigurationException(property + ".methods[" + i + "]", listed.get(i),
+                throw new InvalidConfigurationException(property + ".methods[" + i + "]", listed.get(i),
                         "must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE");
             }
             methods.add(method);
@@ -123,27 +165,23 @@ public final class RateLimitRoutes {
         return new Route(pattern, methods.isEmpty() ? null : methods.toArray(new String[0]));
     }
 
-    private static void requireVariable(String limit, Limit config, PathPattern pattern) {
-        String variable = config.getKey().getName();
+    private static void requireVariable(String variable, PathPattern pattern) {
         if (!variableNames(pattern.getPatternString()).contains(variable)) {
-            throw new InvalidMeshlessConfigurationException(PropertyPaths.limit(limit, "key.name"), variable,
-                    "must be a variable of every route pattern of the limit, and " + pattern.getPatternString()
-                            + " has none of that name");
+            throw new InvalidConfigurationException("key.name", variable, "must be a variable of every route pattern"
+                    + " of the limit, and " + pattern.getPatternString() + " has none of that name");
         }
     }
 
-    private static RateLimitKeyResolver resolver(String limit, String beanName, ListableBeanFactory beanFactory) {
-        String property = PropertyPaths.limit(limit, "key.name");
+    private static RateLimitKeyResolver resolver(String beanName, ListableBeanFactory beanFactory) {
         if (!beanFactory.containsBean(beanName)) {
-            throw new InvalidMeshlessConfigurationException(property, beanName,
-                    "must name a bean implementing RateLimitKeyResolver, and the application has no bean of that"
-                            + " name");
+            throw new InvalidConfigurationException("key.name", beanName, "must name a bean implementing"
+                    + " RateLimitKeyResolver, and the application has no bean of that name");
         }
         if (!beanFactory.isTypeMatch(beanName, RateLimitKeyResolver.class)) {
             Class<?> type = beanFactory.getType(beanName);
-            throw new InvalidMeshlessConfigurationException(property, beanName,
-                    "must name a bean implementing " + RateLimitKeyResolver.class.getName() + ", and that bean is a "
-                            + (type == null ? "bean of unknown type" : ClassUtils.getUserClass(type).getName()));
+            throw new InvalidConfigurationException("key.name", beanName, "must name a bean implementing "
+                    + RateLimitKeyResolver.class.getName() + ", and that bean is a "
+                    + (type == null ? "bean of unknown type" : ClassUtils.getUserClass(type).getName()));
         }
         return beanFactory.getBean(beanName, RateLimitKeyResolver.class);
     }

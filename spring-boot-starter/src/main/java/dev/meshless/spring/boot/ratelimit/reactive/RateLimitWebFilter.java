@@ -1,8 +1,8 @@
 package dev.meshless.spring.boot.ratelimit.reactive;
 
 import dev.meshless.ratelimit.Decision;
+import dev.meshless.ratelimit.InboundRateLimit;
 import dev.meshless.ratelimit.RateLimitedException;
-import dev.meshless.spring.boot.ratelimit.InboundRateLimit;
 import dev.meshless.spring.boot.ratelimit.http.RateLimitResponses;
 import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
 import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes.Rule;

@@ -15,7 +15,7 @@ import org.springframework.test.context.ActiveProfiles;
 
 /** {@code meshless.rate-limit.shadow=true}: every limit of the MVC application only counts. */
 @SpringBootTest(classes = MvcTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"meshless.rate-limit.shadow=true", "logging.level.dev.meshless.spring.boot.ratelimit=DEBUG"})
+        properties = {"meshless.rate-limit.shadow=true", "logging.level.dev.meshless.ratelimit=DEBUG"})
 @ActiveProfiles("ratelimit-mvc")
 @ExtendWith(OutputCaptureExtension.class)
 class ServletShadowModeTest {

@@ -1,19 +1,16 @@
-package dev.meshless.spring.boot.ratelimit;
+package dev.meshless.ratelimit;
 
-import dev.meshless.ratelimit.Decision;
-import dev.meshless.ratelimit.KeyedRateLimiter;
-import dev.meshless.ratelimit.RateLimit;
-import dev.meshless.ratelimit.RateLimitedException;
-import dev.meshless.ratelimit.RateLimiter;
+import dev.meshless.config.Values;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One named inbound limit as the HTTP filters and the {@link RateLimited} aspect use it: a
- * {@link RateLimiter} (local or global) or a {@link KeyedRateLimiter} (per key) behind one call,
- * {@link #decide(String)}, that also logs at DEBUG what shadow mode lets through.
+ * One named limit on what this service receives, as integrations apply it (the Spring Boot
+ * starter's HTTP filters and {@code @RateLimited} aspect): a {@link RateLimiter} (local or global)
+ * or a {@link KeyedRateLimiter} (per key) behind one call, {@link #decide(String)}, that also logs at
+ * DEBUG what shadow mode lets through. {@link InboundRateLimits} builds them from configuration.
  *
  * <p>For a per-key limit, a missing or blank key counts under {@link #ANONYMOUS_KEY}: requests that
  * carry no key share one bucket (which an override for {@code anonymous} can size), so leaving the
@@ -120,7 +117,7 @@ public final class InboundRateLimit {
         if (decision.wouldReject() && decision.permitted() && log.isDebugEnabled()) {
             log.debug("Rate limit '{}' (shadow) would have rejected a request{}: {} per {}; letting it through",
                     name(), k == null ? "" : " for key '" + k + "'", decision.limit(),
-                    dev.meshless.config.Values.format(limit(k).period()));
+                    Values.format(limit(k).period()));
         }
         return decision;
     }

@@ -1,0 +1,132 @@
+package dev.meshless.spring.boot.ratelimit;
+
+import dev.meshless.config.Spec;
+import dev.meshless.ratelimit.InboundRateLimitSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One inbound limit as {@code meshless.rate-limit.limits.<name>} (and {@code defaults}) binds it:
+ * core's {@link InboundRateLimitSpec}, from which the limiters are built, plus where the HTTP filters
+ * apply the limit and how they find a request's key. Those two stay in the starter: path patterns,
+ * headers, the principal and key resolver beans are Spring and HTTP notions that core, which has no
+ * HTTP, has no use for. {@link dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes} checks and
+ * compiles them.
+ */
+public class HttpRateLimitSpec extends InboundRateLimitSpec {
+
+    /** For a per-key limit applied by routes: where each request's key comes from. */
+    private Key key = new Key();
+
+    /**
+     * Requests the HTTP filters apply this limit to. Not set: the limit applies only where methods are
+     * annotated with @RateLimited.
+     */
+    private List<Route> routes;
+
+    /** Creates a specification that sets nothing. */
+    public HttpRateLimitSpec() {
+    }
+
+    /** @return where a per-key limit's key comes from */
+    public Key getKey() {
+        return key;
+    }
+
+    /** @param key where a per-key limit's key comes from */
+    public void setKey(Key key) {
+        this.key = key;
+    }
+
+    /** @return the requests the HTTP filters apply the limit to; {@code null} when not set */
+    public List<Route> getRoutes() {
+        return routes;
+    }
+
+    /** @param routes the requests the HTTP filters apply the limit to */
+    public void setRoutes(List<Route> routes) {
+        this.routes = routes;
+    }
+
+    /** Where the HTTP filters take a per-key limit's key from. */
+    public enum KeySource {
+        /** A request header; 'name' is the header name. */
+        HEADER,
+        /** A variable of the matching route's path pattern; 'name' is the variable name. */
+        PATH_VARIABLE,
+        /** The authenticated principal's name. */
+        PRINCIPAL,
+        /** A bean implementing RateLimitKeyResolver; 'name' is the bean name. */
+        BEAN
+    }
+
+    /** Where a per-key limit's key comes from in an HTTP request. */
+    public static class Key implements Spec {
+
+        /** header, path-variable, principal or bean. */
+        private KeySource source;
+
+        /**
+         * The header name (header), the route pattern's variable name (path-variable) or the name of a
+         * bean implementing RateLimitKeyResolver (bean). Not used with principal.
+         */
+        private String name;
+
+        /** Creates a key that sets nothing. */
+        public Key() {
+        }
+
+        /** @return the source; {@code null} when not set */
+        public KeySource getSource() {
+            return source;
+        }
+
+        /** @param source the source */
+        public void setSource(KeySource source) {
+            this.source = source;
+        }
+
+        /** @return the header, variable or bean name; {@code null} when not set */
+        public String getName() {
+            return name;
+        }
+
+        /** @param name the header, variable or bean name */
+        public void setName(String name) {
+            this.name = name;
+        }
+    }
+
+    /** Requests a limit applies to: a path pattern and HTTP methods. */
+    public static class Route {
+
+        /**
+         * Spring PathPattern within the application (without the context path), for example
+         * '/api/**' or '/users/{userId}/**'. Its variables are what key source 'path-variable' reads.
+         */
+        private String path;
+
+        /** HTTP methods the route covers, for example [GET, POST]. Empty: every method. */
+        private List<String> methods = new ArrayList<>();
+
+        /** @return the path pattern */
+        public String getPath() {
+            return path;
+        }
+
+        /** @param path the path pattern */
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        /** @return the HTTP methods; empty for all */
+        public List<String> getMethods() {
+            return methods;
+        }
+
+        /** @param methods the HTTP methods */
+        public void setMethods(List<String> methods) {
+            this.methods = methods;
+        }
+    }
+}
