@@ -2,15 +2,10 @@ package dev.meshless.spring.boot;
 
 import dev.meshless.call.CallListener;
 import dev.meshless.call.CallMetrics;
+import dev.meshless.outcome.OutcomeClassifier;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.CompositeRegistry;
 import dev.meshless.registry.EndpointRegistry;
-import dev.meshless.spring.boot.actuate.EventJournal;
-import dev.meshless.spring.boot.config.LocalityResolver;
-import dev.meshless.spring.boot.config.MeshlessBinding;
-import dev.meshless.spring.boot.config.PolicyResolver;
-import dev.meshless.spring.boot.config.UnknownPropertiesCheck;
-import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
 import dev.meshless.spring.boot.registry.RegistryContributor;
 import dev.meshless.spring.boot.registry.StaticEndpoints;
 import dev.meshless.time.TimeSource;
@@ -43,27 +38,6 @@ import org.springframework.core.env.Environment;
 public class MeshlessAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MeshlessAutoConfiguration.class);
-
-    /**
-     * Stops start-up on a {@code meshless.*} key that no Meshless setting reads (see
-     * {@code meshless.unknown-properties}).
-     *
-     * @param environment the application's environment
-     * @param properties bound properties
-     * @param context the application context, for its class loader
-     * @return a marker bean: the check ran
-     */
-    @Bean
-    UnknownPropertiesChecked meshlessUnknownPropertiesCheck(
-            org.springframework.core.env.ConfigurableEnvironment environment, MeshlessProperties properties,
-            org.springframework.context.ApplicationContext context) {
-        UnknownPropertiesCheck.check(environment, properties, context.getClassLoader());
-        return new UnknownPropertiesChecked();
-    }
-
-    /** Marks that {@code meshless.*} keys were checked. */
-    static final class UnknownPropertiesChecked {
-    }
 
     /** @return the system's time */
     @Bean
@@ -136,52 +110,28 @@ public class MeshlessAutoConfiguration {
         return sources.size() == 1 ? sources.get(0).registry()
                 : CompositeRegistry.of(sources.stream().map(RegistryContributor::registry).toList());
     }
-
-    /**
-     * @param time time source
-     * @return the journal of recent events per service, for the actuator endpoint
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    EventJournal meshlessEventJournal(TimeSource time) {
-        return new EventJournal(time);
-    }
-
-    /**
-     * How attempts are classified: by HTTP status for Spring's and the JDK's clients, retrying the
-     * statuses of each service's {@code retry.retryable-statuses}. Define a bean of this type to
-     * classify differently.
-     *
-     * @return the classifier factory
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    MeshlessClients.ClassifierFactory meshlessClassifierFactory() {
-        return (service, retryableStatuses) -> new SpringHttpOutcomeClassifier(retryableStatuses);
-    }
-
     /**
      * @param registry merged registry
      * @param instance this instance
      * @param policies policy resolver
      * @param properties bound properties
      * @param time time source
-     * @param journal event journal
      * @param breakers the application's Resilience4j circuit breaker registry, if any
      * @param limiters the application's Resilience4j rate limiter registry, if any
      * @param meters Meshless's meters, when Micrometer is present
-     * @param listeners the application's own listeners
-     * @param classifiers makes each client's classifier
+     * @param listeners every listener bean: the application's own, the actuator's event journal
+     * @param classifiers makes each client's classifier: by HTTP status when Spring Web is present
+     *     ({@code MeshlessHttpClientAutoConfiguration}), else core's defaults
      * @return the clients, with one built now for every service named in configuration
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     MeshlessClients meshlessClients(EndpointRegistry registry, MeshlessInstance instance, PolicyResolver policies,
-                                    MeshlessProperties properties, TimeSource time, EventJournal journal,
+                                    MeshlessProperties properties, TimeSource time,
                                     ObjectProvider<CircuitBreakerRegistry> breakers,
                                     ObjectProvider<RateLimiterRegistry> limiters,
                                     ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallListener> listeners,
-                                    MeshlessClients.ClassifierFactory classifiers) {
+                                    ObjectProvider<MeshlessClients.ClassifierFactory> classifiers) {
         CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
         MeshlessMeters m = meters.getIfAvailable();
         if (breakerRegistry == null) {
@@ -191,16 +141,15 @@ public class MeshlessAutoConfiguration {
             }
         }
         List<CallListener> all = new ArrayList<>();
-        all.add(journal);
         if (m != null && m.listener() != null) {
             all.add(m.listener());
         }
-        listeners.orderedStream().filter(l -> !all.contains(l)).forEach(all::add); // the journal is a bean too
+        listeners.orderedStream().filter(l -> !all.contains(l)).forEach(all::add);
         Set<String> routed = new LinkedHashSet<>(properties.getServices().keySet());
         routed.addAll(properties.getRegistry().getEndpoints().keySet());
         routed.addAll(properties.getHttp().getServices());
         MeshlessClients clients = new MeshlessClients(registry, instance, policies,
-                classifiers,
+                classifiers.getIfAvailable(() -> (service, retryableStatuses) -> OutcomeClassifier.defaults()),
                 time, breakerRegistry, limiters.getIfAvailable(),
                 m != null ? m.callMetrics() : CallMetrics.NOOP,
                 m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed);
@@ -222,9 +171,9 @@ public class MeshlessAutoConfiguration {
          */
         @Bean
         @ConditionalOnMissingBean
-        dev.meshless.spring.boot.config.PolicyReloader meshlessPolicyReloader(
+        dev.meshless.spring.boot.PolicyReloader meshlessPolicyReloader(
                 org.springframework.core.env.ConfigurableEnvironment environment, MeshlessClients clients) {
-            return new dev.meshless.spring.boot.config.PolicyReloader(environment, clients);
+            return new dev.meshless.spring.boot.PolicyReloader(environment, clients);
         }
 
         /**
@@ -234,7 +183,7 @@ public class MeshlessAutoConfiguration {
         @Bean
         org.springframework.context.ApplicationListener<
                 org.springframework.cloud.context.environment.EnvironmentChangeEvent> meshlessReloadListener(
-                dev.meshless.spring.boot.config.PolicyReloader reloader) {
+                dev.meshless.spring.boot.PolicyReloader reloader) {
             return event -> reloader.reload(event.getKeys());
         }
     }

@@ -8,7 +8,7 @@ import dev.meshless.ratelimit.LocalRateLimiter;
 import dev.meshless.ratelimit.RateLimitGate;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.EndpointRegistry;
-import dev.meshless.spring.boot.config.PolicyResolver;
+import dev.meshless.spring.boot.PolicyResolver;
 import dev.meshless.policy.ServicePolicies;
 import dev.meshless.time.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

@@ -1,8 +1,7 @@
 package dev.meshless.spring.boot;
 
 import dev.meshless.policy.PolicySpec;
-import dev.meshless.spring.boot.config.UnknownPropertiesCheck;
-import dev.meshless.topology.HealthStatus;
+import dev.meshless.spring.boot.registry.StaticEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,7 +64,7 @@ public class MeshlessProperties {
      * What to do about a {@code meshless.*} key that no Meshless setting reads, such as a misspelt
      * one: {@code fail} start-up naming it, {@code warn} in the log, or {@code ignore} it.
      */
-    private UnknownPropertiesCheck.Mode unknownProperties = UnknownPropertiesCheck.Mode.FAIL;
+    private UnknownProperties unknownProperties = UnknownProperties.FAIL;
 
     /** @return whether Meshless is active */
     public boolean isEnabled() {
@@ -148,13 +147,23 @@ public class MeshlessProperties {
     }
 
     /** @return what to do about a {@code meshless.*} key that no Meshless setting reads */
-    public UnknownPropertiesCheck.Mode getUnknownProperties() {
+    public UnknownProperties getUnknownProperties() {
         return unknownProperties;
     }
 
     /** @param unknownProperties what to do about a {@code meshless.*} key that no Meshless setting reads */
-    public void setUnknownProperties(UnknownPropertiesCheck.Mode unknownProperties) {
+    public void setUnknownProperties(UnknownProperties unknownProperties) {
         this.unknownProperties = unknownProperties;
+    }
+
+    /** What to do about a {@code meshless.*} key that no Meshless setting reads. */
+    public enum UnknownProperties {
+        /** Stop start-up, naming the key, its value and where it was set. */
+        FAIL,
+        /** Log a warning for each. */
+        WARN,
+        /** Nothing. */
+        IGNORE
     }
 
     /** Where this instance runs. */
@@ -262,127 +271,6 @@ public class MeshlessProperties {
         /** @param discoveryClient discovery client settings */
         public void setDiscoveryClient(DiscoveryClientProperties discoveryClient) {
             this.discoveryClient = discoveryClient;
-        }
-    }
-
-    /** One endpoint of the static registry. */
-    public static class StaticEndpoint {
-
-        /** Stable id, unique within the service; defaults to {@code host:port}. */
-        private String id;
-
-        /** Host name or IP address. */
-        private String host;
-
-        /** TCP port, 1 to 65535. */
-        private int port;
-
-        /** Region of the endpoint. */
-        private String region;
-
-        /** Zone of the endpoint. */
-        private String zone;
-
-        /** Sub-zone of the endpoint (optional). */
-        private String subZone;
-
-        /** Relative weight, 1 to 1 000 000. */
-        private int weight = 1;
-
-        /** Health as a registry would report it: passing, warning or critical. */
-        private HealthStatus health = HealthStatus.PASSING;
-
-        /** Free-form metadata. */
-        private Map<String, String> metadata = new LinkedHashMap<>();
-
-        /** @return the id, or {@code null} */
-        public String getId() {
-            return id;
-        }
-
-        /** @param id the id */
-        public void setId(String id) {
-            this.id = id;
-        }
-
-        /** @return the host */
-        public String getHost() {
-            return host;
-        }
-
-        /** @param host the host */
-        public void setHost(String host) {
-            this.host = host;
-        }
-
-        /** @return the port */
-        public int getPort() {
-            return port;
-        }
-
-        /** @param port the port */
-        public void setPort(int port) {
-            this.port = port;
-        }
-
-        /** @return the region */
-        public String getRegion() {
-            return region;
-        }
-
-        /** @param region the region */
-        public void setRegion(String region) {
-            this.region = region;
-        }
-
-        /** @return the zone */
-        public String getZone() {
-            return zone;
-        }
-
-        /** @param zone the zone */
-        public void setZone(String zone) {
-            this.zone = zone;
-        }
-
-        /** @return the sub-zone */
-        public String getSubZone() {
-            return subZone;
-        }
-
-        /** @param subZone the sub-zone */
-        public void setSubZone(String subZone) {
-            this.subZone = subZone;
-        }
-
-        /** @return the weight */
-        public int getWeight() {
-            return weight;
-        }
-
-        /** @param weight the weight */
-        public void setWeight(int weight) {
-            this.weight = weight;
-        }
-
-        /** @return the health */
-        public HealthStatus getHealth() {
-            return health;
-        }
-
-        /** @param health the health */
-        public void setHealth(HealthStatus health) {
-            this.health = health;
-        }
-
-        /** @return the metadata */
-        public Map<String, String> getMetadata() {
-            return metadata;
-        }
-
-        /** @param metadata the metadata */
-        public void setMetadata(Map<String, String> metadata) {
-            this.metadata = metadata;
         }
     }
 

@@ -2,7 +2,7 @@ package dev.meshless.sample.inventory;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.meshless.spring.boot.MeshlessProperties.StaticEndpoint;
+import dev.meshless.spring.boot.registry.StaticEndpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

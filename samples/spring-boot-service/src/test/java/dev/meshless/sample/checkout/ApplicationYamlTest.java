@@ -2,7 +2,7 @@ package dev.meshless.sample.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshless.spring.boot.config.MeshlessBinding;
+import dev.meshless.spring.boot.MeshlessBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshless.sample.inventory.LocalInventory;
-import dev.meshless.spring.boot.MeshlessProperties.StaticEndpoint;
+import dev.meshless.spring.boot.registry.StaticEndpoint;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,6 +3,7 @@ package dev.meshless.spring.boot.actuate;
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.registry.RegistryContributor;
+import dev.meshless.time.TimeSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,6 +27,17 @@ public class MeshlessActuatorAutoConfiguration {
     @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
     @ConditionalOnAvailableEndpoint(MeshlessEndpoint.class)
     static class EndpointConfiguration {
+
+        /**
+         * @param time time source
+         * @return the journal of recent events per service, which the clients feed as one of
+         *     their listeners
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        EventJournal meshlessEventJournal(TimeSource time) {
+            return new EventJournal(time);
+        }
 
         /**
          * @param clients the application's clients

@@ -10,7 +10,7 @@ import java.util.List;
  * core's {@link InboundRateLimitSpec}, from which the limiters are built, plus where the HTTP filters
  * apply the limit and how they find a request's key. Those two stay in the starter: path patterns,
  * headers, the principal and key resolver beans are Spring and HTTP notions that core, which has no
- * HTTP, has no use for. {@link dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes} checks and
+ * HTTP, has no use for. {@link dev.meshless.spring.boot.ratelimit.RateLimitRoutes} checks and
  * compiles them.
  */
 public class HttpRateLimitSpec extends InboundRateLimitSpec {

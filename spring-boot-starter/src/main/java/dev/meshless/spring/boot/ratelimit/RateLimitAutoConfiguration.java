@@ -10,7 +10,6 @@ import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
-import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
 import dev.meshless.time.TimeSource;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;

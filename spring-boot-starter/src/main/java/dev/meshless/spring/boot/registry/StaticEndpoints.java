@@ -2,7 +2,6 @@ package dev.meshless.spring.boot.registry;
 
 import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.registry.StaticRegistry;
-import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.config.PropertyNames;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.topology.Endpoint;
@@ -26,7 +25,7 @@ public final class StaticEndpoints {
      * @return the registry
      * @throws InvalidMeshlessConfigurationException naming the bad property
      */
-    public static StaticRegistry registry(Map<String, List<MeshlessProperties.StaticEndpoint>> endpoints) {
+    public static StaticRegistry registry(Map<String, List<StaticEndpoint>> endpoints) {
         StaticRegistry.Builder builder = StaticRegistry.builder();
         endpoints.forEach((service, list) -> {
             builder.service(service);
@@ -44,7 +43,7 @@ public final class StaticEndpoints {
         return builder.build();
     }
 
-    private static Endpoint endpoint(String service, int i, MeshlessProperties.StaticEndpoint p) {
+    private static Endpoint endpoint(String service, int i, StaticEndpoint p) {
         try {
             String id = p.getId() != null ? p.getId() : p.getHost() + ":" + p.getPort();
             return Endpoint.builder(service, id).weight(p.getWeight()).health(p.getHealth()).metadata(p.getMetadata())
@@ -60,6 +59,6 @@ public final class StaticEndpoints {
     }
 
     private static String prefix(String service, int index) {
-        return MeshlessProperties.PREFIX + ".registry.endpoints" + PropertyNames.mapKey(service) + "[" + index + "]";
+        return "meshless.registry.endpoints" + PropertyNames.mapKey(service) + "[" + index + "]";
     }
 }

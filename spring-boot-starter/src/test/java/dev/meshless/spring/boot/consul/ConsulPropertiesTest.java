@@ -9,7 +9,7 @@ import dev.meshless.consul.ConsulRegistrationSpec;
 import dev.meshless.consul.ConsulSpec;
 import dev.meshless.consul.testing.Configs;
 import dev.meshless.consul.testing.ConsulSimulator;
-import dev.meshless.spring.boot.config.MeshlessBinding;
+import dev.meshless.spring.boot.MeshlessBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
-import dev.meshless.spring.boot.config.PolicyReloader;
+import dev.meshless.spring.boot.PolicyReloader;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

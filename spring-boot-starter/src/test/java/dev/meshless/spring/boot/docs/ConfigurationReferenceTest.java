@@ -51,7 +51,7 @@ class ConfigurationReferenceTest {
     @Test
     void mapValuedSectionsDocumentEveryField() throws IOException {
         String text = Files.readString(docs().resolve("configuration.md"), StandardCharsets.UTF_8);
-        for (String field : fields(MeshlessProperties.StaticEndpoint.class)) {
+        for (String field : fields(dev.meshless.spring.boot.registry.StaticEndpoint.class)) {
             assertThat(text).as("static endpoint field %s", field).contains("`" + field + "`");
         }
         for (String field : fields(HttpRateLimitSpec.class)) {

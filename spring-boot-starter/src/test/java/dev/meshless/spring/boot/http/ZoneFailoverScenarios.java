@@ -22,7 +22,7 @@ import dev.meshless.outcome.Outcome;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.policy.PolicySpec;
-import dev.meshless.spring.boot.config.PolicyResolver;
+import dev.meshless.spring.boot.PolicyResolver;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -13,7 +13,6 @@ import dev.meshless.registry.StaticRegistry;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.ratelimit.aspect.RateLimitedAspect;
 import dev.meshless.spring.boot.ratelimit.aspect.RateLimitedMethodValidator;
-import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
 import dev.meshless.spring.boot.ratelimit.reactive.RateLimitWebFilter;
 import dev.meshless.spring.boot.ratelimit.reactive.ReactiveRateLimitExceptionHandler;
 import dev.meshless.spring.boot.ratelimit.servlet.RateLimitServletFilter;

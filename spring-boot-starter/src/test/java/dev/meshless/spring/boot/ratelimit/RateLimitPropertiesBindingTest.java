@@ -12,7 +12,6 @@ import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.StaticRegistry;
 import dev.meshless.ratelimit.InboundRateLimitSpec.Scope;
 import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec.KeySource;
-import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
 import dev.meshless.spring.boot.testing.RateLimitContexts;
 import java.net.URI;
 import java.time.Duration;

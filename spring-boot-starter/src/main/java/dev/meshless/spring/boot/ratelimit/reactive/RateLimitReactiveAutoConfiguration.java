@@ -3,7 +3,7 @@ package dev.meshless.spring.boot.ratelimit.reactive;
 import dev.meshless.spring.boot.ratelimit.RateLimitAutoConfiguration;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import dev.meshless.spring.boot.ratelimit.RateLimiters;
-import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
+import dev.meshless.spring.boot.ratelimit.RateLimitRoutes;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

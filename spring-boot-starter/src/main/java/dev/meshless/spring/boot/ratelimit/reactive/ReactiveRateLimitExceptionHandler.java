@@ -1,7 +1,7 @@
 package dev.meshless.spring.boot.ratelimit.reactive;
 
 import dev.meshless.ratelimit.RateLimitedException;
-import dev.meshless.spring.boot.ratelimit.http.RateLimitResponses;
+import dev.meshless.spring.boot.ratelimit.RateLimitResponses;
 import java.net.URI;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;

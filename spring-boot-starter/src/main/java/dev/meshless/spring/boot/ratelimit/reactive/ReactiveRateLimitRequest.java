@@ -1,7 +1,7 @@
 package dev.meshless.spring.boot.ratelimit.reactive;
 
 import dev.meshless.spring.boot.ratelimit.RateLimitRequest;
-import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
+import dev.meshless.spring.boot.ratelimit.RateLimitRoutes;
 import java.security.Principal;
 import java.util.Map;
 import org.springframework.http.server.PathContainer;

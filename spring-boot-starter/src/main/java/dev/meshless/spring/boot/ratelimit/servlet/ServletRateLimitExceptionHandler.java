@@ -1,7 +1,7 @@
 package dev.meshless.spring.boot.ratelimit.servlet;
 
 import dev.meshless.ratelimit.RateLimitedException;
-import dev.meshless.spring.boot.ratelimit.http.RateLimitResponses;
+import dev.meshless.spring.boot.ratelimit.RateLimitResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.springframework.core.Ordered;

@@ -1,7 +1,7 @@
 package dev.meshless.spring.boot.ratelimit.servlet;
 
 import dev.meshless.spring.boot.ratelimit.RateLimitRequest;
-import dev.meshless.spring.boot.ratelimit.http.RateLimitRoutes;
+import dev.meshless.spring.boot.ratelimit.RateLimitRoutes;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.Map;

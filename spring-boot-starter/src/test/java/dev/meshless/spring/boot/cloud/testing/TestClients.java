@@ -8,7 +8,7 @@ import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.policy.PolicySpec;
-import dev.meshless.spring.boot.config.PolicyResolver;
+import dev.meshless.spring.boot.PolicyResolver;
 import dev.meshless.spring.boot.http.SpringHttpOutcomeClassifier;
 import dev.meshless.testing.FakeTime;
 import dev.meshless.topology.Endpoint;

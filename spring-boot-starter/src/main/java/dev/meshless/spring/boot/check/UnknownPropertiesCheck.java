@@ -1,7 +1,9 @@
-package dev.meshless.spring.boot.config;
+package dev.meshless.spring.boot.check;
 
+import dev.meshless.spring.boot.MeshlessBinding;
 import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.cloud.loadbalancer.MeshlessLoadBalancerProperties;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.consul.MeshlessConsulAutoConfiguration;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareProperties;
@@ -44,16 +46,6 @@ public final class UnknownPropertiesCheck {
 
     private static final Logger log = LoggerFactory.getLogger(UnknownPropertiesCheck.class);
 
-    /** What to do about an unknown {@code meshless.*} key. */
-    public enum Mode {
-        /** Stop start-up. */
-        FAIL,
-        /** Log a warning for each. */
-        WARN,
-        /** Nothing. */
-        IGNORE
-    }
-
     /**
      * Every prefix and the class bound there, most specific first; by name, as an optional module's
      * class (Consul's specification) may be missing, and then nothing binds its prefix.
@@ -87,7 +79,7 @@ public final class UnknownPropertiesCheck {
      */
     public static void check(ConfigurableEnvironment environment, MeshlessProperties properties,
                              ClassLoader classLoader) {
-        Mode mode = properties.getUnknownProperties();
+        MeshlessProperties.UnknownProperties mode = properties.getUnknownProperties();
         Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
         // MESHLESS_REGION and MESHLESS_ZONE are read as environment variables by the locality; Spring
         // also sees them as meshless.region and meshless.zone, which no property class binds.
@@ -101,7 +93,7 @@ public final class UnknownPropertiesCheck {
             }
         }
         warnAboutMissingModules(sources, classLoader);
-        if (mode == Mode.IGNORE) {
+        if (mode == MeshlessProperties.UnknownProperties.IGNORE) {
             return;
         }
         List<ConfigurationProperty> unknown = new ArrayList<>();
@@ -134,7 +126,7 @@ public final class UnknownPropertiesCheck {
             return;
         }
         unknown.sort(Comparator.comparing(p -> p.getName().toString()));
-        if (mode == Mode.WARN) {
+        if (mode == MeshlessProperties.UnknownProperties.WARN) {
             unknown.forEach(p -> log.warn("Meshless: '{}' = '{}'{} is not a Meshless property and is ignored "
                     + "(see docs/configuration.md)", p.getName(), p.getValue(), where(p)));
             return;

@@ -1,8 +1,10 @@
-package dev.meshless.spring.boot.config;
+package dev.meshless.spring.boot;
 
 import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.MeshlessProperties;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import dev.meshless.spring.boot.config.PropertyNames;
 import dev.meshless.topology.Locality;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -1,4 +1,4 @@
-package dev.meshless.spring.boot.ratelimit.http;
+package dev.meshless.spring.boot.ratelimit;
 
 import dev.meshless.ratelimit.Decision;
 import dev.meshless.ratelimit.RateLimitedException;

@@ -1,16 +1,19 @@
-package dev.meshless.spring.boot.config;
+package dev.meshless.spring.boot.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshless.policy.PolicySpec;
+import dev.meshless.spring.boot.MeshlessBinding;
 import dev.meshless.spring.boot.MeshlessProperties;
+import dev.meshless.spring.boot.PolicyResolver;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 class PolicyResolverTest {
 

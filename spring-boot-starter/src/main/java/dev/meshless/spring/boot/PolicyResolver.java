@@ -1,11 +1,13 @@
-package dev.meshless.spring.boot.config;
+package dev.meshless.spring.boot;
 
 import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Specs;
 import dev.meshless.policy.PolicySpec;
 import dev.meshless.policy.ServicePolicies;
-import dev.meshless.config.Specs;
 import dev.meshless.spring.boot.MeshlessProperties;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.config.PropertyNames.Layer;
+import dev.meshless.spring.boot.config.PropertyNames;
 import java.util.List;
 
 /**

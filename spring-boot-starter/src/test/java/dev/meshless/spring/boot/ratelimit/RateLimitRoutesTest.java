@@ -1,4 +1,4 @@
-package dev.meshless.spring.boot.ratelimit.http;
+package dev.meshless.spring.boot.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

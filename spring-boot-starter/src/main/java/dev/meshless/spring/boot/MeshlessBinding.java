@@ -1,4 +1,4 @@
-package dev.meshless.spring.boot.config;
+package dev.meshless.spring.boot;
 
 import dev.meshless.spring.boot.MeshlessProperties;
 import org.springframework.boot.context.properties.bind.Bindable;

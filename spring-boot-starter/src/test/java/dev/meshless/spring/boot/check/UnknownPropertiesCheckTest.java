@@ -1,9 +1,10 @@
-package dev.meshless.spring.boot.config;
+package dev.meshless.spring.boot.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,7 +20,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 class UnknownPropertiesCheckTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(MeshlessAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(MeshlessPropertiesCheckAutoConfiguration.class,
+                    MeshlessAutoConfiguration.class))
             .withPropertyValues("meshless.locality.region=r1", "meshless.locality.zone=r1-a");
 
     @Test

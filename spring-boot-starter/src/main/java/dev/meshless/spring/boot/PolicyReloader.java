@@ -1,10 +1,12 @@
-package dev.meshless.spring.boot.config;
+package dev.meshless.spring.boot;
 
+import dev.meshless.config.Paths;
+import dev.meshless.config.Specs;
+import dev.meshless.policy.PolicySpec;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessProperties;
-import dev.meshless.config.Paths;
-import dev.meshless.policy.PolicySpec;
-import dev.meshless.config.Specs;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import dev.meshless.spring.boot.config.PropertyNames;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;

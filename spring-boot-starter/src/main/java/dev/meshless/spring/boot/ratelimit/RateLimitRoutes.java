@@ -1,4 +1,4 @@
-package dev.meshless.spring.boot.ratelimit.http;
+package dev.meshless.spring.boot.ratelimit;
 
 import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Specs;
@@ -7,11 +7,7 @@ import dev.meshless.ratelimit.InboundRateLimit;
 import dev.meshless.ratelimit.InboundRateLimitSpec.Scope;
 import dev.meshless.ratelimit.InboundRateLimits;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
-import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec;
 import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec.KeySource;
-import dev.meshless.spring.boot.ratelimit.RateLimitKeyResolver;
-import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
-import dev.meshless.spring.boot.ratelimit.RateLimiters;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
