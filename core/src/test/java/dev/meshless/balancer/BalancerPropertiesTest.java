@@ -20,7 +20,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Invariants of the plan and the picker over random topologies, health and policies. */
-class BalancerProperties {
+class BalancerPropertiesTest {
 
     private static final String SERVICE = "inventory";
     private static final String CALLERS = "frontend";
