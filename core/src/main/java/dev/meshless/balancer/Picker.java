@@ -5,7 +5,9 @@ import dev.meshless.balancer.internal.Spillover;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.Locality;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -32,6 +34,8 @@ public final class Picker {
     private final double[] healthyFraction;
     /** Spillover and panic without zone-aware routing and with no tier excluded: most retries. */
     private final Spillover.TierLoads baseLoads;
+    /** Every endpoint's pick, by endpoint id, for outcomes of endpoints chosen elsewhere. */
+    private final Map<String, Pick> byEndpoint = new HashMap<>();
 
     Picker(RoutingPlan plan, LoadBalancingPolicy policy, Function<String, AtomicInteger> loads) {
         this.plan = plan;
@@ -54,6 +58,7 @@ public final class Picker {
                     Endpoint endpoint = e.endpoint();
                     Pick pick = new Pick(endpoint, tier.tier(), tier.kind(), loads.apply(endpoint.id()));
                     every.add(pick);
+                    byEndpoint.put(endpoint.id(), pick);
                     if (e.state() == EndpointState.AVAILABLE) {
                         available.add(pick);
                     }
@@ -97,6 +102,16 @@ public final class Picker {
             }
         }
         return sum;
+    }
+
+    /**
+     * @param endpointId an endpoint's id
+     * @return this snapshot's pick of that endpoint, whatever its state, or {@code null} when the
+     *     plan does not hold it; for integrations that learn of a call to an endpoint chosen
+     *     elsewhere (Spring Cloud's own balancer over the listed instances)
+     */
+    public Pick pickOf(String endpointId) {
+        return byEndpoint.get(endpointId);
     }
 
     /** @return the plan this picker follows */

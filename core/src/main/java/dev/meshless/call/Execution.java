@@ -111,20 +111,25 @@ final class Execution {
      */
     Pick nextPick() {
         try {
-            if (skipped.isEmpty() && withTiers.isEmpty()) {
-                return client.balancer().pick();
-            }
-            Exclusions full = merge(withTiers, skipped);
-            try {
-                return client.balancer().pick(full);
-            } catch (NoEndpointAvailableException e) {
-                if (!full.hasTiers()) {
-                    throw e;
-                }
-                return client.balancer().pick(merge(hosts, skipped));
-            }
+            return pick();
         } catch (NoEndpointAvailableException e) {
             throw noEndpoint(e);
+        }
+    }
+
+    /** As {@link #nextPick()}, for a caller that handles an empty pick itself. */
+    Pick pick() {
+        if (skipped.isEmpty() && withTiers.isEmpty()) {
+            return client.balancer().pick();
+        }
+        Exclusions full = merge(withTiers, skipped);
+        try {
+            return client.balancer().pick(full);
+        } catch (NoEndpointAvailableException e) {
+            if (!full.hasTiers()) {
+                throw e;
+            }
+            return client.balancer().pick(merge(hosts, skipped));
         }
     }
 
@@ -177,18 +182,7 @@ final class Execution {
                             + " says nothing about the endpoint (" + outcome.description() + ")");
             return DONE;
         }
-        hosts = hosts.withEndpoint(pick.endpoint());
-        withTiers = withTiers.withEndpoint(pick.endpoint());
-        if (outcome.isEndpointFailure() && settings.attemptsPerTier > 0 && pick.tier() < 64) {
-            if (failuresPerTier == null) {
-                failuresPerTier = new int[Math.max(8, pick.tier() + 1)];
-            } else if (failuresPerTier.length <= pick.tier()) {
-                failuresPerTier = Arrays.copyOf(failuresPerTier, pick.tier() + 1);
-            }
-            if (++failuresPerTier[pick.tier()] >= settings.attemptsPerTier) {
-                withTiers = withTiers.withTier(pick.tier());
-            }
-        }
+        exclude(pick, outcome);
         if (!outcome.retryable()) {
             return failWith(ServiceCallException.Reason.NOT_RETRYABLE, outcome.description()
                     + " is not retried by the classifier's rules");
@@ -217,6 +211,27 @@ final class Execution {
         }
         client.feedback.retry(true);
         return backoff;
+    }
+
+    /**
+     * Leaves a failed attempt's endpoint out of the next picks (Envoy's previous hosts) and, after
+     * {@code attemptsPerTier} endpoint failures in its tier, the tier too (previous priorities).
+     *
+     * @param outcome how the attempt ended, or {@code null} when unknown (only the endpoint is left out)
+     */
+    void exclude(Pick pick, Outcome outcome) {
+        hosts = hosts.withEndpoint(pick.endpoint());
+        withTiers = withTiers.withEndpoint(pick.endpoint());
+        if (outcome != null && outcome.isEndpointFailure() && settings.attemptsPerTier > 0 && pick.tier() < 64) {
+            if (failuresPerTier == null) {
+                failuresPerTier = new int[Math.max(8, pick.tier() + 1)];
+            } else if (failuresPerTier.length <= pick.tier()) {
+                failuresPerTier = Arrays.copyOf(failuresPerTier, pick.tier() + 1);
+            }
+            if (++failuresPerTier[pick.tier()] >= settings.attemptsPerTier) {
+                withTiers = withTiers.withTier(pick.tier());
+            }
+        }
     }
 
     /** Full jitter: uniform in [0, min(max, base × 2^(retry − 1))], and at least what an overloaded endpoint asked. */

@@ -304,17 +304,21 @@ public final class ServiceClient implements AutoCloseable {
         return begin(pick, time.nanoTime());
     }
 
+
     /**
-     * As {@link #begin(Pick)}, for an attempt that started earlier: its outcome is reported with
-     * the time since {@code startNanos}.
+     * As {@link #begin(Pick)}, for an attempt that started earlier and is being reported only now:
+     * its outcome is reported with that much more time.
      *
      * @param pick a pick of this client's balancer
-     * @param startNanos when the attempt started, on this client's time source
-     *     ({@link TimeSource#nanoTime()})
+     * @param elapsed how long ago the attempt started, zero or more
      * @return the attempt's token
      * @throws IllegalArgumentException when the pick is of another service
      */
-    public AttemptToken begin(Pick pick, long startNanos) {
+    public AttemptToken begin(Pick pick, Duration elapsed) {
+        return begin(pick, time.nanoTime() - Math.max(0, elapsed.toNanos()));
+    }
+
+    private AttemptToken begin(Pick pick, long startNanos) {
         Objects.requireNonNull(pick, "pick");
         if (!pick.endpoint().service().equals(service)) {
             throw new IllegalArgumentException("pick must be of service '" + service + "', but was of '"
@@ -324,31 +328,21 @@ public final class ServiceClient implements AutoCloseable {
     }
 
     /**
-     * Reports an attempt made outside this client, through the same lifecycle as {@link #begin}.
+     * Picks for a retry that knows only the attempt just made — an integration's retry, such as
+     * Spring Cloud's — by the rules of this client's own retries: never that endpoint while another
+     * remains, and not its tier either when that attempt was an endpoint failure and
+     * {@code attemptsPerTier} is 1, unless no other tier can serve.
      *
-     * @param pick the pick the attempt used
-     * @param result what the attempt returned, or {@code null}
-     * @param failure what it threw, or {@code null}
-     * @param duration how long it took
-     * @return the outcome, as the client's classifier sees it
-     * @deprecated begin the attempt with {@link #begin(Pick)} and complete its token
+     * @param previous the pick of the attempt just made
+     * @param outcome how it ended, or {@code null} when unknown
+     * @return the pick
+     * @throws NoEndpointAvailableException when nothing else can be picked
      */
-    @Deprecated
-    public Outcome record(Pick pick, Object result, Throwable failure, Duration duration) {
-        return begin(pick, time.nanoTime() - duration.toNanos()).complete(result, failure);
-    }
-
-    /**
-     * Classifies the result of an attempt as this client does, without recording it.
-     *
-     * @param value what the attempt returned, or {@code null}
-     * @param error what it threw, or {@code null}
-     * @return the outcome
-     * @deprecated begin the attempt with {@link #begin(Pick)}: completing its token classifies it
-     */
-    @Deprecated
-    public Outcome classify(Object value, Throwable error) {
-        return feedback.classify(value, error);
+    public Pick pickAfter(Pick previous, Outcome outcome) {
+        Objects.requireNonNull(previous, "previous");
+        Execution retry = new Execution(this, settings, CallOptions.defaults(), time.nanoTime(), 1);
+        retry.exclude(previous, outcome);
+        return retry.pick();
     }
 
     /** @return the service this client calls */
