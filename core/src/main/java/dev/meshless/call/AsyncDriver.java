@@ -42,8 +42,8 @@ final class AsyncDriver<T> {
             while (true) {
                 Pick pick = call.nextPick();
                 ZoneCircuitBreakers.ZoneBreaker zone = client.zoneOf(pick);
-                Execution.Refusal refusal = client.refusal(call.settings(), pick, zone);
-                if (refusal == null) {
+                int refusal = client.refusal(call.settings(), pick, zone);
+                if (refusal == Execution.ADMITTED) {
                     int number = call.began();
                     token = new AttemptToken(client.feedback, pick, zone, zone != null,
                             number == 1 ? call.startNanos() : client.nowNanos());

@@ -28,13 +28,15 @@ final class Execution {
     /** {@link #afterFailure} result: the call is over, see {@link #failure}. */
     static final long DONE = -1;
 
-    /** Why a pick was not attempted. */
-    enum Refusal {
-        /** The endpoint has {@code maxConcurrentCallsPerEndpoint} calls in flight: skip it for this attempt. */
-        AT_CAP,
-        /** The zone's breaker gave no permit: leave the zone out for the rest of the call. */
-        ZONE_BREAKER
-    }
+    // Why a pick was or was not attempted. Plain ints rather than an enum: the JIT does not inline a
+    // method whose signature names a class not loaded yet, and a call path that is never refused
+    // would never load the enum, leaving the check a real call on every attempt.
+    /** The attempt may start. */
+    static final int ADMITTED = 0;
+    /** The endpoint has {@code maxConcurrentCallsPerEndpoint} calls in flight: skip it for this attempt. */
+    static final int AT_CAP = 1;
+    /** The zone's breaker gave no permit: leave the zone out for the rest of the call. */
+    static final int ZONE_BREAKER = 2;
 
     private final ServiceClient client;
     private final CallSettings settings;
@@ -141,9 +143,13 @@ final class Execution {
         return merged;
     }
 
-    /** Leaves a refused pick out of the next one: the endpoint for this attempt, or its zone for the call. */
-    void refused(Pick pick, Refusal refusal) {
-        if (refusal == Refusal.AT_CAP) {
+    /**
+     * Leaves a refused pick out of the next one: the endpoint for this attempt, or its zone for the call.
+     *
+     * @param refusal {@link #AT_CAP} or {@link #ZONE_BREAKER}
+     */
+    void refused(Pick pick, int refusal) {
+        if (refusal == AT_CAP) {
             skipped = skipped.withEndpoint(pick.endpoint());
         } else {
             hosts = hosts.withZone(pick.endpoint().locality());

@@ -159,8 +159,8 @@ public final class ServiceClient implements AutoCloseable {
             Duration timeout = state == null ? callSettings.firstTimeout(options.deadline()) : state.nextTimeout();
             Pick pick = state == null ? firstPick(callSettings, options, start) : state.nextPick();
             ZoneCircuitBreakers.ZoneBreaker zone = zoneOf(pick);
-            Execution.Refusal refusal = refusal(callSettings, pick, zone);
-            if (refusal != null) {
+            int refusal = refusal(callSettings, pick, zone);
+            if (refusal != Execution.ADMITTED) {
                 state = state != null ? state : new Execution(this, callSettings, options, start, 0);
                 state.refused(pick, refusal);
                 continue;
@@ -262,16 +262,17 @@ public final class ServiceClient implements AutoCloseable {
      * The checks a pick passes before an attempt starts on it: its endpoint's concurrency cap, then
      * its zone breaker's permit, asked once (a permit, once given, belongs to the attempt's token).
      *
-     * @return {@code null} when the attempt may start, else why not
+     * @return {@link Execution#ADMITTED} when the attempt may start, else why not
+     *     ({@link Execution#AT_CAP}, {@link Execution#ZONE_BREAKER})
      */
-    Execution.Refusal refusal(CallSettings callSettings, Pick pick, ZoneCircuitBreakers.ZoneBreaker zone) {
+    int refusal(CallSettings callSettings, Pick pick, ZoneCircuitBreakers.ZoneBreaker zone) {
         if (pick.callsInFlight() >= callSettings.maxConcurrentCallsPerEndpoint) {
-            return Execution.Refusal.AT_CAP;
+            return Execution.AT_CAP;
         }
         if (zone != null && !zoneBreakers.tryAcquire(zone)) {
-            return Execution.Refusal.ZONE_BREAKER;
+            return Execution.ZONE_BREAKER;
         }
-        return null;
+        return Execution.ADMITTED;
     }
 
     private void sleep(Execution call, long backoffNanos) {
