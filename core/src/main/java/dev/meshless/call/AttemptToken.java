@@ -102,7 +102,7 @@ public final class AttemptToken {
      *     reported again)
      */
     public Outcome complete(Object result, Throwable failure) {
-        return STATE.compareAndSet(this, OPEN, ENDED) ? report(result, failure, feedback.time.nanoTime()) : null;
+        return completeAt(result, failure, feedback.time.nanoTime());
     }
 
     /**
@@ -115,35 +115,27 @@ public final class AttemptToken {
         if (!STATE.compareAndSet(this, OPEN, ENDED)) {
             return false;
         }
-        pick.callFinished();
-        if (zonePermit) {
-            feedback.releaseZonePermit(zone);
-        }
+        feedback.released(pick, zone, zonePermit);
         return true;
     }
 
     /**
      * As {@link #complete}, for the one thread that owns the attempt and ends it once (the
-     * synchronous call path): no atomic operation, so the token costs nothing on the happy path.
+     * synchronous call path): no atomic operation, and nothing but fields handed on, so that the
+     * JIT can still drop the token when it inlines little of what follows.
      */
     Outcome completeOwned(Object result, Throwable failure, long endNanos) {
         if ((int) STATE.get(this) != OPEN) {
             return null;
         }
         STATE.set(this, ENDED);
-        return report(result, failure, endNanos);
+        return feedback.ended(pick, zone, zonePermit, result, failure, endNanos - startNanos);
     }
 
     /** As {@link #complete}, at a time already read. */
     Outcome completeAt(Object result, Throwable failure, long endNanos) {
-        return STATE.compareAndSet(this, OPEN, ENDED) ? report(result, failure, endNanos) : null;
-    }
-
-    private Outcome report(Object result, Throwable failure, long endNanos) {
-        Outcome outcome = feedback.classify(result, failure);
-        pick.callFinished();
-        feedback.attempt(pick, zone, zonePermit, outcome, endNanos - startNanos);
-        return outcome;
+        return STATE.compareAndSet(this, OPEN, ENDED)
+                ? feedback.ended(pick, zone, zonePermit, result, failure, endNanos - startNanos) : null;
     }
 
     @Override

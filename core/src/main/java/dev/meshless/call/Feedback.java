@@ -58,8 +58,18 @@ final class Feedback implements AutoCloseable {
         }
     }
 
-    /** One ended attempt: to the zone breaker (ending its permit, if it holds one), outlier detection and metrics. */
-    void attempt(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, boolean zonePermit, Outcome outcome, long nanos) {
+    /**
+     * One attempt ended with an answer or an exception: classifies it, gives the endpoint's
+     * in-flight count back and reports the outcome to the zone breaker (ending its permit, if the
+     * attempt holds one), outlier detection and metrics. Takes the token's fields rather than the
+     * token, which then never escapes the frame that ends it.
+     *
+     * @return the outcome
+     */
+    Outcome ended(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, boolean zonePermit, Object result,
+                  Throwable failure, long nanos) {
+        Outcome outcome = classify(result, failure);
+        pick.callFinished();
         if (zone != null) {
             if (zonePermit) {
                 zoneBreakers.record(zone, outcome, nanos);
@@ -74,11 +84,15 @@ final class Feedback implements AutoCloseable {
             // A metrics bug must not leave breaker permits or the call itself unaccounted for.
             log.warn("CallMetrics.attempt failed for service '{}'; the call goes on", service, e);
         }
+        return outcome;
     }
 
-    /** Gives back the permit of an attempt that ended without an outcome. */
-    void releaseZonePermit(ZoneCircuitBreakers.ZoneBreaker zone) {
-        zoneBreakers.release(zone);
+    /** One attempt ended without an outcome: gives back its in-flight count and zone permit, reports nothing. */
+    void released(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, boolean zonePermit) {
+        pick.callFinished();
+        if (zonePermit) {
+            zoneBreakers.release(zone);
+        }
     }
 
     /** Counts a retry, or one the budget refused. */
