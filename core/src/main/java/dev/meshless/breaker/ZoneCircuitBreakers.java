@@ -112,7 +112,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
 
     /**
      * Looks a zone's breaker up without asking it for a permit, for an attempt whose outcome is
-     * recorded {@linkplain #recordWithoutPermit without one}.
+     * recorded {@linkplain #record(ZoneBreaker, Outcome, long, boolean) without one}.
      *
      * @param zone an endpoint's locality
      * @return its zone's breaker, created on first use
@@ -193,20 +193,17 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
     }
 
     /**
-     * Reports the outcome of a call made without asking the breaker first (one an integration
-     * started where no permit could be tied to it): successes and failures count as for
-     * {@link #record(ZoneBreaker, Outcome, long)}; overload counts nothing, and no permit is given
-     * back, since none was taken.
+     * As {@link #record(ZoneBreaker, Outcome, long)}, also for a call made without asking the
+     * breaker first (one an integration started where no permit could be tied to it): its
+     * successes and failures count all the same; its overload counts nothing and gives back no
+     * permit, since none was taken.
      *
      * @param zb the zone's breaker
      * @param outcome the outcome
      * @param nanos how long the call took
+     * @param permitted whether the call holds a permit of this breaker
      */
-    public void recordWithoutPermit(ZoneBreaker zb, Outcome outcome, long nanos) {
-        record(zb, outcome, nanos, false);
-    }
-
-    private void record(ZoneBreaker zb, Outcome outcome, long nanos, boolean permitted) {
+    public void record(ZoneBreaker zb, Outcome outcome, long nanos, boolean permitted) {
         BreakerRecorder recorder = zb.recorder;
         switch (outcome.kind()) {
             case SUCCESS:

@@ -54,11 +54,10 @@ public final class AttemptToken {
     private final boolean zonePermit;
     private final long startNanos;
     /**
-     * {@link #OPEN} until ended. Read and written through {@link #STATE}: atomically by tokens that
-     * may be ended from two threads, plainly by the one thread that owns a synchronous attempt (a
+     * {@link #OPEN} until ended: atomically, through {@link #STATE}, by tokens that may be ended from
+     * two threads; plainly by the one thread that owns a synchronous attempt ({@link #endOwned}; a
      * compare-and-set would keep the JIT from eliminating the token on the happy path).
      */
-    @SuppressWarnings("unused")
     private int state;
 
     AttemptToken(Feedback feedback, Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, boolean zonePermit,
@@ -120,22 +119,37 @@ public final class AttemptToken {
     }
 
     /**
-     * As {@link #complete}, for the one thread that owns the attempt and ends it once (the
-     * synchronous call path): no atomic operation, and nothing but fields handed on, so that the
-     * JIT can still drop the token when it inlines little of what follows.
+     * Ends the token for the one thread that owns the attempt and ends it once (the synchronous
+     * call path), which then classifies and reports the outcome itself ({@code Feedback.ended})
+     * with the token's parts. No atomic operation, no call: the JIT inlines it wherever it is used and drops the
+     * token, which the owner never passes on.
+     *
+     * @return whether the token was still open
      */
-    Outcome completeOwned(Object result, Throwable failure, long endNanos) {
-        if ((int) STATE.get(this) != OPEN) {
-            return null;
+    boolean endOwned() {
+        if (state != OPEN) {
+            return false;
         }
-        STATE.set(this, ENDED);
-        return feedback.ended(pick, zone, zonePermit, result, failure, endNanos - startNanos);
+        state = ENDED;
+        return true;
+    }
+
+    ZoneCircuitBreakers.ZoneBreaker zone() {
+        return zone;
+    }
+
+    boolean zonePermit() {
+        return zonePermit;
     }
 
     /** As {@link #complete}, at a time already read. */
     Outcome completeAt(Object result, Throwable failure, long endNanos) {
-        return STATE.compareAndSet(this, OPEN, ENDED)
-                ? feedback.ended(pick, zone, zonePermit, result, failure, endNanos - startNanos) : null;
+        if (!STATE.compareAndSet(this, OPEN, ENDED)) {
+            return null;
+        }
+        Outcome outcome = feedback.classify(result, failure);
+        feedback.ended(pick, zone, zonePermit, outcome, endNanos - startNanos);
+        return outcome;
     }
 
     @Override

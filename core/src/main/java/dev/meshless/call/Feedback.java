@@ -59,23 +59,16 @@ final class Feedback implements AutoCloseable {
     }
 
     /**
-     * One attempt ended with an answer or an exception: classifies it, gives the endpoint's
-     * in-flight count back and reports the outcome to the zone breaker (ending its permit, if the
-     * attempt holds one), outlier detection and metrics. Takes the token's fields rather than the
-     * token, which then never escapes the frame that ends it.
-     *
-     * @return the outcome
+     * One attempt ended with an outcome: gives the endpoint's in-flight count back and reports the
+     * outcome to the zone breaker (ending its permit, if the attempt holds one), outlier detection
+     * and metrics. Takes the token's parts rather than the token, which then never escapes the
+     * frame that ends it. Classifying is the caller's step ({@link #classify}): kept out of here,
+     * this stays small enough for the JIT to inline into the synchronous call path.
      */
-    Outcome ended(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, boolean zonePermit, Object result,
-                  Throwable failure, long nanos) {
-        Outcome outcome = classify(result, failure);
+    void ended(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, boolean zonePermit, Outcome outcome, long nanos) {
         pick.callFinished();
         if (zone != null) {
-            if (zonePermit) {
-                zoneBreakers.record(zone, outcome, nanos);
-            } else {
-                zoneBreakers.recordWithoutPermit(zone, outcome, nanos);
-            }
+            zoneBreakers.record(zone, outcome, nanos, zonePermit);
         }
         outliers.record(pick.endpoint(), outcome);
         try {
@@ -84,7 +77,6 @@ final class Feedback implements AutoCloseable {
             // A metrics bug must not leave breaker permits or the call itself unaccounted for.
             log.warn("CallMetrics.attempt failed for service '{}'; the call goes on", service, e);
         }
-        return outcome;
     }
 
     /** One attempt ended without an outcome: gives back its in-flight count and zone permit, reports nothing. */

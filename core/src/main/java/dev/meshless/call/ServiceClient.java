@@ -176,7 +176,11 @@ public final class ServiceClient implements AutoCloseable {
                 error = t;
             }
             long end = time.nanoTime();
-            Outcome outcome = token.completeOwned(value, error, end);
+            // This thread owns the token: it ends it and reports with its parts, never passing the
+            // token on, so that the JIT can keep it off the heap.
+            token.endOwned();
+            Outcome outcome = feedback.classify(value, error);
+            feedback.ended(token.pick(), token.zone(), token.zonePermit(), outcome, end - token.startNanos());
             if (error instanceof Error) {
                 feedback.callAbandoned(); // the call ends without a verdict on the service
                 throw (Error) error; // reported above; never swallowed
