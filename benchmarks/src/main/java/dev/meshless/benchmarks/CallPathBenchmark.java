@@ -1,10 +1,7 @@
 package dev.meshless.benchmarks;
 
-import dev.meshless.call.AttemptFunction;
-import dev.meshless.call.CallOptions;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.micrometer.MicrometerCallMetrics;
-import dev.meshless.registry.StaticRegistry;
 import dev.meshless.topology.Endpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -12,14 +9,10 @@ import io.github.resilience4j.decorators.Decorators;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -44,7 +38,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each variant has its own state, so a trial builds and checks only what it measures and the
  * call sites inside {@link ServiceClient} see one metrics implementation, as in an application.
- * Each setup fails the trial unless calls are served in the caller's zone at the first attempt.
+ * Each setup fails the trial unless calls are served in the caller's zone at the first attempt
+ * ({@link MeshlessCall}).
+ *
+ * <p>The Meshless variants take a {@code build} parameter: {@code current} (the core on the class
+ * path) or {@code baseline}, the core jar of another build named by
+ * {@code -Dmeshless.baseline.core} and loaded apart ({@link OtherBuild}), so that
+ * {@code -p build=baseline,current} measures before and after in one run. Both are called through
+ * the same {@code Supplier}, so they pay the same indirection.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -54,14 +55,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class CallPathBenchmark {
 
-    /** Endpoints in each of the six zones. */
-    static final int PER_ZONE = 2;
-    static final int ENDPOINTS = PER_ZONE * Topology.ZONES.size();
-    /** Calls each setup makes and checks before measuring. */
-    static final int CHECK_CALLS = 1_000;
-
-    /** The no-op through Meshless. Boxes the port, as every variant does, to return it generically. */
-    static final AttemptFunction<Integer> PORT = attempt -> attempt.endpoint().port();
+    /** The core on the class path. */
+    static final String CURRENT = "current";
+    /** The core jar named by {@value OtherBuild#CORE_JAR}. */
+    static final String BASELINE = "baseline";
 
     /** The direct baseline: the same work on a fixed endpoint. */
     @State(Scope.Benchmark)
@@ -72,7 +69,8 @@ public class CallPathBenchmark {
         /** Picks the endpoint; fails unless the function reads its port. */
         @Setup(Level.Trial)
         public void setUp() {
-            endpoint = localEndpoints(Topology.endpoints(ENDPOINTS, Topology.HEALTHY)).get(0);
+            endpoint = MeshlessCall.localEndpoints(Topology.endpoints(MeshlessCall.ENDPOINTS, Topology.HEALTHY))
+                    .get(0);
             port = Endpoint::port;
             if (port.apply(endpoint) != endpoint.port()) {
                 throw new IllegalStateException("the direct function does not return the endpoint's port");
@@ -80,62 +78,64 @@ public class CallPathBenchmark {
         }
     }
 
+    /** A Meshless variant on the current build or the baseline one. */
+    @State(Scope.Benchmark)
+    public abstract static class MeshlessVariant {
+        /** {@value #CURRENT} or {@value #BASELINE}. */
+        @Param({CURRENT})
+        public String build = CURRENT;
+        Supplier<Integer> call;
+        private AutoCloseable client;
+
+        /** Builds the variant's client and checks its routing (see {@link MeshlessCall}). */
+        void start(String variant) {
+            switch (build) {
+                case CURRENT -> {
+                    MeshlessCall current = new MeshlessCall(variant);
+                    call = current;
+                    client = current;
+                }
+                case BASELINE -> {
+                    var baseline = OtherBuild.meshlessCall(variant);
+                    call = baseline;
+                    client = baseline;
+                }
+                default -> throw new IllegalArgumentException("build must be " + CURRENT + " or " + BASELINE
+                        + ", but was '" + build + "'");
+            }
+        }
+
+        /** Stops the client, its timers and its meters. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            try {
+                client.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close the " + build + " client", e);
+            }
+        }
+    }
+
     /** A {@link ServiceClient} with every default, metrics included ({@code CallMetrics.NOOP}). */
     @State(Scope.Benchmark)
-    public static class MeshlessState {
-        ServiceClient client;
-
+    public static class MeshlessState extends MeshlessVariant {
         /** Builds the client and checks that calls stay in the caller's zone at the first attempt. */
         @Setup(Level.Trial)
         public void setUp() {
-            List<Endpoint> fleet = Topology.endpoints(ENDPOINTS, Topology.HEALTHY);
-            client = clientBuilder(fleet).build();
-            checkServedLocallyFirstTime(client, fleet, () -> client.call(PORT, CallOptions.idempotent()));
-        }
-
-        /** Stops the client's timers and registry subscription. */
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            client.close();
+            start(MeshlessCall.PLAIN);
         }
     }
 
     /** The same client, measured into a {@link SimpleMeterRegistry}. */
     @State(Scope.Benchmark)
-    public static class MeshlessWithMicrometerState {
-        ServiceClient client;
-        SimpleMeterRegistry meters;
-
+    public static class MeshlessWithMicrometerState extends MeshlessVariant {
         /**
          * Builds the client and checks, besides the routing, that the meters saw one successful
          * same-zone attempt per call and no retry.
          */
         @Setup(Level.Trial)
         public void setUp() {
-            List<Endpoint> fleet = Topology.endpoints(ENDPOINTS, Topology.HEALTHY);
-            meters = new SimpleMeterRegistry();
-            MicrometerCallMetrics m = new MicrometerCallMetrics(meters);
-            client = clientBuilder(fleet).metrics(m).listener(m).build();
-            checkServedLocallyFirstTime(client, fleet, () -> client.call(PORT, CallOptions.idempotent()));
-            long attempts = meters.find("meshless.client.requests").timers().stream().mapToLong(Timer::count).sum();
-            Timer local = meters.find("meshless.client.requests").tags("tier", "same-zone", "outcome", "success",
-                    "zone", Topology.CALLER.zone()).timer();
-            if (attempts != CHECK_CALLS || local == null || local.count() != CHECK_CALLS) {
-                throw new IllegalStateException("expected " + CHECK_CALLS + " successful same-zone attempts and no"
-                        + " other, got " + attempts + " attempts, " + (local == null ? 0 : local.count()) + " of them"
-                        + " successful in the caller's zone");
-            }
-            if (meters.find("meshless.client.retries").counter() != null) {
-                throw new IllegalStateException("a retry was made: " + meters.get("meshless.client.retries")
-                        .counter().count());
-            }
-        }
-
-        /** Stops the client and the meter registry. */
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            client.close();
-            meters.close();
+            start(MeshlessCall.MICROMETER);
         }
     }
 
@@ -145,28 +145,11 @@ public class CallPathBenchmark {
      * subscribes to every breaker event, so each outcome is recorded into the breakers as it comes.
      */
     @State(Scope.Benchmark)
-    public static class MeshlessWithBreakerMetersState {
-        ServiceClient client;
-        SimpleMeterRegistry meters;
-
+    public static class MeshlessWithBreakerMetersState extends MeshlessVariant {
         /** Builds the client with a shared breaker registry bound to the meters; checks the routing. */
         @Setup(Level.Trial)
         public void setUp() {
-            List<Endpoint> fleet = Topology.endpoints(ENDPOINTS, Topology.HEALTHY);
-            meters = new SimpleMeterRegistry();
-            CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-            MicrometerCallMetrics.bindCircuitBreakers(breakers, meters);
-            MicrometerCallMetrics m = new MicrometerCallMetrics(meters);
-            client = clientBuilder(fleet).circuitBreakerRegistry(breakers).metrics(m).listener(m).build();
-            checkServedLocallyFirstTime(client, fleet, () -> client.call(PORT, CallOptions.idempotent()));
-            checkBreakerMetersSawEveryCall(meters);
-        }
-
-        /** Stops the client and the meter registry. */
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            client.close();
-            meters.close();
+            start(MeshlessCall.BREAKER_METERS);
         }
     }
 
@@ -181,7 +164,8 @@ public class CallPathBenchmark {
         /** Decorates the no-op once; checks that calls succeed without retry. */
         @Setup(Level.Trial)
         public void setUp() {
-            endpoint = localEndpoints(Topology.endpoints(ENDPOINTS, Topology.HEALTHY)).get(0);
+            endpoint = MeshlessCall.localEndpoints(Topology.endpoints(MeshlessCall.ENDPOINTS, Topology.HEALTHY))
+                    .get(0);
             Endpoint target = endpoint;
             circuitBreaker = CircuitBreaker.ofDefaults(Topology.SERVICE);
             retry = Retry.ofDefaults(Topology.SERVICE);
@@ -189,15 +173,15 @@ public class CallPathBenchmark {
                     .withCircuitBreaker(circuitBreaker)
                     .withRetry(retry)
                     .decorate();
-            for (int i = 0; i < CHECK_CALLS; i++) {
+            for (int i = 0; i < MeshlessCall.CHECK_CALLS; i++) {
                 if (decorated.get() != endpoint.port()) {
                     throw new IllegalStateException("the decorated supplier does not return the endpoint's port");
                 }
             }
             long withoutRetry = retry.getMetrics().getNumberOfSuccessfulCallsWithoutRetryAttempt();
-            if (withoutRetry != CHECK_CALLS || circuitBreaker.getState() != CircuitBreaker.State.CLOSED
+            if (withoutRetry != MeshlessCall.CHECK_CALLS || circuitBreaker.getState() != CircuitBreaker.State.CLOSED
                     || circuitBreaker.getMetrics().getNumberOfFailedCalls() != 0) {
-                throw new IllegalStateException("expected " + CHECK_CALLS + " calls without retry through a closed"
+                throw new IllegalStateException("expected " + MeshlessCall.CHECK_CALLS + " calls without retry through a closed"
                         + " breaker, got " + withoutRetry + ", breaker " + circuitBreaker.getState());
             }
         }
@@ -212,7 +196,8 @@ public class CallPathBenchmark {
         /** Decorates the no-op; checks that the meters count the calls. */
         @Setup(Level.Trial)
         public void setUp() {
-            Endpoint target = localEndpoints(Topology.endpoints(ENDPOINTS, Topology.HEALTHY)).get(0);
+            Endpoint target = MeshlessCall.localEndpoints(Topology.endpoints(MeshlessCall.ENDPOINTS, Topology.HEALTHY))
+                    .get(0);
             meters = new SimpleMeterRegistry();
             CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
             RetryRegistry retries = RetryRegistry.ofDefaults();
@@ -222,12 +207,12 @@ public class CallPathBenchmark {
                     .withCircuitBreaker(breakers.circuitBreaker(Topology.SERVICE))
                     .withRetry(retries.retry(Topology.SERVICE))
                     .decorate();
-            for (int i = 0; i < CHECK_CALLS; i++) {
+            for (int i = 0; i < MeshlessCall.CHECK_CALLS; i++) {
                 if (decorated.get() != target.port()) {
                     throw new IllegalStateException("the decorated supplier does not return the endpoint's port");
                 }
             }
-            checkBreakerMetersSawEveryCall(meters);
+            MeshlessCall.checkBreakerMetersSawEveryCall(meters);
         }
 
         /** Stops the meter registry. */
@@ -246,19 +231,19 @@ public class CallPathBenchmark {
     /** The no-op through Meshless's call path. */
     @Benchmark
     public Integer meshless(MeshlessState s) {
-        return s.client.call(PORT, CallOptions.idempotent());
+        return s.call.get();
     }
 
     /** The no-op through Meshless's call path with Micrometer meters and listener. */
     @Benchmark
     public Integer meshlessWithMicrometer(MeshlessWithMicrometerState s) {
-        return s.client.call(PORT, CallOptions.idempotent());
+        return s.call.get();
     }
 
     /** The no-op through Meshless's call path with its meters and Resilience4j's breaker meters. */
     @Benchmark
     public Integer meshlessWithBreakerMeters(MeshlessWithBreakerMetersState s) {
-        return s.client.call(PORT, CallOptions.idempotent());
+        return s.call.get();
     }
 
     /** The no-op through Resilience4j's circuit breaker and retry, with their meters. */
@@ -271,62 +256,5 @@ public class CallPathBenchmark {
     @Benchmark
     public Integer resilience4jDecorators(Resilience4jState s) {
         return s.decorated.get();
-    }
-
-    static ServiceClient.Builder clientBuilder(List<Endpoint> fleet) {
-        return ServiceClient.builder(Topology.SERVICE)
-                .registry(StaticRegistry.of(fleet))
-                .caller(Topology.CALLER);
-    }
-
-    /** Fails the trial unless Resilience4j's meters timed each check call as a success of the service's breaker. */
-    static void checkBreakerMetersSawEveryCall(SimpleMeterRegistry meters) {
-        long recorded = meters.find("resilience4j.circuitbreaker.calls").tags("name", Topology.SERVICE,
-                "kind", "successful").timers().stream().mapToLong(Timer::count).sum();
-        if (recorded != CHECK_CALLS) {
-            throw new IllegalStateException("Resilience4j's meters saw " + recorded + " successful calls of "
-                    + CHECK_CALLS);
-        }
-    }
-
-    private static List<Endpoint> localEndpoints(List<Endpoint> fleet) {
-        return fleet.stream().filter(e -> e.locality().sameZoneAs(Topology.CALLER)).collect(Collectors.toList());
-    }
-
-    /**
-     * Fails the trial unless every call is answered by an endpoint of the caller's zone and nothing
-     * failed. With a function that cannot fail, the only way to a second attempt is a failure that
-     * the zone or service breaker would have recorded, or a zone breaker refusing the caller's zone,
-     * which would send the call elsewhere; so no failure and no call elsewhere means no retry.
-     */
-    static void checkServedLocallyFirstTime(ServiceClient client, List<Endpoint> fleet, Supplier<Integer> call) {
-        Set<Integer> localPorts = localEndpoints(fleet).stream().map(Endpoint::port).collect(Collectors.toSet());
-        if (localPorts.size() != PER_ZONE) {
-            throw new IllegalStateException("expected " + PER_ZONE + " endpoints in the caller's zone, got "
-                    + localPorts);
-        }
-        for (int i = 0; i < CHECK_CALLS; i++) {
-            Integer port = call.get();
-            if (!localPorts.contains(port)) {
-                throw new IllegalStateException("call " + i + " was served outside " + Topology.CALLER + " by port "
-                        + port + " (local ports " + localPorts + ")");
-            }
-        }
-        if (client.attemptsInFlight() != 0) {
-            throw new IllegalStateException(client.attemptsInFlight() + " attempts still in flight");
-        }
-        CircuitBreaker zone = client.zoneBreakers().breaker(Topology.CALLER);
-        CircuitBreaker service = client.serviceBreaker();
-        for (CircuitBreaker cb : List.of(zone, service)) {
-            if (cb.getState() != CircuitBreaker.State.CLOSED || cb.getMetrics().getNumberOfFailedCalls() != 0
-                    || cb.getMetrics().getNumberOfSuccessfulCalls() == 0) {
-                throw new IllegalStateException("breaker " + cb.getName() + " is " + cb.getState() + " with "
-                        + cb.getMetrics().getNumberOfFailedCalls() + " failed and "
-                        + cb.getMetrics().getNumberOfSuccessfulCalls() + " successful calls in its window");
-            }
-        }
-        if (!client.outlierDetector().ejected().isEmpty()) {
-            throw new IllegalStateException("endpoints ejected: " + client.outlierDetector().ejected());
-        }
     }
 }

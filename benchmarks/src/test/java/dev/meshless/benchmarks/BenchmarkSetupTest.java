@@ -1,12 +1,17 @@
 package dev.meshless.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshless.call.ServiceClient;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.HealthStatus;
+import java.net.URL;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -90,6 +95,37 @@ class BenchmarkSetupTest {
             assertNotNull(benchmark.resilience4jDecoratorsWithMeters(resilience4jMeters));
         } finally {
             resilience4jMeters.tearDown();
+        }
+    }
+
+    @Test
+    void aBaselineBuildRunsOnItsOwnCoreApartFromTheCurrentOne() throws Exception {
+        // The current core, loaded apart as if it were another build's: what build=baseline does.
+        URL core = ServiceClient.class.getProtectionDomain().getCodeSource().getLocation();
+        Supplier<Integer> baseline = OtherBuild.meshlessCall(core, MeshlessCall.PLAIN);
+        try {
+            assertNotEquals(MeshlessCall.class, baseline.getClass(), "loaded by its own class loader");
+            assertNotEquals(ServiceClient.class, baseline.getClass().getClassLoader()
+                    .loadClass(ServiceClient.class.getName()), "on its own core");
+            assertTrue(MeshlessCall.localEndpoints(Topology.endpoints(MeshlessCall.ENDPOINTS, Topology.HEALTHY))
+                    .stream().anyMatch(e -> e.port() == baseline.get()));
+        } finally {
+            ((AutoCloseable) baseline).close();
+        }
+    }
+
+    @Test
+    void aBaselineBuildWithoutItsCoreJarFailsTheTrialSayingWhy() {
+        CallPathBenchmark.MeshlessState state = new CallPathBenchmark.MeshlessState();
+        state.build = CallPathBenchmark.BASELINE;
+        String before = System.clearProperty(OtherBuild.CORE_JAR);
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, state::setUp);
+            assertTrue(e.getMessage().startsWith("build=baseline needs -Dmeshless.baseline.core="), e.getMessage());
+        } finally {
+            if (before != null) {
+                System.setProperty(OtherBuild.CORE_JAR, before);
+            }
         }
     }
 

@@ -1,10 +1,13 @@
 package dev.meshless.balancer;
 
 import dev.meshless.balancer.internal.EndpointChooser;
+import dev.meshless.balancer.internal.Spillover;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.Locality;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -26,8 +29,13 @@ public final class Picker {
     private final double[] cumulative;
     /** Per tier, for retries that exclude tiers or endpoints. */
     private final TierSlots[] tiers;
+    /** Each tier's health and healthy fraction, by index, for the routing rule on retries. */
+    private final double[] health;
+    private final double[] healthyFraction;
     /** Spillover and panic without zone-aware routing and with no tier excluded: most retries. */
-    private final TierLoads baseLoads;
+    private final Spillover.TierLoads baseLoads;
+    /** Every endpoint's pick, by endpoint id, for outcomes of endpoints chosen elsewhere. */
+    private final Map<String, Pick> byEndpoint = new HashMap<>();
 
     Picker(RoutingPlan plan, LoadBalancingPolicy policy, Function<String, AtomicInteger> loads) {
         this.plan = plan;
@@ -35,8 +43,12 @@ public final class Picker {
         List<Bucket> planBuckets = new ArrayList<>();
         List<Double> planShares = new ArrayList<>();
         this.tiers = new TierSlots[plan.tiers().size()];
+        this.health = new double[tiers.length];
+        this.healthyFraction = new double[tiers.length];
         for (int t = 0; t < tiers.length; t++) {
             RoutingPlan.TierPlan tier = plan.tiers().get(t);
+            health[t] = tier.health();
+            healthyFraction[t] = tier.healthyFraction();
             List<Bucket> healthy = new ArrayList<>();
             List<Bucket> all = new ArrayList<>();
             for (RoutingPlan.ZonePlan zone : tier.zones()) {
@@ -46,6 +58,7 @@ public final class Picker {
                     Endpoint endpoint = e.endpoint();
                     Pick pick = new Pick(endpoint, tier.tier(), tier.kind(), loads.apply(endpoint.id()));
                     every.add(pick);
+                    byEndpoint.put(endpoint.id(), pick);
                     if (e.state() == EndpointState.AVAILABLE) {
                         available.add(pick);
                     }
@@ -65,7 +78,7 @@ public final class Picker {
             }
             tiers[t] = new TierSlots(tier, healthy.toArray(new Bucket[0]), all.toArray(new Bucket[0]));
         }
-        this.baseLoads = plan.routable() ? tierLoads(Exclusions.none()) : null;
+        this.baseLoads = plan.routable() ? loads(Exclusions.none()) : null;
         this.buckets = planBuckets.toArray(new Bucket[0]);
         this.cumulative = new double[buckets.length];
         double sum = 0.0;
@@ -89,6 +102,16 @@ public final class Picker {
             }
         }
         return sum;
+    }
+
+    /**
+     * @param endpointId an endpoint's id
+     * @return this snapshot's pick of that endpoint, whatever its state, or {@code null} when the
+     *     plan does not hold it; for integrations that learn of a call to an endpoint chosen
+     *     elsewhere (Spring Cloud's own balancer over the listed instances)
+     */
+    public Pick pickOf(String endpointId) {
+        return byEndpoint.get(endpointId);
     }
 
     /** @return the plan this picker follows */
@@ -136,36 +159,36 @@ public final class Picker {
         if (!plan.routable()) {
             throw unroutable(exclusions);
         }
-        TierLoads loads = exclusions.hasTiers() ? tierLoads(exclusions) : baseLoads;
+        Spillover.TierLoads loads = exclusions.hasTiers() ? loads(exclusions) : baseLoads;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int n = tiers.length;
         // The planned shares, restricted to localities that still have an endpoint not tried yet.
         double weightSum = 0.0;
         for (int t = 0; t < n; t++) {
-            if (loads.share[t] > 0.0) {
-                weightSum += loads.share[t] * tiers[t].remainingFraction(loads.panic[t], exclusions);
+            if (loads.share(t) > 0.0) {
+                weightSum += loads.share(t) * tiers[t].remainingFraction(loads.panic(t), exclusions);
             }
         }
         if (weightSum > 0.0) {
             double r = random.nextDouble() * weightSum;
             for (int t = 0; t < n; t++) {
-                if (loads.share[t] > 0.0) {
-                    Pick p = tiers[t].choose(loads.panic[t], exclusions, random, r / loads.share[t]);
+                if (loads.share(t) > 0.0) {
+                    Pick p = tiers[t].choose(loads.panic(t), exclusions, random, r / loads.share(t));
                     if (p != null) {
                         return p;
                     }
-                    r -= loads.share[t] * tiers[t].remainingFraction(loads.panic[t], exclusions);
+                    r -= loads.share(t) * tiers[t].remainingFraction(loads.panic(t), exclusions);
                 }
             }
         }
         // Everything planned was tried: any untried routable endpoint, in tier order.
         for (int t = 0; t < n; t++) {
             if (!exclusions.excludesTier(tiers[t].tier)) {
-                double left = tiers[t].remainingFraction(loads.panic[t], exclusions);
+                double left = tiers[t].remainingFraction(loads.panic(t), exclusions);
                 if (left > 0.0) {
-                    Pick p = tiers[t].choose(loads.panic[t], exclusions, random, random.nextDouble() * left);
+                    Pick p = tiers[t].choose(loads.panic(t), exclusions, random, random.nextDouble() * left);
                     // A draw that rounding pushed past the last locality takes the first one instead.
-                    return p != null ? p : tiers[t].choose(loads.panic[t], exclusions, random, 0.0);
+                    return p != null ? p : tiers[t].choose(loads.panic(t), exclusions, random, 0.0);
                 }
             }
         }
@@ -174,47 +197,32 @@ public final class Picker {
     }
 
     /**
-     * Spillover and panic over the tiers that are not excluded, as if excluded tiers had no health.
-     * Capacity-aware zone routing is not applied.
+     * The plan's routing rule ({@link Spillover#tierLoads}) over the tiers that are not excluded;
+     * capacity-aware zone routing is not applied to retries.
+     *
+     * @throws NoEndpointAvailableException when every tier is excluded, or nothing healthy is left
+     *     and panic is off
      */
-    private TierLoads tierLoads(Exclusions exclusions) {
-        int n = tiers.length;
-        double healthSum = 0.0;
-        int firstLeft = -1;
-        for (int t = 0; t < n; t++) {
-            if (!exclusions.excludesTier(tiers[t].tier)) {
-                healthSum += tiers[t].health;
-                firstLeft = firstLeft < 0 ? t : firstLeft;
+    Spillover.TierLoads loads(Exclusions exclusions) {
+        long excluded = 0L;
+        for (int t = 0; t < tiers.length && t < 64; t++) {
+            if (exclusions.excludesTier(tiers[t].tier)) {
+                excluded |= 1L << t;
             }
         }
-        if (firstLeft < 0) {
-            throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_EXCLUDED,
-                    "every tier holding endpoints was excluded", exclusions);
-        }
-        TierLoads loads = new TierLoads(n);
-        if (healthSum <= 0.0) {
-            if (panicThresholdPercent <= 0.0) {
+        Spillover.TierLoads loads = Spillover.tierLoads(health, healthyFraction, panicThresholdPercent, excluded);
+        switch (loads.verdict()) {
+            case NO_TIERS:
+                throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_EXCLUDED,
+                        "every tier holding endpoints was excluded", exclusions);
+            case NO_HEALTH:
                 throw new NoEndpointAvailableException(plan.service(),
                         NoEndpointAvailableException.Reason.ALL_UNHEALTHY,
                         "no endpoint in the tiers left is available and panic is disabled (panicThresholdPercent=0)",
                         exclusions);
-            }
-            loads.share[firstLeft] = 1.0;
-            loads.panic[firstLeft] = true;
-            return loads;
+            default:
+                return loads;
         }
-        double total = Math.min(1.0, healthSum);
-        double remaining = 1.0;
-        for (int t = 0; t < n && remaining > 0.0; t++) {
-            if (!exclusions.excludesTier(tiers[t].tier)) {
-                double share = Math.min(remaining, tiers[t].health / total);
-                loads.share[t] = share;
-                loads.panic[t] = share > 0.0 && total < 1.0 && panicThresholdPercent > 0.0
-                        && tiers[t].healthyFraction * 100.0 < panicThresholdPercent;
-                remaining -= share;
-            }
-        }
-        return loads;
     }
 
     private NoEndpointAvailableException unroutable(Exclusions exclusions) {
@@ -225,17 +233,6 @@ public final class Picker {
     @Override
     public String toString() {
         return "Picker{" + plan + "}";
-    }
-
-    /** Each tier's share of a retry and whether it is in panic. */
-    private static final class TierLoads {
-        final double[] share;
-        final boolean[] panic;
-
-        TierLoads(int tiers) {
-            this.share = new double[tiers];
-            this.panic = new boolean[tiers];
-        }
     }
 
     /** One locality's chooser and its weight inside its tier. */
@@ -259,8 +256,6 @@ public final class Picker {
     /** A tier's figures and localities, for the retry path. */
     private static final class TierSlots {
         final int tier;
-        final double health;
-        final double healthyFraction;
         final Bucket[] healthy;
         final long healthyWeight;
         final Bucket[] all;
@@ -268,8 +263,6 @@ public final class Picker {
 
         TierSlots(RoutingPlan.TierPlan plan, Bucket[] healthy, Bucket[] all) {
             this.tier = plan.tier();
-            this.health = plan.health();
-            this.healthyFraction = plan.healthyFraction();
             this.healthy = healthy;
             this.healthyWeight = plan.healthyWeight();
             this.all = all;

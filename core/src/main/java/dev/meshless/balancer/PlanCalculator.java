@@ -75,32 +75,21 @@ final class PlanCalculator {
             i++;
         }
 
-        double[] shares = Spillover.shares(health);
-        boolean[] panic = new boolean[n];
+        Spillover.TierLoads loads = Spillover.tierLoads(health, healthyFraction, policy.panicThresholdPercent(), 0L);
+        double[] shares = loads.shares();
+        boolean[] panic = loads.panicFlags();
         NoEndpointAvailableException.Reason reason = null;
         String detail = null;
-        double threshold = policy.panicThresholdPercent();
-        double normalised = Spillover.normalisedTotal(health);
-        if (n == 0) {
+        if (loads.verdict() == Spillover.Verdict.NO_TIERS) {
             reason = NoEndpointAvailableException.Reason.NO_ENDPOINTS;
             detail = in.endpoints().isEmpty() ? "the registry lists no endpoints"
                     : "all " + in.endpoints().size() + " endpoints are in regions the policy excludes (regionOrder="
                             + policy.regionOrder() + ", excludeUnlistedRegions=true)";
-        } else if (normalised <= 0.0) {
-            if (threshold <= 0.0) {
-                reason = NoEndpointAvailableException.Reason.ALL_UNHEALTHY;
-                detail = (sorted.size() == 1 ? "its only endpoint is not available ("
-                        : "none of its " + sorted.size() + " endpoints is available (")
-                        + describeStates(grouped, in) + ") and panic is disabled (panicThresholdPercent=0)";
-            } else {
-                // Nothing healthy anywhere: everything goes to the first tier, spread over all of it.
-                shares[0] = 1.0;
-                panic[0] = true;
-            }
-        } else if (threshold > 0.0 && normalised < 1.0) {
-            for (int t = 0; t < n; t++) {
-                panic[t] = shares[t] > 0.0 && healthyFraction[t] * 100.0 < threshold;
-            }
+        } else if (loads.verdict() == Spillover.Verdict.NO_HEALTH) {
+            reason = NoEndpointAvailableException.Reason.ALL_UNHEALTHY;
+            detail = (sorted.size() == 1 ? "its only endpoint is not available ("
+                    : "none of its " + sorted.size() + " endpoints is available (")
+                    + describeStates(grouped, in) + ") and panic is disabled (panicThresholdPercent=0)";
         }
 
         // Zone shares inside each tier: by healthy weight, or by total weight in panic.

@@ -110,7 +110,14 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         return zoneBreaker(zone).breaker;
     }
 
-    private ZoneBreaker zoneBreaker(Locality zone) {
+    /**
+     * Looks a zone's breaker up without asking it for a permit, for an attempt whose outcome is
+     * recorded {@linkplain #record(ZoneBreaker, Outcome, long, boolean) without one}.
+     *
+     * @param zone an endpoint's locality
+     * @return its zone's breaker, created on first use
+     */
+    public ZoneBreaker zoneBreaker(Locality zone) {
         ZoneBreaker zb = byLocality.get(zone);
         if (zb == null) {
             zb = byLocality.computeIfAbsent(zone, z -> byZone.computeIfAbsent(z.withoutSubZone(), this::create));
@@ -127,9 +134,20 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
      */
     public ZoneBreaker acquire(Locality zone) {
         ZoneBreaker zb = zoneBreaker(zone);
+        return tryAcquire(zb) ? zb : null;
+    }
+
+    /**
+     * Asks a zone's breaker for a permit. A granted permit must be followed by
+     * {@link #record(ZoneBreaker, Outcome, long)} or {@link #release(ZoneBreaker)}.
+     *
+     * @param zb the zone's breaker, from {@link #zoneBreaker}
+     * @return whether the zone may take a call now
+     */
+    public boolean tryAcquire(ZoneBreaker zb) {
         boolean permitted = zb.breaker.tryAcquirePermission();
         noticeChange(zb);
-        return permitted ? zb : null;
+        return permitted;
     }
 
     /**
@@ -171,6 +189,21 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
      * @param nanos how long the call took
      */
     public void record(ZoneBreaker zb, Outcome outcome, long nanos) {
+        record(zb, outcome, nanos, true);
+    }
+
+    /**
+     * As {@link #record(ZoneBreaker, Outcome, long)}, also for a call made without asking the
+     * breaker first (one an integration started where no permit could be tied to it): its
+     * successes and failures count all the same; its overload counts nothing and gives back no
+     * permit, since none was taken.
+     *
+     * @param zb the zone's breaker
+     * @param outcome the outcome
+     * @param nanos how long the call took
+     * @param permitted whether the call holds a permit of this breaker
+     */
+    public void record(ZoneBreaker zb, Outcome outcome, long nanos, boolean permitted) {
         BreakerRecorder recorder = zb.recorder;
         switch (outcome.kind()) {
             case SUCCESS:
@@ -186,7 +219,9 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
                 recorder.onError(nanos, ZoneCallFailure.INSTANCE);
                 break;
             default:
-                recorder.releasePermission();
+                if (permitted) {
+                    recorder.releasePermission();
+                }
                 break;
         }
         noticeChange(zb);

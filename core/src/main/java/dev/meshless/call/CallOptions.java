@@ -91,10 +91,6 @@ public final class CallOptions {
         return deadline;
     }
 
-    boolean retryable(CallPolicy policy) {
-        return idempotent || (method != null && policy.retryableMethods().contains(method));
-    }
-
     @Override
     public String toString() {
         return "CallOptions{method=" + method + ", idempotent=" + idempotent + ", deadline=" + deadline + "}";

@@ -3,38 +3,51 @@ package dev.meshless.call;
 import dev.meshless.balancer.Exclusions;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
-import dev.meshless.breaker.ZoneCircuitBreakers;
-import dev.meshless.config.Percent;
 import dev.meshless.outcome.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The state and decisions of one call, shared by the synchronous and asynchronous drivers of
- * {@link ServiceClient}: which endpoint next, how long an attempt may take, what an outcome means,
- * whether and when to retry, how the call ends. Attempts run one after another, so the fields need
- * no locking; the asynchronous driver hands the execution from thread to thread through completion
- * stages and timers, which order the accesses.
+ * What a call keeps once it needs more than its first attempt: what to exclude from the next pick,
+ * how many attempts were made and how they ended, and how the call ends. Shared by the synchronous
+ * and asynchronous drivers of {@link ServiceClient}; each runs every attempt through the same steps
+ * (see {@link ServiceClient}'s pipeline), and the synchronous one makes this object only when an
+ * attempt is refused or does not answer, so that a call answered at once allocates nothing.
+ *
+ * <p>It holds the {@link CallSettings} snapshot the call was admitted with, and settles the service
+ * breaker's permission when it decides the call's end (a failure, or a success after a failed
+ * attempt). Attempts run one after another, so the fields need no locking: the synchronous driver
+ * runs the whole call on its thread; the asynchronous driver hands the execution from thread to
+ * thread through completion stages and timers, which order the accesses, and an attempt's answer
+ * racing its timeout is settled on its {@link AttemptToken} before either touches this object.
  */
 final class Execution {
 
-    /** {@link #decide} result: the call is over, see {@link #failure} and {@link #result}. */
+    /** {@link #afterFailure} result: the call is over, see {@link #failure}. */
     static final long DONE = -1;
-    /** A decision to attempt at once (no backoff). */
-    static final long RETRY_NOW = 0;
+
+    // Why a pick was or was not attempted. Plain ints rather than an enum: the JIT does not inline a
+    // method whose signature names a class not loaded yet, and a call path that is never refused
+    // would never load the enum, leaving the check a real call on every attempt.
+    /** The attempt may start. */
+    static final int ADMITTED = 0;
+    /** The endpoint has {@code maxConcurrentCallsPerEndpoint} calls in flight: skip it for this attempt. */
+    static final int AT_CAP = 1;
+    /** The zone's breaker gave no permit: leave the zone out for the rest of the call. */
+    static final int ZONE_BREAKER = 2;
 
     private final ServiceClient client;
+    private final CallSettings settings;
     private final CallOptions options;
     private final long startNanos;
     private final long deadlineNanos;
-    /** The first attempt's timeout, chosen among existing values so that it costs no allocation. */
-    private final Duration firstTimeout;
-    /** When the last attempt ended; the whole call's duration for the service breaker. */
-    private long lastEndNanos;
+    /** Endpoints and zones tried, and tiers left after {@code attemptsPerTier} failures. */
     private Exclusions hosts = Exclusions.none();
     private Exclusions withTiers = Exclusions.none();
+    /** Endpoints at their cap, skipped for the attempt being picked. */
+    private Exclusions skipped = Exclusions.none();
     private int attempts;
     private int[] failuresPerTier;
     private List<AttemptRecord> records;
@@ -42,74 +55,72 @@ final class Execution {
     private Throwable lastError;
     private RuntimeException failure;
 
-    Execution(ServiceClient client, CallOptions options, long startNanos) {
+    /**
+     * @param client the client making the call
+     * @param settings the snapshot the call was admitted with
+     * @param options what the call says about itself
+     * @param startNanos when the call was admitted
+     * @param attempts attempts the call has already begun without this object (0 or 1)
+     */
+    Execution(ServiceClient client, CallSettings settings, CallOptions options, long startNanos, int attempts) {
         this.client = client;
+        this.settings = settings;
         this.options = options;
         this.startNanos = startNanos;
-        Duration deadline = options.deadline() != null ? options.deadline() : client.policy().deadline();
-        this.deadlineNanos = startNanos + deadline.toNanos();
-        this.firstTimeout = firstTimeout(deadline, client.policy().perTryTimeout());
-    }
-
-    /** @return the smaller of the per-try timeout and the deadline, without allocating */
-    static Duration firstTimeout(Duration deadline, Duration perTry) {
-        return perTry != null && perTry.compareTo(deadline) < 0 ? perTry : deadline;
+        this.deadlineNanos = startNanos + settings.deadline(options.deadline()).toNanos();
+        this.attempts = attempts;
     }
 
     /**
-     * One attempt's claim on its endpoint (and on its zone breaker's permit); the outcome must be
-     * reported exactly once through {@link #finish}. The flag settles the race between an
-     * asynchronous attempt's answer and its timeout.
+     * @return whether the attempt answered: a success, or an answer (such as HTTP 404) that is the
+     *     caller's to handle. Such an attempt ends the call with its answer.
      */
-    static final class Token extends AtomicBoolean {
-        final Pick pick;
-        final ZoneCircuitBreakers.ZoneBreaker zone;
-        final long startNanos;
-
-        Token(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, long startNanos) {
-            this.pick = pick;
-            this.zone = zone;
-            this.startNanos = startNanos;
-        }
+    static boolean answered(Outcome outcome, Throwable error) {
+        return outcome.kind() == Outcome.Kind.SUCCESS || (outcome.kind() == Outcome.Kind.CALLER_ERROR && error == null);
     }
 
-    /** The zone breaker permit taken by the last {@link #nextPick()}, or null without zone breakers. */
-    private ZoneCircuitBreakers.ZoneBreaker pickedZone;
+    CallSettings settings() {
+        return settings;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
 
     /**
-     * The next endpoint: excludes what was tried and zones whose breaker refuses a probe, skips
-     * endpoints at their concurrency cap, and falls back from tier exclusion to host exclusion
-     * when no other tier can serve.
-     *
-     * @throws NoEndpointAvailableException when nothing is left
+     * @return the next attempt's timeout: the first attempt's, or what is left of the deadline
+     *     capped by the per-try timeout
+     * @throws ServiceCallException when the deadline has passed (the call is over)
+     */
+    Duration nextTimeout() {
+        if (attempts == 0) {
+            return settings.firstTimeout(options.deadline());
+        }
+        long left = deadlineNanos - client.nowNanos();
+        if (left <= 0) {
+            throw fail(ServiceCallException.Reason.DEADLINE_EXCEEDED, "the deadline of "
+                    + Duration.ofNanos(deadlineNanos - startNanos).toMillis() + " ms passed after " + attempts
+                    + " attempt(s)");
+        }
+        return settings.laterTimeout(left);
+    }
+
+    /**
+     * @return the next endpoint: not tried, not skipped, not in a zone that refused; from another
+     *     tier after {@code attemptsPerTier} failures, falling back to the tiers already tried when
+     *     no other tier can serve
+     * @throws ServiceCallException when nothing is left (the call is over)
      */
     Pick nextPick() {
-        Exclusions skipped = Exclusions.none();
-        ZoneCircuitBreakers zones = client.zoneBreakers();
-        while (true) {
-            Pick pick = pickOnce(skipped);
-            ZoneCircuitBreakers.ZoneBreaker zone = null;
-            if (zones != null) {
-                zone = zones.acquire(pick.endpoint().locality());
-                if (zone == null) {
-                    hosts = hosts.withZone(pick.endpoint().locality());
-                    withTiers = withTiers.withZone(pick.endpoint().locality());
-                    continue;
-                }
-            }
-            if (pick.callsInFlight() >= client.policy().maxConcurrentCallsPerEndpoint()) {
-                if (zone != null) {
-                    zones.release(zone);
-                }
-                skipped = skipped.withEndpoint(pick.endpoint());
-                continue;
-            }
-            pickedZone = zone;
-            return pick;
+        try {
+            return pick();
+        } catch (NoEndpointAvailableException e) {
+            throw noEndpoint(e);
         }
     }
 
-    private Pick pickOnce(Exclusions skipped) {
+    /** As {@link #nextPick()}, for a caller that handles an empty pick itself. */
+    Pick pick() {
         if (skipped.isEmpty() && withTiers.isEmpty()) {
             return client.balancer().pick();
         }
@@ -120,7 +131,6 @@ final class Execution {
             if (!full.hasTiers()) {
                 throw e;
             }
-            // No other tier can serve: retry within the tiers already tried, on other endpoints.
             return client.balancer().pick(merge(hosts, skipped));
         }
     }
@@ -133,145 +143,106 @@ final class Execution {
         return merged;
     }
 
-    /** @return the time the next attempt may take, or {@code null} when the deadline has passed */
-    Duration attemptTimeout() {
-        if (attempts == 0) {
-            return firstTimeout;
-        }
-        long left = deadlineNanos - client.time().nanoTime();
-        if (left <= 0) {
-            return null;
-        }
-        Duration perTry = client.policy().perTryTimeout();
-        return perTry != null && perTry.toNanos() < left ? perTry : Duration.ofNanos(left);
-    }
-
-    int attempts() {
-        return attempts;
-    }
-
-    /** Starts an attempt on the last pick; the first attempt starts when the call did. */
-    Token begin(Pick pick) {
-        long start = attempts == 0 ? startNanos : client.time().nanoTime();
-        attempts++;
-        pick.callStarted();
-        return new Token(pick, pickedZone, start);
-    }
-
     /**
-     * Reports an attempt's end to every health input and to metrics.
+     * Leaves a refused pick out of the next one: the endpoint for this attempt, or its zone for the call.
      *
-     * @return the outcome, or {@code null} when the attempt was already reported (a late answer
-     *     after its timeout)
+     * @param refusal {@link #AT_CAP} or {@link #ZONE_BREAKER}
      */
-    Outcome finish(Token token, Object value, Throwable error) {
-        if (!token.compareAndSet(false, true)) {
-            return null;
-        }
-        long end = client.time().nanoTime();
-        Outcome outcome = client.classify(value, error);
-        token.pick.callFinished();
-        client.report(token.pick, token.zone, outcome, end - token.startNanos);
-        ended(token.pick, outcome, value, error, end - token.startNanos, end);
-        return outcome;
-    }
-
-    /**
-     * Takes over a first attempt that {@link ServiceClient} ran on its fast path and already
-     * reported, so that the retry decisions continue from it.
-     *
-     * @return what {@link #decide} says next
-     */
-    long adoptFirstAttempt(Pick pick, Outcome outcome, Object value, Throwable error, long nanos, long end) {
-        attempts = 1;
-        ended(pick, outcome, value, error, nanos, end);
-        return decide(outcome, pick);
-    }
-
-    private void ended(Pick pick, Outcome outcome, Object value, Throwable error, long nanos, long end) {
-        lastEndNanos = end;
-        result = value;
-        lastError = error;
-        if (outcome.kind() != Outcome.Kind.SUCCESS) {
-            if (records == null) {
-                records = new ArrayList<>(client.policy().maxAttempts());
-            }
-            records.add(new AttemptRecord(pick.endpoint().id(), pick.endpoint().address(),
-                    pick.endpoint().locality(), pick.tier(), outcome, Duration.ofNanos(nanos)));
+    void refused(Pick pick, int refusal) {
+        if (refusal == AT_CAP) {
+            skipped = skipped.withEndpoint(pick.endpoint());
+        } else {
+            hosts = hosts.withZone(pick.endpoint().locality());
+            withTiers = withTiers.withZone(pick.endpoint().locality());
         }
     }
 
+    /** @return the number of the attempt that starts now, 1 for the first */
+    int began() {
+        skipped = Exclusions.none();
+        return ++attempts;
+    }
+
     /**
-     * Decides what follows an attempt.
+     * Decides what follows an attempt that did not {@linkplain #answered answer}: keeps it for the
+     * call's failure, excludes its endpoint (and, after {@code attemptsPerTier} endpoint failures,
+     * its tier) from the next pick, and retries only what is safe and retryable, within the
+     * attempts, the deadline and the retry budget.
      *
+     * @param attemptNanos how long the attempt took
      * @return {@link #DONE}, or the backoff in nanoseconds before the next attempt
      */
-    long decide(Outcome outcome, Pick pick) {
-        CallPolicy policy = client.policy();
-        switch (outcome.kind()) {
-            case SUCCESS:
-                return succeed();
-            case CALLER_ERROR:
-                if (lastError == null) {
-                    return succeed(); // an answer such as HTTP 404 is the caller's to handle
-                }
-                // The endpoint worked; the failure is the caller's: rethrown as it is when unchecked.
-                client.recordServiceSuccess(lastEndNanos - startNanos);
-                failure = lastError instanceof RuntimeException ? (RuntimeException) lastError
-                        : exception(ServiceCallException.Reason.CALLER_ERROR, "the attempt failed with an error that"
-                                + " says nothing about the endpoint (" + outcome.description() + ")");
-                return DONE;
-            default:
-                break;
+    long afterFailure(Pick pick, Outcome outcome, Object value, Throwable error, long attemptNanos, long endNanos) {
+        result = value;
+        lastError = error;
+        if (records == null) {
+            records = new ArrayList<>(settings.maxAttempts);
         }
-        hosts = hosts.withEndpoint(pick.endpoint());
-        withTiers = withTiers.withEndpoint(pick.endpoint());
-        if (outcome.isEndpointFailure() && policy.attemptsPerTier() > 0 && pick.tier() < 64) {
-            if (failuresPerTier == null) {
-                failuresPerTier = new int[Math.max(8, pick.tier() + 1)];
-            } else if (failuresPerTier.length <= pick.tier()) {
-                failuresPerTier = java.util.Arrays.copyOf(failuresPerTier, pick.tier() + 1);
-            }
-            if (++failuresPerTier[pick.tier()] >= policy.attemptsPerTier()) {
-                withTiers = withTiers.withTier(pick.tier());
-            }
+        records.add(new AttemptRecord(pick.endpoint().id(), pick.endpoint().address(), pick.endpoint().locality(),
+                pick.tier(), outcome, Duration.ofNanos(attemptNanos)));
+        if (outcome.kind() == Outcome.Kind.CALLER_ERROR) {
+            // The endpoint worked; the failure is the caller's: rethrown as it is when unchecked.
+            client.feedback.callSucceeded(endNanos - startNanos);
+            failure = error instanceof RuntimeException ? (RuntimeException) error
+                    : exception(ServiceCallException.Reason.CALLER_ERROR, "the attempt failed with an error that"
+                            + " says nothing about the endpoint (" + outcome.description() + ")");
+            return DONE;
         }
+        exclude(pick, outcome);
         if (!outcome.retryable()) {
             return failWith(ServiceCallException.Reason.NOT_RETRYABLE, outcome.description()
                     + " is not retried by the classifier's rules");
         }
-        if (!policy.retryOn().contains(outcome.kind())) {
+        if (!settings.retryOn.contains(outcome.kind())) {
             return failWith(ServiceCallException.Reason.NOT_RETRYABLE, outcome.kind() + " is not retried (retryOn="
-                    + policy.retryOn() + ")");
+                    + settings.retryOn + ")");
         }
-        if (!options.retryable(policy) && !outcome.requestNotSent()) {
+        if (!settings.mayRepeat(options) && !outcome.requestNotSent()) {
             return failWith(ServiceCallException.Reason.NOT_RETRYABLE, "the call may not be repeated safely ("
                     + (options.method() == null ? "no method" : "method " + options.method())
                     + ", not declared idempotent) and the request may have reached the endpoint");
         }
-        if (attempts >= policy.maxAttempts()) {
+        if (attempts >= settings.maxAttempts) {
             return failWith(ServiceCallException.Reason.ATTEMPTS_EXHAUSTED, "all " + attempts + " attempts failed");
         }
         long backoff = backoffNanos(outcome);
-        if (client.time().nanoTime() + backoff >= deadlineNanos) {
+        if (client.nowNanos() + backoff >= deadlineNanos) {
             return failWith(ServiceCallException.Reason.DEADLINE_EXCEEDED, "the next attempt could not start before"
                     + " the deadline of " + Duration.ofNanos(deadlineNanos - startNanos).toMillis() + " ms");
         }
-        if (!client.retryBudget().tryRetry()) {
-            client.metrics().retryBudgetExhausted(client.service());
-            return failWith(ServiceCallException.Reason.RETRY_BUDGET_EXHAUSTED, "the retry budget is spent (at most "
-                    + Percent.format(policy.retryBudgetPercent()) + " of requests plus "
-                    + policy.retryBudgetMinRetriesPerSecond() + " per second)");
+        if (!settings.budget.tryRetry()) {
+            client.feedback.retry(false);
+            return failWith(ServiceCallException.Reason.RETRY_BUDGET_EXHAUSTED, "the retry budget is spent ("
+                    + settings.budgetRule() + ")");
         }
-        client.metrics().retry(client.service());
+        client.feedback.retry(true);
         return backoff;
+    }
+
+    /**
+     * Leaves a failed attempt's endpoint out of the next picks (Envoy's previous hosts) and, after
+     * {@code attemptsPerTier} endpoint failures in its tier, the tier too (previous priorities).
+     *
+     * @param outcome how the attempt ended, or {@code null} when unknown (only the endpoint is left out)
+     */
+    void exclude(Pick pick, Outcome outcome) {
+        hosts = hosts.withEndpoint(pick.endpoint());
+        withTiers = withTiers.withEndpoint(pick.endpoint());
+        if (outcome != null && outcome.isEndpointFailure() && settings.attemptsPerTier > 0 && pick.tier() < 64) {
+            if (failuresPerTier == null) {
+                failuresPerTier = new int[Math.max(8, pick.tier() + 1)];
+            } else if (failuresPerTier.length <= pick.tier()) {
+                failuresPerTier = Arrays.copyOf(failuresPerTier, pick.tier() + 1);
+            }
+            if (++failuresPerTier[pick.tier()] >= settings.attemptsPerTier) {
+                withTiers = withTiers.withTier(pick.tier());
+            }
+        }
     }
 
     /** Full jitter: uniform in [0, min(max, base × 2^(retry − 1))], and at least what an overloaded endpoint asked. */
     private long backoffNanos(Outcome outcome) {
-        CallPolicy policy = client.policy();
-        long base = policy.backoffBase().toNanos();
-        long ceiling = Math.min(policy.backoffMax().toNanos(), base << Math.min(30, attempts - 1));
+        long ceiling = Math.min(settings.backoffMaxNanos, settings.backoffBaseNanos << Math.min(30, attempts - 1));
         long backoff = (long) (client.random().getAsDouble() * ceiling);
         if (outcome.retryAfter() != null) {
             backoff = Math.max(backoff, outcome.retryAfter().toNanos());
@@ -279,9 +250,9 @@ final class Execution {
         return backoff;
     }
 
-    private long succeed() {
-        client.recordServiceSuccess(lastEndNanos - startNanos);
-        return DONE;
+    /** @return the call's failure, once {@link #afterFailure} said {@link #DONE} */
+    RuntimeException failure() {
+        return failure;
     }
 
     private long failWith(ServiceCallException.Reason reason, String detail) {
@@ -289,13 +260,25 @@ final class Execution {
         return DONE;
     }
 
-    /** Builds the call's failure and reports it to the service breaker. */
+    /**
+     * Builds the call's failure and settles the service breaker's permission with it: a failure,
+     * or given back for an interrupt, which says nothing about the service.
+     */
     ServiceCallException fail(ServiceCallException.Reason reason, String detail) {
-        ServiceCallException e = exception(reason, detail);
-        if (reason == ServiceCallException.Reason.INTERRUPTED) {
-            client.releaseServicePermission();
+        return settle(exception(reason, detail));
+    }
+
+    /** As {@link #fail}, for a pick that found nothing; the balancer's exception is the cause. */
+    ServiceCallException noEndpoint(NoEndpointAvailableException cause) {
+        return settle(new ServiceCallException(client.service(), ServiceCallException.Reason.NO_ENDPOINT,
+                cause.getMessage(), records == null ? List.of() : records, result, cause));
+    }
+
+    private ServiceCallException settle(ServiceCallException e) {
+        if (e.reason() == ServiceCallException.Reason.INTERRUPTED) {
+            client.feedback.callAbandoned();
         } else {
-            client.recordServiceFailure(client.time().nanoTime() - startNanos, e);
+            client.feedback.callFailed(client.nowNanos() - startNanos, e);
         }
         return e;
     }
@@ -303,28 +286,5 @@ final class Execution {
     private ServiceCallException exception(ServiceCallException.Reason reason, String detail) {
         return new ServiceCallException(client.service(), reason, detail, records == null ? List.of() : records,
                 result, lastError);
-    }
-
-    ServiceCallException noEndpoint(NoEndpointAvailableException cause) {
-        ServiceCallException e = new ServiceCallException(client.service(), ServiceCallException.Reason.NO_ENDPOINT,
-                cause.getMessage(), records == null ? List.of() : records, result, cause);
-        client.recordServiceFailure(client.time().nanoTime() - startNanos, e);
-        return e;
-    }
-
-    ServiceCallException deadlineExceeded() {
-        return fail(ServiceCallException.Reason.DEADLINE_EXCEEDED, "the deadline of "
-                + Duration.ofNanos(deadlineNanos - startNanos).toMillis() + " ms passed after " + attempts
-                + " attempt(s)");
-    }
-
-    /** @return the call's failure, or {@code null} when it succeeded */
-    RuntimeException failure() {
-        return failure;
-    }
-
-    /** @return the last attempt's answer */
-    Object result() {
-        return result;
     }
 }

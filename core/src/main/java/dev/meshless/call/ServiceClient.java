@@ -4,7 +4,6 @@ import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
-import dev.meshless.breaker.BreakerRecorder;
 import dev.meshless.breaker.ZoneCircuitBreakers;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.outcome.OutcomeClassifier;
@@ -20,13 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of the resilient call path: runs the caller's function against endpoints of one
@@ -40,58 +36,69 @@ import org.slf4j.LoggerFactory;
  *         CallOptions.method("GET"));
  * }</pre>
  *
- * <p>Every call runs the same pipeline, synchronously ({@link #call}) or asynchronously
+ * <p>Every call runs one pipeline, synchronously ({@link #call}) or asynchronously
  * ({@link #callAsync}), in this order:
  * <ol>
- *   <li>the <b>deadline</b> starts (the call's, or the policy's);</li>
+ *   <li>the call reads the service's <b>settings snapshot</b> ({@link CallPolicy} as of now) once
+ *       and keeps it to its end; its <b>deadline</b> starts (the call's, or the policy's);</li>
  *   <li>the <b>call gate</b> (outbound rate limit hook) admits or rejects the call;</li>
- *   <li>the <b>service circuit breaker</b> fails fast when the service fails everywhere;</li>
+ *   <li>the <b>service circuit breaker</b> fails fast when the service fails everywhere; the call
+ *       holds its permission and settles it exactly once, when it ends;</li>
  *   <li>the request is counted in the <b>retry budget</b>;</li>
- *   <li>the <b>retry loop</b>, at most {@code maxAttempts} times: pick an endpoint (excluding those
- *       tried and, after {@code attemptsPerTier} failures, their tier), ask its zone breaker for a
- *       permit, skip it if at its concurrency cap, invoke the function with the attempt's timeout,
- *       classify the outcome and report it to the zone breaker, outlier detection and metrics;
+ *   <li>the <b>attempt loop</b>, at most {@code maxAttempts} times, the first attempt being its
+ *       first iteration: pick an endpoint (excluding those tried and, after
+ *       {@code attemptsPerTier} failures, their tier), skip it if at its concurrency cap, ask its
+ *       zone breaker for a permit once (a refusal leaves the zone out of the call), take an
+ *       {@link AttemptToken}, invoke the function with the attempt's timeout, end the token
+ *       (classify the outcome, report it to the zone breaker, outlier detection and metrics), and
  *       retry only what is safe and retryable, within the budget, after a jittered backoff that
  *       never crosses the deadline.</li>
  * </ol>
- * Every attempt takes a token whose outcome must be reported; {@link #attemptsInFlight()} counts
- * the tokens not yet reported (zero when idle).
+ * Every token is ended exactly once; {@link #attemptsInFlight()} counts those not yet ended (zero
+ * when idle). Integrations that pick outside this pipeline report through the same tokens
+ * ({@link #begin(Pick)}).
  *
  * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt)
  * or as the rejection of the call gate; an unchecked exception the classifier calls a caller error
- * is rethrown as it is. Thread-safe.
+ * is rethrown as it is.
+ *
+ * <p><b>Threading.</b> Thread-safe; as with the balancer, the data side never locks:
+ * <ul>
+ *   <li>{@link #call} runs on the calling thread from admission to answer, attempts and backoff
+ *       included; any number of threads may call at once.</li>
+ *   <li>{@link #callAsync} runs the first attempt's function on the calling thread and later ones
+ *       on the time source's timer thread; the answer completes on the thread that completed the
+ *       last attempt's stage, or on the timer thread when an attempt times out. Functions must not
+ *       block.</li>
+ *   <li>{@link #begin} may be called, and its token ended, from any thread.</li>
+ *   <li>{@link #updatePolicy} may be called from any thread; reloads run one at a time and each
+ *       publishes a whole new snapshot. {@link #close} may be called from any thread; calls in
+ *       progress complete.</li>
+ * </ul>
+ * Shared state: {@code settings} is written only by {@link #updatePolicy} and read once per call;
+ * the balancer, outlier detector, breakers and the package's {@code Feedback} (where outcomes go)
+ * say their own rules; everything else is final.
  */
 public final class ServiceClient implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ServiceClient.class);
-
     private final String service;
     private final LocalityLoadBalancer balancer;
-    /** Replaced by {@link #updatePolicy}; read once or twice per call. */
-    private volatile CallPolicy policy;
-    private final OutcomeClassifier classifier;
+    /** Replaced whole by {@link #updatePolicy}; read once per call, when it is admitted. */
+    private volatile CallSettings settings;
     private final TimeSource time;
     private final CallGate gate;
-    private final CallMetrics metrics;
     private final OutlierDetector outliers;
     private final ZoneCircuitBreakers zoneBreakers;
     private final CircuitBreaker serviceBreaker;
-    private final BreakerRecorder serviceRecorder;
-    private volatile RetryBudget budget;
-    /** Hands the service breaker's counted successes to Resilience4j every second (see BreakerRecorder). */
-    private final TimeSource.Cancellable flushing;
-    private volatile boolean closed;
+    /** Where every attempt's and call's outcome goes; for AttemptToken and Execution too. */
+    final Feedback feedback;
     private final DoubleSupplier random;
-    /** The first attempt's timeout under the policy's deadline, computed once per policy. */
-    private volatile Duration firstTimeout;
 
     private ServiceClient(Builder b) {
         this.service = b.service;
-        this.policy = b.callPolicy;
-        this.classifier = b.classifier;
+        CallPolicy policy = b.callPolicy;
         this.time = b.time;
         this.gate = b.gate;
-        this.metrics = b.metrics;
         this.random = b.random;
         LocalityLoadBalancer.Builder lb = LocalityLoadBalancer.builder(service).registry(b.registry)
                 .caller(b.caller).callerService(b.callerService).policy(b.balancingPolicy);
@@ -104,11 +111,8 @@ public final class ServiceClient implements AutoCloseable {
         this.serviceBreaker = policy.serviceBreaker() == null ? null
                 : registry.find(service).orElseGet(() -> registry.circuitBreaker(service,
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
-        this.serviceRecorder = serviceBreaker == null ? null : BreakerRecorder.of(serviceBreaker);
-        this.flushing = serviceRecorder == null ? null : BreakerRecorder.flushEvery(time, serviceRecorder::flush);
-        this.budget = new RetryBudget(policy.retryBudgetPercent(), policy.retryBudgetMinRetriesPerSecond(),
-                policy.retryBudgetTtl(), time);
-        this.firstTimeout = Execution.firstTimeout(policy.deadline(), policy.perTryTimeout());
+        this.feedback = new Feedback(service, b.classifier, b.metrics, outliers, zoneBreakers, serviceBreaker, time);
+        this.settings = CallSettings.of(policy, null, time);
     }
 
     /**
@@ -144,88 +148,53 @@ public final class ServiceClient implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <T> T call(AttemptFunction<T> function, CallOptions options) {
-        long start = admit(options);
-        // Fast path: a first attempt on a plain pick, reported inline, allocating nothing of its own.
-        // Anything else (a refused zone permit, an endpoint at its cap, a failure) goes to Execution.
-        Pick pick;
-        try {
-            pick = balancer.pick();
-        } catch (NoEndpointAvailableException e) {
-            throw new Execution(this, options, start).noEndpoint(e);
-        }
-        ZoneCircuitBreakers.ZoneBreaker zone = null;
-        if (zoneBreakers != null) {
-            zone = zoneBreakers.acquire(pick.endpoint().locality());
-        }
-        if ((zoneBreakers != null && zone == null) || pick.callsInFlight() >= policy.maxConcurrentCallsPerEndpoint()) {
-            if (zone != null) {
-                zoneBreakers.release(zone);
-            }
-            return retryLoop(new Execution(this, options, start), function, Execution.RETRY_NOW);
-        }
-        Duration timeout = options.deadline() == null ? firstTimeout : Execution.firstTimeout(options.deadline(),
-                policy.perTryTimeout());
-        pick.callStarted();
-        Object value = null;
-        Throwable error = null;
-        try {
-            value = function.apply(new Attempt(pick, 1, timeout));
-        } catch (Throwable t) {
-            error = t;
-        }
-        long end = time.nanoTime();
-        Outcome outcome = classify(value, error);
-        pick.callFinished();
-        report(pick, zone, outcome, end - start);
-        if (error instanceof Error) {
-            releaseServicePermission(); // the call ends without a verdict on the service
-            throw (Error) error; // reported above; never swallowed
-        }
-        if (outcome.kind() == Outcome.Kind.SUCCESS || (outcome.kind() == Outcome.Kind.CALLER_ERROR && error == null)) {
-            recordServiceSuccess(end - start);
-            return (T) value;
-        }
-        Execution execution = new Execution(this, options, start);
-        return retryLoop(execution, function,
-                execution.adoptFirstAttempt(pick, outcome, value, error, end - start, end));
-    }
-
-    /** The synchronous driver from a decision on: sleep the backoff, pick, attempt, decide, until done. */
-    @SuppressWarnings("unchecked")
-    private <T> T retryLoop(Execution execution, AttemptFunction<T> function, long decision) {
-        long backoff = decision;
+        Objects.requireNonNull(options, "options");
+        CallSettings callSettings = settings; // the one read of the settings this call makes
+        long start = admit(callSettings);
+        // Every attempt, the first included, runs this loop. The call's Execution is made by the
+        // first refusal or failure, so that a call answered at once allocates nothing of its own;
+        // the token and the Attempt never leave this frame, so the JIT can drop them too.
+        Execution state = null;
         while (true) {
-            if (backoff == Execution.DONE) {
-                if (execution.failure() != null) {
-                    throw execution.failure();
-                }
-                return (T) execution.result();
+            Duration timeout = state == null ? callSettings.firstTimeout(options.deadline()) : state.nextTimeout();
+            Pick pick = state == null ? firstPick(callSettings, options, start) : state.nextPick();
+            ZoneCircuitBreakers.ZoneBreaker zone = zoneOf(pick);
+            int refusal = refusal(callSettings, pick, zone);
+            if (refusal != Execution.ADMITTED) {
+                state = state != null ? state : new Execution(this, callSettings, options, start, 0);
+                state.refused(pick, refusal);
+                continue;
             }
-            sleep(execution, backoff);
-            Pick pick;
-            try {
-                pick = execution.nextPick();
-            } catch (NoEndpointAvailableException e) {
-                throw execution.noEndpoint(e);
-            }
-            Duration timeout = execution.attemptTimeout();
-            if (timeout == null) {
-                throw execution.deadlineExceeded();
-            }
-            Execution.Token token = execution.begin(pick);
+            int number = state == null ? 1 : state.began();
+            long attemptStart = number == 1 ? start : time.nanoTime();
+            AttemptToken token = new AttemptToken(feedback, pick, zone, zone != null, attemptStart);
             Object value = null;
             Throwable error = null;
             try {
-                value = function.apply(new Attempt(pick, execution.attempts(), timeout));
+                value = function.apply(new Attempt(pick, number, timeout));
             } catch (Throwable t) {
                 error = t;
             }
-            Outcome outcome = execution.finish(token, value, error);
+            long end = time.nanoTime();
+            // This thread owns the token: it ends it and reports with its parts, never passing the
+            // token on, so that the JIT can keep it off the heap.
+            token.endOwned();
+            Outcome outcome = feedback.classify(value, error);
+            feedback.ended(token.pick(), token.zone(), token.zonePermit(), outcome, end - token.startNanos());
             if (error instanceof Error) {
-                releaseServicePermission(); // the call ends without a verdict on the service
+                feedback.callAbandoned(); // the call ends without a verdict on the service
                 throw (Error) error; // reported above; never swallowed
             }
-            backoff = execution.decide(outcome, pick);
+            if (Execution.answered(outcome, error)) {
+                feedback.callSucceeded(end - start);
+                return (T) value;
+            }
+            state = state != null ? state : new Execution(this, callSettings, options, start, 1);
+            long backoff = state.afterFailure(pick, outcome, value, error, end - attemptStart, end);
+            if (backoff == Execution.DONE) {
+                throw state.failure();
+            }
+            sleep(state, backoff);
         }
     }
 
@@ -252,20 +221,21 @@ public final class ServiceClient implements AutoCloseable {
      */
     public <T> CompletableFuture<T> callAsync(AsyncAttemptFunction<T> function, CallOptions options) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        Execution execution;
+        Execution call;
         try {
-            execution = new Execution(this, options, admit(options));
+            Objects.requireNonNull(options, "options");
+            CallSettings callSettings = settings; // the one read of the settings this call makes
+            call = new Execution(this, callSettings, options, admit(callSettings), 0);
         } catch (RuntimeException rejected) {
             answer.completeExceptionally(rejected);
             return answer;
         }
-        attemptAsync(execution, function, answer);
+        new AsyncDriver<>(this, call, function, answer).attempt();
         return answer;
     }
 
     /** Gate, service breaker, budget: the steps before any attempt. @return the call's start time */
-    private long admit(CallOptions options) {
-        Objects.requireNonNull(options, "options");
+    private long admit(CallSettings callSettings) {
         long start = time.nanoTime();
         gate.admit(service);
         if (serviceBreaker != null && !serviceBreaker.tryAcquirePermission()) {
@@ -274,11 +244,42 @@ public final class ServiceClient implements AutoCloseable {
                             + " (failure rate " + serviceBreaker.getMetrics().getFailureRate() + "%)",
                     List.of(), null, null);
         }
-        budget.onRequest(start);
+        callSettings.budget.onRequest(start);
         return start;
     }
 
-    private void sleep(Execution execution, long backoffNanos) {
+    /** The first attempt's pick: nothing is excluded yet. */
+    private Pick firstPick(CallSettings callSettings, CallOptions options, long start) {
+        try {
+            return balancer.pick();
+        } catch (NoEndpointAvailableException e) {
+            throw new Execution(this, callSettings, options, start, 0).noEndpoint(e);
+        }
+    }
+
+    /** @return the pick's zone breaker (no permit asked yet), or {@code null} when zone breakers are off */
+    ZoneCircuitBreakers.ZoneBreaker zoneOf(Pick pick) {
+        return zoneBreakers == null ? null : zoneBreakers.zoneBreaker(pick.endpoint().locality());
+    }
+
+    /**
+     * The checks a pick passes before an attempt starts on it: its endpoint's concurrency cap, then
+     * its zone breaker's permit, asked once (a permit, once given, belongs to the attempt's token).
+     *
+     * @return {@link Execution#ADMITTED} when the attempt may start, else why not
+     *     ({@link Execution#AT_CAP}, {@link Execution#ZONE_BREAKER})
+     */
+    int refusal(CallSettings callSettings, Pick pick, ZoneCircuitBreakers.ZoneBreaker zone) {
+        if (pick.callsInFlight() >= callSettings.maxConcurrentCallsPerEndpoint) {
+            return Execution.AT_CAP;
+        }
+        if (zone != null && !zoneBreakers.tryAcquire(zone)) {
+            return Execution.ZONE_BREAKER;
+        }
+        return Execution.ADMITTED;
+    }
+
+    private void sleep(Execution call, long backoffNanos) {
         if (backoffNanos <= 0) {
             return;
         }
@@ -286,89 +287,67 @@ public final class ServiceClient implements AutoCloseable {
             time.sleep(Duration.ofNanos(backoffNanos));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw execution.fail(ServiceCallException.Reason.INTERRUPTED, "interrupted while waiting "
+            throw call.fail(ServiceCallException.Reason.INTERRUPTED, "interrupted while waiting "
                     + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms to retry");
         }
     }
 
-    private <T> void attemptAsync(Execution execution, AsyncAttemptFunction<T> function, CompletableFuture<T> answer) {
-        Pick pick;
-        try {
-            pick = execution.nextPick();
-        } catch (NoEndpointAvailableException e) {
-            answer.completeExceptionally(execution.noEndpoint(e));
-            return;
-        }
-        Duration timeout = execution.attemptTimeout();
-        if (timeout == null) {
-            answer.completeExceptionally(execution.deadlineExceeded());
-            return;
-        }
-        Execution.Token token = execution.begin(pick);
-        CompletionStage<T> stage;
-        try {
-            stage = Objects.requireNonNull(function.apply(new Attempt(pick, execution.attempts(), timeout)),
-                    "the attempt function returned null");
-        } catch (RuntimeException | Error e) {
-            stage = CompletableFuture.failedFuture(e);
-        }
-        CompletionStage<T> running = stage;
-        TimeSource.Cancellable timer = time.schedule(() -> {
-            attemptDone(execution, function, answer, token, null, new TimeoutException("attempt "
-                    + execution.attempts() + " to " + pick.endpoint().id() + " timed out after "
-                    + timeout.toMillis() + " ms"));
-            running.toCompletableFuture().cancel(true);
-        }, timeout);
-        stage.whenComplete((value, error) -> {
-            timer.cancel();
-            attemptDone(execution, function, answer, token, value, error);
-        });
+    /**
+     * Begins an attempt on a pick made outside this client — by a Spring Cloud LoadBalancer client
+     * that picked through {@link #balancer()}, for example — so that its outcome reaches outlier
+     * detection, the zone breaker and metrics through the same lifecycle as the client's own
+     * attempts. The endpoint counts as in flight until the token is ended. The token holds no zone
+     * permit (see {@link AttemptToken}); the service breaker and the retry budget, which judge
+     * whole calls, are not involved.
+     *
+     * @param pick a pick of this client's balancer
+     * @return the attempt's token; end it with {@link AttemptToken#complete} or
+     *     {@link AttemptToken#release}, once
+     * @throws IllegalArgumentException when the pick is of another service
+     */
+    public AttemptToken begin(Pick pick) {
+        return begin(pick, time.nanoTime());
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> void attemptDone(Execution execution, AsyncAttemptFunction<T> function, CompletableFuture<T> answer,
-                                 Execution.Token token, Object value, Throwable error) {
-        Outcome outcome = execution.finish(token, value, error);
-        if (outcome == null) {
-            return; // already reported by the timeout
+
+    /**
+     * As {@link #begin(Pick)}, for an attempt that started earlier and is being reported only now:
+     * its outcome is reported with that much more time.
+     *
+     * @param pick a pick of this client's balancer
+     * @param elapsed how long ago the attempt started, zero or more
+     * @return the attempt's token
+     * @throws IllegalArgumentException when the pick is of another service
+     */
+    public AttemptToken begin(Pick pick, Duration elapsed) {
+        return begin(pick, time.nanoTime() - Math.max(0, elapsed.toNanos()));
+    }
+
+    private AttemptToken begin(Pick pick, long startNanos) {
+        Objects.requireNonNull(pick, "pick");
+        if (!pick.endpoint().service().equals(service)) {
+            throw new IllegalArgumentException("pick must be of service '" + service + "', but was of '"
+                    + pick.endpoint().service() + "'");
         }
-        long backoff;
-        try {
-            backoff = execution.decide(outcome, token.pick);
-        } catch (RuntimeException e) {
-            answer.completeExceptionally(e);
-            return;
-        }
-        if (backoff == Execution.DONE) {
-            if (execution.failure() != null) {
-                answer.completeExceptionally(execution.failure());
-            } else {
-                answer.complete((T) execution.result());
-            }
-        } else {
-            time.schedule(() -> attemptAsync(execution, function, answer), Duration.ofNanos(backoff));
-        }
+        return new AttemptToken(feedback, pick, zoneOf(pick), false, startNanos);
     }
 
     /**
-     * Reports an attempt made outside this client — for example by a Spring Cloud LoadBalancer
-     * client that picked the endpoint through {@link #balancer()} — so that outlier detection, the
-     * zone breaker and metrics learn from it too. The zone breaker records it without a permit.
+     * Picks for a retry that knows only the attempt just made — an integration's retry, such as
+     * Spring Cloud's — by the rules of this client's own retries: never that endpoint while another
+     * remains, and not its tier either when that attempt was an endpoint failure and
+     * {@code attemptsPerTier} is 1, unless no other tier can serve.
      *
-     * @param pick the pick the attempt used
-     * @param result what the attempt returned, or {@code null}
-     * @param failure what it threw, or {@code null}
-     * @param duration how long it took
-     * @return the outcome, as the client's classifier sees it
+     * @param previous the pick of the attempt just made
+     * @param outcome how it ended, or {@code null} when unknown
+     * @return the pick
+     * @throws NoEndpointAvailableException when nothing else can be picked
      */
-    public Outcome record(Pick pick, Object result, Throwable failure, Duration duration) {
-        Outcome outcome = classify(result, failure);
-        if (zoneBreakers != null) {
-            zoneBreakers.record(pick.endpoint().locality(), outcome, duration.toNanos());
-        }
-        outliers.record(pick.endpoint(), outcome);
-        metrics.attempt(service, pick, outcome, duration.toNanos());
-        return outcome;
+    public Pick pickAfter(Pick previous, Outcome outcome) {
+        Objects.requireNonNull(previous, "previous");
+        Execution retry = new Execution(this, settings, CallOptions.defaults(), time.nanoTime(), 1);
+        retry.exclude(previous, outcome);
+        return retry.pick();
     }
 
     /** @return the service this client calls */
@@ -381,12 +360,15 @@ public final class ServiceClient implements AutoCloseable {
         return balancer;
     }
 
-    /** @return the outlier detector */
+    /** @return the outlier detector, for its ejection state; report outcomes through {@link #begin} */
     public OutlierDetector outlierDetector() {
         return outliers;
     }
 
-    /** @return the zone breakers, or {@code null} when the policy turns them off */
+    /**
+     * @return the zone breakers, for their states, or {@code null} when the policy turns them off;
+     *     report outcomes through {@link #begin}
+     */
     public ZoneCircuitBreakers zoneBreakers() {
         return zoneBreakers;
     }
@@ -396,132 +378,58 @@ public final class ServiceClient implements AutoCloseable {
         return serviceBreaker;
     }
 
-    /** @return the call policy */
+    /** @return the call policy calls admitted from now on follow */
     public CallPolicy policy() {
-        return policy;
+        return settings.policy;
     }
 
     /**
-     * Replaces the call policy, for example after a configuration reload. Attempts, deadline and
-     * per-try timeout, retry rules, backoff, retry budget (a new, empty window when its settings
-     * change) and the concurrency cap apply to calls that start from now on. Outlier detection and
-     * circuit breakers keep the settings they were built with until the client is rebuilt.
+     * Replaces the call policy, for example after a configuration reload, by publishing one new
+     * settings snapshot: attempts, deadline and per-try timeout, retry rules, backoff, retry budget
+     * (a new, empty window when its settings change) and the concurrency cap apply together to
+     * calls admitted from now on; a call in progress keeps the snapshot it was admitted with.
+     * Outlier detection and circuit breakers keep the settings they were built with until the
+     * client is rebuilt.
      *
      * @param next the new policy
      */
     public void updatePolicy(CallPolicy next) {
         Objects.requireNonNull(next, "policy");
-        CallPolicy previous = policy;
-        if (next.retryBudgetPercent() != previous.retryBudgetPercent()
-                || next.retryBudgetMinRetriesPerSecond() != previous.retryBudgetMinRetriesPerSecond()
-                || !next.retryBudgetTtl().equals(previous.retryBudgetTtl())) {
-            budget = new RetryBudget(next.retryBudgetPercent(), next.retryBudgetMinRetriesPerSecond(),
-                    next.retryBudgetTtl(), time);
+        synchronized (this) { // one reload at a time, so that none builds on a snapshot another replaced
+            settings = CallSettings.of(next, settings, time);
         }
-        firstTimeout = Execution.firstTimeout(next.deadline(), next.perTryTimeout());
-        policy = next;
     }
 
-    /** @return attempts started whose outcome is not yet reported (calls in flight to the current endpoints) */
+    /** @return attempts started whose token is not yet ended (calls in flight to the current endpoints) */
     public int attemptsInFlight() {
         return balancer.picker().callsInFlight();
     }
 
     /** @return retries the budget still allows now */
     public long retryBudgetRemaining() {
-        return budget.remaining();
+        return settings.budget.remaining();
     }
 
     /** Stops timers and registry subscriptions. Calls in progress complete. */
     @Override
     public void close() {
-        // Closed first, so that calls still finishing record their successes as they come; then
-        // hand over what was counted before.
-        closed = true;
-        if (flushing != null) {
-            flushing.cancel();
-            serviceRecorder.flush();
-        }
-        if (zoneBreakers != null) {
-            zoneBreakers.close();
-        }
+        feedback.close();
         outliers.close();
         balancer.close();
     }
 
-    // Package-private accessors for Execution.
+    // The steps every attempt passes, for both drivers and Execution.
 
-    OutcomeClassifier classifier() {
-        return classifier;
+    long nowNanos() {
+        return time.nanoTime();
     }
 
     TimeSource time() {
         return time;
     }
 
-    CallMetrics metrics() {
-        return metrics;
-    }
-
-    RetryBudget retryBudget() {
-        return budget;
-    }
-
     DoubleSupplier random() {
         return random;
-    }
-
-    /**
-     * Classifies the result of an attempt as this client does, without recording it: for
-     * integrations that report outcomes themselves. A classifier that throws yields a caller error.
-     *
-     * @param value what the attempt returned, or {@code null}
-     * @param error what it threw, or {@code null}
-     * @return the outcome
-     */
-    public Outcome classify(Object value, Throwable error) {
-        try {
-            return classifier.classify(value, error);
-        } catch (RuntimeException classifierBug) {
-            return Outcome.callerError("classifier failed: " + classifierBug);
-        }
-    }
-
-    /** Feeds one attempt's outcome to the zone breaker (releasing its permit), outlier detection and metrics. */
-    void report(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, Outcome outcome, long nanos) {
-        if (zone != null) {
-            zoneBreakers.record(zone, outcome, nanos);
-        }
-        outliers.record(pick.endpoint(), outcome);
-        try {
-            metrics.attempt(service, pick, outcome, nanos);
-        } catch (RuntimeException e) {
-            // A metrics bug must not leave breaker permits or the call itself unaccounted for.
-            log.warn("CallMetrics.attempt failed for service '{}'; the call goes on", service, e);
-        }
-    }
-
-    void recordServiceSuccess(long nanos) {
-        if (serviceRecorder == null) {
-            return;
-        }
-        if (closed) {
-            serviceRecorder.onSuccessNow(nanos); // calls finishing after close: no flush will follow
-        } else {
-            serviceRecorder.onSuccess(nanos);
-        }
-    }
-
-    void recordServiceFailure(long nanos, Throwable failure) {
-        if (serviceRecorder != null) {
-            serviceRecorder.onError(nanos, failure);
-        }
-    }
-
-    void releaseServicePermission() {
-        if (serviceRecorder != null) {
-            serviceRecorder.releasePermission();
-        }
     }
 
     /** Builder for {@link ServiceClient}; not thread-safe. */

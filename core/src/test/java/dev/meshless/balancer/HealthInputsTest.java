@@ -81,6 +81,21 @@ class HealthInputsTest {
     }
 
     @Test
+    void anEndpointOutOfThePoolStillHasItsPickForOutcomesReportedOnIt() {
+        LocalityLoadBalancer lb = balancer(StaticRegistry.of(zone("r1", "r1-a", 2, 0)));
+        Pick before = lb.picker().pickOf("r1-a-0");
+
+        lb.setEjected("r1-a-0", true);
+
+        Pick ejected = lb.picker().pickOf("r1-a-0");
+        assertThat(ejected.endpoint().id()).isEqualTo("r1-a-0");
+        before.callStarted();
+        assertThat(ejected.callsInFlight()).as("in-flight counts survive the rebuild").isEqualTo(1);
+        before.callFinished();
+        assertThat(lb.picker().pickOf("r9-z-0")).isNull();
+    }
+
+    @Test
     void ejectingHalfTheLocalZoneSpillsThirtyPercent() {
         LocalityLoadBalancer lb = balancer(StaticRegistry.of(concat(zone("r1", "r1-a", 2, 0),
                 zone("r1", "r1-b", 2, 0))));

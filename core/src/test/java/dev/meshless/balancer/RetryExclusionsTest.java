@@ -2,13 +2,16 @@ package dev.meshless.balancer;
 
 import static dev.meshless.testing.TestEndpoints.balancer;
 import static dev.meshless.testing.TestEndpoints.concat;
+import static dev.meshless.testing.TestEndpoints.endpointFractions;
 import static dev.meshless.testing.TestEndpoints.zone;
 import static dev.meshless.testing.TestEndpoints.zoneFractions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.meshless.topology.Endpoint;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.RepeatedTest;
@@ -73,6 +76,24 @@ class RetryExclusionsTest {
         assertThat(byZone).doesNotContainKey("r1-a");
         assertThat(byZone.get("r1-b")).isCloseTo(0.7, within(0.01));
         assertThat(byZone.get("r2-a")).isCloseTo(0.3, within(0.01));
+    }
+
+    @Test
+    void aRetryWithATierExcludedSplitsAsThePlanOfTheTiersLeftWouldPanicIncluded() {
+        // Without tier 0, tiers 1 and 2 are each a quarter healthy: total health 0.7 < 1, so both
+        // panic and split 50 / 50 over all their endpoints, as a plan without tier 0 says.
+        List<Endpoint> rest = concat(zone("r1", "r1-b", 1, 3), zone("r2", "r2-a", 1, 3));
+        LocalityLoadBalancer lb = balancer(concat(zone("r1", "r1-a", 2, 0), rest));
+        RoutingPlan withoutTier0 = balancer(rest).plan();
+
+        Map<String, Double> retries = zoneFractions(() -> lb.pick(Exclusions.none().withTier(0)), 100_000);
+        Map<String, Double> endpoints = endpointFractions(() -> lb.pick(Exclusions.none().withTier(0)), 100_000);
+
+        assertThat(withoutTier0.panicTiers()).containsExactly(1, 2);
+        assertThat(retries.get("r1-b")).isCloseTo(withoutTier0.tierShare(1), within(0.01));
+        assertThat(retries.get("r2-a")).isCloseTo(withoutTier0.tierShare(2), within(0.01));
+        assertThat(endpoints.get("r1-b-3")).as("an unhealthy endpoint of a tier in panic")
+                .isCloseTo(withoutTier0.shareByEndpoint().get("r1-b-3"), within(0.01));
     }
 
     @Test

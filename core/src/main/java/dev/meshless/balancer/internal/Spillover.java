@@ -23,44 +23,123 @@ public final class Spillover {
     }
 
     /**
-     * Splits traffic over tiers in priority order. With {@code total = min(1, Σ health)}, tier 0
-     * receives {@code min(1, health₀ / total)} and each next tier {@code health_i / total}, capped by
-     * what the tiers before it left over.
+     * The routing rule over tiers, the one place it lives: the plan applies it with no tier
+     * excluded, retries with the tiers they already tried excluded, so that a change here reaches
+     * both. An excluded tier takes no part, as if it had no endpoints.
+     *
+     * <ul>
+     *   <li><b>Spillover.</b> With {@code total = min(1, Σ health)} over the tiers taking part,
+     *       each tier in priority order receives {@code health_i / total}, capped by what the
+     *       tiers before it left over.</li>
+     *   <li><b>Panic.</b> Only when {@code total < 1} and panic is on: a tier that receives
+     *       traffic and whose healthy fraction is below the threshold is in panic (its share goes
+     *       to all of its endpoints).</li>
+     *   <li><b>Nothing healthy.</b> With no health at all, everything goes to the first tier
+     *       taking part, in panic, or nowhere when panic is off.</li>
+     * </ul>
      *
      * @param health each tier's health, 0 to 1, in priority order
-     * @return each tier's share; all zero when no tier has any health (the caller decides on panic)
+     * @param healthyFraction each tier's healthy weight over its total weight, 0 to 1
+     * @param panicThresholdPercent 0 to 100; 0 turns panic off
+     * @param excludedTiers bit {@code i} set: the tier at index {@code i} takes no part (indices
+     *     from 64 on cannot be excluded)
+     * @return each tier's share and panic flag, or why nothing can be routed
      */
-    public static double[] shares(double[] health) {
-        double[] shares = new double[health.length];
+    public static TierLoads tierLoads(double[] health, double[] healthyFraction, double panicThresholdPercent,
+                                      long excludedTiers) {
+        int n = health.length;
+        TierLoads loads = new TierLoads(n);
         double sum = 0.0;
-        for (double h : health) {
-            sum += h;
+        int first = -1;
+        for (int i = 0; i < n; i++) {
+            if (!excluded(excludedTiers, i)) {
+                sum += health[i];
+                first = first < 0 ? i : first;
+            }
         }
-        if (sum <= 0.0) {
-            return shares;
+        if (first < 0) {
+            loads.verdict = Verdict.NO_TIERS;
+        } else if (sum <= 0.0) {
+            if (panicThresholdPercent > 0.0) {
+                loads.shares[first] = 1.0;
+                loads.panic[first] = true;
+            } else {
+                loads.verdict = Verdict.NO_HEALTH;
+            }
+        } else {
+            double total = Math.min(1.0, sum);
+            boolean panicPossible = total < 1.0 && panicThresholdPercent > 0.0;
+            double remaining = 1.0;
+            for (int i = 0; i < n && remaining > 0.0; i++) {
+                if (!excluded(excludedTiers, i)) {
+                    double share = Math.min(remaining, health[i] / total);
+                    loads.shares[i] = share;
+                    loads.panic[i] = panicPossible && share > 0.0 && healthyFraction[i] * 100.0 < panicThresholdPercent;
+                    remaining -= share;
+                }
+            }
         }
-        double total = Math.min(1.0, sum);
-        double remaining = 1.0;
-        for (int i = 0; i < health.length && remaining > 0.0; i++) {
-            double s = Math.min(remaining, health[i] / total);
-            shares[i] = s;
-            remaining -= s;
-        }
-        return shares;
+        return loads;
+    }
+
+    private static boolean excluded(long mask, int index) {
+        return index < 64 && (mask & (1L << index)) != 0;
+    }
+
+    /** Whether {@link #tierLoads} found anywhere to send traffic. */
+    public enum Verdict {
+        /** Shares sum to 1 over the tiers taking part. */
+        ROUTABLE,
+        /** No tier takes part: none has endpoints, or every one is excluded. */
+        NO_TIERS,
+        /** No tier taking part has any health, and panic is off. */
+        NO_HEALTH
     }
 
     /**
-     * The normalised total health: {@code min(1, Σ health)}. Panic is consulted only below 1.
-     *
-     * @param health each tier's health
-     * @return the normalised total health, 0 to 1
+     * Each tier's share of the traffic and whether it is in panic, by tier index; all zero unless
+     * {@link #verdict()} is {@link Verdict#ROUTABLE}. Immutable once {@link #tierLoads} returns it.
      */
-    public static double normalisedTotal(double[] health) {
-        double sum = 0.0;
-        for (double h : health) {
-            sum += h;
+    public static final class TierLoads {
+        private final double[] shares;
+        private final boolean[] panic;
+        private Verdict verdict = Verdict.ROUTABLE;
+
+        private TierLoads(int tiers) {
+            this.shares = new double[tiers];
+            this.panic = new boolean[tiers];
         }
-        return Math.min(1.0, sum);
+
+        /** @return whether traffic can go anywhere, and if not why */
+        public Verdict verdict() {
+            return verdict;
+        }
+
+        /**
+         * @param index a tier index
+         * @return its share, 0 to 1
+         */
+        public double share(int index) {
+            return shares[index];
+        }
+
+        /**
+         * @param index a tier index
+         * @return whether it is in panic
+         */
+        public boolean panic(int index) {
+            return panic[index];
+        }
+
+        /** @return a copy of the shares by tier index */
+        public double[] shares() {
+            return shares.clone();
+        }
+
+        /** @return a copy of the panic flags by tier index */
+        public boolean[] panicFlags() {
+            return panic.clone();
+        }
     }
 
     /**

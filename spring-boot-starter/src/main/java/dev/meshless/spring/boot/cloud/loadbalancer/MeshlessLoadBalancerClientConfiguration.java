@@ -1,7 +1,6 @@
 package dev.meshless.spring.boot.cloud.loadbalancer;
 
 import dev.meshless.spring.boot.MeshlessClients;
-import dev.meshless.time.TimeSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -57,13 +56,12 @@ public class MeshlessLoadBalancerClientConfiguration {
 
     /**
      * @param clients the application's Meshless clients
-     * @param time the time source
      * @return the lifecycle that reports outcomes, unless {@code meshless.loadbalancer.feedback=false}
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = MeshlessLoadBalancerProperties.PREFIX, name = "feedback", matchIfMissing = true)
-    MeshlessLoadBalancerLifecycle meshlessLoadBalancerLifecycle(MeshlessClients clients, TimeSource time) {
-        return new MeshlessLoadBalancerLifecycle(clients, time);
+    MeshlessLoadBalancerLifecycle meshlessLoadBalancerLifecycle(MeshlessClients clients) {
+        return new MeshlessLoadBalancerLifecycle(clients);
     }
 }

@@ -1,11 +1,10 @@
 package dev.meshless.spring.boot.cloud.loadbalancer;
 
 import dev.meshless.balancer.Pick;
-import dev.meshless.breaker.ZoneCircuitBreakers;
+import dev.meshless.call.AttemptToken;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.spring.boot.MeshlessClients;
-import dev.meshless.time.TimeSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,18 +23,20 @@ import org.springframework.http.ResponseEntity;
 /**
  * Reports the outcome of every call that Spring Cloud LoadBalancer clients make to a Meshless
  * instance — its HTTP status or exception, and its duration — so that outlier detection, zone
- * circuit breakers and metrics learn from {@code @LoadBalanced} and OpenFeign traffic too.
+ * circuit breakers and metrics learn from {@code @LoadBalanced} and OpenFeign traffic too. It
+ * reports through the call path's own attempt lifecycle ({@link ServiceClient#begin}): each call
+ * is one {@link AttemptToken}, ended exactly once.
  *
  * <ul>
- *   <li>An instance chosen by {@link MeshlessReactorLoadBalancer} carries its {@link Pick}: the call
- *       counts as in flight on it (least-request balancing) from
- *       {@link #onStartRequest} to {@link #onComplete}, and the outcome goes to
- *       {@link ServiceClient#record}: outlier detection, the zone breaker and the
- *       {@code meshless.client.requests} meter. The outcome is also kept on the instance, for the
- *       balancer to decide where a retry goes.</li>
+ *   <li>An instance chosen by {@link MeshlessReactorLoadBalancer} carries its {@link Pick}: the
+ *       call's token is begun on it at {@link #onStartRequest} (the endpoint counts as in flight,
+ *       for least-request balancing) and completed at {@link #onComplete} (outlier detection, the
+ *       zone breaker and the {@code meshless.client.requests} meter). The outcome is also kept on
+ *       the instance, for the balancer to decide where a retry goes.</li>
  *   <li>An instance that Spring Cloud's own balancer chose from
- *       {@link MeshlessServiceInstanceListSupplier} has no pick: its outcome goes to outlier detection
- *       and the zone breaker only, timed with Spring Cloud's request start time.</li>
+ *       {@link MeshlessServiceInstanceListSupplier} is shared between calls and has no pick: its
+ *       call is reported when it completes, on the current plan's pick of that endpoint, timed
+ *       with Spring Cloud's request start time.</li>
  *   <li>Other instances (another supplier's) are ignored.</li>
  * </ul>
  *
@@ -43,23 +44,21 @@ import org.springframework.http.ResponseEntity;
  * classified by the service client's classifier; an exception is classified by the first I/O failure
  * or timeout in its cause chain (a {@code ResourceAccessException} or
  * {@code WebClientRequestException} wrapping a refused connection is a connect failure), else as it
- * is. A discarded call (nothing chosen, or cancelled) records nothing. A call's outcome is reported
- * once. Never throws to the caller: failures here are logged. Thread-safe.
+ * is. A discarded call (nothing chosen, or cancelled) releases its token and records nothing. A
+ * call's outcome is reported once. Never throws to the caller: failures here are logged.
+ * Thread-safe.
  */
 public final class MeshlessLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
     private static final Logger log = LoggerFactory.getLogger(MeshlessLoadBalancerLifecycle.class);
 
     private final MeshlessClients clients;
-    private final TimeSource time;
 
     /**
-     * @param clients the application's Meshless clients
-     * @param time the time source that times calls on picked instances
+     * @param clients the application's Meshless clients, whose attempt lifecycle reports each call
      */
-    public MeshlessLoadBalancerLifecycle(MeshlessClients clients, TimeSource time) {
+    public MeshlessLoadBalancerLifecycle(MeshlessClients clients) {
         this.clients = Objects.requireNonNull(clients, "clients");
-        this.time = Objects.requireNonNull(time, "time");
     }
 
     @Override
@@ -78,13 +77,15 @@ public final class MeshlessLoadBalancerLifecycle implements LoadBalancerLifecycl
         if (!(server(lbResponse) instanceof MeshlessServiceInstance instance)) {
             return;
         }
-        if (instance.pick() != null) {
-            if (instance.start(time.nanoTime())) {
-                instance.pick().callStarted();
+        try {
+            if (instance.pick() != null) {
+                begin(instance);
+            } else if (request != null && request.getContext() instanceof TimedRequestContext timed
+                    && timed.getRequestStartTime() == 0) {
+                timed.setRequestStartTime(System.nanoTime()); // Spring Cloud's clock for this field
             }
-        } else if (request != null && request.getContext() instanceof TimedRequestContext timed
-                && timed.getRequestStartTime() == 0) {
-            timed.setRequestStartTime(System.nanoTime()); // Spring Cloud's clock for this field
+        } catch (RuntimeException e) {
+            log.warn("{}: could not start reporting a call to {}", instance.getServiceId(), instance.getInstanceId(), e);
         }
     }
 
@@ -105,43 +106,53 @@ public final class MeshlessLoadBalancerLifecycle implements LoadBalancerLifecycl
         }
     }
 
+    /** @return the instance's token, begun now unless a start (or an earlier completion) began it */
+    private AttemptToken begin(MeshlessServiceInstance instance) {
+        AttemptToken token = instance.token();
+        if (token != null) {
+            return token;
+        }
+        AttemptToken begun = clients.client(instance.getServiceId()).begin(instance.pick());
+        AttemptToken attached = instance.attach(begun);
+        if (attached != begun) {
+            begun.release(); // a second start of the same call: the first one counts
+        }
+        return attached;
+    }
+
     private void completePicked(MeshlessServiceInstance instance, CompletionContext<Object, ServiceInstance, Object> c) {
-        long end = time.nanoTime();
-        if (!instance.finish()) {
+        AttemptToken token = begin(instance); // completed without a start: an attempt of no duration
+        if (discarded(c)) {
+            token.release();
             return;
         }
-        Pick pick = instance.pick();
-        boolean started = instance.started();
-        if (started) {
-            pick.callFinished();
+        Outcome outcome = token.complete(result(c), failure(c));
+        if (outcome != null) {
+            instance.outcome(outcome);
         }
-        if (c.status() == CompletionContext.Status.DISCARD || (c.status() == CompletionContext.Status.FAILED
-                && c.getThrowable() == null)) {
-            return;
-        }
-        Duration duration = started ? Duration.ofNanos(Math.max(0, end - instance.startNanos())) : Duration.ZERO;
-        ServiceClient client = clients.client(instance.getServiceId());
-        Outcome outcome = client.record(pick, result(c), failure(c), duration);
-        instance.outcome(outcome);
     }
 
     private void completeListed(MeshlessServiceInstance instance, CompletionContext<Object, ServiceInstance, Object> c) {
-        if (c.status() == CompletionContext.Status.DISCARD || (c.status() == CompletionContext.Status.FAILED
-                && c.getThrowable() == null)) {
+        if (discarded(c)) {
             return;
+        }
+        ServiceClient client = clients.client(instance.getServiceId());
+        Pick pick = client.balancer().picker().pickOf(instance.getInstanceId());
+        if (pick == null) {
+            return; // no longer in the plan: nothing left to learn about it
         }
         long nanos = 0;
         Object requestContext = c.getLoadBalancerRequest() == null ? null : c.getLoadBalancerRequest().getContext();
         if (requestContext instanceof TimedRequestContext timed && timed.getRequestStartTime() > 0) {
-            nanos = Math.max(0, System.nanoTime() - timed.getRequestStartTime());
+            nanos = System.nanoTime() - timed.getRequestStartTime();
         }
-        ServiceClient client = clients.client(instance.getServiceId());
-        Outcome outcome = client.classify(result(c), failure(c));
-        client.outlierDetector().record(instance.endpoint(), outcome);
-        ZoneCircuitBreakers zones = client.zoneBreakers();
-        if (zones != null) {
-            zones.record(instance.endpoint().locality(), outcome, nanos);
-        }
+        client.begin(pick, Duration.ofNanos(Math.max(0, nanos))).complete(result(c), failure(c));
+    }
+
+    /** A call that was never made, or whose end says nothing (a failure without an exception). */
+    private static boolean discarded(CompletionContext<Object, ServiceInstance, Object> c) {
+        return c.status() == CompletionContext.Status.DISCARD
+                || (c.status() == CompletionContext.Status.FAILED && c.getThrowable() == null);
     }
 
     private static ServiceInstance server(Response<ServiceInstance> response) {

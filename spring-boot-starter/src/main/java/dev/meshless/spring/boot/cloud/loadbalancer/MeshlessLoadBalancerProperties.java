@@ -30,8 +30,8 @@ public class MeshlessLoadBalancerProperties {
 
     /**
      * Whether the outcome of each call made through Spring Cloud LoadBalancer (HTTP status or
-     * exception, duration) is reported to Meshless: outlier detection, zone circuit breakers and, in
-     * {@code picker} mode, the {@code meshless.client.requests} meter.
+     * exception, duration) is reported to Meshless: outlier detection, zone circuit breakers and the
+     * {@code meshless.client.requests} meter.
      */
     private boolean feedback = true;
 

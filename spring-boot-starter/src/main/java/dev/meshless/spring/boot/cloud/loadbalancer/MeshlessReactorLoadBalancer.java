@@ -1,12 +1,10 @@
 package dev.meshless.spring.boot.cloud.loadbalancer;
 
 import dev.meshless.balancer.Exclusions;
-import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.spring.boot.cloud.discovery.InstanceMapping;
-import dev.meshless.outcome.Outcome;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +23,13 @@ import reactor.core.publisher.Mono;
  * other zones and regions, without code changes.
  *
  * <p>A first attempt is {@code balancer().pick()}. A Spring Cloud retry (a
- * {@link RetryableRequestContext} naming the previous instance) excludes that instance; when the
- * previous attempt ended in an endpoint failure (as reported by {@link MeshlessLoadBalancerLifecycle})
- * and the service's {@code attempts-per-tier} is 1, it also excludes that instance's tier, so that a
- * dead zone costs one attempt — falling back to other endpoints of the same tiers when no other tier
- * can serve. Spring Cloud tells a retry only the instance just tried, so with
- * {@code attempts-per-tier} above 1 only that instance is excluded.
+ * {@link RetryableRequestContext} naming the previous instance) is picked by the call path's own
+ * retry rules ({@link ServiceClient#pickAfter}): it excludes that instance; when the previous attempt
+ * ended in an endpoint failure (as reported by {@link MeshlessLoadBalancerLifecycle}) and the
+ * service's {@code attempts-per-tier} is 1, it also excludes that instance's tier, so that a dead
+ * zone costs one attempt — falling back to other endpoints of the same tiers when no other tier can
+ * serve. Spring Cloud tells a retry only the instance just tried, so with {@code attempts-per-tier}
+ * above 1 only that instance is excluded.
  *
  * <p>Each choice returns a new {@link MeshlessServiceInstance} carrying its {@link Pick}; nothing
  * available gives an {@link EmptyResponse} and a DEBUG line with the reason. Picking is lock-free
@@ -81,21 +80,12 @@ public final class MeshlessReactorLoadBalancer implements ReactorServiceInstance
         }
     }
 
+    /** A retry excludes what the call path's own retries would, knowing only the attempt just made. */
     private Pick retryPick(ServiceInstance previous) {
-        LocalityLoadBalancer balancer = client.balancer();
-        Exclusions hosts = Exclusions.none().withEndpointId(InstanceMapping.endpointId(previous));
-        if (previous instanceof MeshlessServiceInstance m && m.pick() != null && client.policy().attemptsPerTier() == 1
-                && m.pick().tier() < 64) {
-            Outcome outcome = m.outcome();
-            if (outcome != null && outcome.isEndpointFailure()) {
-                try {
-                    return balancer.pick(hosts.withTier(m.pick().tier()));
-                } catch (NoEndpointAvailableException noOtherTier) {
-                    // No other tier can serve: stay in the tiers already tried, on another endpoint.
-                }
-            }
+        if (previous instanceof MeshlessServiceInstance m && m.pick() != null) {
+            return client.pickAfter(m.pick(), m.outcome());
         }
-        return balancer.pick(hosts);
+        return client.balancer().pick(Exclusions.none().withEndpointId(InstanceMapping.endpointId(previous)));
     }
 
     private static ServiceInstance previousInstance(Request<?> request) {

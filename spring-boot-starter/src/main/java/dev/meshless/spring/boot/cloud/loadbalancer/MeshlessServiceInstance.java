@@ -1,6 +1,7 @@
 package dev.meshless.spring.boot.cloud.loadbalancer;
 
 import dev.meshless.balancer.Pick;
+import dev.meshless.call.AttemptToken;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.topology.Endpoint;
 import java.net.URI;
@@ -8,7 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -17,8 +18,9 @@ import org.springframework.cloud.client.ServiceInstance;
  * set) from its locality. It is secure (HTTPS) only when its metadata says {@code secure=true}.
  *
  * <p>An instance chosen by {@link MeshlessReactorLoadBalancer} carries its {@link Pick}, one
- * instance per choice, so that {@link MeshlessLoadBalancerLifecycle} reports the call's outcome on
- * that pick and a Spring Cloud retry knows which tier the previous attempt failed in. Instances
+ * instance per choice, and the {@link AttemptToken} of the call it serves, so that
+ * {@link MeshlessLoadBalancerLifecycle} ends that call's attempt once and a Spring Cloud retry knows
+ * which tier the previous attempt failed in. Instances
  * listed by {@link MeshlessServiceInstanceListSupplier} carry no pick and are shared between calls.
  *
  * <p>Two instances are equal when their endpoints are equal; the pick and call state are not
@@ -40,9 +42,7 @@ public final class MeshlessServiceInstance implements ServiceInstance {
     private final Map<String, String> metadata;
     private final boolean secure;
     // Call state of a picked instance; written by the lifecycle of the one call it serves.
-    private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile long startNanos;
+    private final AtomicReference<AttemptToken> token = new AtomicReference<>();
     private volatile Outcome outcome;
 
     private MeshlessServiceInstance(Endpoint endpoint, Pick pick) {
@@ -132,33 +132,20 @@ public final class MeshlessServiceInstance implements ServiceInstance {
         return metadata;
     }
 
+    /** @return the token of the call's attempt, or {@code null} before it began */
+    AttemptToken token() {
+        return token.get();
+    }
+
     /**
-     * Marks the call started, once.
+     * Attaches the token of the call's attempt, once.
      *
-     * @param nanos the time source's time now
-     * @return whether this is the first start
+     * @param begun a token just begun
+     * @return the instance's token: {@code begun}, or the one attached before it (the caller then
+     *     releases {@code begun})
      */
-    boolean start(long nanos) {
-        if (!started.compareAndSet(false, true)) {
-            return false;
-        }
-        startNanos = nanos;
-        return true;
-    }
-
-    /** @return whether the call was marked started */
-    boolean started() {
-        return started.get();
-    }
-
-    /** @return when the call started, by the time source */
-    long startNanos() {
-        return startNanos;
-    }
-
-    /** @return whether this is the first finish (the outcome is reported once) */
-    boolean finish() {
-        return finished.compareAndSet(false, true);
+    AttemptToken attach(AttemptToken begun) {
+        return token.compareAndSet(null, begun) ? begun : token.get();
     }
 
     /** @param recorded the outcome of the call */

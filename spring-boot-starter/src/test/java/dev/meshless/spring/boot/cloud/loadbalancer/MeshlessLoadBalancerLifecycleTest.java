@@ -6,6 +6,7 @@ import dev.meshless.call.ServiceClient;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.testing.FakeTime;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.meshless.spring.boot.cloud.testing.TestClients;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class MeshlessLoadBalancerLifecycleTest {
     private final FakeTime time = new FakeTime();
     private final MeshlessClients clients = TestClients.clients(TestClients.inventory(), time);
     private final ServiceClient inventory = clients.client("inventory");
-    private final MeshlessLoadBalancerLifecycle lifecycle = new MeshlessLoadBalancerLifecycle(clients, time);
+    private final MeshlessLoadBalancerLifecycle lifecycle = new MeshlessLoadBalancerLifecycle(clients);
     private final MeshlessReactorLoadBalancer balancer = new MeshlessReactorLoadBalancer(inventory);
 
     @AfterEach
@@ -89,6 +90,40 @@ class MeshlessLoadBalancerLifecycleTest {
         assertThat(inventory.attemptsInFlight()).isZero();
         assertThat(((MeshlessServiceInstance) chosen.getServer()).outcome()).isNull();
         assertThat(inventory.outlierDetector().ejected()).isEmpty();
+    }
+
+    @Test
+    void aPickedCallStartedTwiceIsInFlightOnceAndItsFailureReachesTheZoneBreakerOnce() {
+        Request<Object> request = new DefaultRequest<>();
+        Response<ServiceInstance> chosen = balancer.chooseNow(request);
+        MeshlessServiceInstance instance = (MeshlessServiceInstance) chosen.getServer();
+        CircuitBreaker zone = inventory.zoneBreakers().breaker(instance.endpoint().locality());
+
+        lifecycle.onStartRequest(request, chosen);
+        lifecycle.onStartRequest(request, chosen);
+        assertThat(inventory.attemptsInFlight()).isEqualTo(1);
+        lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, request, chosen,
+                response(HttpStatus.BAD_GATEWAY)));
+        lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, request, chosen,
+                response(HttpStatus.OK)));
+
+        assertThat(inventory.attemptsInFlight()).isZero();
+        assertThat(instance.outcome().kind()).as("the first report counts").isEqualTo(Outcome.Kind.GATEWAY_FAILURE);
+        assertThat(zone.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+        assertThat(zone.getMetrics().getNumberOfSuccessfulCalls()).isZero();
+    }
+
+    @Test
+    void aPickedCallCompletedWithoutAStartIsStillReportedOnce() {
+        Request<Object> request = new DefaultRequest<>();
+        Response<ServiceInstance> chosen = balancer.chooseNow(request);
+
+        lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED,
+                new ConnectException("Connection refused"), request, chosen));
+
+        assertThat(inventory.attemptsInFlight()).isZero();
+        assertThat(((MeshlessServiceInstance) chosen.getServer()).outcome().requestNotSent()).isTrue();
+        assertThat(inventory.outlierDetector().ejected()).containsExactly(chosen.getServer().getInstanceId());
     }
 
     @Test

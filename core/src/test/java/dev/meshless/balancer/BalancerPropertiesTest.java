@@ -20,7 +20,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Invariants of the plan and the picker over random topologies, health and policies. */
-class BalancerProperties {
+class BalancerPropertiesTest {
 
     private static final String SERVICE = "inventory";
     private static final String CALLERS = "frontend";
@@ -166,6 +166,54 @@ class BalancerProperties {
             assertThat(seen.add(p.endpoint().id())).as("repeated %s after %s", p, seen).isTrue();
             tried = tried.withEndpoint(p.endpoint());
         }
+    }
+
+    /**
+     * Retries follow the plan's routing rule: with some tiers excluded, each remaining tier's share
+     * and panic flag are exactly what the plan calculator gives for the same endpoints without the
+     * excluded tiers (and without capacity-aware routing, which retries do not apply).
+     */
+    @Property(tries = 300)
+    void retriesSplitTiersByThePlansRule(@ForAll("scenarios") Scenario scenario,
+                                         @ForAll("tierMasks") int excludedIndices) {
+        Picker picker = scenario.balancer().picker();
+        RoutingPlan plan = picker.plan();
+        if (!plan.routable()) {
+            return;
+        }
+        Exclusions exclusions = Exclusions.none();
+        Set<String> inExcludedTiers = new HashSet<>();
+        for (int t = 0; t < plan.tiers().size(); t++) {
+            if ((excludedIndices & (1 << t)) != 0) {
+                exclusions = exclusions.withTier(plan.tiers().get(t).tier());
+                plan.tiers().get(t).zones().forEach(z -> z.endpoints().forEach(e -> inExcludedTiers.add(e.endpoint().id())));
+            }
+        }
+        List<Endpoint> left = scenario.endpoints().stream().filter(e -> !inExcludedTiers.contains(e.id())).toList();
+        RoutingPlan reference = PlanCalculator.compute(new PlanCalculator.Input(SERVICE, Locality.of("r1", "r1-a"),
+                scenario.policy(), left, Map.of(), scenario.ejected(), scenario.downZones()));
+
+        dev.meshless.balancer.internal.Spillover.TierLoads loads;
+        try {
+            loads = picker.loads(exclusions);
+        } catch (NoEndpointAvailableException e) {
+            assertThat(reference.routable()).as("retry refused (%s) where the plan routes", e.reason()).isFalse();
+            assertThat(e.reason()).isEqualTo(reference.unroutableReason() == NoEndpointAvailableException.Reason.NO_ENDPOINTS
+                    ? NoEndpointAvailableException.Reason.ALL_EXCLUDED : reference.unroutableReason());
+            return;
+        }
+        assertThat(reference.routable()).as("the plan of the tiers left is unroutable").isTrue();
+        for (int t = 0; t < plan.tiers().size(); t++) {
+            int tier = plan.tiers().get(t).tier();
+            double expected = exclusions.excludesTier(tier) ? 0.0 : reference.tierShare(tier);
+            assertThat(loads.share(t)).as("share of tier %d", tier).isEqualTo(expected);
+            assertThat(loads.panic(t)).as("panic of tier %d", tier).isEqualTo(reference.panicTiers().contains(tier));
+        }
+    }
+
+    @Provide
+    Arbitrary<Integer> tierMasks() {
+        return Arbitraries.integers().between(0, 31);
     }
 
     /** The caller's zone holds at least its callers' share of the healthy upstream weight in the region. */

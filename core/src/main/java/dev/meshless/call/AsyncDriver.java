@@ -1,0 +1,103 @@
+package dev.meshless.call;
+
+import dev.meshless.balancer.Pick;
+import dev.meshless.breaker.ZoneCircuitBreakers;
+import dev.meshless.outcome.Outcome;
+import dev.meshless.time.TimeSource;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one call of {@link ServiceClient#callAsync} through the same steps as the synchronous loop
+ * of {@link ServiceClient#call}, one attempt per callback: the attempt starts on the thread that
+ * admitted the call or on the time source's timer thread after a backoff, and ends on the thread
+ * that completes its stage, or on the timer thread when its timeout comes first. Its token settles
+ * that race: whichever ends it first decides, the other does nothing.
+ *
+ * @param <T> the answer's type
+ */
+final class AsyncDriver<T> {
+
+    private final ServiceClient client;
+    private final Execution call;
+    private final AsyncAttemptFunction<T> function;
+    private final CompletableFuture<T> answer;
+
+    AsyncDriver(ServiceClient client, Execution call, AsyncAttemptFunction<T> function, CompletableFuture<T> answer) {
+        this.client = client;
+        this.call = call;
+        this.function = function;
+        this.answer = answer;
+    }
+
+    /** Starts the next attempt, or ends the call when none can start. */
+    void attempt() {
+        AttemptToken token;
+        Attempt attempt;
+        try {
+            Duration timeout = call.nextTimeout();
+            while (true) {
+                Pick pick = call.nextPick();
+                ZoneCircuitBreakers.ZoneBreaker zone = client.zoneOf(pick);
+                int refusal = client.refusal(call.settings(), pick, zone);
+                if (refusal == Execution.ADMITTED) {
+                    int number = call.began();
+                    token = new AttemptToken(client.feedback, pick, zone, zone != null,
+                            number == 1 ? call.startNanos() : client.nowNanos());
+                    attempt = new Attempt(pick, number, timeout);
+                    break;
+                }
+                call.refused(pick, refusal);
+            }
+        } catch (ServiceCallException e) {
+            answer.completeExceptionally(e);
+            return;
+        }
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(function.apply(attempt), "the attempt function returned null");
+        } catch (RuntimeException | Error e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        CompletionStage<T> running = stage;
+        TimeSource.Cancellable timer = client.time().schedule(() -> {
+            ended(token, null, new TimeoutException("attempt " + attempt.number() + " to " + token.endpoint().id()
+                    + " timed out after " + attempt.timeout().toMillis() + " ms"));
+            running.toCompletableFuture().cancel(true);
+        }, attempt.timeout());
+        stage.whenComplete((value, error) -> {
+            timer.cancel();
+            ended(token, value, error);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private void ended(AttemptToken token, Object value, Throwable error) {
+        long end = client.nowNanos();
+        Outcome outcome = token.completeAt(value, error, end);
+        if (outcome == null) {
+            return; // the answer and the timeout raced, and the other one ended the attempt
+        }
+        if (Execution.answered(outcome, error)) {
+            client.feedback.callSucceeded(end - call.startNanos());
+            answer.complete((T) value);
+            return;
+        }
+        long backoff;
+        try {
+            backoff = call.afterFailure(token.pick(), outcome, value, error, end - token.startNanos(), end);
+        } catch (RuntimeException e) {
+            client.feedback.callAbandoned(); // a bug of ours must not keep the permission
+            answer.completeExceptionally(e);
+            return;
+        }
+        if (backoff == Execution.DONE) {
+            answer.completeExceptionally(call.failure());
+        } else {
+            client.time().schedule(this::attempt, Duration.ofNanos(backoff));
+        }
+    }
+}
