@@ -3,11 +3,18 @@ package dev.meshless.spring.boot;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import dev.meshless.balancer.LocalityLoadBalancer;
+import dev.meshless.breaker.ZoneCircuitBreakers;
+import dev.meshless.outlier.OutlierDetector;
 import dev.meshless.testing.ArchitectureRules;
 
 /**
@@ -47,6 +54,20 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule internalsStayWithTheirOwner = ArchitectureRules.internalsStayWithTheirOwner(ROOT);
+
+    /**
+     * Integrations report outcomes through the client's attempt tokens ({@code ServiceClient.begin}),
+     * the one lifecycle that owns what an attempt took; they do not feed the health inputs around it.
+     */
+    @ArchTest
+    static final ArchRule outcomesGoThroughAttemptTokens = noClasses().that().resideInAPackage(ROOT + "..")
+            .should().callMethodWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+                    JavaClass.Predicates.assignableTo(OutlierDetector.class)
+                            .or(JavaClass.Predicates.assignableTo(ZoneCircuitBreakers.class))
+                            .or(JavaClass.Predicates.assignableTo(LocalityLoadBalancer.class))))
+                    .and(JavaCall.Predicates.target(HasName.Predicates.nameMatching(
+                            "record|tryAcquire|setEjected|setZoneAvailable"))))
+            .because("outcomes and health reach the pipeline only through AttemptToken");
 
     /** Everything the starter does with core goes through core's public API. */
     @ArchTest
