@@ -7,6 +7,7 @@ import dev.meshless.time.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
@@ -80,6 +81,13 @@ final class AsyncDriver<T> {
         Outcome outcome = token.completeAt(value, error, end);
         if (outcome == null) {
             return; // the answer and the timeout raced, and the other one ended the attempt
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof Error) {
+            // As the synchronous path does: no verdict on the service, and the Error reaches the caller as it is.
+            client.feedback.callAbandoned();
+            answer.completeExceptionally(cause);
+            return;
         }
         if (Execution.answered(outcome, error)) {
             client.feedback.callSucceeded(end - call.startNanos());

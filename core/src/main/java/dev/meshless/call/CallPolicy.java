@@ -300,7 +300,7 @@ public final class CallPolicy {
          *     HEAD, OPTIONS, PUT, DELETE
          * @return this builder
          */
-        public Builder retryableMethods(Set<String> methods) {
+        public Builder retryableMethods(Collection<String> methods) {
             Set<String> upper = new LinkedHashSet<>();
             int i = 0;
             for (String m : Check.required("retry.retryableMethods", methods)) {

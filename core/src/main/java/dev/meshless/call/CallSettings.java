@@ -32,6 +32,8 @@ final class CallSettings {
     final long backoffMaxNanos;
     final Set<String> retryableMethods;
     final Set<Outcome.Kind> retryOn;
+    /** HTTP failure statuses that may be retried; an outcome from another status is not. */
+    final Set<Integer> retryableStatuses;
     final int attemptsPerTier;
     final int maxConcurrentCallsPerEndpoint;
     /** Shared with the previous snapshot while the budget's own settings stay the same. */
@@ -50,6 +52,7 @@ final class CallSettings {
         this.backoffMaxNanos = policy.backoffMax().toNanos();
         this.retryableMethods = policy.retryableMethods();
         this.retryOn = policy.retryOn();
+        this.retryableStatuses = policy.retryableStatuses();
         this.attemptsPerTier = policy.attemptsPerTier();
         this.maxConcurrentCallsPerEndpoint = policy.maxConcurrentCallsPerEndpoint();
         this.budgetPercent = policy.retryBudgetPercent();

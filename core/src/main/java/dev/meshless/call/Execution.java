@@ -193,6 +193,10 @@ final class Execution {
             return failWith(ServiceCallException.Reason.NOT_RETRYABLE, outcome.description()
                     + " is not retried by the classifier's rules");
         }
+        if (outcome.httpStatus() != 0 && !settings.retryableStatuses.contains(outcome.httpStatus())) {
+            return failWith(ServiceCallException.Reason.NOT_RETRYABLE, outcome.description()
+                    + " is not retried (retryableStatuses=" + settings.retryableStatuses + ")");
+        }
         if (!settings.retryOn.contains(outcome.kind())) {
             return failWith(ServiceCallException.Reason.NOT_RETRYABLE, outcome.kind() + " is not retried (retryOn="
                     + settings.retryOn + ")");

@@ -27,7 +27,9 @@ public final class Specs {
 
     /**
      * Layers one specification over another: each setting comes from {@code over} when set there,
-     * else from {@code under}; nested specifications are layered the same way. Neither input changes.
+     * else from {@code under}; nested specifications are layered the same way, and so are the
+     * entries of a map of specifications, key by key. A list or other map is taken whole from the
+     * layer that sets it. The result shares no mutable state with either input, and neither changes.
      * The two may be of different types in one line of inheritance (a per-key override, a
      * {@code RateLimitSpec}, over its limit): the result is of the more specific type, and a setting
      * one of them does not have counts as not set there.
@@ -48,12 +50,46 @@ public final class Specs {
             Object value;
             if (below instanceof Spec || above instanceof Spec) {
                 value = merge((Spec) above, below != null ? (Spec) below : (Spec) newInstance(above.getClass()));
+            } else if (isMapOfSpecs(above) || isMapOfSpecs(below)) {
+                value = mergeEntries((Map<?, ?>) above, (Map<?, ?>) below);
             } else {
-                value = above != null ? above : below;
+                value = copy(above != null ? above : below);
             }
             write(f, merged, value);
         }
         return merged;
+    }
+
+    /** Two maps of specifications, key by key: an entry of {@code over} layered over the same key's. */
+    private static Map<Object, Object> mergeEntries(Map<?, ?> over, Map<?, ?> under) {
+        Map<Object, Object> merged = new LinkedHashMap<>();
+        if (under != null) {
+            under.forEach((key, value) -> merged.put(key, copy(value)));
+        }
+        if (over != null) {
+            over.forEach((key, value) -> merged.merge(key, copy(value), (below, above) -> below instanceof Spec b
+                    && above instanceof Spec a ? merge(a, b) : above));
+        }
+        return merged;
+    }
+
+    /** A value no layer shares: collections are copied, specifications layered over nothing. */
+    private static Object copy(Object value) {
+        if (value instanceof Spec spec) {
+            return merge(null, spec);
+        }
+        if (value instanceof List<?> list) {
+            return new ArrayList<>(list);
+        }
+        if (value instanceof Set<?> set) {
+            return new LinkedHashSet<>(set);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, v) -> copy.put(key, copy(v)));
+            return copy;
+        }
+        return value;
     }
 
     /**
@@ -173,7 +209,7 @@ public final class Specs {
     }
 
     private static boolean isMapOfSpecs(Object value) {
-        return value instanceof Map<?, ?> map && !map.isEmpty() && map.values().iterator().next() instanceof Spec;
+        return value instanceof Map<?, ?> map && map.values().stream().anyMatch(Spec.class::isInstance);
     }
 
     private static Field field(Class<?> type, String name, String path) {

@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Configuration values as people write them: {@code 1s} rather than {@code PT1S}, {@code per-key}
- * rather than {@code PER_KEY}, a blank string in quotes so that it is visible. Used in messages.
+ * rather than {@code PER_KEY}, a blank string or one with spaces around it in quotes so that they
+ * show. Used in messages.
  */
 public final class Values {
 
@@ -30,8 +31,9 @@ public final class Values {
         if (value instanceof Enum<?> e) {
             return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
-        if (value instanceof CharSequence text && text.toString().isBlank()) {
-            return "'" + text + "'";
+        if (value instanceof CharSequence text && (text.toString().isBlank() || !text.toString().equals(
+                text.toString().strip()))) {
+            return "'" + text + "'"; // blank, or with spaces around it: quoted, or they would be invisible
         }
         return String.valueOf(value);
     }

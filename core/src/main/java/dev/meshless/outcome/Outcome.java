@@ -48,15 +48,22 @@ public final class Outcome {
     private final Duration retryAfter;
     private final String description;
     private final boolean retryable;
+    private final int httpStatus;
 
     private Outcome(Kind kind, boolean localOrigin, boolean requestNotSent, Duration retryAfter, String description,
                     boolean retryable) {
+        this(kind, localOrigin, requestNotSent, retryAfter, description, retryable, 0);
+    }
+
+    private Outcome(Kind kind, boolean localOrigin, boolean requestNotSent, Duration retryAfter, String description,
+                    boolean retryable, int httpStatus) {
         this.kind = kind;
         this.localOrigin = localOrigin;
         this.requestNotSent = requestNotSent;
         this.retryAfter = retryAfter;
         this.description = Objects.requireNonNull(description, "description");
         this.retryable = retryable;
+        this.httpStatus = httpStatus;
     }
 
     /** @return the shared success outcome */
@@ -122,7 +129,24 @@ public final class Outcome {
      * @return a copy that is not retryable
      */
     public Outcome notRetryable() {
-        return retryable ? new Outcome(kind, localOrigin, requestNotSent, retryAfter, description, false) : this;
+        return retryable ? new Outcome(kind, localOrigin, requestNotSent, retryAfter, description, false, httpStatus)
+                : this;
+    }
+
+    /**
+     * The same outcome, saying which HTTP status it came from, so that the call policy's retryable
+     * statuses ({@code CallPolicy.retryableStatuses()}) apply to it.
+     *
+     * @param status the HTTP status code
+     * @return a copy carrying the status
+     */
+    public Outcome withHttpStatus(int status) {
+        return new Outcome(kind, localOrigin, requestNotSent, retryAfter, description, retryable, status);
+    }
+
+    /** @return the HTTP status this outcome was classified from, or 0 when it did not come from one */
+    public int httpStatus() {
+        return httpStatus;
     }
 
     /** @return whether a failed attempt with this outcome may be retried (subject to the call policy) */

@@ -67,40 +67,10 @@ public interface OutcomeClassifier {
     }
 
     /**
-     * As {@link #forHttpResponses(Class, ToIntFunction, Function)}, retrying only the listed failure
-     * statuses: a 5xx or 429 that is not listed still counts against the endpoint but is
-     * {@linkplain Outcome#notRetryable() not retried}.
-     *
-     * @param responseType the client's response type
-     * @param status reads the status code of a response
-     * @param retryAfter reads the {@code Retry-After} header, {@code null} when absent
-     * @param retryableStatuses the statuses whose failures may be retried
-     * @param <R> the response type
-     * @return the classifier
-     */
-    static <R> OutcomeClassifier forHttpResponses(Class<R> responseType, ToIntFunction<? super R> status,
-                                                  Function<? super R, String> retryAfter,
-                                                  java.util.Set<Integer> retryableStatuses) {
-        java.util.Set<Integer> statuses = java.util.Set.copyOf(retryableStatuses);
-        return (result, failure) -> {
-            if (failure != null) {
-                return classifyException(failure);
-            }
-            if (responseType.isInstance(result)) {
-                R response = responseType.cast(result);
-                int code = status.applyAsInt(response);
-                Outcome outcome = classifyStatus(code, retryAfter.apply(response));
-                return outcome.kind() == Outcome.Kind.SUCCESS || outcome.kind() == Outcome.Kind.CALLER_ERROR
-                        || statuses.contains(code) ? outcome : outcome.notRetryable();
-            }
-            return Outcome.success();
-        };
-    }
-
-    /**
      * The status-code rules: 1xx–3xx success; 429 overloaded; 503 overloaded with Retry-After,
      * otherwise a gateway failure, as are 502 and 504; other 5xx endpoint failures; other 4xx caller
-     * errors.
+     * errors. Failures carry their status ({@link Outcome#httpStatus()}), so that only the call
+     * policy's {@code retryableStatuses} are retried.
      *
      * @param status the HTTP status code
      * @param retryAfterHeader the {@code Retry-After} header value, or {@code null}
@@ -111,15 +81,15 @@ public interface OutcomeClassifier {
             return Outcome.success();
         }
         if (status == 429 || (status == 503 && retryAfterHeader != null)) {
-            return Outcome.overloaded("HTTP " + status, parseRetryAfter(retryAfterHeader));
+            return Outcome.overloaded("HTTP " + status, parseRetryAfter(retryAfterHeader)).withHttpStatus(status);
         }
         if (status == 502 || status == 503 || status == 504) {
-            return Outcome.gatewayFailure("HTTP " + status);
+            return Outcome.gatewayFailure("HTTP " + status).withHttpStatus(status);
         }
         if (status >= 500) {
-            return Outcome.endpointFailure("HTTP " + status, false);
+            return Outcome.endpointFailure("HTTP " + status, false).withHttpStatus(status);
         }
-        return Outcome.callerError("HTTP " + status);
+        return Outcome.callerError("HTTP " + status).withHttpStatus(status);
     }
 
     /**

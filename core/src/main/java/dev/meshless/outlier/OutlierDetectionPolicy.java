@@ -260,7 +260,7 @@ public final class OutlierDetectionPolicy {
          */
         public Builder baseEjectionTime(Duration time) {
             this.baseEjectionTime = Check.positive("baseEjectionTime", time);
-                        return this;
+            return this;
         }
 
         /**

@@ -14,7 +14,6 @@ import dev.meshless.config.Specs;
 import dev.meshless.outlier.OutlierDetectionSpec;
 import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.ratelimit.RateLimitSpec;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,9 +21,10 @@ import java.util.TreeSet;
 /**
  * Policies for calls to one service, as configuration gives them: load balancing, retries,
  * timeouts, outlier detection, circuit breakers, concurrency and an outbound rate limit. Spring
- * Boot binds meshless.defaults and each meshless.services.<name> to one; a service's section is
- * layered over the defaults with Specs#merge and mapped onto the builders by toPolicies(String),
- * which checks every value once and names a bad one by its path here (timeouts.perTry).
+ * Boot binds {@code meshless.defaults} and each {@code meshless.services.<name>} to one; a
+ * service's section is layered over the defaults with {@link Specs#merge} and mapped onto the
+ * builders by {@link #toPolicies(String)}, which checks every value once and names a bad one by its
+ * path here ({@code timeouts.perTry}).
  */
 public class PolicySpec implements Spec {
 
@@ -186,7 +186,7 @@ public class PolicySpec implements Spec {
         Specs.apply(retry.getBudgetTtl(), b::retryBudgetTtl);
         Specs.apply(retry.getBackoffBase(), b::backoffBase);
         Specs.apply(retry.getBackoffMax(), b::backoffMax);
-        Specs.apply(retry.getRetryableMethods(), m -> b.retryableMethods(new LinkedHashSet<>(m)));
+        Specs.apply(retry.getRetryableMethods(), b::retryableMethods);
         Specs.apply(retry.getRetryableStatuses(), b::retryableStatuses);
         Specs.apply(timeouts.getDeadline(), b::deadline);
         Specs.apply(timeouts.getPerTry(), b::perTryTimeout);

@@ -30,9 +30,10 @@ public class InboundRateLimitSpec extends RateLimitSpec {
     private ShareMode share;
 
     /**
-     * For a per-key limit: other limits for chosen key values (a VIP tenant), by key value. Each takes
-     * the settings of a limit and is layered over this one; limit-for-period is required. Requests
-     * without a key count under the key 'anonymous', which may have an override too.
+     * For a per-key limit: other rates for chosen key values (a VIP tenant), by key value. Each sets
+     * limit-for-period (required), period and burst, layered over this limit, whose timeout, warm-up
+     * and shadow mode it keeps. Requests without a key count under the key 'anonymous', which may
+     * have an override too.
      */
     private Map<String, RateLimitSpec> overrides;
 

@@ -223,7 +223,21 @@ public final class InboundRateLimits {
                 throw new InvalidConfigurationException("limitForPeriod", null, "is required: the key's permits per"
                         + " period, at least 1");
             }
+            // A key's override changes its rate only: how long a request waits, the warm-up and shadow
+            // mode belong to the whole limit (the reactive filter decides on the event loop when the
+            // limit never waits).
+            wholeLimitOnly("timeout", override.getTimeout());
+            wholeLimitOnly("warmUp", override.getWarmUp());
+            wholeLimitOnly("coldFactor", override.getColdFactor());
+            wholeLimitOnly("shadow", override.getShadow());
             return rateLimit(layer(override, limit), name);
+        }
+
+        private static void wholeLimitOnly(String path, Object value) {
+            if (value != null) {
+                throw new InvalidConfigurationException(path, value, "applies to the whole limit, not to one key's"
+                        + " override: set it on the limit");
+            }
         }
 
         private GlobalRateLimiter global(String name, InboundRateLimitSpec spec, RateLimit limit,

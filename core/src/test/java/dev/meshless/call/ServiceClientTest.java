@@ -584,6 +584,29 @@ class ServiceClientTest {
         };
 
         @Test
+        void anErrorReachesTheCallerAsItIsAndGivesTheServiceBreakersPermitBack() {
+            client(CallPolicy.builder().serviceBreaker(CircuitBreakerConfig.custom()
+                    .permittedNumberOfCallsInHalfOpenState(1).build()));
+            client.serviceBreaker().transitionToOpenState();
+            client.serviceBreaker().transitionToHalfOpenState();
+
+            CompletableFuture<Response> answer = client.callAsync(attempt -> {
+                throw new StackOverflowError("deep");
+            });
+            assertThat(answer).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(StackOverflowError.class);
+            CompletableFuture<Response> failed = client.callAsync(
+                    attempt -> CompletableFuture.failedFuture(new AssertionError("a test's own")));
+            assertThat(failed).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(AssertionError.class);
+
+            assertThat(client.serviceBreaker().getState()).as("no verdict on the service")
+                    .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN);
+            assertThat(client.call(endpointCall, CallOptions.idempotent()).status())
+                    .as("the one half-open probe is free again").isEqualTo(200);
+        }
+
+        @Test
         void succeedsAndRetriesLikeTheSynchronousPath() throws Exception {
             client();
             behaviour.put("r1-a-0", 0);
@@ -658,22 +681,31 @@ class ServiceClientTest {
     }
 
     @Test
-    void statusesTheClassifierDoesNotListAsRetryableAreNotRetried() {
+    void statusesThePolicyDoesNotListAsRetryableAreNotRetried() {
         client = ServiceClient.builder(TestEndpoints.SERVICE)
                 .registry(StaticRegistry.of(concat(zone("r1", "r1-a", 2, 0), zone("r1", "r1-b", 2, 0))))
-                .caller(TestEndpoints.CALLER).timeSource(time)
-                .classifier(OutcomeClassifier.forHttpResponses(Response.class, Response::status, Response::retryAfter,
-                        java.util.Set.of(503)))
+                .caller(TestEndpoints.CALLER).timeSource(time).classifier(HTTP)
+                .callPolicy(CallPolicy.builder().retryableStatuses(java.util.List.of(503)).build())
                 .build();
         behaviour.put("r1-a-0", 500);
         behaviour.put("r1-a-1", 500);
+        behaviour.put("r1-b-0", 503);
+        behaviour.put("r1-b-1", 503);
 
         assertThatThrownBy(() -> client.call(endpointCall, CallOptions.idempotent()))
                 .isInstanceOfSatisfying(ServiceCallException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ServiceCallException.Reason.NOT_RETRYABLE);
-                    assertThat(e).hasMessageContaining("HTTP 500 is not retried");
+                    assertThat(e).hasMessageContaining("HTTP 500 is not retried (retryableStatuses=[503])");
                 });
         assertThat(calls).hasSize(1);
+
+        // A reload reaches the next call, never the one under way.
+        client.updatePolicy(CallPolicy.builder().retryableStatuses(java.util.List.of(500, 503)).build());
+        calls.clear();
+        assertThatThrownBy(() -> client.call(endpointCall, CallOptions.idempotent()))
+                .isInstanceOfSatisfying(ServiceCallException.class, e -> assertThat(e.reason())
+                        .isEqualTo(ServiceCallException.Reason.ATTEMPTS_EXHAUSTED));
+        assertThat(calls).hasSize(3);
     }
 
     @Test

@@ -2,10 +2,63 @@ package dev.meshless.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Layering of specifications whose types differ along one line of inheritance. */
+/** Layering of specifications: by setting, along one line of inheritance, and without sharing state. */
 class SpecsTest {
+
+    /** A specification with a list and a map of specifications, as rate limits have. */
+    public static class Collections implements Spec {
+        List<String> names;
+        Map<String, Nested> byKey;
+
+        public Collections() {
+        }
+    }
+
+    @Test
+    void theResultSharesNoCollectionOrSpecificationWithItsInputs() {
+        Collections under = new Collections();
+        under.names = new ArrayList<>(List.of("GET"));
+        Nested gold = new Nested();
+        gold.name = "gold";
+        under.byKey = new LinkedHashMap<>(Map.of("gold", gold));
+
+        Collections merged = Specs.merge(new Collections(), under);
+        merged.names.add("POST");
+        merged.byKey.get("gold").name = "changed";
+        merged.byKey.put("silver", new Nested());
+
+        assertThat(under.names).containsExactly("GET");
+        assertThat(gold.name).isEqualTo("gold");
+        assertThat(under.byKey).containsOnlyKeys("gold");
+    }
+
+    @Test
+    void mapsOfSpecificationsAreLayeredKeyByKeyAndListsTakenWhole() {
+        Collections under = new Collections();
+        under.names = List.of("GET", "HEAD");
+        Nested gold = new Nested();
+        gold.name = "gold";
+        under.byKey = Map.of("gold", gold);
+        Collections over = new Collections();
+        over.names = List.of("PUT");
+        over.byKey = Map.of("silver", new Nested(), "gold", new Nested());
+
+        Collections merged = Specs.merge(over, under);
+
+        assertThat(merged.names).containsExactly("PUT");
+        assertThat(merged.byKey).containsOnlyKeys("gold", "silver");
+        assertThat(merged.byKey.get("gold").name).as("an entry's unset setting comes from the one below")
+                .isEqualTo("gold");
+        assertThat(Specs.changes(merged, Specs.merge(null, merged))).isEmpty();
+        merged.byKey.get("silver").name = "silver";
+        assertThat(Specs.changes(Specs.merge(over, under), merged)).containsExactly("byKey[silver].name");
+    }
 
     /** A base specification: one setting and a nested specification. */
     public static class Base implements Spec {

@@ -79,6 +79,11 @@ class PolicySpecTest {
         assertInvalid(() -> limit.toPolicies("inventory"), "outboundRateLimit.burst", 20,
                 "must be between 1 and the limit for period (10)");
 
+        PolicySpec methods = new PolicySpec();
+        methods.getRetry().setRetryableMethods(List.of("GET", "GET", "P O"));
+        assertInvalid(() -> methods.toPolicies("inventory"), "retry.retryableMethods[2]", "P O",
+                "must be an HTTP method name");
+
         PolicySpec breaker = new PolicySpec();
         breaker.getZoneBreaker().setFailureRateThreshold(Percent.of(0));
         assertInvalid(() -> breaker.toPolicies("inventory"), "zoneBreaker.failureRateThreshold", "0%",

@@ -121,9 +121,7 @@ class InboundRateLimitsTest {
         shadow = true;
         InboundRateLimitSpec perUser = limit("per-user", 10);
         perUser.setScope(Scope.PER_KEY);
-        RateLimitSpec vip = override(100);
-        vip.setShadow(false);
-        perUser.setOverrides(Map.of("vip", vip));
+        perUser.setOverrides(Map.of("vip", override(100)));
         limit("api", 10).setShadow(false);
 
         List<InboundRateLimit> built = build();
@@ -216,6 +214,14 @@ class InboundRateLimitsTest {
         api.setOverrides(Map.of("vip", noLimit));
         assertInvalid(this::build, "limits[api].overrides[vip].limitForPeriod", null, "is required: the key's permits"
                 + " per period, at least 1");
+
+        // A key changes its rate only: waiting would block the reactive filter's event loop, which
+        // decides inline when the limit itself never waits.
+        RateLimitSpec waits = override(100);
+        waits.setTimeout(Duration.ofSeconds(2));
+        api.setOverrides(Map.of("vip", waits));
+        assertInvalid(this::build, "limits[api].overrides[vip].timeout", Duration.ofSeconds(2), "applies to the"
+                + " whole limit, not to one key's override: set it on the limit");
     }
 
     @Test

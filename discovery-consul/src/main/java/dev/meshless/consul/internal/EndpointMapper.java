@@ -1,5 +1,7 @@
 package dev.meshless.consul.internal;
 
+import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Paths;
 import dev.meshless.consul.ServiceInstance;
 import dev.meshless.registry.ServiceEndpoints;
 import dev.meshless.topology.Endpoint;
@@ -57,15 +59,20 @@ public final class EndpointMapper {
                 zone = region + FALLBACK_ZONE_SUFFIX;
             }
             int weight = i.health() == HealthStatus.WARNING ? i.warningWeight() : i.passingWeight();
-            endpoints.add(Endpoint.builder(service, datacenter + "/" + i.node() + "/" + i.id())
-                    .address(i.effectiveAddress(), i.port())
-                    .locality(region, zone)
-                    .weight(Math.max(1, Math.min(Endpoint.MAX_WEIGHT, weight)))
-                    .health(i.health())
-                    .metadata(i.meta())
-                    .metadata(DATACENTER_KEY, datacenter)
-                    .metadata(NODE_KEY, i.node())
-                    .build());
+            String id = datacenter + "/" + i.node() + "/" + i.id();
+            try {
+                endpoints.add(Endpoint.builder(service, id)
+                        .address(i.effectiveAddress(), i.port())
+                        .locality(region, zone)
+                        .weight(Math.max(1, Math.min(Endpoint.MAX_WEIGHT, weight)))
+                        .health(i.health())
+                        .metadata(i.meta())
+                        .metadata(DATACENTER_KEY, datacenter)
+                        .metadata(NODE_KEY, i.node())
+                        .build());
+            } catch (InvalidConfigurationException e) {
+                throw e.under(Paths.key("instances", id)); // which of the answer's instances
+            }
         }
         return new Result(ServiceEndpoints.of(service, endpoints), withoutZone);
     }

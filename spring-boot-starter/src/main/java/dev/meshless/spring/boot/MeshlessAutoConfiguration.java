@@ -149,7 +149,7 @@ public class MeshlessAutoConfiguration {
         routed.addAll(properties.getRegistry().getEndpoints().keySet());
         routed.addAll(properties.getHttp().getServices());
         MeshlessClients clients = new MeshlessClients(registry, instance, policies,
-                classifiers.getIfAvailable(() -> (service, retryableStatuses) -> OutcomeClassifier.defaults()),
+                classifiers.getIfAvailable(() -> service -> OutcomeClassifier.defaults()),
                 time, breakerRegistry, limiters.getIfAvailable(),
                 m != null ? m.callMetrics() : CallMetrics.NOOP,
                 m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed);

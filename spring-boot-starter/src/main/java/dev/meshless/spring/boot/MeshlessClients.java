@@ -21,8 +21,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +40,6 @@ public class MeshlessClients implements AutoCloseable {
     private final MeshlessInstance instance;
     private volatile PolicyResolver policies;
     private final ClassifierFactory classifiers;
-    /** Each client's retryable statuses, by the same key as {@link #clients}; replaced on reload. */
-    private final Map<String, AtomicReference<Set<Integer>>> retryableStatuses = new ConcurrentHashMap<>();
     private final TimeSource time;
     private final CircuitBreakerRegistry breakers;
     private final RateLimiterRegistry limiters;
@@ -89,11 +85,11 @@ public class MeshlessClients implements AutoCloseable {
 
         /**
          * @param service the service
-         * @param retryableStatuses the HTTP failure statuses its policy retries, read at each
-         *     classification (they change when policies reload)
-         * @return the classifier of its client
+         * @return the classifier of its client; an HTTP status it reports
+         *     ({@link dev.meshless.outcome.Outcome#withHttpStatus}) is retried only when the
+         *     service's policy lists it in {@code retry.retryable-statuses}
          */
-        OutcomeClassifier classifier(String service, Supplier<Set<Integer>> retryableStatuses);
+        OutcomeClassifier classifier(String service);
     }
 
     /**
@@ -170,10 +166,6 @@ public class MeshlessClients implements AutoCloseable {
             ServicePolicies p = next.resolve(at < 0 ? key : key.substring(at + 1));
             client.balancer().updatePolicy(p.balancing());
             client.updatePolicy(p.call());
-            AtomicReference<Set<Integer>> statuses = retryableStatuses.get(key);
-            if (statuses != null) {
-                statuses.set(p.call().retryableStatuses());
-            }
         });
         log.info("Meshless: reloaded policies of {}", clients.keySet());
     }
@@ -184,15 +176,13 @@ public class MeshlessClients implements AutoCloseable {
 
     private ServiceClient build(String key, String service, String policyName) {
         ServicePolicies p = policies.resolve(policyName);
-        AtomicReference<Set<Integer>> statuses = new AtomicReference<>(p.call().retryableStatuses());
-        retryableStatuses.put(key, statuses);
         ServiceClient.Builder b = ServiceClient.builder(service)
                 .registry(registry)
                 .caller(instance.locality())
                 .callerService(instance.locality() == null ? null : instance.service())
                 .balancingPolicy(p.balancing())
                 .callPolicy(p.call())
-                .classifier(classifiers.classifier(service, statuses::get))
+                .classifier(classifiers.classifier(service))
                 .timeSource(time)
                 .circuitBreakerRegistry(breakers)
                 .metrics(metrics);

@@ -39,7 +39,8 @@ public class MeshlessHttpClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public MeshlessClients.ClassifierFactory meshlessClassifierFactory() {
-        return (service, retryableStatuses) -> new SpringHttpOutcomeClassifier(retryableStatuses);
+        SpringHttpOutcomeClassifier classifier = new SpringHttpOutcomeClassifier();
+        return service -> classifier;
     }
 
     /**

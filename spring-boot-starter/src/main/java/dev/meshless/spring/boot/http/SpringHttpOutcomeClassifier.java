@@ -3,10 +3,8 @@ package dev.meshless.spring.boot.http;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.outcome.OutcomeClassifier;
 import java.io.IOException;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -16,8 +14,8 @@ import org.springframework.util.ClassUtils;
  * ({@code RestClientResponseException}, {@code WebClientResponseException}); the I/O failures that
  * the clients wrap ({@code ResourceAccessException}, {@code WebClientRequestException}) by their
  * cause, so that a refused connection is a connect failure; everything else as
- * {@link OutcomeClassifier#defaults()} does. Failures with a status outside
- * {@code retryableStatuses} still count against the endpoint but are not retried.
+ * {@link OutcomeClassifier#defaults()} does. Status outcomes carry their status, so each
+ * service's {@code retry.retryable-statuses} decides, in the call's own policy, which are retried.
  *
  * <p>Client classes are only touched when present on the class path. Thread-safe.
  */
@@ -29,20 +27,8 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
             "org.springframework.web.reactive.function.client.ClientResponse",
             SpringHttpOutcomeClassifier.class.getClassLoader());
 
-    private final Supplier<Set<Integer>> retryableStatuses;
-
-    /** @param retryableStatuses statuses whose failures may be retried */
-    public SpringHttpOutcomeClassifier(Set<Integer> retryableStatuses) {
-        Set<Integer> fixed = Set.copyOf(retryableStatuses);
-        this.retryableStatuses = () -> fixed;
-    }
-
-    /**
-     * @param retryableStatuses reads the statuses whose failures may be retried at each
-     *     classification, so that a policy reload applies at once
-     */
-    public SpringHttpOutcomeClassifier(Supplier<Set<Integer>> retryableStatuses) {
-        this.retryableStatuses = java.util.Objects.requireNonNull(retryableStatuses, "retryableStatuses");
+    /** Creates the classifier; it holds no state and may be shared by every client. */
+    public SpringHttpOutcomeClassifier() {
     }
 
     @Override
@@ -88,9 +74,7 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
     }
 
     Outcome byStatus(int status, String retryAfter) {
-        Outcome o = OutcomeClassifier.classifyStatus(status, retryAfter);
-        boolean failed = o.kind() != Outcome.Kind.SUCCESS && o.kind() != Outcome.Kind.CALLER_ERROR;
-        return failed && !retryableStatuses.get().contains(status) ? o.notRetryable() : o;
+        return OutcomeClassifier.classifyStatus(status, retryAfter);
     }
 
     /** Spring Web types; loaded only when spring-web is present. */

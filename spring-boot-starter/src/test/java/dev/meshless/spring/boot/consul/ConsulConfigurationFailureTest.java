@@ -115,13 +115,13 @@ class ConsulConfigurationFailureTest {
     @Test
     void aValueTakenFromTheRestOfTheApplicationIsNamedByItsOwnProperty() {
         assertFailure(Map.of("meshless.service", " checkout"),
-                "meshless.service =  checkout: must be a non-blank name without surrounding spaces");
+                "meshless.service = ' checkout': must be a non-blank name without surrounding spaces");
         assertFailure(Map.of("spring.application.name", "checkout "),
-                "spring.application.name = checkout : must be a non-blank name without surrounding spaces");
+                "spring.application.name = 'checkout ': must be a non-blank name without surrounding spaces");
         assertFailure(Map.of("meshless.locality.zone", " r1-a"),
-                "meshless.locality.zone =  r1-a: must be a non-blank name without surrounding spaces");
+                "meshless.locality.zone = ' r1-a': must be a non-blank name without surrounding spaces");
         assertFailure(Map.of("meshless.locality.zone", " r1-a", "meshless.consul.registration.zone", "r1-b "),
-                "meshless.consul.registration.zone = r1-b : must be a non-blank name without surrounding spaces");
+                "meshless.consul.registration.zone = 'r1-b ': must be a non-blank name without surrounding spaces");
     }
 
     @Test

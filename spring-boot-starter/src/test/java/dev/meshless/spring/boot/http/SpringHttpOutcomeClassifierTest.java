@@ -31,10 +31,10 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-/** Spring's HTTP answers and failures, turned into outcomes with the configured retryable statuses. */
+/** Spring's HTTP answers and failures, turned into outcomes that say which status they came from. */
 class SpringHttpOutcomeClassifierTest {
 
-    private final SpringHttpOutcomeClassifier classifier = new SpringHttpOutcomeClassifier(Set.of(429, 500, 502, 503, 504));
+    private final SpringHttpOutcomeClassifier classifier = new SpringHttpOutcomeClassifier();
 
     @Test
     void clientHttpResponsesAreClassifiedByStatus() {
@@ -103,17 +103,16 @@ class SpringHttpOutcomeClassifierTest {
     }
 
     @Test
-    void failureStatusesOutsideTheRetryableOnesCountButAreNotRetried() {
-        SpringHttpOutcomeClassifier only503 = new SpringHttpOutcomeClassifier(Set.of(503));
-        Outcome serverError = only503.classify(new MockClientHttpResponse(new byte[0], HttpStatus.INTERNAL_SERVER_ERROR),
-                null);
+    void statusOutcomesCarryTheirStatusForThePolicysRetryableStatuses() {
+        Outcome serverError = classifier.classify(new MockClientHttpResponse(new byte[0],
+                HttpStatus.INTERNAL_SERVER_ERROR), null);
         assertThat(serverError.kind()).isEqualTo(Outcome.Kind.ENDPOINT_FAILURE);
-        assertThat(serverError.retryable()).isFalse();
-        assertThat(only503.classify(null, HttpServerErrorException.create(HttpStatus.BAD_GATEWAY, "bad", null, null,
-                null)).retryable()).isFalse();
-        assertThat(only503.classify(ResponseEntity.status(503).build(), null).retryable()).isTrue();
-        assertThat(only503.classify(ResponseEntity.status(404).build(), null).kind())
-                .as("caller errors are never retried anyway").isEqualTo(Outcome.Kind.CALLER_ERROR);
+        assertThat(serverError.httpStatus()).isEqualTo(500);
+        assertThat(classifier.classify(null, HttpServerErrorException.create(HttpStatus.BAD_GATEWAY, "bad", null,
+                null, null)).httpStatus()).isEqualTo(502);
+        assertThat(classifier.classify(ResponseEntity.status(404).build(), null).httpStatus()).isEqualTo(404);
+        assertThat(classifier.classify(null, new ResourceAccessException("I/O error", new ConnectException()))
+                .httpStatus()).as("a transport failure has no status").isZero();
     }
 
     private Outcome.Kind kind(Object result) {

@@ -53,7 +53,7 @@ public final class TestClients {
         outliers.setConsecutiveGatewayFailures(1);
         PolicyResolver policies = new PolicyResolver(properties);
         return new MeshlessClients(registry, new MeshlessInstance("checkout", null, CALLER), policies,
-                (service, statuses) -> new SpringHttpOutcomeClassifier(statuses), time,
+                service -> new SpringHttpOutcomeClassifier(), time,
                 CircuitBreakerRegistry.ofDefaults(), null, CallMetrics.NOOP, RateLimitMetrics.NOOP,
                 List.of(listeners), Set.of());
     }
