@@ -155,6 +155,25 @@ public final class Specs {
     }
 
     /**
+     * Sets one setting of a specification by its name, for readers that fill a specification from
+     * a document by the settings' names (the what-if simulator's JSON).
+     *
+     * @param spec a specification
+     * @param setting the setting's name, one of {@link #settings}
+     * @param value the value, of the setting's type, or {@code null} for not set
+     * @throws IllegalArgumentException when the specification has no such setting or the value
+     *     is not of its type
+     */
+    public static void set(Spec spec, String setting, Object value) {
+        Field f = field(spec.getClass(), setting, setting);
+        if (value != null && !f.getType().isInstance(value)) {
+            throw new IllegalArgumentException(spec.getClass().getSimpleName() + "." + setting + " is a "
+                    + f.getType().getSimpleName() + ", not a " + value.getClass().getSimpleName());
+        }
+        write(f, spec, value);
+    }
+
+    /**
      * @param spec a specification, or {@code null}
      * @param path a setting's path
      * @return whether the specification sets it

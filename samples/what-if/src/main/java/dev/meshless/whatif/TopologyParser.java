@@ -142,41 +142,53 @@ final class TopologyParser {
         if (node != null) {
             Fields.requireObject(node, "policy");
             Fields.requireKnown(node, "policy", POLICY);
-            // Only the JSON types are checked here; core checks the values and names the setting.
-            JsonNode v = Fields.optional(node, "overprovisioningFactor");
-            if (v != null) {
-                spec.setOverprovisioningFactor(Fields.number(v, "policy.overprovisioningFactor"));
-            }
-            v = Fields.optional(node, "panicThreshold");
-            if (v != null) {
-                spec.setPanicThreshold(percent(v, "policy.panicThreshold"));
-            }
-            v = Fields.optional(node, "regionOrder");
-            if (v != null) {
-                spec.setRegionOrder(regionOrder(v));
-            }
-            spec.setExcludeUnlistedRegions(Fields.optionalBoolean(node, "policy", "excludeUnlistedRegions", false));
-            spec.setZoneAware(Fields.optionalBoolean(node, "policy", "zoneAware", true));
-            v = Fields.optional(node, "minClusterSize");
-            if (v != null) {
-                BigInteger size = Fields.integral(v);
-                if (size == null || size.bitLength() > 31) {
-                    throw new InputException("policy.minClusterSize must be a whole number between 1 and "
-                            + Integer.MAX_VALUE + ", but was " + Fields.describe(v));
+            // Every setting of core's specification, by its name and type; only the JSON types are
+            // checked here: core checks the values and names the setting.
+            Map<String, Class<?>> settings = Specs.settings(LoadBalancingSpec.class);
+            for (String name : POLICY) {
+                JsonNode v = Fields.optional(node, name);
+                if (v != null) {
+                    Specs.set(spec, name, value(v, settings.get(name), "policy." + name));
                 }
-                spec.setMinClusterSize(size.intValue());
             }
-            v = Fields.optional(node, "endpointStrategy");
-            if (v != null) {
-                spec.setEndpointStrategy(strategy(v));
-            }
-            spec.setWarningIsHealthy(Fields.optionalBoolean(node, "policy", "warningIsHealthy", true));
         }
         try {
             return spec.toPolicy();
         } catch (InvalidConfigurationException e) {
             throw new InputException("policy." + e.getMessage());
         }
+    }
+
+    /** A policy setting's JSON value as its specification's type. */
+    private static Object value(JsonNode v, Class<?> type, String path) throws InputException {
+        if (type == Double.class) {
+            return Fields.number(v, path);
+        }
+        if (type == Percent.class) {
+            return percent(v, path);
+        }
+        if (type == Boolean.class) {
+            if (!v.isBoolean()) {
+                throw new InputException(path + " must be true or false, but was " + Fields.describe(v));
+            }
+            return v.booleanValue();
+        }
+        if (type == Integer.class) {
+            BigInteger n = Fields.integral(v);
+            if (n == null || n.bitLength() > 31) {
+                throw new InputException(path + " must be a whole number between 1 and " + Integer.MAX_VALUE
+                        + ", but was " + Fields.describe(v));
+            }
+            return n.intValue();
+        }
+        if (type == List.class) {
+            return regionOrder(v);
+        }
+        if (type == EndpointStrategy.class) {
+            return strategy(v);
+        }
+        throw new IllegalStateException("the what-if simulator cannot read a " + type.getSimpleName() + " yet ("
+                + path + "): teach TopologyParser.value");
     }
 
     /** @return {@code 50}, {@code 12.5} or {@code "50%"} as a percentage */

@@ -2,6 +2,7 @@ package dev.meshless.whatif;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshless.balancer.EndpointStrategy;
 import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.topology.HealthStatus;
 import dev.meshless.topology.Locality;
@@ -27,6 +28,22 @@ class TopologyParserTest {
         assertThat(topology.unavailableZones()).isEmpty();
         assertThat(topology.endpoints()).containsExactly(
                 new Topology.EndpointSpec("e1", Locality.of("r1", "r1-b"), 1, HealthStatus.PASSING, false));
+    }
+
+    @Test
+    void everySettingOfTheLoadBalancingSpecificationReachesThePolicy() throws InputException {
+        Topology topology = parse("{'caller': {'region': 'r1', 'zone': 'r1-a'},"
+                + " 'policy': {'overprovisioningFactor': 2, 'panicThreshold': '20%', 'regionOrder': ['r3', 'r2'],"
+                + " 'excludeUnlistedRegions': true, 'zoneAware': false, 'minClusterSize': 9,"
+                + " 'endpointStrategy': 'random', 'warningIsHealthy': false},"
+                + " 'endpoints': [{'id': 'e1', 'region': 'r1', 'zone': 'r1-b'}]}");
+
+        LoadBalancingPolicy expected = LoadBalancingPolicy.builder().overprovisioningFactor(2)
+                .panicThresholdPercent(20).regionOrder("r3", "r2").excludeUnlistedRegions(true).zoneAware(false)
+                .minClusterSize(9).endpointStrategy(EndpointStrategy.RANDOM).warningIsHealthy(false).build();
+        assertThat(topology.policy()).isEqualTo(expected);
+        // Each setting differs from its default, so none of them was dropped on the way.
+        assertThat(dev.meshless.config.Specs.settings(dev.meshless.balancer.LoadBalancingSpec.class)).hasSize(8);
     }
 
     @Test

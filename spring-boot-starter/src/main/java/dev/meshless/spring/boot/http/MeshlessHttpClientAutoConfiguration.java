@@ -30,20 +30,6 @@ public class MeshlessHttpClientAutoConfiguration {
     }
 
     /**
-     * How attempts are classified when Spring Web is present: by HTTP status for Spring's and the
-     * JDK's clients, retrying the statuses of each service's {@code retry.retryable-statuses}.
-     * Define a bean of this type to classify differently.
-     *
-     * @return the classifier factory the clients use
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    public MeshlessClients.ClassifierFactory meshlessClassifierFactory() {
-        SpringHttpOutcomeClassifier classifier = new SpringHttpOutcomeClassifier();
-        return service -> classifier;
-    }
-
-    /**
      * @param clients the application's Meshless clients
      * @return the interceptor for RestClient and RestTemplate
      */

@@ -1,7 +1,10 @@
 package dev.meshless.spring.boot.ratelimit;
 
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Spec;
+import dev.meshless.config.Values;
 import dev.meshless.ratelimit.InboundRateLimitSpec;
+import dev.meshless.ratelimit.InboundRateLimitSpec.Scope;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +29,37 @@ public class HttpRateLimitSpec extends InboundRateLimitSpec {
 
     /** Creates a specification that sets nothing. */
     public HttpRateLimitSpec() {
+    }
+
+    /**
+     * The key rules, on this limit layered over the defaults: a key the limit sets itself applies
+     * only to a per-key limit (one set in the defaults waits for per-key limits), and a per-key
+     * limit with routes needs a source, and a name for every source but the principal. Checked
+     * where the limiters are built, with or without Spring Web.
+     *
+     * @param own the limit as it sets itself, before the defaults
+     * @throws InvalidConfigurationException naming {@code key.source} or {@code key.name}
+     */
+    public void checkKey(HttpRateLimitSpec own) {
+        checkPerKeyOnly("key.source", own.getKey().getSource());
+        checkPerKeyOnly("key.name", own.getKey().getName());
+        if (scopeInForce() != Scope.PER_KEY) {
+            return;
+        }
+        KeySource source = key.getSource();
+        String name = key.getName();
+        if (source == null && routes != null && !routes.isEmpty()) {
+            throw new InvalidConfigurationException("key.source", null, "is required for a per-key limit with"
+                    + " routes: header, path-variable, principal or bean (without routes, @RateLimited gives the key)");
+        }
+        if (source != null && source != KeySource.PRINCIPAL && (name == null || name.isBlank())) {
+            throw new InvalidConfigurationException("key.name", name, "is required with key.source "
+                    + Values.describe(source) + ": the " + switch (source) {
+                        case HEADER -> "header name";
+                        case PATH_VARIABLE -> "name of a variable of the route patterns";
+                        default -> "name of a bean implementing RateLimitKeyResolver";
+                    });
+        }
     }
 
     /** @return where a per-key limit's key comes from */

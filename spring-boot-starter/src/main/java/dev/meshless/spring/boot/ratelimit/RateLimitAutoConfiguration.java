@@ -67,6 +67,13 @@ public class RateLimitAutoConfiguration {
         identity.setService(firstSet(identity.getService(), meshless == null ? null : meshless.service(),
                 environment.getProperty("spring.application.name")));
         identity.setId(firstSet(identity.getId(), meshless == null ? null : meshless.instanceId()));
+        properties.getLimits().forEach((name, own) -> {
+            try {
+                Specs.merge(own, properties.getDefaults()).checkKey(own);
+            } catch (InvalidConfigurationException e) {
+                throw RateLimitProperties.invalid(InboundRateLimits.locate(e, name, own, properties.getDefaults()));
+            }
+        });
         try {
             return RateLimiters.of(InboundRateLimits.builder().limits(properties.getLimits())
                     .defaults(properties.getDefaults()).instance(identity)

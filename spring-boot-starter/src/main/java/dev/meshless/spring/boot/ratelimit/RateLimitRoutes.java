@@ -70,14 +70,9 @@ public final class RateLimitRoutes {
                              ListableBeanFactory beanFactory) {
         boolean perKey = spec.scopeInForce() == Scope.PER_KEY;
         List<HttpRateLimitSpec.Route> configured = spec.getRoutes() == null ? List.of() : spec.getRoutes();
-        // A key set in the defaults waits for per-key limits; one the limit sets itself must fit it.
-        spec.checkPerKeyOnly("key.source", own.getKey().getSource());
-        spec.checkPerKeyOnly("key.name", own.getKey().getName());
+        spec.checkKey(own);
         KeySource source = perKey ? spec.getKey().getSource() : null;
         String keyName = spec.getKey().getName();
-        if (perKey) {
-            checkKey(source, keyName, configured);
-        }
         RateLimitKeyResolver resolver = source == KeySource.BEAN ? resolver(keyName, beanFactory) : null;
         if (configured.isEmpty()) {
             return null;
@@ -93,21 +88,6 @@ public final class RateLimitRoutes {
             }
         }
         return new Rule(limit, limit.isKeyed() ? source : null, keyName, resolver, routes);
-    }
-
-    private static void checkKey(KeySource source, String keyName, List<HttpRateLimitSpec.Route> routes) {
-        if (source == null && !routes.isEmpty()) {
-            throw new InvalidConfigurationException("key.source", null, "is required for a per-key limit with"
-                    + " routes: header, path-variable, principal or bean (without routes, @RateLimited gives the key)");
-        }
-        if (source != null && source != KeySource.PRINCIPAL && (keyName == null || keyName.isBlank())) {
-            throw new InvalidConfigurationException("key.name", keyName, "is required with key.source "
-                    + Values.describe(source) + ": the " + switch (source) {
-                        case HEADER -> "header name";
-                        case PATH_VARIABLE -> "name of a variable of the route patterns";
-                        default -> "name of a bean implementing RateLimitKeyResolver";
-                    });
-        }
     }
 
     /** @return whether no limit has routes (the filters then pass every request untouched) */

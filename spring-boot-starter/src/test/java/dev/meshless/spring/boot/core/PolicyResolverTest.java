@@ -101,12 +101,13 @@ class PolicyResolverTest {
         environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
                 "meshless.defaults.load-balancing.panic-threshold", "20%",
                 "meshless.defaults.retry.budget-ratio", 35,
-                "meshless.services.inventory.outlier-detection.max-ejection-percent", "12.5",
+                "meshless.services.pricing.outlier-detection.max-ejection-percent", "12.5",
                 "meshless.services.inventory.zone-breaker.failure-rate-threshold", "0%")));
         MeshlessProperties bound = MeshlessBinding.bind(environment);
         PolicyResolver resolver = new PolicyResolver(bound);
         assertThat(resolver.resolve("orders").balancing().panicThresholdPercent()).isEqualTo(20.0);
         assertThat(resolver.resolve("orders").call().retryBudgetPercent()).isEqualTo(35.0);
+        assertThat(resolver.resolve("pricing").call().outlierDetection().maxEjectionPercent()).isEqualTo(12.5);
         assertInvalid(() -> resolver.resolve("inventory"),
                 "meshless.services.inventory.zone-breaker.failure-rate-threshold", "0%",
                 "must be above 0% and at most 100%");

@@ -24,7 +24,8 @@ public final class HttpClientContexts {
 
     /** Meshless's own auto-configurations involved. */
     public static final AutoConfigurations MESHLESS = AutoConfigurations.of(MeshlessAutoConfiguration.class,
-            MeshlessHttpClientAutoConfiguration.class, ZoneAwareAutoConfiguration.class);
+            MeshlessClassifierAutoConfiguration.class, MeshlessHttpClientAutoConfiguration.class,
+            ZoneAwareAutoConfiguration.class);
 
     /** Spring Boot's, for RestClient, RestTemplate, WebClient, JSON and AOP. */
     public static final AutoConfigurations BOOT = AutoConfigurations.of(JacksonAutoConfiguration.class,

@@ -22,7 +22,7 @@ class MeshlessClientHttpRequestInterceptorTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(MeshlessAutoConfiguration.class,
-                    MeshlessHttpClientAutoConfiguration.class))
+                    MeshlessClassifierAutoConfiguration.class, MeshlessHttpClientAutoConfiguration.class))
             .withPropertyValues("meshless.locality.region=r1", "meshless.locality.zone=r1-a",
                     "meshless.registry.endpoints.inventory[0].host=10.0.0.1",
                     "meshless.registry.endpoints.inventory[0].port=8080",

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -124,6 +125,26 @@ class RateLimitConfigurationValidationTest {
                                                                  String rule, String[] properties) {
         runner.withPropertyValues(properties)
                 .run(context -> RateLimitContexts.assertInvalid(context, property, value, rule));
+    }
+
+    /** The key rules are the limits', not the HTTP filters': they stop start-up without Spring Web too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keyMistakes")
+    void keyMistakesStopStartupWithoutSpringWeb(String what, String property, String value, String rule,
+                                                String[] properties) {
+        runner.withClassLoader(new FilteredClassLoader("org.springframework.web", "org.springframework.http"))
+                .withPropertyValues(properties)
+                .run(context -> RateLimitContexts.assertInvalid(context, property, value, rule));
+    }
+
+    static Stream<Arguments> keyMistakes() {
+        return Stream.of(
+                mistake("a header key without a header name", API + "key.name", "(none)",
+                        "is required with key.source header: the header name",
+                        API + "limit-for-period=10", API + "scope=per-key", API + "key.source=header"),
+                mistake("a key source on a local limit", API + "key.source", "header",
+                        "applies only to scope per-key, and this limit's scope is local",
+                        API + "limit-for-period=10", API + "key.source=header", API + "key.name=X-User"));
     }
 
     @Test
