@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 
 /**
  * How to reach one Consul agent: its HTTP(S) address, the ACL token, TLS material and which of the
@@ -46,6 +48,8 @@ public final class ConsulAgentConfig {
     private final Path caCert;
     private final Path clientCert;
     private final Path clientKey;
+    private final String sslBundle;
+    private final Supplier<SSLContext> sslContext;
     private final List<String> datacenters;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
@@ -62,10 +66,25 @@ public final class ConsulAgentConfig {
         }
         this.token = t;
         this.tokenFile = readable("tokenFile", tf);
-        this.caCert = readable("caCert", b.caCert != null ? b.caCert : path(env.get("CONSUL_CACERT")));
+        this.sslBundle = b.sslBundle;
+        this.sslContext = b.sslContext;
+        if (sslBundle != null) {
+            // The bundle holds the TLS material: given files would be a second source, so they stop
+            // start-up; the Consul CLI's variables give way to it.
+            notWithBundle("caCert", b.caCert);
+            notWithBundle("clientCert", b.clientCert);
+            notWithBundle("clientKey", b.clientKey);
+            if (!address.getScheme().equals("https")) {
+                throw new InvalidConfigurationException("sslBundle", sslBundle, "needs an https address, but the"
+                        + " agent's is " + address);
+            }
+        }
+        boolean files = sslBundle == null;
+        this.caCert = readable("caCert", b.caCert != null ? b.caCert : files ? path(env.get("CONSUL_CACERT")) : null);
         this.clientCert = readable("clientCert", b.clientCert != null ? b.clientCert
-                : path(env.get("CONSUL_CLIENT_CERT")));
-        this.clientKey = readable("clientKey", b.clientKey != null ? b.clientKey : path(env.get("CONSUL_CLIENT_KEY")));
+                : files ? path(env.get("CONSUL_CLIENT_CERT")) : null);
+        this.clientKey = readable("clientKey", b.clientKey != null ? b.clientKey
+                : files ? path(env.get("CONSUL_CLIENT_KEY")) : null);
         if (clientCert != null && clientKey == null) {
             throw new InvalidConfigurationException("clientKey", null, "must be set together with the client"
                     + " certificate (" + clientCert + ")");
@@ -79,6 +98,13 @@ public final class ConsulAgentConfig {
                 Duration.ofMinutes(5));
         this.requestTimeout = Check.between("requestTimeout", b.requestTimeout, Duration.ofMillis(1),
                 Duration.ofMinutes(10));
+    }
+
+    private void notWithBundle(String path, Path file) {
+        if (file != null) {
+            throw new InvalidConfigurationException(path, file, "must not be set with the SSL bundle '" + sslBundle
+                    + "', which holds the agent's TLS material");
+        }
     }
 
     /**
@@ -134,6 +160,19 @@ public final class ConsulAgentConfig {
     /** @return the PEM client certificate for mutual TLS, or null */
     public Path clientCert() {
         return clientCert;
+    }
+
+    /** @return the name of the SSL bundle that holds the agent's TLS material, or null */
+    public String sslBundle() {
+        return sslBundle;
+    }
+
+    /**
+     * @return the bundle's current TLS context, asked again before each request so that a rotated
+     *     certificate applies to the next one; null without a bundle
+     */
+    public Supplier<SSLContext> sslContext() {
+        return sslContext;
     }
 
     /** @return the PEM private key of {@link #clientCert()}, or null */
@@ -211,6 +250,8 @@ public final class ConsulAgentConfig {
         private Path caCert;
         private Path clientCert;
         private Path clientKey;
+        private String sslBundle;
+        private Supplier<SSLContext> sslContext;
         private List<String> datacenters = List.of();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
@@ -273,6 +314,21 @@ public final class ConsulAgentConfig {
          */
         public Builder clientKey(Path clientKey) {
             this.clientKey = clientKey;
+            return this;
+        }
+
+        /**
+         * TLS from a named bundle instead of PEM files: the host's certificate store (Spring Boot's
+         * {@code spring.ssl.bundle.*}), rotated without a restart. The supplier is asked before each
+         * request and should return the same context until the material changes.
+         *
+         * @param name the bundle's name, for messages
+         * @param context gives the bundle's current TLS context
+         * @return this builder
+         */
+        public Builder sslBundle(String name, Supplier<SSLContext> context) {
+            this.sslBundle = Check.notBlank("sslBundle", name);
+            this.sslContext = java.util.Objects.requireNonNull(context, "context");
             return this;
         }
 

@@ -44,6 +44,13 @@ public class ConsulAgentSpec implements Spec {
     /** Unencrypted PEM private key of {@code client-cert}. Defaults to {@code CONSUL_CLIENT_KEY}. */
     private Path clientKey;
 
+    /**
+     * Name of an SSL bundle (Spring Boot: {@code spring.ssl.bundle.*}) that holds the agent's TLS
+     * material instead of the PEM files; a rotated certificate applies without a restart. Needs an
+     * https address; not together with ca-cert, client-cert or client-key.
+     */
+    private String sslBundle;
+
     /** Datacenters to watch through this agent; none means every datacenter the agent lists. */
     private List<String> datacenters;
 
@@ -126,6 +133,16 @@ public class ConsulAgentSpec implements Spec {
         this.clientKey = clientKey;
     }
 
+    /** @return the name of the SSL bundle with the agent's TLS material; {@code null} when not set */
+    public String getSslBundle() {
+        return sslBundle;
+    }
+
+    /** @param sslBundle the name of the SSL bundle with the agent's TLS material */
+    public void setSslBundle(String sslBundle) {
+        this.sslBundle = sslBundle;
+    }
+
     /** @return the datacenters to watch through this agent; {@code null} when not set */
     public List<String> getDatacenters() {
         return datacenters;
@@ -187,6 +204,19 @@ public class ConsulAgentSpec implements Spec {
      * @throws InvalidConfigurationException naming the setting by its path here ({@code caCert})
      */
     public ConsulAgentConfig toConfig(boolean local, UnaryOperator<String> environment) {
+        return toConfig(local, environment, null);
+    }
+
+    /**
+     * As {@link #toConfig(boolean, UnaryOperator)}, resolving {@code sslBundle} in the host's bundles.
+     *
+     * @param local whether this is the local agent (which reads the environment unless told not to)
+     * @param environment looks up a {@code CONSUL_*} variable, {@code null} when it has none
+     * @param bundles the host's SSL bundles, or {@code null} when it has none
+     * @return the agent's configuration
+     * @throws InvalidConfigurationException naming the setting by its path here
+     */
+    public ConsulAgentConfig toConfig(boolean local, UnaryOperator<String> environment, SslBundles bundles) {
         if (!local && (address == null || address.isBlank())) {
             throw new InvalidConfigurationException("address", address,
                     "must be set: a separate cluster is read through its own agent");
@@ -200,6 +230,14 @@ public class ConsulAgentSpec implements Spec {
         Specs.apply(caCert, b::caCert);
         Specs.apply(clientCert, b::clientCert);
         Specs.apply(clientKey, b::clientKey);
+        if (sslBundle != null) {
+            if (bundles == null) {
+                throw new InvalidConfigurationException("sslBundle", sslBundle, "needs the application to provide"
+                        + " SSL bundles (Spring Boot's spring.ssl.bundle.*); without them, set ca-cert, client-cert"
+                        + " and client-key");
+            }
+            b.sslBundle(sslBundle, bundles.bundle(sslBundle));
+        }
         Specs.apply(datacenters, b::datacenters);
         Specs.apply(connectTimeout, b::connectTimeout);
         Specs.apply(requestTimeout, b::requestTimeout);

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,10 @@ public final class ConsulClient {
     private static final Logger log = LoggerFactory.getLogger(ConsulClient.class);
 
     private final ConsulAgentConfig config;
-    private final HttpClient http;
+    /** Replaced when the SSL bundle's context changes (a rotated certificate); read per request. */
+    private volatile HttpClient http;
+    /** The bundle's context {@link #http} was built with; written with {@link #http}, under this. */
+    private SSLContext httpContext;
     private final TokenSource token;
     private final long maxResponseBytes;
     private final int maxEndpoints;
@@ -54,14 +58,45 @@ public final class ConsulClient {
         this.maxEndpoints = maxEndpoints;
         this.metrics = metrics;
         this.token = new TokenSource(config.token(), config.tokenFile());
+        if (config.sslContext() != null) {
+            this.httpContext = config.sslContext().get();
+            this.http = http(httpContext);
+        } else {
+            this.http = http(config.address().getScheme().equals("https")
+                    ? Tls.context(config.caCert(), config.clientCert(), config.clientKey()) : null);
+        }
+    }
+
+    private HttpClient http(SSLContext tls) {
         HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.connectTimeout());
-        if (config.address().getScheme().equals("https")) {
-            b.sslContext(Tls.context(config.caCert(), config.clientCert(), config.clientKey()));
+        if (tls != null) {
+            b.sslContext(tls);
         }
-        this.http = b.build();
+        return b.build();
+    }
+
+    /**
+     * @return the HTTP client for the next request: rebuilt when the SSL bundle's context changed,
+     *     so a rotated certificate applies from then on (requests under way finish on the old one)
+     */
+    private HttpClient http() {
+        if (config.sslContext() != null) {
+            SSLContext now = config.sslContext().get();
+            if (now != httpContext) {
+                synchronized (this) {
+                    if (now != httpContext) {
+                        http = http(now);
+                        httpContext = now;
+                        log.info("Consul agent {}: TLS material of SSL bundle '{}' changed; new connections use it",
+                                config.address(), config.sslBundle());
+                    }
+                }
+            }
+        }
+        return http;
     }
 
     /**
@@ -230,7 +265,7 @@ public final class ConsulClient {
                 : HttpRequest.BodyPublishers.ofByteArray(body));
         log.debug("Consul request {} to {}", target, config.address());
         String dcTag = datacenter == null ? "local" : datacenter;
-        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request.build(),
+        CompletableFuture<HttpResponse<byte[]>> sent = http().sendAsync(request.build(),
                 CappedBody.handler(maxResponseBytes));
         CompletableFuture<HttpResponse<byte[]>> checked = sent.handle((response, failure) -> {
             if (failure != null) {

@@ -364,11 +364,23 @@ public class ConsulSpec implements Spec {
      *     {@code clusters[eu].requestTimeout}
      */
     public ConsulConfig toConfig(UnaryOperator<String> environment) {
+        return toConfig(environment, null);
+    }
+
+    /**
+     * As {@link #toConfig(UnaryOperator)}, resolving the agents' {@code sslBundle} in the host's bundles.
+     *
+     * @param environment looks up a {@code CONSUL_*} variable, {@code null} when it has none
+     * @param bundles the host's SSL bundles, or {@code null} when it has none
+     * @return the registry's configuration
+     * @throws InvalidConfigurationException naming the setting by its path here
+     */
+    public ConsulConfig toConfig(UnaryOperator<String> environment, SslBundles bundles) {
         ConsulConfig.Builder b = ConsulConfig.builder();
-        b.agent(Specs.under("agent", () -> agent.toConfig(true, environment)));
+        b.agent(Specs.under("agent", () -> agent.toConfig(true, environment, bundles)));
         if (clusters != null) {
             clusters.forEach((name, cluster) -> b.cluster(name, Specs.under(Paths.key("clusters", name),
-                    () -> cluster.toConfig(false, environment))));
+                    () -> cluster.toConfig(false, environment, bundles))));
         }
         if (regions != null) {
             regions.forEach(b::region);
