@@ -12,8 +12,18 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * A time source that only moves when told: {@link #advance} runs the timers that fall due, in
- * order, on the calling thread; {@link #sleep} advances time instead of blocking. Thread-safe.
+ * A time source for tests that only moves when told: {@link #advance} runs the timers that fall
+ * due, in order, on the calling thread; {@link #sleep} advances time instead of blocking. Give it
+ * to a {@code ServiceClient}, a balancer or a rate limiter (or, in Spring Boot, get it as the
+ * application's {@code TimeSource} from {@code meshless-spring-boot-starter-test}) and an ejection
+ * time, a breaker's wait or a retry budget's refill passes in one call, with no sleeping test.
+ *
+ * <p>Time starts at zero ({@link #elapsed()}); the wall clock at 2026-11-26T00:00:00Z. Thread-safe:
+ * any thread may read the time, schedule, or advance it; timers run on the advancing thread, never
+ * while a lock is held.
+ *
+ * <p>It lives in core's main code, not in a test jar, so that the project's own tests and its
+ * users' tests share one fake (as Micrometer's {@code MockClock} does).
  */
 public final class FakeTime implements TimeSource {
 
@@ -80,9 +90,10 @@ public final class FakeTime implements TimeSource {
     }
 
     /**
-     * Moves time forward, running every timer due by then (including timers those timers schedule).
+     * Moves time forward, running every timer due by then (including timers those timers schedule),
+     * in the order they fall due, on the calling thread.
      *
-     * @param duration how far
+     * @param duration how far; zero runs the timers already due
      */
     public void advance(Duration duration) {
         long target;
