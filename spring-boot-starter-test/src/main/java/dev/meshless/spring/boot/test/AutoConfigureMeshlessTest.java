@@ -15,9 +15,10 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
  *   <li>a {@link MeshlessTestRegistry} in place of the application's registry (static endpoints,
  *       Consul, a {@code DiscoveryClient}): the endpoints Meshless routes to are the ones the test
  *       puts there, usually through a {@link ZoneFleet};</li>
- *   <li>a {@link dev.meshless.testing.FakeTime} as the application's {@code TimeSource}: ejection
- *       times, breaker waits, retry budgets and rate limits move only when the test advances it.
- *       An application or test that declares its own {@code TimeSource} bean keeps it.</li>
+ *   <li>a {@link dev.meshless.testing.FakeTime#running() running FakeTime} as the application's
+ *       {@code TimeSource}: time passes as in production, and the test jumps ahead with
+ *       {@code advance} to end an ejection or a breaker's wait at once, with no sleeping. An
+ *       application or test that declares its own {@code TimeSource} bean keeps it.</li>
  * </ul>
  * Everything else — locality, policies, HTTP clients, {@code @ZoneAware} — stays as the application
  * configures it. With {@code meshless.enabled=false} nothing is added.

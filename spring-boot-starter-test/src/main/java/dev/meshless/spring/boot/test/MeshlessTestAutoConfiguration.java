@@ -19,11 +19,15 @@ import org.springframework.context.annotation.Primary;
 @ConditionalOnProperty(prefix = MeshlessProperties.PREFIX, name = "enabled", matchIfMissing = true)
 public class MeshlessTestAutoConfiguration {
 
-    /** @return a clock that moves only when the test advances it; absent when a {@code TimeSource} bean exists */
+    /**
+     * @return a clock that runs with the system's time (asynchronous calls schedule their retries and
+     *     timeouts on it, and nobody would advance it for them) and that the test advances to make an
+     *     ejection or a breaker's wait end at once; absent when a {@code TimeSource} bean exists
+     */
     @Bean
     @ConditionalOnMissingBean(TimeSource.class)
     FakeTime meshlessFakeTime() {
-        return new FakeTime();
+        return FakeTime.running();
     }
 
     /**

@@ -26,8 +26,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * A running application with {@code @AutoConfigureMeshlessTest} and a fleet: the fleet's endpoints
- * replace the application's own, changes to the registry reach its running client at once, and the
- * fake clock decides when an ejection ends.
+ * replace the application's own, changes to the registry reach its running client at once, and
+ * advancing the clock ends an ejection at once.
  */
 @SpringBootTest(classes = CallerApplication.class, properties = {
     "spring.application.name=checkout", "meshless.locality.region=eu-west-1", "meshless.locality.zone=eu-west-1a",
@@ -109,7 +109,7 @@ class AutoConfigureMeshlessTestTest {
         assertThat(calls(10)).as("every call answers, retried in the next zone").containsOnly("eu-west-1b");
 
         inventory.heal("eu-west-1a");
-        assertThat(calls(5)).as("healed, but ejected for 30 s of the fake clock").containsOnly("eu-west-1b");
+        assertThat(calls(5)).as("healed, but ejected for 30 s").containsOnly("eu-west-1b");
 
         time.advance(Duration.ofSeconds(31));
         assertThat(calls(5)).as("the ejections ended").containsOnly("eu-west-1a");
