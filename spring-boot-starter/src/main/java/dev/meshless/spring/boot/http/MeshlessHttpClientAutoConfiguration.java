@@ -2,20 +2,27 @@ package dev.meshless.spring.boot.http;
 
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Meshless in the application's HTTP clients: the {@link MeshlessClientHttpRequestInterceptor}
  * (RestClient, RestTemplate) when spring-web is present, the {@link MeshlessExchangeFilterFunction}
  * (WebClient) when WebFlux is, and — unless {@code meshless.zone-aware.http-clients.enabled=false}
  * — customizers that add them to every builder Spring Boot's {@code spring-boot-restclient} and
- * {@code spring-boot-webclient} modules provide. Every bean backs off for the application's own.
+ * {@code spring-boot-webclient} modules provide. Each client gets exactly one balancer: where Spring
+ * Cloud's {@code @LoadBalanced} is in play, {@link LoadBalancedClients} settles which; the clients of
+ * HTTP service groups are Meshless's ({@link HttpServiceGroups}). Every bean backs off for the
+ * application's own.
  */
 @AutoConfiguration(after = MeshlessAutoConfiguration.class)
 @ConditionalOnBean(MeshlessClients.class)
@@ -24,6 +31,9 @@ public class MeshlessHttpClientAutoConfiguration {
 
     /** The property that turns the customizers off (bound and documented by {@code ZoneAwareProperties}). */
     static final String CUSTOMIZE = "meshless.zone-aware.http-clients.enabled";
+
+    private static final String SERVICE_CLIENT_PROPERTIES =
+            "org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties";
 
     /** Created by Spring. */
     public MeshlessHttpClientAutoConfiguration() {
@@ -53,6 +63,65 @@ public class MeshlessHttpClientAutoConfiguration {
         @ConditionalOnMissingBean
         MeshlessRestClientsCustomizer meshlessRestClientsCustomizer(MeshlessClientHttpRequestInterceptor interceptor) {
             return new MeshlessRestClientsCustomizer(interceptor);
+        }
+    }
+
+    /**
+     * Exactly one balancer on the clients Spring Cloud's {@code @LoadBalanced} marks, when
+     * spring-cloud-commons is present.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.cloud.client.loadbalancer.LoadBalanced")
+    static class LoadBalancedClientsConfiguration {
+
+        /**
+         * @param beanFactory where the beans' annotations and Meshless's interceptor and filter are found
+         * @param environment whether the customizers are on
+         * @return the post-processor that settles each client's balancer
+         */
+        @Bean
+        static LoadBalancedClients meshlessLoadBalancedClients(ConfigurableListableBeanFactory beanFactory,
+                                                               Environment environment) {
+            return new LoadBalancedClients(beanFactory, environment.getProperty(CUSTOMIZE, Boolean.class, true));
+        }
+    }
+
+    /** Meshless balances the clients of HTTP service groups ({@code @ImportHttpServices}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer",
+        SERVICE_CLIENT_PROPERTIES})
+    static class ServiceGroups {
+
+        /**
+         * @param clients the application's Meshless clients
+         * @param properties the groups' settings
+         * @return the configurer of RestClient groups
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        MeshlessRestClientGroupConfigurer meshlessRestClientGroupConfigurer(
+                MeshlessClients clients, ObjectProvider<HttpServiceClientProperties> properties) {
+            return new MeshlessRestClientGroupConfigurer(new HttpServiceGroups(clients, properties.getIfAvailable()));
+        }
+
+        /** WebClient groups, when WebFlux is present. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.springframework.web.reactive.function.client.support"
+                + ".WebClientHttpServiceGroupConfigurer")
+        static class Reactive {
+
+            /**
+             * @param clients the application's Meshless clients
+             * @param properties the groups' settings
+             * @return the configurer of WebClient groups
+             */
+            @Bean
+            @ConditionalOnMissingBean
+            MeshlessWebClientGroupConfigurer meshlessWebClientGroupConfigurer(
+                    MeshlessClients clients, ObjectProvider<HttpServiceClientProperties> properties) {
+                return new MeshlessWebClientGroupConfigurer(
+                        new HttpServiceGroups(clients, properties.getIfAvailable()));
+            }
         }
     }
 
