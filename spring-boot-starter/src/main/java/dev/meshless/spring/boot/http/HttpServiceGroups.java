@@ -14,24 +14,28 @@ import org.springframework.web.service.registry.HttpServiceGroup;
 /**
  * The clients of HTTP service groups ({@code @ImportHttpServices}) are Meshless's: Spring Boot's
  * group configurers give each one Meshless's interceptor or filter (through the builder
- * customizers), and when spring-cloud-loadbalancer is present Spring Cloud's group configurer adds
- * its own to the groups without a {@code base-url}. Run after both, this keeps one balancer per
- * group:
+ * customizers), and with spring-cloud-loadbalancer Spring Cloud's group configurer adds its own to
+ * the groups without a {@code base-url} or with an {@code lb://} one. Run after both, this keeps one
+ * balancer per group:
  * <ul>
  *   <li>a group whose {@code spring.http.serviceclient.<group>.base-url} has Spring Cloud's scheme
- *       {@code lb://} asked for Spring Cloud LoadBalancer: where Spring Cloud's interceptor or
- *       filter is on it, Meshless's leaves, and Meshless acts through the LoadBalancer bridge;
- *       without spring-cloud-loadbalancer, Meshless balances it, calling {@code http://} the same
- *       service;</li>
+ *       {@code lb://} asked for Spring Cloud LoadBalancer: with spring-cloud-loadbalancer it keeps
+ *       Spring Cloud's interceptor or filter only, and Meshless acts through the LoadBalancer bridge;
+ *       without it, Meshless balances the group, calling {@code http://} the same service;</li>
  *   <li>any other group keeps Meshless's, last, and loses Spring Cloud's. A group without a
- *       {@code base-url} calls {@code http://<group>}: Spring Cloud's convention, also without it
- *       when the group's name is a service Meshless routes.</li>
+ *       {@code base-url} calls {@code http://<group>}: Spring Cloud LoadBalancer's convention, kept
+ *       where it is present, and applied without it when the group's name is a service Meshless
+ *       routes.</li>
  * </ul>
  * A service a group calls this way is routed by Meshless from start-up, as Spring Cloud would
- * have balanced it even when only a discovery client knows it.
- * A group without Meshless's interceptor or filter
- * ({@code meshless.zone-aware.http-clients.enabled=false}) is left as it is. Runs once, while the
- * HTTP service registry is created.
+ * balance it, even when only a discovery client knows it. A group without Meshless's interceptor
+ * or filter ({@code meshless.zone-aware.http-clients.enabled=false}) is left as it is.
+ *
+ * <p>Spring Cloud Commons 5.0 defines its group configurers only when Spring Boot's
+ * {@code HttpServiceClientProperties} bean is defined before them, which the order of the
+ * auto-configurations decides (with OpenFeign on the class path, its RestClient one is not): the
+ * rules above are therefore applied from Spring Cloud's balancer bean, not from what its
+ * configurer did. Runs once, while the HTTP service registry is created.
  */
 final class HttpServiceGroups {
 
@@ -58,13 +62,15 @@ final class HttpServiceGroups {
      * @param chain gives a builder's interceptors or filters to a consumer that may change them
      * @param baseUrl sets a builder's base URL
      * @param meshless the type of Meshless's interceptor or filter
+     * @param springCloud Spring Cloud LoadBalancer's interceptor or filter for groups, or {@code null}
+     *     without spring-cloud-loadbalancer
      * @param <B> the builder type
      * @param <T> the element type of its chain
      */
     <B, T> void configure(HttpServiceGroup group, B builder, BiConsumer<B, Consumer<List<T>>> chain,
-                          BiConsumer<B, String> baseUrl, Class<?> meshless) {
+                          BiConsumer<B, String> baseUrl, Class<?> meshless, T springCloud) {
         String[] url = new String[1];
-        chain.accept(builder, elements -> url[0] = settle(group, elements, meshless));
+        chain.accept(builder, elements -> url[0] = settle(group, elements, meshless, springCloud));
         if (url[0] != null) {
             baseUrl.accept(builder, url[0]);
         }
@@ -74,38 +80,45 @@ final class HttpServiceGroups {
      * @param group the group
      * @param chain its client's interceptors or filters, changed in place
      * @param meshless the type of Meshless's interceptor or filter
+     * @param springCloud Spring Cloud LoadBalancer's interceptor or filter, or {@code null}
      * @param <T> the element type
      * @return the base URL the group's client must get, or {@code null} to keep the one it has
      */
-    <T> String settle(HttpServiceGroup group, List<T> chain, Class<?> meshless) {
+    <T> String settle(HttpServiceGroup group, List<T> chain, Class<?> meshless, T springCloud) {
         T ours = chain.stream().filter(meshless::isInstance).findFirst().orElse(null);
         if (ours == null) {
             return null;
         }
         String configured = baseUrl(group.name());
-        boolean springCloudScheme = configured != null && configured.regionMatches(true, 0, "lb://", 0, 5);
-        if (springCloudScheme && chain.stream().anyMatch(ClientBalancers::isSpringCloud)) {
-            chain.remove(ours);
-            return null;
+        if (configured != null && configured.regionMatches(true, 0, "lb://", 0, 5)) {
+            String url = "http" + configured.substring(2);
+            if (springCloud == null) {
+                ClientBalancers.takeOver(chain, ours);
+                return routed(url);
+            }
+            chain.removeIf(e -> e == ours || ClientBalancers.isSpringCloud(e));
+            chain.add(springCloud);
+            return url;
         }
         boolean tookOver = ClientBalancers.takeOver(chain, ours);
-        String url = springCloudScheme ? "http" + configured.substring(2) : null;
-        if (url == null && configured == null && (tookOver || clients.routes(group.name()))) {
-            url = "http://" + group.name();
+        if (configured == null && (tookOver || springCloud != null || clients.routes(group.name()))) {
+            return routed("http://" + group.name());
         }
-        String host = url == null ? null : hostOf(url);
-        if (host != null) {
-            clients.client(host); // routed by Meshless from now on
-        }
-        return url;
+        return null;
     }
 
-    private static String hostOf(String url) {
+    /** @return the URL, whose host Meshless routes from now on */
+    private String routed(String url) {
+        String host;
         try {
-            return URI.create(url).getHost();
+            host = URI.create(url).getHost();
         } catch (IllegalArgumentException notAUrl) {
-            return null; // the client's builder will say so
+            return url; // the client's builder will say so
         }
+        if (host != null) {
+            clients.client(host);
+        }
+        return url;
     }
 
     private String baseUrl(String group) {

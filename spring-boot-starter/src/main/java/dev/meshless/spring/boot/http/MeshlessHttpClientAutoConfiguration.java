@@ -2,6 +2,8 @@ package dev.meshless.spring.boot.http;
 
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,6 +15,9 @@ import org.springframework.boot.http.client.autoconfigure.service.HttpServiceCli
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
  * Meshless in the application's HTTP clients: the {@link MeshlessClientHttpRequestInterceptor}
@@ -34,6 +39,10 @@ public class MeshlessHttpClientAutoConfiguration {
 
     private static final String SERVICE_CLIENT_PROPERTIES =
             "org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties";
+    private static final String SPRING_CLOUD_INTERCEPTOR =
+            "org.springframework.cloud.client.loadbalancer.DeferringLoadBalancerInterceptor";
+    private static final String SPRING_CLOUD_FILTER =
+            "org.springframework.cloud.client.loadbalancer.reactive.DeferringLoadBalancerExchangeFilterFunction";
 
     /** Created by Spring. */
     public MeshlessHttpClientAutoConfiguration() {
@@ -100,8 +109,27 @@ public class MeshlessHttpClientAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         MeshlessRestClientGroupConfigurer meshlessRestClientGroupConfigurer(
-                MeshlessClients clients, ObjectProvider<HttpServiceClientProperties> properties) {
-            return new MeshlessRestClientGroupConfigurer(new HttpServiceGroups(clients, properties.getIfAvailable()));
+                MeshlessClients clients, ObjectProvider<HttpServiceClientProperties> properties,
+                ListableBeanFactory beanFactory) {
+            return new MeshlessRestClientGroupConfigurer(new HttpServiceGroups(clients, properties.getIfAvailable()),
+                    springCloudBalancer(beanFactory, SPRING_CLOUD_INTERCEPTOR, ClientHttpRequestInterceptor.class));
+        }
+
+        /**
+         * @param beanFactory where Spring Cloud's beans are
+         * @param type the class of Spring Cloud LoadBalancer's interceptor or filter for groups
+         * @param as its type here
+         * @param <T> its type here
+         * @return gives the bean, or {@code null} when Spring Cloud does not define it (no
+         *     spring-cloud-loadbalancer)
+         */
+        static <T> Supplier<T> springCloudBalancer(ListableBeanFactory beanFactory, String type, Class<T> as) {
+            ClassLoader loader = MeshlessHttpClientAutoConfiguration.class.getClassLoader();
+            if (!ClassUtils.isPresent(type, loader)) {
+                return () -> null;
+            }
+            ObjectProvider<?> bean = beanFactory.getBeanProvider(ClassUtils.resolveClassName(type, loader));
+            return () -> as.cast(bean.getIfAvailable());
         }
 
         /** WebClient groups, when WebFlux is present. */
@@ -118,9 +146,11 @@ public class MeshlessHttpClientAutoConfiguration {
             @Bean
             @ConditionalOnMissingBean
             MeshlessWebClientGroupConfigurer meshlessWebClientGroupConfigurer(
-                    MeshlessClients clients, ObjectProvider<HttpServiceClientProperties> properties) {
+                    MeshlessClients clients, ObjectProvider<HttpServiceClientProperties> properties,
+                    ListableBeanFactory beanFactory) {
                 return new MeshlessWebClientGroupConfigurer(
-                        new HttpServiceGroups(clients, properties.getIfAvailable()));
+                        new HttpServiceGroups(clients, properties.getIfAvailable()),
+                        springCloudBalancer(beanFactory, SPRING_CLOUD_FILTER, ExchangeFilterFunction.class));
             }
         }
     }

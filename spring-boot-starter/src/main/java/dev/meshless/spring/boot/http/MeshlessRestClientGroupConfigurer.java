@@ -1,6 +1,8 @@
 package dev.meshless.spring.boot.http;
 
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 
@@ -11,15 +13,25 @@ import org.springframework.web.client.support.RestClientHttpServiceGroupConfigur
 public final class MeshlessRestClientGroupConfigurer implements RestClientHttpServiceGroupConfigurer {
 
     private final HttpServiceGroups groups;
+    private final Supplier<? extends ClientHttpRequestInterceptor> springCloud;
 
-    MeshlessRestClientGroupConfigurer(HttpServiceGroups groups) {
+    /**
+     * @param groups the rules
+     * @param springCloud gives Spring Cloud LoadBalancer's interceptor for groups, or
+     *     {@code null} without spring-cloud-loadbalancer
+     */
+    MeshlessRestClientGroupConfigurer(HttpServiceGroups groups,
+                                      Supplier<? extends ClientHttpRequestInterceptor> springCloud) {
         this.groups = Objects.requireNonNull(groups, "groups");
+        this.springCloud = Objects.requireNonNull(springCloud, "springCloud");
     }
 
     @Override
     public void configureGroups(Groups<RestClient.Builder> all) {
-        all.forEachClient((group, builder) -> groups.configure(group, builder, RestClient.Builder::requestInterceptors,
-                RestClient.Builder::baseUrl, MeshlessClientHttpRequestInterceptor.class));
+        ClientHttpRequestInterceptor balancer = springCloud.get();
+        all.forEachClient((group, builder) -> groups.configure(group, builder,
+                RestClient.Builder::requestInterceptors, RestClient.Builder::baseUrl,
+                MeshlessClientHttpRequestInterceptor.class, balancer));
     }
 
     @Override

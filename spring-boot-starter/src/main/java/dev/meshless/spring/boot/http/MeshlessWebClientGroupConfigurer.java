@@ -1,6 +1,8 @@
 package dev.meshless.spring.boot.http;
 
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.support.WebClientHttpServiceGroupConfigurer;
 
@@ -11,15 +13,24 @@ import org.springframework.web.reactive.function.client.support.WebClientHttpSer
 public final class MeshlessWebClientGroupConfigurer implements WebClientHttpServiceGroupConfigurer {
 
     private final HttpServiceGroups groups;
+    private final Supplier<? extends ExchangeFilterFunction> springCloud;
 
-    MeshlessWebClientGroupConfigurer(HttpServiceGroups groups) {
+    /**
+     * @param groups the rules
+     * @param springCloud gives Spring Cloud LoadBalancer's filter for groups, or
+     *     {@code null} without spring-cloud-loadbalancer
+     */
+    MeshlessWebClientGroupConfigurer(HttpServiceGroups groups,
+                                     Supplier<? extends ExchangeFilterFunction> springCloud) {
         this.groups = Objects.requireNonNull(groups, "groups");
+        this.springCloud = Objects.requireNonNull(springCloud, "springCloud");
     }
 
     @Override
     public void configureGroups(Groups<WebClient.Builder> all) {
+        ExchangeFilterFunction balancer = springCloud.get();
         all.forEachClient((group, builder) -> groups.configure(group, builder, WebClient.Builder::filters,
-                WebClient.Builder::baseUrl, MeshlessExchangeFilterFunction.class));
+                WebClient.Builder::baseUrl, MeshlessExchangeFilterFunction.class, balancer));
     }
 
     @Override

@@ -35,7 +35,16 @@ class HttpServiceGroupsTest {
     @Test
     void aGroupWithoutBaseUrlThatSpringCloudBalancedBecomesMeshlessAndItsServiceRouted() {
         List<ClientHttpRequestInterceptor> chain = chain(meshless, springCloud);
-        assertThat(settle("payments", chain)).as("Spring Cloud's convention, kept").isEqualTo("http://payments");
+        assertThat(settle("payments", chain, springCloud)).as("Spring Cloud's convention, kept")
+                .isEqualTo("http://payments");
+        assertThat(chain).containsExactly(meshless);
+        assertThat(clients.routes("payments")).isTrue();
+    }
+
+    @Test
+    void springCloudsConventionHoldsAlsoWhereItsGroupConfigurerWasNotCreated() {
+        List<ClientHttpRequestInterceptor> chain = chain(meshless);
+        assertThat(settle("payments", chain, springCloud)).isEqualTo("http://payments");
         assertThat(chain).containsExactly(meshless);
         assertThat(clients.routes("payments")).isTrue();
     }
@@ -43,29 +52,34 @@ class HttpServiceGroupsTest {
     @Test
     void withoutSpringCloudAGroupWithoutBaseUrlCallsItsServiceWhenMeshlessRoutesIt() {
         clients.client("inventory"); // as the starter does for every service in its configuration
-        assertThat(settle("inventory", chain(meshless))).isEqualTo("http://inventory");
-        assertThat(settle("default", chain(meshless))).as("not a service Meshless knows").isNull();
+        assertThat(settle("inventory", chain(meshless), null)).isEqualTo("http://inventory");
+        assertThat(settle("default", chain(meshless), null)).as("not a service Meshless knows").isNull();
         assertThat(clients.routes("default")).isFalse();
     }
 
     @Test
     void aGroupWithBaseUrlKeepsItAndMeshless() {
-        List<ClientHttpRequestInterceptor> chain = chain(meshless);
-        assertThat(settle("stock", chain, "http://inventory")).isNull();
+        List<ClientHttpRequestInterceptor> chain = chain(meshless, springCloud);
+        assertThat(settle("stock", chain, springCloud, "http://inventory")).isNull();
         assertThat(chain).containsExactly(meshless);
     }
 
     @Test
     void aGroupThatAsksForSpringCloudWithLbIsSpringClouds() {
         List<ClientHttpRequestInterceptor> chain = chain(meshless, springCloud);
-        assertThat(settle("stock", chain, "lb://inventory")).isNull();
+        assertThat(settle("stock", chain, springCloud, "lb://inventory")).isEqualTo("http://inventory");
         assertThat(chain).containsExactly(springCloud);
+
+        List<ClientHttpRequestInterceptor> notConfigured = chain(meshless);
+        assertThat(settle("stock", notConfigured, springCloud, "lb://inventory")).isEqualTo("http://inventory");
+        assertThat(notConfigured).as("also where Spring Cloud's configurer was not created")
+                .containsExactly(springCloud);
     }
 
     @Test
     void withoutSpringCloudMeshlessBalancesAGroupThatAskedForIt() {
         List<ClientHttpRequestInterceptor> chain = chain(meshless);
-        assertThat(settle("stock", chain, "lb://payments/v2")).isEqualTo("http://payments/v2");
+        assertThat(settle("stock", chain, null, "lb://payments/v2")).isEqualTo("http://payments/v2");
         assertThat(chain).containsExactly(meshless);
         assertThat(clients.routes("payments")).isTrue();
     }
@@ -73,17 +87,19 @@ class HttpServiceGroupsTest {
     @Test
     void aGroupWithoutMeshlessIsLeftAsItIs() {
         List<ClientHttpRequestInterceptor> chain = chain(springCloud);
-        assertThat(settle("payments", chain)).isNull();
+        assertThat(settle("payments", chain, springCloud)).isNull();
         assertThat(chain).containsExactly(springCloud);
     }
 
     /**
      * @param group a group
      * @param chain its client's interceptors
+     * @param springCloudBalancer Spring Cloud's interceptor, or {@code null} without it
      * @param baseUrl its {@code base-url}, if any
      * @return the base URL the group's client gets, or {@code null}
      */
-    private String settle(String group, List<ClientHttpRequestInterceptor> chain, String... baseUrl) {
+    private String settle(String group, List<ClientHttpRequestInterceptor> chain,
+                          ClientHttpRequestInterceptor springCloudBalancer, String... baseUrl) {
         String[] url = new String[1];
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(HttpServiceClientPropertiesAutoConfiguration.class))
@@ -91,7 +107,7 @@ class HttpServiceGroupsTest {
                         .map(u -> "spring.http.serviceclient." + group + ".base-url=" + u).toArray(String[]::new))
                 .run(context -> url[0] = new HttpServiceGroups(clients,
                         context.getBean(HttpServiceClientProperties.class))
-                        .settle(group(group), chain, MeshlessClientHttpRequestInterceptor.class));
+                        .settle(group(group), chain, MeshlessClientHttpRequestInterceptor.class, springCloudBalancer));
         return url[0];
     }
 
