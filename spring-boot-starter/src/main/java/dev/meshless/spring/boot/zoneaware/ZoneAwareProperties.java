@@ -45,8 +45,8 @@ public class ZoneAwareProperties {
          * {@code RestTemplateBuilder} bean, and the Meshless filter to every
          * {@code WebClient.Builder} bean, so that URLs whose host is a Meshless service
          * ({@code http://inventory/...}) go through the call path; other hosts pass through. Also
-         * whether {@code @LoadBalanced} clients get Meshless's where Spring Cloud LoadBalancer does
-         * not balance them. When false, add
+         * whether {@code @LoadBalanced} clients and OpenFeign get Meshless's where Spring Cloud
+         * LoadBalancer does not balance them. When false, add
          * {@code MeshlessClientHttpRequestInterceptor} or {@code MeshlessExchangeFilterFunction}
          * (both beans) to the clients that should have it.
          */

@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.http.ZoneBackends;
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication;
+import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.FeignInventory;
+import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.FeignWithUrl;
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.GroupWithoutBaseUrl;
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.ReactiveGroup;
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.SpringCloudGroup;
@@ -133,6 +135,10 @@ class ClientPatternMatrixTest {
                     bean(ReactiveGroup.class, group -> group.zone().block(Duration.ofSeconds(10)))),
             new Cell("@ZoneAware interface", "zone-aware",
                     MESHLESS, MESHLESS, BOOT, bean(ZoneAwareClient.class, ZoneAwareClient::zone)),
+            new Cell("OpenFeign @FeignClient(name)", "feign",
+                    SPRING_CLOUD, MESHLESS, BOOT, bean(FeignInventory.class, FeignInventory::zone)),
+            new Cell("OpenFeign @FeignClient(name, url)", "feign-url",
+                    NONE, MESHLESS, BOOT, bean(FeignWithUrl.class, FeignWithUrl::zone)),
             new Cell("@LoadBalanced RestClient.Builder, RestClient.builder()", "lb-rest-client-builder",
                     SPRING_CLOUD, MESHLESS, CLOUD,
                     restClient(app -> app.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class).build())),

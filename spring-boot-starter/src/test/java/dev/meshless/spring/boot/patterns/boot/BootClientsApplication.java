@@ -5,7 +5,10 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.openfeign.EnableFeignClients;
+import org.springframework.cloud.openfeign.FeignClient;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.service.annotation.GetExchange;
@@ -20,6 +23,8 @@ import reactor.core.publisher.Mono;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
+@EnableFeignClients(clients = {BootClientsApplication.FeignInventory.class,
+    BootClientsApplication.FeignWithUrl.class})
 @ImportHttpServices(group = "stock", types = BootClientsApplication.StockGroup.class)
 @ImportHttpServices(group = "group-no-base-url", types = BootClientsApplication.GroupWithoutBaseUrl.class)
 @ImportHttpServices(group = "lb", types = BootClientsApplication.SpringCloudGroup.class)
@@ -64,6 +69,22 @@ public class BootClientsApplication {
     public interface ZoneAwareClient {
         /** @return the zone that answered */
         @GetExchange("/zone-aware")
+        String zone();
+    }
+
+    /** An OpenFeign client: its name is the service. */
+    @FeignClient("feign")
+    public interface FeignInventory {
+        /** @return the zone that answered */
+        @GetMapping("/feign")
+        String zone();
+    }
+
+    /** An OpenFeign client with a URL, whose host is the service. */
+    @FeignClient(name = "feign-url", url = "http://feign-url")
+    public interface FeignWithUrl {
+        /** @return the zone that answered */
+        @GetMapping("/feign-url")
         String zone();
     }
 
