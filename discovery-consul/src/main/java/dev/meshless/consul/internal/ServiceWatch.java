@@ -397,9 +397,11 @@ public final class ServiceWatch {
                 + (origin == Origin.SNAPSHOT ? " from the snapshot" : "");
         String retry = Values.format(Duration.ofMillis(delay.toMillis()));
         if (e.permanent()) {
-            // Asking again will not help: one line when it starts (or changes), not one per retry.
-            if (!e.getMessage().equals(permanentLogged)) {
-                permanentLogged = e.getMessage();
+            // Asking again will not help: one line when it starts (or changes), not one per retry. The
+            // request itself changes (index, wait), so what counts is what the agent answered.
+            String what = e.reason() + " " + e.status() + " " + (e.answer() != null ? e.answer() : e.getMessage());
+            if (!what.equals(permanentLogged)) {
+                permanentLogged = what;
                 log.error("Service '{}' in datacenter '{}': Consul refuses the read ({}, permanent: it will not "
                         + "recover until the configuration or the token's ACL policy changes): {}; {}; retrying every"
                         + " {} or so", service, datacenter, e.reason().tag(), e.getMessage(), keeping, retry);

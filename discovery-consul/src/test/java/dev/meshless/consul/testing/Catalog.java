@@ -22,12 +22,22 @@ public final class Catalog implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String address;
+    private final String token;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Instance> registered = new CopyOnWriteArrayList<>();
 
     /** @param address the agent's base URL */
     public Catalog(String address) {
+        this(address, null);
+    }
+
+    /**
+     * @param address the agent's base URL
+     * @param token the ACL token to write with ({@code X-Consul-Token}), or null
+     */
+    public Catalog(String address, String token) {
         this.address = address;
+        this.token = token;
     }
 
     /**
@@ -115,9 +125,12 @@ public final class Catalog implements AutoCloseable {
 
     private void put(String path, Object body) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(address + path))
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + path))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            if (token != null) {
+                request.header("X-Consul-Token", token);
+            }
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
             }

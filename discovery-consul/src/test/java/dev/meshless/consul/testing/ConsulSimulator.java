@@ -230,15 +230,16 @@ public final class ConsulSimulator implements AutoCloseable {
     }
 
     /**
-     * The token lacks {@code service:read} on the service (or {@code node:read} on its nodes): its
-     * instances are left out of answers, which then carry {@code X-Consul-Results-Filtered-By-ACLs: true}
-     * (aclFilter.filterCheckServiceNodes, agent/consul/acl_filter.go).
+     * The token lacks {@code service:read} on this service, or {@code node:read} on this node: the
+     * instances it covers are left out of answers, which then carry
+     * {@code X-Consul-Results-Filtered-By-ACLs: true} (aclFilter.filterCheckServiceNodes,
+     * agent/consul/acl_filter.go, which needs both permissions per entry).
      */
-    public void hideByAcl(String service, boolean hidden) {
+    public void hideByAcl(String serviceOrNode, boolean hidden) {
         if (hidden) {
-            hiddenByAcl.add(service);
+            hiddenByAcl.add(serviceOrNode);
         } else {
-            hiddenByAcl.remove(service);
+            hiddenByAcl.remove(serviceOrNode);
         }
     }
 
@@ -448,7 +449,7 @@ public final class ConsulSimulator implements AutoCloseable {
                 for (SimDatacenter.Entry e : dc.health(service, SimJson.filter(query.get("filter"))
                         .and(e -> !passing || SimJson.passing(e))
                         .and(e -> namespace.equals("*") || namespace.equals(e.service().namespaceOrDefault())))) {
-                    if (hiddenByAcl.contains(e.service().name())) {
+                    if (hiddenByAcl.contains(e.service().name()) || hiddenByAcl.contains(e.node().name())) {
                         filtered = true;
                         continue;
                     }
