@@ -6,6 +6,7 @@ import dev.meshless.consul.ConsulConfig;
 import dev.meshless.consul.ConsulRegistry;
 import dev.meshless.consul.ViewStatus;
 import dev.meshless.consul.micrometer.MicrometerConsulMetrics;
+import dev.meshless.time.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -57,10 +58,22 @@ public final class SimulatedRegistry implements AfterEachCallback {
      * @return the registry
      */
     public ConsulRegistry watch(String service, UnaryOperator<ConsulConfig.Builder> config) {
+        return watch(service, config, TimeSource.system());
+    }
+
+    /**
+     * As {@link #watch(String, UnaryOperator)}, on the given time source.
+     *
+     * @param service the service to watch
+     * @param config changes to the configuration
+     * @param time timers and clock of the registry (a {@code FakeTime} in tests that move time)
+     * @return the registry
+     */
+    public ConsulRegistry watch(String service, UnaryOperator<ConsulConfig.Builder> config, TimeSource time) {
         meters = new SimpleMeterRegistry();
         recorder = new Recorder();
         registry = ConsulRegistry.builder(config.apply(Configs.fast(sim().address())).build())
-                .metrics(new MicrometerConsulMetrics(meters)).build();
+                .metrics(new MicrometerConsulMetrics(meters)).timeSource(time).build();
         registry.subscribe(service, recorder);
         await().atMost(Duration.ofSeconds(5)).until(() -> recorder.count() > 0);
         return registry;
