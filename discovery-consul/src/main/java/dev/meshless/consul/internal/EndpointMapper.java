@@ -69,7 +69,9 @@ public final class EndpointMapper {
         AS_GIVEN,
         /**
          * The LAN addresses an agent that translates (translate_wan_addrs) replaced: {@code lan_ipv6},
-         * {@code lan_ipv4}, {@code lan} of the service, else of the node, else as given.
+         * {@code lan_ipv4}, {@code lan} of the service (every agent-registered service has
+         * {@code lan_ipv4}); without them the address as given, which the agent may have translated;
+         * without a service address, the node's LAN tagged addresses, else its address.
          */
         LAN,
         /**
@@ -243,10 +245,12 @@ public final class EndpointMapper {
                         return new HostPort(t.address(), t.port() != 0 ? t.port() : i.port());
                     }
                 }
+                if (!i.address().isBlank()) { // no LAN address to go back to: as given
+                    return new HostPort(i.address(), i.port());
+                }
                 Map<String, String> node = i.nodeTaggedAddresses();
-                String host = i.taggedAddresses().isEmpty() && !i.address().isBlank() ? i.address()
-                        : firstSet(node.get("lan_ipv6"), node.get("lan_ipv4"), node.get("lan"), i.nodeAddress());
-                return new HostPort(host, i.port());
+                return new HostPort(firstSet(node.get("lan_ipv6"), node.get("lan_ipv4"), node.get("lan"),
+                        i.nodeAddress()), i.port());
             }
             default:
                 return new HostPort(i.effectiveAddress(), i.port());
