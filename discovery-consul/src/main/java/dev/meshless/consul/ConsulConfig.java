@@ -48,7 +48,7 @@ public final class ConsulConfig {
      * An answer may be up to 64 MiB: room for {@link #DEFAULT_MAX_ENDPOINTS} entries as agents write them —
      * each with its {@code Node}, a {@code Service} with {@code Proxy}, {@code Connect} and tagged
      * addresses, and two checks whose {@code Output} may reach Consul's default
-     * {@code check_output_max_size} of 4 KiB — about 11 KiB each, 52 MiB in all (gzip makes far less
+     * {@code check_output_max_size} of 4 KiB — about 9.5 KB each, 46 MiB in all (gzip makes far less
      * travel; the bound applies to the inflated answer).
      */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
