@@ -38,6 +38,12 @@ public final class ConsulAgentConfig {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** 10 seconds for a request that does not block (and added to a blocking query's wait). */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * At most 100 blocking queries — one connection each — to one agent: half of Consul's default
+     * {@code limits.http_max_conns_per_client} (200), which counts the connections of every process on
+     * the host (one client IP), so that other processes, registration and heartbeats keep room.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 100;
     /** The variables the Consul CLI reads, which fill what the builder leaves unset. */
     public static final List<String> ENVIRONMENT_VARIABLES = List.of("CONSUL_HTTP_ADDR", "CONSUL_HTTP_SSL",
             "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_TOKEN_FILE", "CONSUL_CACERT", "CONSUL_CLIENT_CERT", "CONSUL_CLIENT_KEY");
@@ -51,6 +57,8 @@ public final class ConsulAgentConfig {
     private final String sslBundle;
     private final Supplier<SSLContext> sslContext;
     private final List<String> datacenters;
+    private final List<String> peers;
+    private final int maxConnections;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
 
@@ -94,6 +102,20 @@ public final class ConsulAgentConfig {
                     + " key (" + clientKey + ")");
         }
         this.datacenters = Checks.names("datacenters", b.datacenters);
+        this.peers = Checks.names("peers", b.peers);
+        for (String peer : peers) {
+            if (datacenters.contains(peer)) {
+                throw new InvalidConfigurationException("peers", peers, "must not name a datacenter of this agent ("
+                        + peer + ")");
+            }
+        }
+        this.maxConnections = Check.between("maxConnections", b.maxConnections, 1, 10_000);
+        int watched = datacenters.size() + peers.size();
+        if (watched > maxConnections) {
+            throw new InvalidConfigurationException("maxConnections", maxConnections, "must be at least the number"
+                    + " of datacenters and peers watched through this agent (" + watched + "): each watched service"
+                    + " holds one blocking query per datacenter");
+        }
         this.connectTimeout = Check.between("connectTimeout", b.connectTimeout, Duration.ofMillis(1),
                 Duration.ofMinutes(5));
         this.requestTimeout = Check.between("requestTimeout", b.requestTimeout, Duration.ofMillis(1),
@@ -185,6 +207,19 @@ public final class ConsulAgentConfig {
         return datacenters;
     }
 
+    /** @return cluster peers whose imported services are watched through this agent ({@code ?peer=}) */
+    public List<String> peers() {
+        return peers;
+    }
+
+    /**
+     * @return the most blocking queries (one connection each) this process keeps open to the agent:
+     *     watched services × datacenters and peers must stay within it
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     /** @return time allowed to open a connection */
     public Duration connectTimeout() {
         return connectTimeout;
@@ -200,7 +235,8 @@ public final class ConsulAgentConfig {
     public String toString() {
         return "ConsulAgentConfig{address=" + address + ", token=" + (token != null ? "<set>" : "<none>")
                 + ", tokenFile=" + tokenFile + ", caCert=" + caCert + ", clientCert=" + clientCert
-                + ", clientKey=" + clientKey + ", datacenters=" + datacenters + ", connectTimeout="
+                + ", clientKey=" + clientKey + ", datacenters=" + datacenters + (peers.isEmpty() ? "" : ", peers="
+                + peers) + ", maxConnections=" + maxConnections + ", connectTimeout="
                 + connectTimeout + ", requestTimeout=" + requestTimeout + "}";
     }
 
@@ -253,6 +289,8 @@ public final class ConsulAgentConfig {
         private String sslBundle;
         private Supplier<SSLContext> sslContext;
         private List<String> datacenters = List.of();
+        private List<String> peers = List.of();
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Map<String, String> environment;
@@ -348,6 +386,26 @@ public final class ConsulAgentConfig {
          */
         public Builder datacenters(String... datacenters) {
             return datacenters(List.of(datacenters));
+        }
+
+        /**
+         * @param peers cluster peers of this agent's cluster whose imported services to watch (each read
+         *     with {@code ?peer=<name>}); default none
+         * @return this builder
+         */
+        public Builder peers(List<String> peers) {
+            this.peers = peers;
+            return this;
+        }
+
+        /**
+         * @param maxConnections most blocking queries (one connection each) kept open to this agent,
+         *     1 to 10000; default {@value #DEFAULT_MAX_CONNECTIONS}
+         * @return this builder
+         */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
         }
 
         /**

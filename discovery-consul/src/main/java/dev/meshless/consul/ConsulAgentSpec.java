@@ -54,6 +54,19 @@ public class ConsulAgentSpec implements Spec {
     /** Datacenters to watch through this agent; none means every datacenter the agent lists. */
     private List<String> datacenters;
 
+    /**
+     * Cluster peers of this agent's cluster whose imported services are watched too, each read with
+     * {@code ?peer=<name>} and labelled with the peer's name as its datacenter; none by default.
+     */
+    private List<String> peers;
+
+    /**
+     * Most blocking queries (one connection each) this process keeps open to the agent, 1 to 10000:
+     * watched services × datacenters must stay within it. Consul's limits.http_max_conns_per_client
+     * (200 by default) counts every process on the host.
+     */
+    private Integer maxConnections;
+
     /** Time allowed to open a connection, 1ms to 5m. */
     private Duration connectTimeout;
 
@@ -153,6 +166,26 @@ public class ConsulAgentSpec implements Spec {
         this.datacenters = datacenters;
     }
 
+    /** @return the cluster peers whose imported services are watched; {@code null} when not set */
+    public List<String> getPeers() {
+        return peers;
+    }
+
+    /** @param peers the cluster peers whose imported services are watched */
+    public void setPeers(List<String> peers) {
+        this.peers = peers;
+    }
+
+    /** @return the most blocking queries kept open to the agent; {@code null} when not set */
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    /** @param maxConnections the most blocking queries kept open to the agent, 1 to 10000 */
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
     /** @return time allowed to open a connection; {@code null} when not set */
     public Duration getConnectTimeout() {
         return connectTimeout;
@@ -186,6 +219,7 @@ public class ConsulAgentSpec implements Spec {
     /** @return the local agent's settings at their defaults, where they do not depend on the environment */
     public static ConsulAgentSpec builtIn() {
         ConsulAgentSpec s = new ConsulAgentSpec();
+        s.maxConnections = ConsulAgentConfig.DEFAULT_MAX_CONNECTIONS;
         s.connectTimeout = ConsulAgentConfig.DEFAULT_CONNECT_TIMEOUT;
         s.requestTimeout = ConsulAgentConfig.DEFAULT_REQUEST_TIMEOUT;
         s.readEnvironment = true;
@@ -239,6 +273,8 @@ public class ConsulAgentSpec implements Spec {
             b.sslBundle(sslBundle, bundles.bundle(sslBundle));
         }
         Specs.apply(datacenters, b::datacenters);
+        Specs.apply(peers, b::peers);
+        Specs.apply(maxConnections, b::maxConnections);
         Specs.apply(connectTimeout, b::connectTimeout);
         Specs.apply(requestTimeout, b::requestTimeout);
         return b.build();

@@ -109,13 +109,7 @@ final class Routing {
         if (uri.getRawUserInfo() != null) {
             url.append(uri.getRawUserInfo()).append('@');
         }
-        String host = endpoint.host();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            url.append('[').append(host).append(']'); // IPv6 literal
-        } else {
-            url.append(host);
-        }
-        url.append(':').append(endpoint.port());
+        url.append(endpoint.address()); // an IPv6 host in brackets
         if (uri.getRawPath() != null) {
             url.append(uri.getRawPath());
         }
