@@ -47,6 +47,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
     private final String service;
     private final Locality caller;
     private final String callerService;
+    /** Listeners from the builder, then those added by {@link #listen}; read by control tasks. */
     private final List<BalancerListener> listeners;
     private final SerialExecutor control = new SerialExecutor();
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         this.caller = b.caller;
         this.callerService = b.callerService;
         this.policy = b.policy;
-        this.listeners = List.copyOf(b.listeners);
+        this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.listeners);
         this.ejected.addAll(b.ejected);
         this.unavailableZones.addAll(b.unavailableZones);
         RoutingPlan initial = new RoutingPlan(service, caller, List.of(), List.of(), false,
@@ -187,6 +188,19 @@ public final class LocalityLoadBalancer implements AutoCloseable {
                 rebuild("policy updated");
             }
         });
+    }
+
+    /**
+     * Adds a listener after the balancer was built, for the parts of a client that are built on
+     * top of it (outlier detection, active health checks) and must hear endpoints come back.
+     *
+     * @param listener hears plan changes from the next change on
+     * @return closes the subscription
+     */
+    public Subscription listen(BalancerListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /** @return the policy in force */
