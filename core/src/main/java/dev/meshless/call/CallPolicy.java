@@ -2,6 +2,7 @@ package dev.meshless.call;
 
 import dev.meshless.breaker.Breakers;
 import dev.meshless.outcome.Outcome;
+import dev.meshless.health.HealthCheckPolicy;
 import dev.meshless.outlier.OutlierDetectionPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import dev.meshless.config.Check;
@@ -72,6 +73,7 @@ public final class CallPolicy {
     private final int attemptsPerTier;
     private final int maxConcurrentCallsPerEndpoint;
     private final OutlierDetectionPolicy outlierDetection;
+    private final HealthCheckPolicy healthCheck;
     private final CircuitBreakerConfig zoneBreaker;
     private final CircuitBreakerConfig serviceBreaker;
 
@@ -101,6 +103,7 @@ public final class CallPolicy {
         this.attemptsPerTier = b.attemptsPerTier;
         this.maxConcurrentCallsPerEndpoint = b.maxConcurrentCallsPerEndpoint;
         this.outlierDetection = b.outlierDetection;
+        this.healthCheck = b.healthCheck;
         this.zoneBreaker = b.zoneBreaker;
         this.serviceBreaker = b.serviceBreaker;
     }
@@ -185,6 +188,11 @@ public final class CallPolicy {
         return outlierDetection;
     }
 
+    /** @return active health checks: probes of endpoints and zones out of the plan, continuous checks */
+    public HealthCheckPolicy healthCheck() {
+        return healthCheck;
+    }
+
     /** @return configuration of the breaker per zone, or {@code null} when zone breakers are off */
     public CircuitBreakerConfig zoneBreaker() {
         return zoneBreaker;
@@ -214,6 +222,7 @@ public final class CallPolicy {
         private int attemptsPerTier = DEFAULT_ATTEMPTS_PER_TIER;
         private int maxConcurrentCallsPerEndpoint = DEFAULT_MAX_CONCURRENT_CALLS_PER_ENDPOINT;
         private OutlierDetectionPolicy outlierDetection = OutlierDetectionPolicy.defaults();
+        private HealthCheckPolicy healthCheck = HealthCheckPolicy.defaults();
         private CircuitBreakerConfig zoneBreaker = Breakers.zoneDefaults();
         private CircuitBreakerConfig serviceBreaker = Breakers.serviceDefaults();
 
@@ -376,6 +385,15 @@ public final class CallPolicy {
          */
         public Builder outlierDetection(OutlierDetectionPolicy policy) {
             this.outlierDetection = Objects.requireNonNull(policy, "outlierDetection");
+            return this;
+        }
+
+        /**
+         * @param policy active health checks; default {@link HealthCheckPolicy#defaults()}
+         * @return this builder
+         */
+        public Builder healthCheck(HealthCheckPolicy policy) {
+            this.healthCheck = Objects.requireNonNull(policy, "healthCheck");
             return this;
         }
 

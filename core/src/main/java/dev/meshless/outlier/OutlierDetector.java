@@ -230,13 +230,17 @@ public final class OutlierDetector implements AutoCloseable {
         control.execute(() -> {
             HostState h = hosts.get(endpointId);
             if (h != null && h.ejected && !closed) {
-                if (h.returnTimer != null) {
-                    h.returnTimer.cancel();
-                }
-                log.info("{}: {} returns before its ejection time runs out: {}", service, endpointId, evidence);
-                giveBack(h);
+                returnEarly(h, evidence);
             }
         });
+    }
+
+    private void returnEarly(HostState h, String evidence) {
+        if (h.returnTimer != null) {
+            h.returnTimer.cancel();
+        }
+        log.info("{}: {} returns before its ejection time runs out: {}", service, h.endpoint.id(), evidence);
+        giveBack(h);
     }
 
     /**
@@ -265,12 +269,7 @@ public final class OutlierDetector implements AutoCloseable {
                 h.returnedAtNanos = time.nanoTime();
             } else if (was == EndpointState.UNHEALTHY && e.state() == EndpointState.EJECTED && h.ejected
                     && policy.successfulHealthCheckUnejects()) {
-                if (h.returnTimer != null) {
-                    h.returnTimer.cancel();
-                }
-                log.info("{}: {} returns before its ejection time runs out: the registry reports it passing again",
-                        service, e.endpoint().id());
-                giveBack(h);
+                returnEarly(h, "the registry reports it passing again");
             }
         }
     }
