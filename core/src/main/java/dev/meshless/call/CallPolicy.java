@@ -2,6 +2,7 @@ package dev.meshless.call;
 
 import dev.meshless.breaker.Breakers;
 import dev.meshless.outcome.Outcome;
+import dev.meshless.balancer.SlowStartPolicy;
 import dev.meshless.health.HealthCheckPolicy;
 import dev.meshless.outlier.OutlierDetectionPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -74,6 +75,7 @@ public final class CallPolicy {
     private final int maxConcurrentCallsPerEndpoint;
     private final OutlierDetectionPolicy outlierDetection;
     private final HealthCheckPolicy healthCheck;
+    private final SlowStartPolicy slowStart;
     private final CircuitBreakerConfig zoneBreaker;
     private final CircuitBreakerConfig serviceBreaker;
 
@@ -104,6 +106,7 @@ public final class CallPolicy {
         this.maxConcurrentCallsPerEndpoint = b.maxConcurrentCallsPerEndpoint;
         this.outlierDetection = b.outlierDetection;
         this.healthCheck = b.healthCheck;
+        this.slowStart = b.slowStart;
         this.zoneBreaker = b.zoneBreaker;
         this.serviceBreaker = b.serviceBreaker;
     }
@@ -193,6 +196,11 @@ public final class CallPolicy {
         return healthCheck;
     }
 
+    /** @return how endpoints and zones that come back ramp up to their full share */
+    public SlowStartPolicy slowStart() {
+        return slowStart;
+    }
+
     /** @return configuration of the breaker per zone, or {@code null} when zone breakers are off */
     public CircuitBreakerConfig zoneBreaker() {
         return zoneBreaker;
@@ -223,6 +231,7 @@ public final class CallPolicy {
         private int maxConcurrentCallsPerEndpoint = DEFAULT_MAX_CONCURRENT_CALLS_PER_ENDPOINT;
         private OutlierDetectionPolicy outlierDetection = OutlierDetectionPolicy.defaults();
         private HealthCheckPolicy healthCheck = HealthCheckPolicy.defaults();
+        private SlowStartPolicy slowStart = SlowStartPolicy.disabled();
         private CircuitBreakerConfig zoneBreaker = Breakers.zoneDefaults();
         private CircuitBreakerConfig serviceBreaker = Breakers.serviceDefaults();
 
@@ -394,6 +403,16 @@ public final class CallPolicy {
          */
         public Builder healthCheck(HealthCheckPolicy policy) {
             this.healthCheck = Objects.requireNonNull(policy, "healthCheck");
+            return this;
+        }
+
+        /**
+         * @param policy slow start of endpoints and zones that come back; default off
+         *     ({@link SlowStartPolicy#disabled()})
+         * @return this builder
+         */
+        public Builder slowStart(SlowStartPolicy policy) {
+            this.slowStart = Objects.requireNonNull(policy, "slowStart");
             return this;
         }
 

@@ -111,6 +111,7 @@ public final class ServiceClient implements AutoCloseable {
         this.healthChecks = new ActiveHealthChecker(service, checks, probe, time, b.listeners,
                 () -> ThreadLocalRandom.current().nextDouble());
         LocalityLoadBalancer.Builder lb = LocalityLoadBalancer.builder(service).registry(healthChecks.view(b.registry))
+                .slowStart(policy.slowStart(), time)
                 .caller(b.caller).callerService(b.callerService).policy(b.balancingPolicy);
         b.listeners.forEach(lb::listener);
         this.balancer = lb.build();

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * critical or passing in the {@linkplain #view registry view} the balancer reads, as if the
  * registry had said so.
  *
- * <p>Cost is bounded: each probed endpoint is probed once per interval (plus jitter; the no-traffic
+ * <p>Cost is bounded: each probed endpoint is probed once per interval (less jitter; the no-traffic
  * interval for endpoints the plan sends nothing under continuous checks), never twice at once, and
  * the service's probes share {@code maxProbesPerSecond}. Probes never touch the call path's
  * concurrency caps, breakers' permits or retry budget.
@@ -273,7 +273,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
                 && plan.shareByEndpoint().getOrDefault(t.endpoint.id(), 0.0) == 0.0) {
             base = policy.noTrafficInterval();
         }
-        return base.plusNanos((long) (random.getAsDouble() * policy.intervalJitter().toNanos()));
+        return base.minusNanos((long) (random.getAsDouble() * policy.intervalJitter().toNanos()));
     }
 
     private void schedule(Target t, Duration delay) {

@@ -26,7 +26,10 @@ public final class HealthCheckPolicy {
     public static final String DEFAULT_METHOD = "GET";
     /** One probe a second per probed endpoint. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
-    /** Up to 100 ms added to each interval, so that callers that started together spread out. */
+    /**
+     * Up to 100 ms taken off each interval at random, so that callers that started together spread
+     * out while the interval stays the longest gap between two probes.
+     */
     public static final Duration DEFAULT_INTERVAL_JITTER = Duration.ofMillis(100);
     /** Half the interval: a probe ends before the next one is due. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
@@ -64,6 +67,10 @@ public final class HealthCheckPolicy {
                             "must be at most the interval (" + Values.format(b.interval) + ")")
                     : new InvalidConfigurationException("interval", b.interval,
                             "must be at least the timeout (" + Values.format(b.timeout) + ")");
+        }
+        if (b.intervalJitter.compareTo(b.interval) >= 0) {
+            throw new InvalidConfigurationException("intervalJitter", b.intervalJitter,
+                    "must be less than the interval (" + Values.format(b.interval) + ")");
         }
         if (b.noTrafficInterval.compareTo(b.interval) < 0) {
             throw new InvalidConfigurationException("noTrafficInterval", b.noTrafficInterval,
@@ -124,7 +131,7 @@ public final class HealthCheckPolicy {
         return interval;
     }
 
-    /** @return at most this much, at random, is added to each interval */
+    /** @return at most this much, at random, is taken off each interval */
     public Duration intervalJitter() {
         return intervalJitter;
     }
@@ -180,7 +187,7 @@ public final class HealthCheckPolicy {
     @Override
     public String toString() {
         return "HealthCheckPolicy{" + (enabled ? "" : "disabled, ") + type + " " + method + " " + path
-                + (port == null ? "" : " port " + port) + ", every " + Values.format(interval) + " + up to "
+                + (port == null ? "" : " port " + port) + ", every " + Values.format(interval) + " - up to "
                 + Values.format(intervalJitter) + ", timeout " + Values.format(timeout) + ", healthy after "
                 + healthyThreshold + (continuous ? ", continuous (unhealthy after " + unhealthyThreshold
                 + ", no traffic every " + Values.format(noTrafficInterval) + ")" : "") + ", at most "
@@ -270,7 +277,7 @@ public final class HealthCheckPolicy {
         }
 
         /**
-         * @param jitter zero or more; default 100 ms
+         * @param jitter zero or more, less than the interval; default 100 ms
          * @return this builder
          */
         public Builder intervalJitter(Duration jitter) {

@@ -29,7 +29,7 @@ public class HealthCheckSpec implements Spec {
     /** Time between probes of one endpoint. */
     private Duration interval;
 
-    /** At most this much, at random, is added to each interval. */
+    /** At most this much, at random, is taken off each interval, so that callers spread out while the interval stays the longest gap between probes; less than the interval. */
     private Duration intervalJitter;
 
     /** How long a probe may take before it counts as failed; at most the interval. */
@@ -114,12 +114,12 @@ public class HealthCheckSpec implements Spec {
         this.interval = interval;
     }
 
-    /** @return at most this much, at random, is added to each interval; {@code null} when not set */
+    /** @return at most this much, at random, is taken off each interval; {@code null} when not set */
     public Duration getIntervalJitter() {
         return intervalJitter;
     }
 
-    /** @param intervalJitter at most this much, at random, is added to each interval */
+    /** @param intervalJitter at most this much, at random, is taken off each interval */
     public void setIntervalJitter(Duration intervalJitter) {
         this.intervalJitter = intervalJitter;
     }

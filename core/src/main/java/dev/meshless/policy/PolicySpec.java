@@ -2,6 +2,7 @@ package dev.meshless.policy;
 
 import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.balancer.LoadBalancingSpec;
+import dev.meshless.balancer.SlowStartSpec;
 import dev.meshless.breaker.BreakerSpec;
 import dev.meshless.breaker.Breakers;
 import dev.meshless.call.CallPolicy;
@@ -43,6 +44,9 @@ public class PolicySpec implements Spec {
 
     /** Active health checks: probes that bring ejected endpoints and open zones back; continuous checks. */
     private HealthCheckSpec healthCheck = new HealthCheckSpec();
+
+    /** Slow start: endpoints and zones that come back ramp up to their full share (off by default). */
+    private SlowStartSpec slowStart = new SlowStartSpec();
 
     /** The circuit breaker per zone of the service. */
     private BreakerSpec zoneBreaker = new BreakerSpec();
@@ -110,6 +114,16 @@ public class PolicySpec implements Spec {
         this.healthCheck = healthCheck;
     }
 
+    /** @return slow start: endpoints and zones that come back ramp up to their full share (off by default) */
+    public SlowStartSpec getSlowStart() {
+        return slowStart;
+    }
+
+    /** @param slowStart slow start: endpoints and zones that come back ramp up to their full share (off by default) */
+    public void setSlowStart(SlowStartSpec slowStart) {
+        this.slowStart = slowStart;
+    }
+
     /** @return the circuit breaker per zone of the service */
     public BreakerSpec getZoneBreaker() {
         return zoneBreaker;
@@ -154,8 +168,8 @@ public class PolicySpec implements Spec {
      * The sections whose changes reach running clients only after a restart: outlier detectors,
      * breakers and limiters are built once per client. Everything else applies on reload.
      */
-    public static final Set<String> RESTART_REQUIRED = Set.of("outlierDetection", "healthCheck", "zoneBreaker",
-            "serviceBreaker", "outboundRateLimit");
+    public static final Set<String> RESTART_REQUIRED = Set.of("outlierDetection", "healthCheck", "slowStart",
+            "zoneBreaker", "serviceBreaker", "outboundRateLimit");
 
     /** @return every setting at Meshless's default (no outbound limit, no per-try timeout) */
     public static PolicySpec builtIn() {
@@ -174,6 +188,7 @@ public class PolicySpec implements Spec {
         s.timeouts.setDeadline(d.deadline());
         s.outlierDetection = OutlierDetectionSpec.builtIn();
         s.healthCheck = HealthCheckSpec.builtIn();
+        s.slowStart = SlowStartSpec.builtIn();
         s.zoneBreaker = BreakerSpec.of(Breakers.zoneDefaults());
         s.serviceBreaker = BreakerSpec.of(Breakers.serviceDefaults());
         s.outboundRateLimit = RateLimitSpec.builtIn();
@@ -208,6 +223,7 @@ public class PolicySpec implements Spec {
         Specs.apply(maxConcurrentCallsPerEndpoint, b::maxConcurrentCallsPerEndpoint);
         b.outlierDetection(Specs.under("outlierDetection", outlierDetection::toPolicy));
         b.healthCheck(Specs.under("healthCheck", healthCheck::toPolicy));
+        b.slowStart(Specs.under("slowStart", slowStart::toPolicy));
         b.zoneBreaker(Specs.under("zoneBreaker", () -> zoneBreaker.toConfig(Breakers.zoneDefaults())));
         b.serviceBreaker(Specs.under("serviceBreaker", () -> serviceBreaker.toConfig(Breakers.serviceDefaults())));
         CallPolicy call = b.build();

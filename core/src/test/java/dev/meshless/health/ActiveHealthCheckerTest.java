@@ -275,6 +275,8 @@ class ActiveHealthCheckerTest {
                 Duration.ofSeconds(2), "must be at most the interval (1s)");
         assertInvalid(() -> HealthCheckPolicy.builder().interval(Duration.ofMillis(100)).build(), "interval",
                 Duration.ofMillis(100), "must be at least the timeout (500ms)");
+        assertInvalid(() -> HealthCheckPolicy.builder().intervalJitter(Duration.ofSeconds(1)).build(),
+                "intervalJitter", Duration.ofSeconds(1), "must be less than the interval (1s)");
         assertInvalid(() -> HealthCheckPolicy.builder().healthyThreshold(0), "healthyThreshold", 0,
                 "must be at least 1");
         assertInvalid(() -> HealthCheckPolicy.builder().path("health"), "path", "health", "must start with '/'");
