@@ -246,10 +246,10 @@ public final class ActiveHealthChecker implements AutoCloseable {
                 t = new Target(endpoints.get(id));
                 targets.put(id, t);
                 t.reason = why;
-                // Out of the plan: it just failed, so the first probe waits an interval. Continuous:
-                // spread the first probes of many endpoints over one interval.
-                schedule(t, why.equals("continuous") ? Duration.ofNanos((long) (random.getAsDouble()
-                        * policy.interval().toNanos())) : nextDelay(t));
+                // The first probe comes after a random part of one interval, so that the probes of
+                // endpoints that left together (a zone) spread out, and a heal waits half an
+                // interval for its first probe on average, not a whole one.
+                schedule(t, Duration.ofNanos((long) (random.getAsDouble() * policy.interval().toNanos())));
             }
             t.endpoint = endpoints.get(id);
             t.reason = !t.healthy && why.equals("continuous") ? "unhealthy" : why;

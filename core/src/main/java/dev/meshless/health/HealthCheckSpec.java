@@ -14,7 +14,7 @@ public class HealthCheckSpec implements Spec {
     /** Whether endpoints out of the plan (ejected, or in a zone whose breaker is open) are probed out of band and brought back as soon as they pass; off, recovery waits for ejection times and breaker waits. */
     private Boolean enabled;
 
-    /** The built-in probe: HTTP (a request to path on port, 2xx or 3xx passes) or TCP (a connect passes). A probe function given in code replaces it. */
+    /** The built-in probe: HTTP (a request to path on port; any answer below 500 but 429 passes) or TCP (a connect passes). A probe function given in code replaces it. */
     private ProbeType type;
 
     /** The HTTP probe's path, such as /actuator/health/readiness; by default the service's base path, /. */

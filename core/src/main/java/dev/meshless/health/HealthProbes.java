@@ -40,7 +40,8 @@ public final class HealthProbes {
 
     /**
      * An HTTP probe: {@code method} of {@code path} on the endpoint ({@code https} when its
-     * {@value #SECURE} metadata is {@code "true"}); a 2xx or 3xx answer passes. The body is discarded.
+     * {@value #SECURE} metadata is {@code "true"}); an answer {@linkplain #result(int) below 500,
+     * except 429,} passes. The body is discarded.
      *
      * @param client the client to send with
      * @param method the method, such as {@code GET}
@@ -57,10 +58,21 @@ public final class HealthProbes {
                     .method(method, HttpRequest.BodyPublishers.noBody()).header("User-Agent", "meshless-health-check")
                     .build();
             return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .thenApply(r -> r.statusCode() >= 200 && r.statusCode() < 400
-                            ? ProbeResult.healthy("HTTP " + r.statusCode())
-                            : ProbeResult.unhealthy("HTTP " + r.statusCode()));
+                    .thenApply(r -> result(r.statusCode()));
         };
+    }
+
+    /**
+     * What an HTTP probe's status says. Any answer below 500 passes except 429: the server is up and
+     * handling requests, and the default path, the service's base path, answers 404 on most services;
+     * 5xx (a readiness endpoint's 503 included) and 429 (overloaded: do not bring more load) fail.
+     *
+     * @param status the HTTP status
+     * @return the probe's result
+     */
+    public static ProbeResult result(int status) {
+        return status < 500 && status != 429 ? ProbeResult.healthy("HTTP " + status)
+                : ProbeResult.unhealthy("HTTP " + status);
     }
 
     /**

@@ -154,10 +154,10 @@ class ActiveHealthCheckerTest {
 
         time.advance(Duration.ofSeconds(5));
         assertThat(state("r1-a-0")).isEqualTo(EndpointState.EJECTED);
-        assertThat(probesOf("r1-a-0")).isEqualTo(5); // one a second
+        assertThat(probesOf("r1-a-0")).isEqualTo(6); // at once (the random part is 0 here), then one a second
         assertThat(checker.status()).singleElement().satisfies(s -> {
             assertThat(s.reason()).isEqualTo("ejected");
-            assertThat(s.consecutiveFailures()).isEqualTo(5);
+            assertThat(s.consecutiveFailures()).isEqualTo(6);
             assertThat(s.lastResult()).isEqualTo(ProbeResult.unhealthy("HTTP 503"));
         });
 
@@ -184,9 +184,9 @@ class ActiveHealthCheckerTest {
         assertThat(state("r1-a-0")).isEqualTo(EndpointState.ZONE_UNAVAILABLE);
         assertThat(checker.status()).extracting(ProbeStatus::reason).containsOnly("zone unavailable");
 
-        time.advance(Duration.ofSeconds(2)); // the breaker's own wait is 10 s
+        time.advance(Duration.ofSeconds(1)); // the breaker's own wait is 10 s
 
-        assertThat(events).containsSubsequence("opened r1-a", "2000ms confirmed r1-a-0", "half-open r1-a",
+        assertThat(events).containsSubsequence("opened r1-a", "1000ms confirmed r1-a-0", "half-open r1-a",
                 "closed r1-a");
         assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
         assertThat(state("r1-a-1")).isEqualTo(EndpointState.AVAILABLE);
@@ -204,13 +204,14 @@ class ActiveHealthCheckerTest {
                 });
         eject("r1-a-0");
 
-        time.advance(Duration.ofMillis(1_300));
+        time.advance(Duration.ofMillis(1_400)); // probes at 0 (timed out at 300 ms) and 1,300 ms
 
         assertThat(checker.status()).singleElement().satisfies(s -> {
             assertThat(s.consecutiveFailures()).isEqualTo(1);
             assertThat(s.lastResult()).isEqualTo(ProbeResult.unhealthy("timed out after 300ms"));
         });
-        assertThat(pending).singleElement().satisfies(f -> assertThat(f).isCancelled());
+        assertThat(pending).hasSize(2).first().satisfies(f -> assertThat(f).isCancelled());
+        assertThat(pending.get(1)).as("the second probe still has time").isNotDone();
     }
 
     @Test
@@ -223,7 +224,7 @@ class ActiveHealthCheckerTest {
 
         int total = probes.values().stream().mapToInt(AtomicInteger::get).sum();
         // a full bucket of 3 at the start, then 3 a second
-        assertThat(total).isBetween(25, 33);
+        assertThat(total).isBetween(25, 34);
         assertThat(probes).as("every endpoint gets its turn").hasSize(10);
     }
 

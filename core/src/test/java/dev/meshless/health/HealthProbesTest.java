@@ -53,7 +53,7 @@ class HealthProbesTest {
     }
 
     @Test
-    void theDefaultHttpProbeGetsTheServiceBasePathAndPassesOn2xx() throws Exception {
+    void theDefaultHttpProbeGetsTheServiceBasePath() throws Exception {
         HealthProbe probe = HealthProbes.of(HealthCheckPolicy.defaults(), HealthProbes.sharedClient());
 
         assertThat(await(probe, endpoint(server.getAddress().getPort()))).isEqualTo(ProbeResult.healthy("HTTP 200"));
@@ -69,6 +69,15 @@ class HealthProbesTest {
 
         assertThat(await(probe, endpoint(1))).isEqualTo(ProbeResult.unhealthy("HTTP 503"));
         assertThat(requests).containsExactly("HEAD /actuator/health/readiness");
+    }
+
+    @Test
+    void anyAnswerBelow500But429Passes() {
+        assertThat(HealthProbes.result(404)).as("a base path without a handler: the server is up")
+                .isEqualTo(ProbeResult.healthy("HTTP 404"));
+        assertThat(HealthProbes.result(301).healthy()).isTrue();
+        assertThat(HealthProbes.result(429)).isEqualTo(ProbeResult.unhealthy("HTTP 429"));
+        assertThat(HealthProbes.result(503)).isEqualTo(ProbeResult.unhealthy("HTTP 503"));
     }
 
     @Test

@@ -58,9 +58,7 @@ public final class SpringHealthProbes implements MeshlessClients.HealthProbeFact
                 executor.execute(() -> {
                     try (ClientHttpResponse response = requests.createRequest(
                             HealthProbes.uri(endpoint, policy.path(), policy.port()), method).execute()) {
-                        int status = response.getStatusCode().value();
-                        result.complete(status >= 200 && status < 400 ? ProbeResult.healthy("HTTP " + status)
-                                : ProbeResult.unhealthy("HTTP " + status));
+                        result.complete(HealthProbes.result(response.getStatusCode().value()));
                     } catch (Exception e) {
                         result.complete(ProbeResult.unhealthy(e.getClass().getSimpleName()
                                 + (e.getMessage() == null ? "" : ": " + e.getMessage())));
