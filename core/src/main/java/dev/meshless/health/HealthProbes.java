@@ -20,6 +20,13 @@ import java.util.concurrent.CompletionStage;
  */
 public final class HealthProbes {
 
+    /**
+     * The header every built-in HTTP probe sends (value {@code "true"}), so that servers and test
+     * fleets can tell probes from calls (the starter's {@code ZoneFleet} does not count them as
+     * requests).
+     */
+    public static final String PROBE_HEADER = "X-Meshless-Health-Check";
+
     /** Endpoint metadata that, when {@code "true"}, makes the HTTP probe use {@code https}. */
     public static final String SECURE = "secure";
 
@@ -55,7 +62,7 @@ public final class HealthProbes {
         Objects.requireNonNull(path, "path");
         return (endpoint, timeout) -> {
             HttpRequest request = HttpRequest.newBuilder(uri(endpoint, path, port)).timeout(timeout)
-                    .method(method, HttpRequest.BodyPublishers.noBody()).header("User-Agent", "meshless-health-check")
+                    .method(method, HttpRequest.BodyPublishers.noBody()).header(PROBE_HEADER, "true")
                     .build();
             return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                     .thenApply(r -> result(r.statusCode()));

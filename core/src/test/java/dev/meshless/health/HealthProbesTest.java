@@ -31,7 +31,8 @@ class HealthProbesTest {
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI()
+                    + (exchange.getRequestHeaders().containsKey(HealthProbes.PROBE_HEADER) ? "" : " (no probe header)"));
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });

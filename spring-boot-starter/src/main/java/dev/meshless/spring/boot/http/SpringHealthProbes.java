@@ -56,8 +56,7 @@ public final class SpringHealthProbes implements MeshlessClients.HealthProbeFact
             CompletableFuture<ProbeResult> result = new CompletableFuture<>();
             try {
                 executor.execute(() -> {
-                    try (ClientHttpResponse response = requests.createRequest(
-                            HealthProbes.uri(endpoint, policy.path(), policy.port()), method).execute()) {
+                    try (ClientHttpResponse response = request(endpoint, policy, method).execute()) {
                         result.complete(HealthProbes.result(response.getStatusCode().value()));
                     } catch (Exception e) {
                         result.complete(ProbeResult.unhealthy(e.getClass().getSimpleName()
@@ -69,6 +68,15 @@ public final class SpringHealthProbes implements MeshlessClients.HealthProbeFact
             }
             return result;
         };
+    }
+
+    private org.springframework.http.client.ClientHttpRequest request(dev.meshless.topology.Endpoint endpoint,
+                                                                      HealthCheckPolicy policy, HttpMethod method)
+            throws java.io.IOException {
+        org.springframework.http.client.ClientHttpRequest request = requests.createRequest(
+                HealthProbes.uri(endpoint, policy.path(), policy.port()), method);
+        request.getHeaders().set(HealthProbes.PROBE_HEADER, "true");
+        return request;
     }
 
     /** Stops the probe threads; probes waiting are dropped. */

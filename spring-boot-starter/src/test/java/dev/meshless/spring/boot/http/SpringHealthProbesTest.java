@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.health.HealthCheckPolicy;
 import dev.meshless.health.HealthProbe;
+import dev.meshless.health.HealthProbes;
 import dev.meshless.health.ProbeResult;
 import dev.meshless.health.ProbeType;
 import dev.meshless.spring.boot.MeshlessClients;
@@ -41,7 +42,8 @@ class SpringHealthProbesTest {
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            served.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            served.add(exchange.getRequestMethod() + " " + exchange.getRequestURI()
+                    + (exchange.getRequestHeaders().containsKey(HealthProbes.PROBE_HEADER) ? "" : " (no probe header)"));
             exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/ready") ? 204 : 503, -1);
             exchange.close();
         });
