@@ -47,6 +47,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
     private final String service;
     private final Locality caller;
     private final String callerService;
+    /** Listeners from the builder, then those added by {@link #listen}; read by control tasks. */
     private final List<BalancerListener> listeners;
     private final SerialExecutor control = new SerialExecutor();
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -60,6 +61,11 @@ public final class LocalityLoadBalancer implements AutoCloseable {
     private final Set<String> ejected = new HashSet<>();
     private final Set<Locality> unavailableZones = new HashSet<>();
     private final Map<String, AtomicInteger> loads = new HashMap<>();
+    /** Slow start: when each endpoint still ramping came back (time source nanos). */
+    private final Map<String, Long> returnedAt = new HashMap<>();
+    private final SlowStartPolicy slowStart;
+    private final dev.meshless.time.TimeSource time;
+    private dev.meshless.time.TimeSource.Cancellable rampTimer;
 
     /** Written only by control tasks; read by any thread on every pick. */
     private volatile Picker picker;
@@ -69,9 +75,11 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         this.caller = b.caller;
         this.callerService = b.callerService;
         this.policy = b.policy;
-        this.listeners = List.copyOf(b.listeners);
+        this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.listeners);
         this.ejected.addAll(b.ejected);
         this.unavailableZones.addAll(b.unavailableZones);
+        this.slowStart = b.slowStart;
+        this.time = b.time;
         RoutingPlan initial = new RoutingPlan(service, caller, List.of(), List.of(), false,
                 NoEndpointAvailableException.Reason.NO_ENDPOINTS,
                 "the registry has not delivered its endpoints yet");
@@ -189,6 +197,19 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         });
     }
 
+    /**
+     * Adds a listener after the balancer was built, for the parts of a client that are built on
+     * top of it (outlier detection, active health checks) and must hear endpoints come back.
+     *
+     * @param listener hears plan changes from the next change on
+     * @return closes the subscription
+     */
+    public Subscription listen(BalancerListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
     /** @return the policy in force */
     public LoadBalancingPolicy policy() {
         return policy;
@@ -198,6 +219,18 @@ public final class LocalityLoadBalancer implements AutoCloseable {
     @Override
     public void close() {
         subscriptions.forEach(Subscription::close);
+        control.execute(() -> {
+            if (rampTimer != null) {
+                rampTimer.cancel();
+                rampTimer = null;
+            }
+            returnedAt.clear();
+        });
+    }
+
+    /** @return the slow-start settings */
+    public SlowStartPolicy slowStart() {
+        return slowStart;
     }
 
     private void onEndpoints(ServiceEndpoints set) {
@@ -232,16 +265,18 @@ public final class LocalityLoadBalancer implements AutoCloseable {
             return;
         }
         RoutingPlan previous = picker.plan();
-        RoutingPlan next = PlanCalculator.compute(new PlanCalculator.Input(service, caller, policy, endpoints,
-                callerCounts, ejected, unavailableZones));
+        RoutingPlan computed = compute();
+        RoutingPlan next = slowStart.enabled() && noteReturns(previous, computed) ? compute() : computed;
         if (next.equals(previous)) {
             return;
         }
+        boolean rampStep = cause.equals(RAMP);
         picker = new Picker(next, policy, id -> loads.computeIfAbsent(id, k -> new AtomicInteger()));
         if (log.isDebugEnabled()) {
             log.debug("{} ({}): {}", service, cause, next);
         }
-        boolean shifted = !previous.tiers().isEmpty() && !previous.shareByTier().equals(next.shareByTier());
+        boolean shifted = !rampStep && !previous.tiers().isEmpty()
+                && !previous.shareByTier().equals(next.shareByTier());
         if (shifted) {
             log.info("{}", describeShift(previous, next));
         }
@@ -263,6 +298,78 @@ public final class LocalityLoadBalancer implements AutoCloseable {
                 notify(l, () -> l.onPanicExited(next));
             }
         }
+    }
+
+    private static final String RAMP = "slow start";
+
+    private RoutingPlan compute() {
+        Map<String, Double> ramp = Map.of();
+        if (!returnedAt.isEmpty()) {
+            long now = time.nanoTime();
+            Map<String, Double> factors = new HashMap<>();
+            returnedAt.entrySet().removeIf(e -> {
+                double f = slowStart.factor(now - e.getValue());
+                if (f < 1.0) {
+                    factors.put(e.getKey(), f);
+                }
+                return f >= 1.0;
+            });
+            ramp = factors;
+        }
+        return PlanCalculator.compute(new PlanCalculator.Input(service, caller, policy, endpoints, callerCounts,
+                ejected, unavailableZones, ramp));
+    }
+
+    /**
+     * Slow start: endpoints that came back into the plan (were known and not available, now are)
+     * start ramping; those that left it stop. Keeps a timer that rebuilds the plan while any ramps.
+     *
+     * @return whether an endpoint started ramping, so that the plan must be computed again
+     */
+    private boolean noteReturns(RoutingPlan previous, RoutingPlan next) {
+        Map<String, EndpointState> before = new HashMap<>();
+        for (RoutingPlan.EndpointPlan e : previous.endpoints()) {
+            before.put(e.endpoint().id(), e.state());
+        }
+        boolean started = false;
+        long now = time.nanoTime();
+        for (RoutingPlan.EndpointPlan e : next.endpoints()) {
+            String id = e.endpoint().id();
+            EndpointState was = before.get(id);
+            if (e.state() != EndpointState.AVAILABLE) {
+                returnedAt.remove(id);
+            } else if (was != null && was != EndpointState.AVAILABLE && was != EndpointState.REGION_EXCLUDED) {
+                returnedAt.put(id, now);
+                started = true;
+            }
+        }
+        returnedAt.keySet().retainAll(idsOf(next));
+        if (started) {
+            log.info("{}: slow start: {} returning endpoint(s) start at {}% of their weight, full after {} ms",
+                    service, returnedAt.size(), slowStart.minWeightPercent(), slowStart.window().toMillis());
+        }
+        if (!returnedAt.isEmpty() && rampTimer == null) {
+            scheduleRamp();
+        }
+        return started;
+    }
+
+    private static Set<String> idsOf(RoutingPlan plan) {
+        Set<String> ids = new HashSet<>();
+        plan.endpoints().forEach(e -> ids.add(e.endpoint().id()));
+        return ids;
+    }
+
+    /** One rebuild per twentieth of the window (at least 50 ms apart) while endpoints ramp. */
+    private void scheduleRamp() {
+        long step = Math.max(50_000_000L, slowStart.window().toNanos() / 20);
+        rampTimer = time.schedule(() -> control.execute(() -> {
+            rampTimer = null;
+            rebuild(RAMP);
+            if (!returnedAt.isEmpty() && rampTimer == null) {
+                scheduleRamp();
+            }
+        }), java.time.Duration.ofNanos(step));
     }
 
     private void notify(BalancerListener listener, Runnable call) {
@@ -350,6 +457,8 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         private final List<BalancerListener> listeners = new ArrayList<>();
         private final Set<String> ejected = new HashSet<>();
         private final Set<Locality> unavailableZones = new HashSet<>();
+        private SlowStartPolicy slowStart = SlowStartPolicy.disabled();
+        private dev.meshless.time.TimeSource time = dev.meshless.time.TimeSource.system();
 
         private Builder(String service) {
             if (service == null || service.isBlank()) {
@@ -432,6 +541,17 @@ public final class LocalityLoadBalancer implements AutoCloseable {
          */
         public Builder unavailableZone(Locality zone) {
             this.unavailableZones.add(zone.withoutSubZone());
+            return this;
+        }
+
+        /**
+         * @param policy how endpoints that come back ramp up; default {@link SlowStartPolicy#disabled()}
+         * @param timeSource the clock and timers of the ramp
+         * @return this builder
+         */
+        public Builder slowStart(SlowStartPolicy policy, dev.meshless.time.TimeSource timeSource) {
+            this.slowStart = Objects.requireNonNull(policy, "slowStart");
+            this.time = Objects.requireNonNull(timeSource, "timeSource");
             return this;
         }
 

@@ -21,9 +21,18 @@ final class PlanCalculator {
     private static final Comparator<Locality> BY_ZONE =
             Comparator.comparing(Locality::region).thenComparing(Locality::zone);
 
-    /** Everything a plan depends on. Sets and maps are read, never kept. */
+    /**
+     * Everything a plan depends on. Sets and maps are read, never kept. {@code ramp}: the slow-start
+     * factor, below 1, of endpoints that came back recently; others count with their full weight.
+     */
     record Input(String service, Locality caller, LoadBalancingPolicy policy, List<Endpoint> endpoints,
-                 Map<Locality, Integer> callerCounts, Set<String> ejected, Set<Locality> unavailableZones) {
+                 Map<Locality, Integer> callerCounts, Set<String> ejected, Set<Locality> unavailableZones,
+                 Map<String, Double> ramp) {
+
+        Input(String service, Locality caller, LoadBalancingPolicy policy, List<Endpoint> endpoints,
+              Map<Locality, Integer> callerCounts, Set<String> ejected, Set<Locality> unavailableZones) {
+            this(service, caller, policy, endpoints, callerCounts, ejected, unavailableZones, Map.of());
+        }
     }
 
     private PlanCalculator() {
@@ -57,6 +66,7 @@ final class PlanCalculator {
         int[] tierNumbers = new int[n];
         long[] totalWeight = new long[n];
         long[] healthyWeight = new long[n];
+        double[] rampedWeight = new double[n]; // healthy weight, returning endpoints at their slow-start factor
         double[] healthyFraction = new double[n];
         double[] health = new double[n];
         int i = 0;
@@ -67,10 +77,11 @@ final class PlanCalculator {
                     totalWeight[i] += e.weight();
                     if (stateOf(e, in) == EndpointState.AVAILABLE) {
                         healthyWeight[i] += e.weight();
+                        rampedWeight[i] += e.weight() * rampOf(e, in);
                     }
                 }
             }
-            healthyFraction[i] = (double) healthyWeight[i] / totalWeight[i];
+            healthyFraction[i] = rampedWeight[i] / totalWeight[i];
             health[i] = Spillover.tierHealth(healthyFraction[i], policy.overprovisioningFactor());
             i++;
         }
@@ -101,8 +112,8 @@ final class PlanCalculator {
             zoneShares[i] = new double[zones.size()];
             int z = 0;
             for (List<Endpoint> zone : zones.values()) {
-                long w = panic[i] ? weightOf(zone, null) : weightOf(zone, in);
-                long tierW = panic[i] ? totalWeight[i] : healthyWeight[i];
+                double w = panic[i] ? weightOf(zone, null) : rampedWeightOf(zone, in);
+                double tierW = panic[i] ? totalWeight[i] : rampedWeight[i];
                 zoneShares[i][z++] = tierW == 0 ? 0.0 : shares[i] * w / tierW;
             }
             i++;
@@ -198,12 +209,13 @@ final class PlanCalculator {
                                                  boolean panic, Input in) {
         long total = weightOf(endpoints, null);
         long healthy = weightOf(endpoints, in);
-        long routable = panic ? total : healthy;
+        double routable = panic ? total : rampedWeightOf(endpoints, in);
         List<RoutingPlan.EndpointPlan> plans = new ArrayList<>(endpoints.size());
         for (Endpoint e : endpoints) {
             EndpointState state = stateOf(e, in);
             boolean gets = routable > 0 && (panic || state == EndpointState.AVAILABLE);
-            plans.add(new RoutingPlan.EndpointPlan(e, state, gets ? zoneShare * e.weight() / routable : 0.0));
+            double weight = panic ? e.weight() : e.weight() * rampOf(e, in);
+            plans.add(new RoutingPlan.EndpointPlan(e, state, gets ? zoneShare * weight / routable : 0.0));
         }
         return new RoutingPlan.ZonePlan(zone, total, healthy, zoneShare, plans);
     }
@@ -235,6 +247,26 @@ final class PlanCalculator {
             return EndpointState.EJECTED;
         }
         return EndpointState.AVAILABLE;
+    }
+
+    /** The slow-start factor of an endpoint: below 1 while it ramps up after coming back. */
+    private static double rampOf(Endpoint e, Input in) {
+        if (in.ramp().isEmpty()) {
+            return 1.0;
+        }
+        Double f = in.ramp().get(e.id());
+        return f == null ? 1.0 : f;
+    }
+
+    /** Sum of the weights of available endpoints, each at its slow-start factor. */
+    private static double rampedWeightOf(List<Endpoint> endpoints, Input in) {
+        double w = 0;
+        for (Endpoint e : endpoints) {
+            if (stateOf(e, in) == EndpointState.AVAILABLE) {
+                w += e.weight() * rampOf(e, in);
+            }
+        }
+        return w;
     }
 
     /** Sum of weights; of available endpoints only when {@code in} is given, of all otherwise. */

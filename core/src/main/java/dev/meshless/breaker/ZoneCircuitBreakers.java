@@ -227,6 +227,35 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         noticeChange(zb);
     }
 
+    /**
+     * Active health checks found an endpoint of the zone healthy: an open breaker (not a forced one)
+     * moves through half-open to closed at once, without waiting for its wait to end and without
+     * user calls paying for the half-open probes. The usual events and log lines follow.
+     *
+     * @param zone an endpoint's locality
+     * @param evidence what passed, for the log
+     */
+    public void probesPassed(Locality zone, String evidence) {
+        ZoneBreaker zb = byZone.get(zone.withoutSubZone());
+        if (zb == null) {
+            return;
+        }
+        control.execute(() -> {
+            if (closed || zb.breaker.getState() != CircuitBreaker.State.OPEN) {
+                return;
+            }
+            TimeSource.Cancellable timer = halfOpenTimers.remove(zb.zone);
+            if (timer != null) {
+                timer.cancel();
+            }
+            log.info("{}: zone {} passes active health checks ({}); closing its breaker", service, zb.zone, evidence);
+            zb.breaker.transitionToHalfOpenState();
+            reconcile(zb);
+            zb.breaker.transitionToClosedState();
+            reconcile(zb);
+        });
+    }
+
     /** Hands successes counted on the call path to the breakers ({@link BreakerRecorder}). */
     private void flush() {
         byZone.values().forEach(zb -> zb.recorder.flush());

@@ -2,6 +2,8 @@ package dev.meshless.call;
 
 import dev.meshless.breaker.Breakers;
 import dev.meshless.outcome.Outcome;
+import dev.meshless.balancer.SlowStartPolicy;
+import dev.meshless.health.HealthCheckPolicy;
 import dev.meshless.outlier.OutlierDetectionPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import dev.meshless.config.Check;
@@ -72,6 +74,8 @@ public final class CallPolicy {
     private final int attemptsPerTier;
     private final int maxConcurrentCallsPerEndpoint;
     private final OutlierDetectionPolicy outlierDetection;
+    private final HealthCheckPolicy healthCheck;
+    private final SlowStartPolicy slowStart;
     private final CircuitBreakerConfig zoneBreaker;
     private final CircuitBreakerConfig serviceBreaker;
 
@@ -101,6 +105,8 @@ public final class CallPolicy {
         this.attemptsPerTier = b.attemptsPerTier;
         this.maxConcurrentCallsPerEndpoint = b.maxConcurrentCallsPerEndpoint;
         this.outlierDetection = b.outlierDetection;
+        this.healthCheck = b.healthCheck;
+        this.slowStart = b.slowStart;
         this.zoneBreaker = b.zoneBreaker;
         this.serviceBreaker = b.serviceBreaker;
     }
@@ -185,6 +191,16 @@ public final class CallPolicy {
         return outlierDetection;
     }
 
+    /** @return active health checks: probes of endpoints and zones out of the plan, continuous checks */
+    public HealthCheckPolicy healthCheck() {
+        return healthCheck;
+    }
+
+    /** @return how endpoints and zones that come back ramp up to their full share */
+    public SlowStartPolicy slowStart() {
+        return slowStart;
+    }
+
     /** @return configuration of the breaker per zone, or {@code null} when zone breakers are off */
     public CircuitBreakerConfig zoneBreaker() {
         return zoneBreaker;
@@ -214,6 +230,8 @@ public final class CallPolicy {
         private int attemptsPerTier = DEFAULT_ATTEMPTS_PER_TIER;
         private int maxConcurrentCallsPerEndpoint = DEFAULT_MAX_CONCURRENT_CALLS_PER_ENDPOINT;
         private OutlierDetectionPolicy outlierDetection = OutlierDetectionPolicy.defaults();
+        private HealthCheckPolicy healthCheck = HealthCheckPolicy.defaults();
+        private SlowStartPolicy slowStart = SlowStartPolicy.disabled();
         private CircuitBreakerConfig zoneBreaker = Breakers.zoneDefaults();
         private CircuitBreakerConfig serviceBreaker = Breakers.serviceDefaults();
 
@@ -376,6 +394,25 @@ public final class CallPolicy {
          */
         public Builder outlierDetection(OutlierDetectionPolicy policy) {
             this.outlierDetection = Objects.requireNonNull(policy, "outlierDetection");
+            return this;
+        }
+
+        /**
+         * @param policy active health checks; default {@link HealthCheckPolicy#defaults()}
+         * @return this builder
+         */
+        public Builder healthCheck(HealthCheckPolicy policy) {
+            this.healthCheck = Objects.requireNonNull(policy, "healthCheck");
+            return this;
+        }
+
+        /**
+         * @param policy slow start of endpoints and zones that come back; default off
+         *     ({@link SlowStartPolicy#disabled()})
+         * @return this builder
+         */
+        public Builder slowStart(SlowStartPolicy policy) {
+            this.slowStart = Objects.requireNonNull(policy, "slowStart");
             return this;
         }
 

@@ -5,6 +5,10 @@ import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
 import dev.meshless.breaker.ZoneCircuitBreakers;
+import dev.meshless.health.ActiveHealthChecker;
+import dev.meshless.health.HealthCheckPolicy;
+import dev.meshless.health.HealthProbe;
+import dev.meshless.health.HealthProbes;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.outcome.OutcomeClassifier;
 import dev.meshless.outlier.OutlierDetector;
@@ -88,6 +92,7 @@ public final class ServiceClient implements AutoCloseable {
     private final TimeSource time;
     private final CallGate gate;
     private final OutlierDetector outliers;
+    private final ActiveHealthChecker healthChecks;
     private final ZoneCircuitBreakers zoneBreakers;
     private final CircuitBreaker serviceBreaker;
     /** Where every attempt's and call's outcome goes; for AttemptToken and Execution too. */
@@ -100,7 +105,13 @@ public final class ServiceClient implements AutoCloseable {
         this.time = b.time;
         this.gate = b.gate;
         this.random = b.random;
-        LocalityLoadBalancer.Builder lb = LocalityLoadBalancer.builder(service).registry(b.registry)
+        HealthCheckPolicy checks = policy.healthCheck();
+        HealthProbe probe = b.healthProbe != null ? b.healthProbe
+                : (endpoint, timeout) -> HealthProbes.of(checks, HealthProbes.sharedClient()).check(endpoint, timeout);
+        this.healthChecks = new ActiveHealthChecker(service, checks, probe, time, b.listeners,
+                () -> ThreadLocalRandom.current().nextDouble());
+        LocalityLoadBalancer.Builder lb = LocalityLoadBalancer.builder(service).registry(healthChecks.view(b.registry))
+                .slowStart(policy.slowStart(), time)
                 .caller(b.caller).callerService(b.callerService).policy(b.balancingPolicy);
         b.listeners.forEach(lb::listener);
         this.balancer = lb.build();
@@ -112,6 +123,7 @@ public final class ServiceClient implements AutoCloseable {
                 : registry.find(service).orElseGet(() -> registry.circuitBreaker(service,
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
         this.feedback = new Feedback(service, b.classifier, b.metrics, outliers, zoneBreakers, serviceBreaker, time);
+        healthChecks.start(balancer, outliers, zoneBreakers);
         this.settings = CallSettings.of(policy, null, time);
     }
 
@@ -365,6 +377,11 @@ public final class ServiceClient implements AutoCloseable {
         return outliers;
     }
 
+    /** @return the active health checks, for what they probe ({@link ActiveHealthChecker#status()}) */
+    public ActiveHealthChecker healthChecks() {
+        return healthChecks;
+    }
+
     /**
      * @return the zone breakers, for their states, or {@code null} when the policy turns them off;
      *     report outcomes through {@link #begin}
@@ -414,6 +431,7 @@ public final class ServiceClient implements AutoCloseable {
     @Override
     public void close() {
         feedback.close();
+        healthChecks.close();
         outliers.close();
         balancer.close();
     }
@@ -446,6 +464,7 @@ public final class ServiceClient implements AutoCloseable {
         private CallMetrics metrics = CallMetrics.NOOP;
         private CircuitBreakerRegistry breakers;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private HealthProbe healthProbe;
         private final List<CallListener> listeners = new ArrayList<>();
 
         private Builder(String service) {
@@ -563,6 +582,16 @@ public final class ServiceClient implements AutoCloseable {
          */
         public Builder jitter(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random, "jitter");
+            return this;
+        }
+
+        /**
+         * @param probe how active health checks check one endpoint, instead of the built-in probe the
+         *     policy's {@code healthCheck.type} names (a gRPC health check, a database ping...)
+         * @return this builder
+         */
+        public Builder healthProbe(HealthProbe probe) {
+            this.healthProbe = Objects.requireNonNull(probe, "healthProbe");
             return this;
         }
 

@@ -52,6 +52,9 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
     private final Map<String, Map<Locality, Timer[][]>> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> exhausted = new ConcurrentHashMap<>();
+    private final Map<String, Counter> probesPassed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> probesFailed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> recoveries = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> ejected = new ConcurrentHashMap<>();
 
     /** @param registry where meters are registered */
@@ -114,6 +117,24 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
     @Override
     public void onReturned(String service, Endpoint endpoint) {
         ejectedGauge(service, endpoint.locality()).updateAndGet(v -> Math.max(0, v - 1));
+    }
+
+    @Override
+    public void onProbed(String service, Endpoint endpoint, dev.meshless.health.ProbeResult result) {
+        Map<String, Counter> cache = result.healthy() ? probesPassed : probesFailed;
+        Counter c = cache.get(service);
+        if (c == null) {
+            c = cache.computeIfAbsent(service, s -> Counter.builder("meshless.health.probes")
+                    .description("active health probes sent, by result").tag("service", s)
+                    .tag("result", result.healthy() ? "pass" : "fail").register(registry));
+        }
+        c.increment();
+    }
+
+    @Override
+    public void onRecoveryConfirmed(String service, Endpoint endpoint, String evidence) {
+        counter(recoveries, "meshless.health.recoveries", "endpoints out of the plan that passed their healthy"
+                + " threshold and were brought back", service).increment();
     }
 
     @Override

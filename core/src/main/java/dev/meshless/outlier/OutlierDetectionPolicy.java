@@ -42,6 +42,13 @@ public final class OutlierDetectionPolicy {
     /** Envoy's default failure-percentage request volume. */
     public static final int DEFAULT_FAILURE_PERCENTAGE_REQUEST_VOLUME = 50;
 
+    /**
+     * On, as Envoy's {@code successful_active_health_check_uneject_host}: an ejected endpoint that
+     * passes active health checks, or that the registry reports passing again after critical,
+     * returns at once rather than when its ejection time runs out.
+     */
+    public static final boolean DEFAULT_SUCCESSFUL_HEALTH_CHECK_UNEJECTS = true;
+
     private static final OutlierDetectionPolicy DEFAULTS = builder().build();
 
     private final boolean enabled;
@@ -61,6 +68,7 @@ public final class OutlierDetectionPolicy {
     private final double failurePercentageThreshold;
     private final int failurePercentageMinimumHosts;
     private final int failurePercentageRequestVolume;
+    private final boolean successfulHealthCheckUnejects;
 
     private OutlierDetectionPolicy(Builder b) {
         if (b.maxEjectionTime.compareTo(b.baseEjectionTime) < 0) {
@@ -87,6 +95,7 @@ public final class OutlierDetectionPolicy {
         this.failurePercentageThreshold = b.failurePercentageThreshold;
         this.failurePercentageMinimumHosts = b.failurePercentageMinimumHosts;
         this.failurePercentageRequestVolume = b.failurePercentageRequestVolume;
+        this.successfulHealthCheckUnejects = b.successfulHealthCheckUnejects;
     }
 
     /** @return every default */
@@ -184,6 +193,14 @@ public final class OutlierDetectionPolicy {
         return failurePercentageRequestVolume;
     }
 
+    /**
+     * @return whether passing health checks (active probes, or the registry's checks passing again
+     *     after critical) return an ejected endpoint at once
+     */
+    public boolean successfulHealthCheckUnejects() {
+        return successfulHealthCheckUnejects;
+    }
+
     /** Builder; every setter checks its value. Not thread-safe. */
     public static final class Builder {
         private boolean enabled = true;
@@ -203,6 +220,7 @@ public final class OutlierDetectionPolicy {
         private double failurePercentageThreshold = DEFAULT_FAILURE_PERCENTAGE_THRESHOLD;
         private int failurePercentageMinimumHosts = DEFAULT_MINIMUM_HOSTS;
         private int failurePercentageRequestVolume = DEFAULT_FAILURE_PERCENTAGE_REQUEST_VOLUME;
+        private boolean successfulHealthCheckUnejects = DEFAULT_SUCCESSFUL_HEALTH_CHECK_UNEJECTS;
         /** Whether maxEjectionTime was given, so that a conflict with the base names the value given. */
         private boolean maxEjectionTimeSet;
 
@@ -363,6 +381,16 @@ public final class OutlierDetectionPolicy {
          */
         public Builder failurePercentageRequestVolume(int requests) {
             this.failurePercentageRequestVolume = Check.atLeast("failurePercentageRequestVolume", requests, 1);
+            return this;
+        }
+
+        /**
+         * @param unejects whether passing health checks (active probes, or the registry's checks
+         *     passing again after critical) return an ejected endpoint at once; default true
+         * @return this builder
+         */
+        public Builder successfulHealthCheckUnejects(boolean unejects) {
+            this.successfulHealthCheckUnejects = unejects;
             return this;
         }
 

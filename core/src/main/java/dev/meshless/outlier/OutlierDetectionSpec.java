@@ -62,6 +62,13 @@ public class OutlierDetectionSpec implements Spec {
     /** Requests an endpoint needs in an interval to take part in the failure-percentage rule. */
     private Integer failurePercentageRequestVolume;
 
+    /**
+     * Whether an ejected endpoint returns at once when it passes active health checks, or when the
+     * registry reports it passing again after critical (Envoy's
+     * successful_active_health_check_uneject_host).
+     */
+    private Boolean successfulHealthCheckUnejects;
+
     /** Creates a specification that sets nothing. */
     public OutlierDetectionSpec() {
     }
@@ -236,6 +243,16 @@ public class OutlierDetectionSpec implements Spec {
         this.failurePercentageRequestVolume = failurePercentageRequestVolume;
     }
 
+    /** @return whether passing health checks return an ejected endpoint at once; {@code null} when not set */
+    public Boolean getSuccessfulHealthCheckUnejects() {
+        return successfulHealthCheckUnejects;
+    }
+
+    /** @param successfulHealthCheckUnejects whether passing health checks return an ejected endpoint at once */
+    public void setSuccessfulHealthCheckUnejects(Boolean successfulHealthCheckUnejects) {
+        this.successfulHealthCheckUnejects = successfulHealthCheckUnejects;
+    }
+
     /** @return every setting at Meshless's default */
     public static OutlierDetectionSpec builtIn() {
         OutlierDetectionPolicy d = OutlierDetectionPolicy.defaults();
@@ -257,6 +274,7 @@ public class OutlierDetectionSpec implements Spec {
         s.failurePercentageThreshold = Percent.of(d.failurePercentageThreshold());
         s.failurePercentageMinimumHosts = d.failurePercentageMinimumHosts();
         s.failurePercentageRequestVolume = d.failurePercentageRequestVolume();
+        s.successfulHealthCheckUnejects = d.successfulHealthCheckUnejects();
         return s;
     }
 
@@ -286,6 +304,7 @@ public class OutlierDetectionSpec implements Spec {
         Specs.apply(failurePercentageThreshold, p -> b.failurePercentageThreshold(p.value()));
         Specs.apply(failurePercentageMinimumHosts, b::failurePercentageMinimumHosts);
         Specs.apply(failurePercentageRequestVolume, b::failurePercentageRequestVolume);
+        Specs.apply(successfulHealthCheckUnejects, b::successfulHealthCheckUnejects);
         return b.build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.meshless.outlier;
 
+import dev.meshless.balancer.BalancerListener;
+import dev.meshless.balancer.EndpointState;
 import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.RoutingPlan;
 import dev.meshless.outcome.Outcome;
@@ -27,7 +29,13 @@ import org.slf4j.LoggerFactory;
  * endpoints that fail, by Envoy's rules (consecutive failures, consecutive gateway failures,
  * consecutive local-origin failures, failure percentage, success rate). An ejection marks the
  * endpoint ejected in the {@link LocalityLoadBalancer}, which rebuilds its picker; the endpoint
- * returns after {@code base × times ejected} (capped, plus jitter).
+ * returns after {@code base × times ejected} (capped, plus jitter), or earlier when health checks
+ * pass ({@link #healthCheckPassed}, and the registry's checks passing again after critical) and
+ * {@link OutlierDetectionPolicy#successfulHealthCheckUnejects()} allows it.
+ *
+ * <p>The interval rules (success rate, failure percentage) only count attempts made since the
+ * endpoint last returned to the plan, whatever had taken it out (ejection, its zone's breaker, the
+ * registry's health): what it did before it healed says nothing about it now.
  *
  * <p>{@link #record} is called on the call path from any thread: it only updates atomic counters.
  * Ejections, returns and interval evaluations run one at a time on the detector's serial executor
@@ -48,6 +56,8 @@ public final class OutlierDetector implements AutoCloseable {
     /** Written only by control tasks. */
     private volatile TimeSource.Cancellable intervalTimer;
     private volatile boolean closed;
+    /** Hears endpoints come back in the balancer's plan; set once at start. */
+    private volatile dev.meshless.registry.Subscription planSubscription;
 
     /** Per-endpoint counters; atomics for the call path, plain fields confined to {@code control}. */
     private static final class HostState {
@@ -111,6 +121,12 @@ public final class OutlierDetector implements AutoCloseable {
                 new ArrayList<>(listeners), random);
         if (policy.enabled()) {
             detector.control.execute(detector::scheduleInterval);
+            detector.planSubscription = balancer.listen(new BalancerListener() {
+                @Override
+                public void onPlanChanged(RoutingPlan previous, RoutingPlan current) {
+                    detector.control.execute(() -> detector.onPlanChanged(previous, current));
+                }
+            });
         }
         return detector;
     }
@@ -198,10 +214,73 @@ public final class OutlierDetector implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * Evidence from outside the call path that an endpoint works again: active health checks
+     * passed their healthy threshold. When the policy lets health checks uneject
+     * ({@link OutlierDetectionPolicy#successfulHealthCheckUnejects()}), an ejected endpoint returns
+     * at once, with its counters cleared; otherwise nothing happens. Safe from any thread.
+     *
+     * @param endpointId the endpoint
+     * @param evidence what passed, for the log
+     */
+    public void healthCheckPassed(String endpointId, String evidence) {
+        if (!policy.enabled() || !policy.successfulHealthCheckUnejects()) {
+            return;
+        }
+        control.execute(() -> {
+            HostState h = hosts.get(endpointId);
+            if (h != null && h.ejected && !closed) {
+                returnEarly(h, evidence);
+            }
+        });
+    }
+
+    private void returnEarly(HostState h, String evidence) {
+        if (h.returnTimer != null) {
+            h.returnTimer.cancel();
+        }
+        log.info("{}: {} returns before its ejection time runs out: {}", service, h.endpoint.id(), evidence);
+        giveBack(h);
+    }
+
+    /**
+     * Endpoints that came back into the plan (from ejection, an open zone breaker or critical
+     * registry health) start with empty interval statistics; an ejected endpoint the registry now
+     * reports passing after critical returns when the policy lets health checks uneject.
+     */
+    private void onPlanChanged(RoutingPlan previous, RoutingPlan current) {
+        if (closed) {
+            return;
+        }
+        Map<String, EndpointState> before = new HashMap<>();
+        for (RoutingPlan.EndpointPlan e : previous.endpoints()) {
+            before.put(e.endpoint().id(), e.state());
+        }
+        for (RoutingPlan.EndpointPlan e : current.endpoints()) {
+            EndpointState was = before.get(e.endpoint().id());
+            HostState h = hosts.get(e.endpoint().id());
+            if (was == null || was == e.state() || h == null) {
+                continue;
+            }
+            if (e.state() == EndpointState.AVAILABLE) {
+                h.resetConsecutive();
+                h.successes.reset();
+                h.failures.reset();
+                h.returnedAtNanos = time.nanoTime();
+            } else if (was == EndpointState.UNHEALTHY && e.state() == EndpointState.EJECTED && h.ejected
+                    && policy.successfulHealthCheckUnejects()) {
+                returnEarly(h, "the registry reports it passing again");
+            }
+        }
+    }
+
     /** Stops the timers; endpoints already ejected stay ejected in the balancer. */
     @Override
     public void close() {
         closed = true;
+        if (planSubscription != null) {
+            planSubscription.close();
+        }
         control.execute(() -> {
             if (intervalTimer != null) {
                 intervalTimer.cancel();

@@ -2,6 +2,7 @@ package dev.meshless.policy;
 
 import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.balancer.LoadBalancingSpec;
+import dev.meshless.balancer.SlowStartSpec;
 import dev.meshless.breaker.BreakerSpec;
 import dev.meshless.breaker.Breakers;
 import dev.meshless.call.CallPolicy;
@@ -11,6 +12,7 @@ import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Percent;
 import dev.meshless.config.Spec;
 import dev.meshless.config.Specs;
+import dev.meshless.health.HealthCheckSpec;
 import dev.meshless.outlier.OutlierDetectionSpec;
 import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.ratelimit.RateLimitSpec;
@@ -39,6 +41,12 @@ public class PolicySpec implements Spec {
 
     /** Passive outlier detection per endpoint. */
     private OutlierDetectionSpec outlierDetection = new OutlierDetectionSpec();
+
+    /** Active health checks: probes that bring ejected endpoints and open zones back; continuous checks. */
+    private HealthCheckSpec healthCheck = new HealthCheckSpec();
+
+    /** Slow start: endpoints and zones that come back ramp up to their full share (off by default). */
+    private SlowStartSpec slowStart = new SlowStartSpec();
 
     /** The circuit breaker per zone of the service. */
     private BreakerSpec zoneBreaker = new BreakerSpec();
@@ -96,6 +104,26 @@ public class PolicySpec implements Spec {
         this.outlierDetection = outlierDetection;
     }
 
+    /** @return active health checks: probes that bring ejected endpoints and open zones back; continuous checks */
+    public HealthCheckSpec getHealthCheck() {
+        return healthCheck;
+    }
+
+    /** @param healthCheck active health checks: probes that bring ejected endpoints and open zones back; continuous checks */
+    public void setHealthCheck(HealthCheckSpec healthCheck) {
+        this.healthCheck = healthCheck;
+    }
+
+    /** @return slow start: endpoints and zones that come back ramp up to their full share (off by default) */
+    public SlowStartSpec getSlowStart() {
+        return slowStart;
+    }
+
+    /** @param slowStart slow start: endpoints and zones that come back ramp up to their full share (off by default) */
+    public void setSlowStart(SlowStartSpec slowStart) {
+        this.slowStart = slowStart;
+    }
+
     /** @return the circuit breaker per zone of the service */
     public BreakerSpec getZoneBreaker() {
         return zoneBreaker;
@@ -140,8 +168,8 @@ public class PolicySpec implements Spec {
      * The sections whose changes reach running clients only after a restart: outlier detectors,
      * breakers and limiters are built once per client. Everything else applies on reload.
      */
-    public static final Set<String> RESTART_REQUIRED = Set.of("outlierDetection", "zoneBreaker", "serviceBreaker",
-            "outboundRateLimit");
+    public static final Set<String> RESTART_REQUIRED = Set.of("outlierDetection", "healthCheck", "slowStart",
+            "zoneBreaker", "serviceBreaker", "outboundRateLimit");
 
     /** @return every setting at Meshless's default (no outbound limit, no per-try timeout) */
     public static PolicySpec builtIn() {
@@ -159,6 +187,8 @@ public class PolicySpec implements Spec {
         s.retry.setRetryableStatuses(List.copyOf(d.retryableStatuses()));
         s.timeouts.setDeadline(d.deadline());
         s.outlierDetection = OutlierDetectionSpec.builtIn();
+        s.healthCheck = HealthCheckSpec.builtIn();
+        s.slowStart = SlowStartSpec.builtIn();
         s.zoneBreaker = BreakerSpec.of(Breakers.zoneDefaults());
         s.serviceBreaker = BreakerSpec.of(Breakers.serviceDefaults());
         s.outboundRateLimit = RateLimitSpec.builtIn();
@@ -192,6 +222,8 @@ public class PolicySpec implements Spec {
         Specs.apply(timeouts.getPerTry(), b::perTryTimeout);
         Specs.apply(maxConcurrentCallsPerEndpoint, b::maxConcurrentCallsPerEndpoint);
         b.outlierDetection(Specs.under("outlierDetection", outlierDetection::toPolicy));
+        b.healthCheck(Specs.under("healthCheck", healthCheck::toPolicy));
+        b.slowStart(Specs.under("slowStart", slowStart::toPolicy));
         b.zoneBreaker(Specs.under("zoneBreaker", () -> zoneBreaker.toConfig(Breakers.zoneDefaults())));
         b.serviceBreaker(Specs.under("serviceBreaker", () -> serviceBreaker.toConfig(Breakers.serviceDefaults())));
         CallPolicy call = b.build();

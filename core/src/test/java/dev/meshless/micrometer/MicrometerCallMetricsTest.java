@@ -81,4 +81,32 @@ class MicrometerCallMetricsTest {
         assertThat(meters.get("meshless.client.retry.budget.exhausted").counter().count()).isEqualTo(1);
         client.close();
     }
+
+    @Test
+    void probesAndTheRecoveriesTheyConfirmAreCounted() {
+        MicrometerCallMetrics metrics = new MicrometerCallMetrics(meters);
+        java.util.Set<String> down = new java.util.HashSet<>(java.util.List.of("r1-a-0"));
+        ServiceClient client = ServiceClient.builder(TestEndpoints.SERVICE)
+                .registry(StaticRegistry.of(zone("r1", "r1-a", 2, 0))).caller(TestEndpoints.CALLER)
+                .timeSource(time).metrics(metrics).listener(metrics)
+                .healthProbe((endpoint, timeout) -> java.util.concurrent.CompletableFuture.completedFuture(
+                        down.contains(endpoint.id()) ? dev.meshless.health.ProbeResult.unhealthy("refused")
+                                : dev.meshless.health.ProbeResult.healthy("HTTP 200")))
+                .build();
+        for (int i = 0; i < 5; i++) {
+            client.begin(client.balancer().picker().pickOf("r1-a-0")).complete(null, new ConnectException("refused"));
+        }
+        time.advance(Duration.ofSeconds(3));
+        down.clear();
+
+        time.advance(Duration.ofSeconds(3));
+
+        // the first probe at a random point of the first second, then about one a second
+        assertThat(meters.get("meshless.health.probes").tag("result", "fail").counter().count()).isBetween(3.0, 4.0);
+        assertThat(meters.get("meshless.health.probes").tag("result", "pass").counter().count())
+                .as("two passes bring it back; then it is not probed any more").isEqualTo(2);
+        assertThat(meters.get("meshless.health.recoveries").counter().count()).isEqualTo(1);
+        assertThat(client.outlierDetector().ejected()).isEmpty();
+        client.close();
+    }
 }

@@ -13,6 +13,8 @@ import dev.meshless.registry.StaticRegistry;
 import dev.meshless.testing.FakeTime;
 import dev.meshless.testing.TestEndpoints;
 import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.HealthStatus;
+import dev.meshless.topology.Locality;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +47,11 @@ class OutlierDetectorTest {
     private List<Endpoint> endpoints;
 
     private OutlierDetector detector(int endpointCount, OutlierDetectionPolicy.Builder policy, double jitter) {
-        endpoints = zone("r1", "r1-a", endpointCount, 0);
+        return detector(zone("r1", "r1-a", endpointCount, 0), policy, jitter);
+    }
+
+    private OutlierDetector detector(List<Endpoint> list, OutlierDetectionPolicy.Builder policy, double jitter) {
+        endpoints = new ArrayList<>(list);
         registry = StaticRegistry.of(endpoints);
         lb = TestEndpoints.balancer(registry, dev.meshless.balancer.LoadBalancingPolicy.defaults());
         detector = OutlierDetector.start(lb, policy.build(), time, List.of(recorder), () -> jitter);
@@ -70,7 +76,7 @@ class OutlierDetectorTest {
     }
 
     private EndpointState state(int endpoint) {
-        return lb.plan().endpoints().stream().filter(e -> e.endpoint().equals(endpoints.get(endpoint)))
+        return lb.plan().endpoints().stream().filter(e -> e.endpoint().id().equals(endpoints.get(endpoint).id()))
                 .map(RoutingPlan.EndpointPlan::state).findFirst().orElseThrow();
     }
 
@@ -262,6 +268,91 @@ class OutlierDetectorTest {
         time.advance(Duration.ofSeconds(10));
 
         assertThat(events).isEmpty();
+    }
+
+    /**
+     * The drill's second drop (issue 13): an endpoint's zone breaker opened on its failures, the zone
+     * healed and came back, and the next interval judged the endpoint on the failures from before.
+     */
+    @Test
+    void intervalRulesOnlyCountAttemptsSinceTheEndpointsZoneCameBack() {
+        List<Endpoint> list = new ArrayList<>(zone("r1", "r1-a", 1, 0));
+        list.addAll(zone("r1", "r1-b", 5, 0));
+        detector(list, OutlierDetectionPolicy.builder().consecutiveFailures(0).consecutiveLocalOriginFailures(0),
+                0.0);
+        record(0, FAILURE, 400); // r1-a-0 fails...
+        lb.setZoneAvailable(Locality.of("r1", "r1-a"), false); // ...its zone breaker opens
+        time.advance(Duration.ofSeconds(5));
+        lb.setZoneAvailable(Locality.of("r1", "r1-a"), true); // healed: the breaker lets it back
+        for (int host = 0; host < 6; host++) {
+            record(host, Outcome.success(), 60);
+        }
+
+        time.advance(Duration.ofSeconds(5)); // the interval that began before the zone opened ends
+
+        assertThat(events).isEmpty();
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
+    void intervalRulesOnlyCountAttemptsSinceTheEndpointReturnedFromEjection() {
+        detector(6, OutlierDetectionPolicy.builder().consecutiveFailures(0).consecutiveLocalOriginFailures(0)
+                .baseEjectionTime(Duration.ofSeconds(3)).maxEjectionTimeJitter(Duration.ZERO).successRateEnabled(false));
+        record(0, FAILURE, 100);
+        for (int host = 1; host < 6; host++) {
+            record(host, Outcome.success(), 60);
+        }
+        time.advance(Duration.ofSeconds(10)); // ejected for 3 s at t=10
+        record(0, FAILURE, 40); // attempts that were in flight end while it is out
+        time.advance(Duration.ofSeconds(3)); // back at t=13
+        for (int host = 0; host < 6; host++) {
+            record(host, Outcome.success(), 60);
+        }
+
+        time.advance(Duration.ofSeconds(7)); // the interval ending at t=20
+
+        assertThat(events).containsExactly("ejected r1-a-0 FAILURE_PERCENTAGE 3000ms", "returned r1-a-0");
+    }
+
+    @Test
+    void passingHealthChecksReturnAnEjectedEndpointAtOnceWithItsCountersCleared() {
+        detector(3, OutlierDetectionPolicy.builder());
+        record(0, FAILURE, 5);
+        record(1, FAILURE, 4);
+
+        detector.healthCheckPassed("r1-a-0", "2 probes passed");
+        detector.healthCheckPassed("r1-a-1", "not ejected: nothing to do");
+
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms", "returned r1-a-0");
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        record(0, FAILURE, 4);
+        assertThat(detector.ejected()).isEmpty(); // the run of failures started again
+        time.advance(Duration.ofSeconds(30));
+        assertThat(events).hasSize(2); // the cancelled return timer does not fire
+    }
+
+    @Test
+    void healthChecksDoNotUnejectWhenThePolicySaysSo() {
+        detector(3, OutlierDetectionPolicy.builder().successfulHealthCheckUnejects(false));
+        record(0, FAILURE, 5);
+
+        detector.healthCheckPassed("r1-a-0", "2 probes passed");
+
+        assertThat(detector.ejected()).containsExactly("r1-a-0");
+    }
+
+    @Test
+    void theRegistryReportingAnEjectedEndpointPassingAgainReturnsIt() {
+        detector(3, OutlierDetectionPolicy.builder());
+        record(0, FAILURE, 5);
+        Endpoint critical = endpoints.get(0).toBuilder().health(HealthStatus.CRITICAL).build();
+        registry.replace(TestEndpoints.SERVICE, List.of(critical, endpoints.get(1), endpoints.get(2)));
+        assertThat(state(0)).isEqualTo(EndpointState.UNHEALTHY);
+
+        registry.replace(TestEndpoints.SERVICE, endpoints);
+
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms", "returned r1-a-0");
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
     }
 
     @Test

@@ -35,7 +35,7 @@ class PolicySpecTest {
         assertSameCallPolicy(p.call(), CallPolicy.defaults());
         // Every setting has a stated default except those whose absence is the default.
         for (String path : leaves(PolicySpec.class, "")) {
-            if (!Set.of("timeouts.perTry", "outboundRateLimit.limitForPeriod", "outboundRateLimit.burst",
+            if (!Set.of("timeouts.perTry", "outboundRateLimit.limitForPeriod", "outboundRateLimit.burst", "healthCheck.port",
                     "loadBalancing.regionOrder").contains(path)) {
                 assertThat(Specs.get(builtIn, path)).as(path).isNotNull();
             }

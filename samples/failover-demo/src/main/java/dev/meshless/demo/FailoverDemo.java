@@ -77,6 +77,12 @@ public final class FailoverDemo {
             return 1;
         }
         out.println();
+        for (Report.PhaseResult p : report.phases()) {
+            if (p.recoveryMillis() != null) {
+                out.printf(java.util.Locale.ROOT, "'%s': traffic home (>= 99%% in %s, to stay) %.1f s after the heal%n",
+                        p.name(), report.scenario().callerZone(), p.recoveryMillis() / 1000.0);
+            }
+        }
         out.println(report.violations().isEmpty() ? "Every expectation met." : "Expectations missed:");
         report.violations().forEach(v -> out.println("  - " + v));
         out.println("Report: " + options.out().resolve("report.html").toAbsolutePath());
@@ -152,13 +158,10 @@ public final class FailoverDemo {
         p.put("meshless.locality.zone", scenario.callerZone());
         p.put("meshless.registry.discovery-client.refresh-interval", "1s");
         p.put("meshless.http.services", "upstream");
-        // A drill shows recovery in seconds, so ejections and open breakers are short here.
+        // Ejection times and zone-breaker waits stay at their defaults (30 s, 10 s): recovery comes from
+        // the active health probes (1 s apart, 2 passes), as it would in production.
         p.put("meshless.services.upstream.timeouts.deadline", "2s");
         p.put("meshless.services.upstream.timeouts.per-try", "300ms");
-        p.put("meshless.services.upstream.outlier-detection.base-ejection-time", "2s");
-        p.put("meshless.services.upstream.outlier-detection.max-ejection-time", "4s");
-        p.put("meshless.services.upstream.outlier-detection.max-ejection-time-jitter", "0s");
-        p.put("meshless.services.upstream.zone-breaker.wait-duration-in-open-state", "2s");
         p.put("meshless.services.upstream.service-breaker.wait-duration-in-open-state", "2s");
         p.put("spring.http.clients.connect-timeout", "200ms");
         p.put("spring.http.clients.read-timeout", "300ms");

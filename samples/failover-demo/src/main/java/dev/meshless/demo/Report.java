@@ -39,11 +39,18 @@ public final class Report {
      * @param errors why requests failed: reason → count, most frequent first
      * @param targetZones where traffic should go in this phase
      * @param capacityLeft whether some zone could serve
+     * @param recovery whether the phase heals something and its target is the caller's zone alone, so
+     *     that traffic should come home
+     * @param recoveryMillis for such a phase: time
+     *     from its start to the end of the first 100 ms slot from which every slot to the end of the
+     *     phase had at least 99 % of attempts in the caller's zone (home, and staying there);
+     *     {@code null} for other phases, or when traffic was not home to stay by the phase's end
      */
     public record PhaseResult(String name, boolean fault, boolean changesSomething, long startMillis,
                               long endMillis, long requests, long failed, Map<String, Double> byZone,
                               double sameZoneShare, long p50Ms, long p99Ms, Long shiftMillis, long strayAttempts,
-                              Map<String, Long> errors, List<String> targetZones, boolean capacityLeft) {
+                              Map<String, Long> errors, List<String> targetZones, boolean capacityLeft,
+                              boolean recovery, Long recoveryMillis) {
 
         /** @return whether requests failed although some zone could serve: the drill's first expectation */
         public boolean failedWithCapacityLeft() {
@@ -104,7 +111,8 @@ public final class Report {
                     p.endMillis(), in.size(), in.stream().filter(r -> !r.ok()).count(), shares,
                     shares.getOrDefault(scenario.callerZone(), 0.0), percentile(latencies, 0.50),
                     percentile(latencies, 0.99), shift, shift == null ? 0 : strays(slots, p, shift), errors(in),
-                    p.targetZones(), p.capacityLeft()));
+                    p.targetZones(), p.capacityLeft(), heals(p, fault, scenario.callerZone()),
+                    heals(p, fault, scenario.callerZone()) ? recovery(slots, p, scenario.callerZone()) : null));
         }
         List<Second> seconds = new ArrayList<>();
         long end = ran.isEmpty() ? 0 : ran.get(ran.size() - 1).endMillis();
@@ -155,6 +163,30 @@ public final class Report {
             }
         }
         return null;
+    }
+
+    /** Whether a phase heals something (and faults nothing) while its target is the caller's zone alone. */
+    private static boolean heals(PhaseRecord p, boolean fault, String home) {
+        return !fault && p.targetZones().equals(List.of(home))
+                && p.phase().actions().stream().anyMatch(a -> a.kind() == Scenario.Kind.HEAL);
+    }
+
+    /**
+     * For a phase that heals the caller's zone: time to the end of the first slot from which every slot
+     * with attempts, to the phase's end, had ≥ 99 % of them in the caller's zone; null otherwise.
+     */
+    private static Long recovery(Map<Integer, Map<String, Long>> slots, PhaseRecord p, String home) {
+        Integer since = null;
+        for (int slot = firstSlot(p); slot <= lastSlot(p); slot++) {
+            Map<String, Long> zones = slots.getOrDefault(slot, Map.of());
+            long total = zones.values().stream().mapToLong(Long::longValue).sum();
+            if (total == 0) {
+                continue;
+            }
+            boolean atHome = (double) zones.getOrDefault(home, 0L) / total >= SHIFT_SHARE;
+            since = atHome ? (since == null ? slot : since) : null;
+        }
+        return since == null ? null : Math.max(0, (long) (since + 1) * Recorder.SLOT_MILLIS - p.startMillis());
     }
 
     /** Attempts to other zones from the end of the shift to the end of the phase. */
@@ -227,6 +259,10 @@ public final class Report {
                 broken.add(String.format(java.util.Locale.ROOT, "'%s': only %.1f%% of traffic in the caller's zone",
                         p.name(), p.sameZoneShare() * 100));
             }
+            if (p.recovery() && p.recoveryMillis() == null) {
+                broken.add("'" + p.name() + "': traffic was not back in " + scenario.callerZone()
+                        + " to stay by the end of the phase");
+            }
             if (p.shiftTooSlow()) {
                 broken.add("'" + p.name() + "': traffic took " + (p.shiftMillis() == null ? "longer than the phase"
                         : p.shiftMillis() + " ms") + " to move to " + p.targetZones());
@@ -259,6 +295,9 @@ public final class Report {
             if (p.changesSomething()) {
                 m.put("shiftMillis", p.shiftMillis());
                 m.put("strayAttempts", p.strayAttempts());
+            }
+            if (p.recovery()) {
+                m.put("recoveryMillis", p.recoveryMillis());
             }
             m.put("errors", p.errors());
             m.put("targetZones", p.targetZones());

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream service: one real HTTP server per instance on 127.0.0.1 (ephemeral ports), each
- * answering {@code GET /work} with {@code <instance> <zone> <region>}, and each able to refuse
+ * answering {@code GET /work} (and any other path) with {@code <instance> <zone> <region>}, and each able to refuse
  * connections, answer slowly or answer an error status on command.
  */
 public final class UpstreamFleet implements AutoCloseable {
@@ -102,7 +102,8 @@ public final class UpstreamFleet implements AutoCloseable {
     }
 
     private void bind(HttpServer server, Instance instance) {
-        server.createContext("/work", exchange -> answer(exchange, instance));
+        // Every path answers, so the callers' health probes (GET of the base path, /) see what calls see.
+        server.createContext("/", exchange -> answer(exchange, instance));
     }
 
     private static void answer(HttpExchange exchange, Instance instance) throws IOException {

@@ -120,11 +120,29 @@ class FailoverDrillTest {
         }
         // The whole region fails: the other region takes it.
         assertThat(share(phase("caller region down"), "r2-a", "r2-b", "r2-c")).isGreaterThan(0.9);
-        // Recovery brings it home once the ejections of the caller's endpoints expire (at most
-        // max-ejection-time, 4 s in the drill, after they were ejected at the start of the fault).
+        // Recovery brings it home once active probes pass (2 passes, about 1 s apart), not when the
+        // 30 s ejections expire: home for the last part of the 3 s phase.
         JsonNode home = phase("region recovers");
         assertThat(home.get("shiftMillis").isNull()).as("traffic came home within the phase").isFalse();
-        assertThat(share(home, "r1-a")).isGreaterThan(0.5);
+        assertThat(share(home, "r1-a")).isGreaterThan(0.2);
+    }
+
+    /**
+     * Issue 16: recovery with the default ejection times (30 s) and breaker waits (10 s), which the
+     * drill no longer shortens, within the 3 s phases: traffic comes home and stays (no second drop,
+     * issue 13). The seconds it took are in report.json ({@code recoveryMillis}) and on the console;
+     * the 2 s target is reported there rather than asserted on a shared machine's wall clock.
+     */
+    @Test
+    void trafficComesHomeToStayAfterEveryHealWithTheDefaultEjectionTimes() {
+        for (String recovery : List.of("caller zone recovers", "caller zone recovers again", "region recovers")) {
+            JsonNode p = phase(recovery);
+            assertThat(p.get("recoveryMillis").isNull()).as("'%s' came home to stay", recovery).isFalse();
+            assertThat(p.get("recoveryMillis").asLong()).isLessThan(3_000L);
+            assertThat(console).contains("'" + recovery + "': traffic home");
+        }
+        assertThat(phase("steady").has("recoveryMillis")).isFalse();
+        assertThat(phase("all healthy").has("recoveryMillis")).as("registry back: nothing healed").isFalse();
     }
 
     @Test

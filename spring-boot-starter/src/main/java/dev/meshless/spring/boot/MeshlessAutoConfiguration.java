@@ -122,6 +122,8 @@ public class MeshlessAutoConfiguration {
      * @param listeners every listener bean: the application's own, the actuator's event journal
      * @param classifiers makes each client's classifier: by HTTP status when Spring Web is present
      *     ({@code MeshlessHttpClientAutoConfiguration}), else core's defaults
+     * @param probes makes each client's health-check probe: over the application's HTTP client when
+     *     Spring Web is present ({@code MeshlessHttpClientAutoConfiguration}), else core's probes
      * @return the clients, with one built now for every service named in configuration
      */
     @Bean(destroyMethod = "close")
@@ -131,7 +133,8 @@ public class MeshlessAutoConfiguration {
                                     ObjectProvider<CircuitBreakerRegistry> breakers,
                                     ObjectProvider<RateLimiterRegistry> limiters,
                                     ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallListener> listeners,
-                                    ObjectProvider<MeshlessClients.ClassifierFactory> classifiers) {
+                                    ObjectProvider<MeshlessClients.ClassifierFactory> classifiers,
+                                    ObjectProvider<MeshlessClients.HealthProbeFactory> probes) {
         CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
         MeshlessMeters m = meters.getIfAvailable();
         if (breakerRegistry == null) {
@@ -153,6 +156,7 @@ public class MeshlessAutoConfiguration {
                 time, breakerRegistry, limiters.getIfAvailable(),
                 m != null ? m.callMetrics() : CallMetrics.NOOP,
                 m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed);
+        clients.healthProbes(probes.getIfAvailable());
         properties.getServices().keySet().forEach(clients::client);
         properties.getRegistry().getEndpoints().keySet().forEach(clients::client);
         return clients;

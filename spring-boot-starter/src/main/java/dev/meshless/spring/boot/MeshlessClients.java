@@ -3,6 +3,8 @@ package dev.meshless.spring.boot;
 import dev.meshless.call.CallListener;
 import dev.meshless.call.CallMetrics;
 import dev.meshless.call.ServiceClient;
+import dev.meshless.health.HealthCheckPolicy;
+import dev.meshless.health.HealthProbe;
 import dev.meshless.outcome.OutcomeClassifier;
 import dev.meshless.ratelimit.LocalRateLimiter;
 import dev.meshless.ratelimit.RateLimitGate;
@@ -48,6 +50,8 @@ public class MeshlessClients implements AutoCloseable {
     private final List<CallListener> listeners;
     private final Set<String> routedHosts;
     private final Map<String, ServiceClient> clients = new ConcurrentHashMap<>();
+    /** Set once, before the first client is built; null for core's own probes. */
+    private volatile HealthProbeFactory healthProbes;
 
     /**
      * @param registry where endpoints come from
@@ -90,6 +94,28 @@ public class MeshlessClients implements AutoCloseable {
          *     service's policy lists it in {@code retry.retryable-statuses}
          */
         OutcomeClassifier classifier(String service);
+    }
+
+    /** Makes the active health-check probe of one service's client. */
+    @FunctionalInterface
+    public interface HealthProbeFactory {
+
+        /**
+         * @param service the service
+         * @param policy its health-check settings
+         * @return the probe, or {@code null} for core's built-in probe of {@code policy.type()}
+         */
+        HealthProbe probe(String service, HealthCheckPolicy policy);
+    }
+
+    /**
+     * Sets where clients get their health-check probes (the starter's, over the application's HTTP
+     * client); call before the first client is built.
+     *
+     * @param factory the factory, or {@code null} for core's built-in probes
+     */
+    public void healthProbes(HealthProbeFactory factory) {
+        this.healthProbes = factory;
     }
 
     /**
@@ -187,6 +213,10 @@ public class MeshlessClients implements AutoCloseable {
                 .circuitBreakerRegistry(breakers)
                 .metrics(metrics);
         listeners.forEach(b::listener);
+        HealthProbe probe = healthProbes == null ? null : healthProbes.probe(service, p.call().healthCheck());
+        if (probe != null) {
+            b.healthProbe(probe);
+        }
         if (p.outboundRateLimit() != null) {
             b.gate(new RateLimitGate(Map.of(service, LocalRateLimiter.create(p.outboundRateLimit(),
                     time == TimeSource.system() ? limiters : null, time, rateLimitMetrics))));

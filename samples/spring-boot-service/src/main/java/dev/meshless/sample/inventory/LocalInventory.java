@@ -24,7 +24,8 @@ import org.springframework.core.io.ClassPathResource;
 /**
  * A stand-in for the {@code inventory} service, to try the checkout sample on one machine: one JDK
  * HTTP server per inventory endpoint of the sample's {@code application.yml}, answering
- * {@code GET /stock/<sku>} with {@code {"sku":…,"available":100,"zone":…}}. Each zone can be taken
+ * {@code GET /stock/<sku>} with {@code {"sku":…,"available":100,"zone":…}} and {@code GET /health}
+ * with 200 (503 while failing). Each zone can be taken
  * down (its ports close: connections are refused), made to fail (it answers 503) and brought back.
  *
  * <p>Run {@link #main} in one terminal and the checkout service in another; type {@code down
@@ -185,6 +186,7 @@ public final class LocalInventory implements AutoCloseable {
         void listen() throws IOException {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             server.createContext("/stock/", this::answer);
+            server.createContext("/health", this::health);
             server.start();
             port = server.getAddress().getPort();
         }
@@ -202,6 +204,13 @@ public final class LocalInventory implements AutoCloseable {
             if (server != null) {
                 server.stop(0);
                 server = null;
+            }
+        }
+
+        /** What the callers' health probes read: 200 while up, 503 while failing. */
+        private void health(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                exchange.sendResponseHeaders(mode == Mode.UP ? 200 : 503, -1);
             }
         }
 

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FleetInstance {
 
     private static final String LOOPBACK = "127.0.0.1";
+    /** {@code dev.meshless.health.HealthProbes.PROBE_HEADER}. */
+    private static final String PROBE_HEADER = dev.meshless.health.HealthProbes.PROBE_HEADER;
 
     private final String id;
     private final String service;
@@ -31,6 +33,7 @@ public final class FleetInstance {
     private final String zone;
     private final FleetResponder responder;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger probes = new AtomicInteger();
     /** Written by the fleet: 0 until first started, then kept across stops. */
     private volatile int port;
     /** Written by the fleet: the running server, null while refusing connections. */
@@ -76,9 +79,17 @@ public final class FleetInstance {
         return server != null;
     }
 
-    /** @return the requests it received since it started or since its count was reset */
+    /**
+     * @return the requests it received since it started or since its count was reset, Meshless's
+     *     health probes (header {@code X-Meshless-Health-Check}) not included
+     */
     public int requests() {
         return requests.get();
+    }
+
+    /** @return the health probes of Meshless it answered since it started or since its count was reset */
+    public int probes() {
+        return probes.get();
     }
 
     /**
@@ -112,6 +123,7 @@ public final class FleetInstance {
 
     void resetRequests() {
         requests.set(0);
+        probes.set(0);
     }
 
     /** Listens on its port (an ephemeral one the first time) unless it already does. */
@@ -142,7 +154,7 @@ public final class FleetInstance {
 
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
-            requests.incrementAndGet();
+            (exchange.getRequestHeaders().containsKey(PROBE_HEADER) ? probes : requests).incrementAndGet();
             FleetRequest request = new FleetRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()),
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));

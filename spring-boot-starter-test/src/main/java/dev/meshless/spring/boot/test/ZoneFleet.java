@@ -217,7 +217,8 @@ public final class ZoneFleet implements BeforeAllCallback, AfterAllCallback, Bef
     /**
      * @param target a zone, a region or an instance id
      * @return the requests its instances received (whatever they answered; a refused connection is
-     *     no request) since they started or since {@link #resetRequests()}
+     *     no request; Meshless's health probes are not counted) since they started or since
+     *     {@link #resetRequests()}
      */
     public int requests(String target) {
         return matching(target).stream().mapToInt(FleetInstance::requests).sum();

@@ -103,6 +103,18 @@ public final class EventJournal implements CallListener {
     }
 
     @Override
+    public void onRecoveryConfirmed(String service, Endpoint endpoint, String evidence) {
+        add(service, "recovery-confirmed", endpoint.id() + " (" + endpoint.locality() + ") passes active health"
+                + " checks: " + evidence);
+    }
+
+    @Override
+    public void onHealthChanged(String service, Endpoint endpoint, boolean healthy) {
+        add(service, healthy ? "health-check-passing" : "health-check-failing", endpoint.id() + " ("
+                + endpoint.locality() + ") marked " + (healthy ? "healthy" : "unhealthy") + " by continuous checks");
+    }
+
+    @Override
     public void onZoneBreakerOpened(String service, Locality zone) {
         add(service, "zone-breaker-opened", zone + " takes no traffic");
     }

@@ -78,6 +78,8 @@ public class MeshlessEndpoint {
         s.put("panic", plan.panic());
         s.put("panicTiers", plan.panicTiers());
         s.put("zoneAwareApplied", plan.zoneAwareApplied());
+        Map<String, dev.meshless.health.ProbeStatus> probed = new java.util.HashMap<>();
+        client.healthChecks().status().forEach(p -> probed.put(p.endpointId(), p));
         List<Map<String, Object>> tiers = new ArrayList<>();
         for (RoutingPlan.TierPlan t : plan.tiers()) {
             Map<String, Object> tier = new LinkedHashMap<>();
@@ -103,6 +105,10 @@ public class MeshlessEndpoint {
                     endpoint.put("ejected", client.outlierDetector().isEjected(e.endpoint().id()));
                     endpoint.put("state", e.state().name());
                     endpoint.put("share", e.share());
+                    dev.meshless.health.ProbeStatus probe = probed.get(e.endpoint().id());
+                    if (probe != null) {
+                        endpoint.put("probe", probe(probe));
+                    }
                     endpoints.add(endpoint);
                 }
                 zone.put("endpoints", endpoints);
@@ -112,6 +118,8 @@ public class MeshlessEndpoint {
             tiers.add(tier);
         }
         s.put("tiers", tiers);
+        s.put("healthCheck", client.healthChecks().policy().toString());
+        s.put("probing", probed.keySet().stream().sorted().toList());
         s.put("serviceBreaker", client.serviceBreaker() == null ? "DISABLED" : client.serviceBreaker().getState().name());
         s.put("retryBudgetRemaining", client.retryBudgetRemaining());
         List<Map<String, Object>> events = new ArrayList<>();
@@ -120,6 +128,18 @@ public class MeshlessEndpoint {
         }
         s.put("events", events);
         return s;
+    }
+
+    private static Map<String, Object> probe(dev.meshless.health.ProbeStatus p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reason", p.reason());
+        m.put("healthy", p.healthy());
+        m.put("consecutivePasses", p.consecutivePasses());
+        m.put("consecutiveFailures", p.consecutiveFailures());
+        m.put("lastResult", p.lastResult() == null ? null : p.lastResult().detail());
+        m.put("lastPassed", p.lastResult() == null ? null : p.lastResult().healthy());
+        m.put("lastAt", p.lastAt() == null ? null : p.lastAt().toString());
+        return m;
     }
 
     private static String breakerState(ServiceClient client, RoutingPlan.ZonePlan zone) {

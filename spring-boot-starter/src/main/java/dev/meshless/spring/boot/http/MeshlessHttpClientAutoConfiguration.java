@@ -15,6 +15,7 @@ import org.springframework.boot.http.client.autoconfigure.service.HttpServiceCli
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -59,6 +60,17 @@ public class MeshlessHttpClientAutoConfiguration {
     }
 
     /** Adds the interceptor to Spring Boot's RestClient and RestTemplate builders. */
+    /**
+     * @param requests the application's request factory (Spring Boot's, from
+     *     {@code spring.http.clients.*}), if there is exactly one
+     * @return HTTP health-check probes over it
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(MeshlessClients.HealthProbeFactory.class)
+    SpringHealthProbes meshlessHealthProbes(ObjectProvider<ClientHttpRequestFactory> requests) {
+        return new SpringHealthProbes(requests.getIfUnique());
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.restclient.RestClientCustomizer")
     @ConditionalOnBooleanProperty(name = CUSTOMIZE, matchIfMissing = true)

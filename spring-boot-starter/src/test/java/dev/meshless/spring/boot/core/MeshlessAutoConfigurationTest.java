@@ -71,6 +71,36 @@ class MeshlessAutoConfigurationTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theActuatorPlanShowsWhatActiveHealthChecksProbeAndTheSlowStartSettingsBind() {
+        runner.withPropertyValues(TOPOLOGY)
+                .withPropertyValues("management.endpoints.web.exposure.include=meshless",
+                        "meshless.services.inventory.health-check.path=/ready",
+                        "meshless.services.inventory.slow-start.window=20s",
+                        "meshless.services.inventory.slow-start.min-weight-percent=25%")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ServiceClient inventory = context.getBean(MeshlessClients.class).client("inventory");
+                    assertThat(inventory.balancer().slowStart().window()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(inventory.balancer().slowStart().minWeightPercent()).isEqualTo(25.0);
+                    dev.meshless.balancer.Pick pick = inventory.balancer().picker().pickOf("10.0.0.1:8080");
+                    for (int i = 0; i < 5; i++) {
+                        inventory.begin(pick).complete(null, new java.net.ConnectException("refused"));
+                    }
+
+                    Map<String, Object> plan = context.getBean(MeshlessEndpoint.class).service("inventory");
+
+                    assertThat(plan.get("probing")).isEqualTo(List.of("10.0.0.1:8080"));
+                    assertThat((String) plan.get("healthCheck")).contains("GET /ready");
+                    Map<String, Object> tier0 = ((List<Map<String, Object>>) plan.get("tiers")).get(0);
+                    Map<String, Object> zone = ((List<Map<String, Object>>) tier0.get("zones")).get(0);
+                    Map<String, Object> endpoint = ((List<Map<String, Object>>) zone.get("endpoints")).get(0);
+                    assertThat((Map<String, Object>) endpoint.get("probe")).containsEntry("reason", "ejected")
+                            .containsKeys("consecutivePasses", "consecutiveFailures", "lastResult", "lastAt");
+                });
+    }
+
+    @Test
     void everyBeanBacksOffForTheApplicationsOwn() {
         StaticRegistry own = StaticRegistry.builder().build();
         runner.withPropertyValues(TOPOLOGY)
