@@ -109,8 +109,9 @@ public final class MeshlessCall implements Supplier<Integer>, AutoCloseable {
 
     private void checkMetersSawEveryCall() {
         long attempts = meters.find("meshless.client.requests").timers().stream().mapToLong(Timer::count).sum();
-        Timer local = meters.find("meshless.client.requests").tags("tier", "same-zone", "outcome", "success",
-                "zone", Topology.CALLER.zone()).timer();
+        // By zone, not tier: builds before the tier vocabulary was unified tagged tier 0 "same-zone".
+        Timer local = meters.find("meshless.client.requests").tags("outcome", "success",
+                "zone", Topology.CALLER.zone(), "region", Topology.CALLER.region()).timer();
         if (attempts != CHECK_CALLS || local == null || local.count() != CHECK_CALLS) {
             throw new IllegalStateException("expected " + CHECK_CALLS + " successful same-zone attempts and no"
                     + " other, got " + attempts + " attempts, " + (local == null ? 0 : local.count()) + " of them"

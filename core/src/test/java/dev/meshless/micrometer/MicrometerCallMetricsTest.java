@@ -5,6 +5,7 @@ import static dev.meshless.testing.TestEndpoints.zone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.call.CallOptions;
 import dev.meshless.call.CallPolicy;
 import dev.meshless.call.ServiceCallException;
@@ -14,9 +15,17 @@ import dev.meshless.registry.StaticRegistry;
 import dev.meshless.testing.FakeTime;
 import dev.meshless.testing.TestEndpoints;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class MicrometerCallMetricsTest {
@@ -46,9 +55,9 @@ class MicrometerCallMetricsTest {
             }, CallOptions.idempotent());
         }
 
-        assertThat(meters.get("meshless.client.requests").tags("service", "inventory", "tier", "same-zone",
+        assertThat(meters.get("meshless.client.requests").tags("service", "inventory", "tier", "0",
                 "zone", "r1-a", "region", "r1", "outcome", "endpoint_failure").timer().count()).isEqualTo(2);
-        assertThat(meters.get("meshless.client.requests").tags("tier", "same-region", "outcome", "success")
+        assertThat(meters.get("meshless.client.requests").tags("tier", "1", "outcome", "success")
                 .timer().count()).isEqualTo(4);
         assertThat(meters.get("meshless.client.requests").tags("outcome", "success").timer().totalTime(
                 java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(12.0);
@@ -63,6 +72,41 @@ class MicrometerCallMetricsTest {
         time.advance(Duration.ofSeconds(40));
         assertThat(meters.get("meshless.outlier.ejected").tags("zone", "r1-a").gauge().value()).isZero();
         client.close();
+    }
+
+    @Test
+    void tierMeansTheTierNumberOnEveryMeter() {
+        MicrometerCallMetrics metrics = new MicrometerCallMetrics(meters);
+        ServiceClient client = ServiceClient.builder(TestEndpoints.SERVICE)
+                .registry(StaticRegistry.of(concat(zone("r1", "r1-b", 1, 0), zone("r2", "r2-a", 1, 0),
+                        zone("r3", "r3-a", 1, 0))))
+                .caller(TestEndpoints.CALLER).timeSource(time)
+                .balancingPolicy(LoadBalancingPolicy.builder().regionOrder("r1", "r3").build())
+                .metrics(metrics).listener(metrics).build();
+
+        for (String zone : List.of("r1-b", "r3-a", "r2-a")) {
+            client.call(a -> {
+                if (!a.endpoint().locality().zone().equals(zone)) {
+                    throw new ConnectException("refused");
+                }
+                return "ok";
+            }, CallOptions.idempotent());
+        }
+
+        Map<String, String> expected = Map.of("r1-b", "1", "r3-a", "2", "r2-a", "3");
+        assertThat(tierByZone(meters.find("meshless.client.requests").timers())).isEqualTo(expected);
+        Set<String> planned = meters.find("meshless.locality.share").gauges().stream()
+                .map(g -> g.getId().getTag("tier")).collect(Collectors.toSet());
+        assertThat(planned).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(meters.get("meshless.locality.share").tag("tier", "1").gauge().getId().getTags())
+                .extracting(Tag::getKey).containsExactly("service", "tier");
+        client.close();
+    }
+
+    private static Map<String, String> tierByZone(Collection<? extends Meter> meters) {
+        Map<String, String> tiers = new TreeMap<>();
+        meters.forEach(m -> tiers.put(m.getId().getTag("zone"), m.getId().getTag("tier")));
+        return tiers;
     }
 
     @Test
