@@ -23,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of the resilient call path: runs the caller's function against endpoints of one
@@ -81,6 +83,8 @@ import java.util.function.DoubleSupplier;
  */
 public final class ServiceClient implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ServiceClient.class);
+
     private final String service;
     private final LocalityLoadBalancer balancer;
     /** Replaced whole by {@link #updatePolicy}; read once per call, when it is admitted. */
@@ -113,6 +117,15 @@ public final class ServiceClient implements AutoCloseable {
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
         this.feedback = new Feedback(service, b.classifier, b.metrics, outliers, zoneBreakers, serviceBreaker, time);
         this.settings = CallSettings.of(policy, null, time);
+        if (serviceBreaker != null) {
+            for (CallListener listener : b.listeners) {
+                try {
+                    listener.onServiceBreakerCreated(service, serviceBreaker);
+                } catch (RuntimeException e) {
+                    log.warn("{}: listener {} failed on the service breaker", service, listener, e);
+                }
+            }
+        }
     }
 
     /**

@@ -8,11 +8,13 @@ import dev.meshless.outcome.Outcome;
 import dev.meshless.outlier.EjectionReason;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.Locality;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,10 +35,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (counters; tag {@code service});</li>
  *   <li>{@code meshless.outlier.ejected} (gauge; tags {@code service}, {@code region}, {@code zone}): endpoints
  *       currently ejected;</li>
+ *   <li>the gauges of every zone breaker ({@code meshless.zone.breaker.*}; tags {@code service},
+ *       {@code region}, {@code zone}) and service breaker ({@code meshless.service.breaker.*}; tag
+ *       {@code service}): state, failure and slow-call rates, calls not permitted, buffered calls,
+ *       read when meters are published (see {@code BreakerGauges}), from the breaker's first use;</li>
  *   <li>the balancer gauges of {@link BalancerMetrics} ({@code meshless.locality.share},
  *       {@code meshless.balancer.panic}, {@code meshless.balancer.endpoints}).</li>
  * </ul>
- * Circuit breakers are measured by Resilience4j's own binder: {@link #bindCircuitBreakers}.
+ * No meter records anything per call beyond the one timer per attempt.
  *
  * <p>Thread-safe; meters are created once and looked up without allocating on the call path.
  */
@@ -59,11 +65,14 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
     }
 
     /**
-     * Binds Resilience4j's circuit breaker meters ({@code resilience4j.circuitbreaker.*}) for every
-     * breaker of the registry, present and future; the zone and service breakers of Meshless live
-     * there. Needs {@code resilience4j-micrometer} on the class path.
+     * Binds Resilience4j's own circuit breaker meters ({@code resilience4j.circuitbreaker.*}) for
+     * every breaker of the registry, present and future. Needs {@code resilience4j-micrometer} on
+     * the class path. Not needed for Meshless's breakers, whose gauges this class registers itself;
+     * and not free: Resilience4j's binder subscribes to every breaker's events, so every recorded
+     * call then builds an event object and records a timer, and the zone and service breakers
+     * record each outcome into Resilience4j as it comes.
      *
-     * @param breakers the registry the clients were given
+     * @param breakers a breaker registry
      * @param meters where to register the meters
      */
     public static void bindCircuitBreakers(CircuitBreakerRegistry breakers, MeterRegistry meters) {
@@ -130,6 +139,17 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
     @Override
     public void onPlanChanged(RoutingPlan previous, RoutingPlan current) {
         balancer.onPlanChanged(previous, current);
+    }
+
+    @Override
+    public void onZoneBreakerCreated(String service, Locality zone, CircuitBreaker breaker) {
+        BreakerGauges.bind(registry, "meshless.zone.breaker", Tags.of(MeshlessTags.SERVICE, service,
+                MeshlessTags.REGION, zone.region(), MeshlessTags.ZONE, zone.zone()), breaker);
+    }
+
+    @Override
+    public void onServiceBreakerCreated(String service, CircuitBreaker breaker) {
+        BreakerGauges.bind(registry, "meshless.service.breaker", Tags.of(MeshlessTags.SERVICE, service), breaker);
     }
 
     private Counter counter(Map<String, Counter> cache, String name, String description, String service) {

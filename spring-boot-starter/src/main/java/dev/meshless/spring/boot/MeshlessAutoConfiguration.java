@@ -132,14 +132,8 @@ public class MeshlessAutoConfiguration {
                                     ObjectProvider<RateLimiterRegistry> limiters,
                                     ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallListener> listeners,
                                     ObjectProvider<MeshlessClients.ClassifierFactory> classifiers) {
-        CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
+        CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults);
         MeshlessMeters m = meters.getIfAvailable();
-        if (breakerRegistry == null) {
-            breakerRegistry = CircuitBreakerRegistry.ofDefaults();
-            if (m != null) {
-                m.bindPrivateBreakers(breakerRegistry);
-            }
-        }
         List<CallListener> all = new ArrayList<>();
         if (m != null && m.listener() != null) {
             all.add(m.listener());
