@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Every token is ended exactly once; {@link #attemptsInFlight()} counts those not yet ended (zero
  * when idle). Integrations that pick outside this pipeline report through the same tokens
- * ({@link #begin(Pick)}).
+ * ({@link #begin(Pick)}). With an {@linkplain Builder#observer observer}, the call and each of its
+ * attempts are observed from start to end ({@link CallObserver}); without one, the pipeline takes
+ * no observation step at all.
  *
  * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt)
  * or as the rejection of the call gate; an unchecked exception the classifier calls a caller error
@@ -96,6 +98,8 @@ public final class ServiceClient implements AutoCloseable {
     private final CircuitBreaker serviceBreaker;
     /** Where every attempt's and call's outcome goes; for AttemptToken and Execution too. */
     final Feedback feedback;
+    /** Follows calls and attempts for tracing; {@link CallObserver#NOOP} skips every step. */
+    private final CallObserver observer;
     private final DoubleSupplier random;
 
     private ServiceClient(Builder b) {
@@ -104,6 +108,7 @@ public final class ServiceClient implements AutoCloseable {
         this.time = b.time;
         this.gate = b.gate;
         this.random = b.random;
+        this.observer = b.observer;
         LocalityLoadBalancer.Builder lb = LocalityLoadBalancer.builder(service).registry(b.registry)
                 .caller(b.caller).callerService(b.callerService).policy(b.balancingPolicy);
         b.listeners.forEach(lb::listener);
@@ -159,9 +164,37 @@ public final class ServiceClient implements AutoCloseable {
      * @return the answer
      * @throws ServiceCallException when the call could not be served
      */
-    @SuppressWarnings("unchecked")
     public <T> T call(AttemptFunction<T> function, CallOptions options) {
         Objects.requireNonNull(options, "options");
+        // Unobserved calls take the loop directly: no observation step is even reached.
+        return observer == CallObserver.NOOP ? run(function, options, null) : observed(function, options);
+    }
+
+    /** {@link #call} for a client with an observer: the call's observation spans the whole loop. */
+    private <T> T observed(AttemptFunction<T> function, CallOptions options) {
+        CallObserver.ObservedCall observation = observer.callStarted(service, options);
+        if (observation == null) {
+            return run(function, options, null);
+        }
+        T value;
+        CallObserver.Scope scope = observation.openScope();
+        try (scope) {
+            value = run(function, options, observation);
+        } catch (RuntimeException | Error failure) {
+            observation.ended(failure);
+            throw failure;
+        }
+        observation.ended(null);
+        return value;
+    }
+
+    /**
+     * The synchronous pipeline, from admission to answer.
+     *
+     * @param observation the call's observation, or {@code null} when it is not observed
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T run(AttemptFunction<T> function, CallOptions options, CallObserver.ObservedCall observation) {
         CallSettings callSettings = settings; // the one read of the settings this call makes
         long start = admit(callSettings);
         // Every attempt, the first included, runs this loop. The call's Execution is made by the
@@ -181,10 +214,13 @@ public final class ServiceClient implements AutoCloseable {
             int number = state == null ? 1 : state.began();
             long attemptStart = number == 1 ? start : time.nanoTime();
             AttemptToken token = new AttemptToken(feedback, pick, zone, zone != null, attemptStart);
+            CallObserver.ObservedAttempt observed = observation == null ? null
+                    : observation.attemptStarted(pick, number);
             Object value = null;
             Throwable error = null;
             try {
-                value = function.apply(new Attempt(pick, number, timeout));
+                value = observed == null ? function.apply(new Attempt(pick, number, timeout))
+                        : applyObserved(observed, function, new Attempt(pick, number, timeout));
             } catch (Throwable t) {
                 error = t;
             }
@@ -194,6 +230,9 @@ public final class ServiceClient implements AutoCloseable {
             token.endOwned();
             Outcome outcome = feedback.classify(value, error);
             feedback.ended(token.pick(), token.zone(), token.zonePermit(), outcome, end - token.startNanos());
+            if (observed != null) {
+                observed.ended(outcome, error);
+            }
             if (error instanceof Error) {
                 feedback.callAbandoned(); // the call ends without a verdict on the service
                 throw (Error) error; // reported above; never swallowed
@@ -208,6 +247,15 @@ public final class ServiceClient implements AutoCloseable {
                 throw state.failure();
             }
             sleep(state, backoff);
+        }
+    }
+
+    /** Runs an observed attempt's function inside the attempt's scope. */
+    private static <T> T applyObserved(CallObserver.ObservedAttempt observed, AttemptFunction<T> function,
+                                       Attempt attempt) throws Exception {
+        CallObserver.Scope scope = observed.openScope();
+        try (scope) {
+            return function.apply(attempt);
         }
     }
 
@@ -234,16 +282,21 @@ public final class ServiceClient implements AutoCloseable {
      */
     public <T> CompletableFuture<T> callAsync(AsyncAttemptFunction<T> function, CallOptions options) {
         CompletableFuture<T> answer = new CompletableFuture<>();
+        CallObserver.ObservedCall observation = null;
         Execution call;
         try {
             Objects.requireNonNull(options, "options");
+            observation = observer == CallObserver.NOOP ? null : observer.callStarted(service, options);
             CallSettings callSettings = settings; // the one read of the settings this call makes
             call = new Execution(this, callSettings, options, admit(callSettings), 0);
         } catch (RuntimeException rejected) {
+            if (observation != null) {
+                observation.ended(rejected);
+            }
             answer.completeExceptionally(rejected);
             return answer;
         }
-        new AsyncDriver<>(this, call, function, answer).attempt();
+        new AsyncDriver<>(this, call, function, answer, observation).attempt();
         return answer;
     }
 
@@ -457,6 +510,7 @@ public final class ServiceClient implements AutoCloseable {
         private TimeSource time = TimeSource.system();
         private CallGate gate = CallGate.OPEN;
         private CallMetrics metrics = CallMetrics.NOOP;
+        private CallObserver observer = CallObserver.NOOP;
         private CircuitBreakerRegistry breakers;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private final List<CallListener> listeners = new ArrayList<>();
@@ -548,6 +602,17 @@ public final class ServiceClient implements AutoCloseable {
          */
         public Builder metrics(CallMetrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * @param observer follows each call and attempt, for tracing (for example
+         *     {@code dev.meshless.micrometer.observation.ObservationCallObserver}); default
+         *     {@link CallObserver#NOOP}, which the call path skips
+         * @return this builder
+         */
+        public Builder observer(CallObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -4,9 +4,9 @@ import dev.meshless.outcome.Outcome;
 import java.util.Locale;
 
 /**
- * The one vocabulary of Meshless's meters: the tag (key) names they share and
+ * The one vocabulary of Meshless's meters and observations: the tag (key) names they share and
  * how a value is written, so that {@code tier="1"} or {@code outcome="endpoint_failure"} means the
- * same on every meter.
+ * same on every meter, every observation and every trace.
  *
  * <ul>
  *   <li>{@value #TIER}: the balancer's tier number relative to the caller — {@code 0} the caller's
@@ -31,6 +31,8 @@ public final class MeshlessTags {
     public static final String REGION = "region";
     /** How an attempt (or a call) ended. */
     public static final String OUTCOME = "outcome";
+    /** An endpoint's id; high cardinality: on observations (span attributes) only, never on a meter. */
+    public static final String ENDPOINT = "endpoint";
 
     private static final String[] TIERS = new String[16];
     private static final String[] OUTCOMES = new String[Outcome.Kind.values().length];

@@ -9,6 +9,8 @@ import dev.meshless.call.CallOptions;
 import dev.meshless.call.CallPolicy;
 import dev.meshless.call.ServiceCallException;
 import dev.meshless.call.ServiceClient;
+import dev.meshless.micrometer.observation.DefaultAttemptObservationConvention;
+import dev.meshless.micrometer.observation.ObservationCallObserver;
 import dev.meshless.outlier.OutlierDetectionPolicy;
 import dev.meshless.registry.StaticRegistry;
 import dev.meshless.testing.FakeTime;
@@ -19,6 +21,7 @@ import dev.meshless.call.AttemptFunction;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Collection;
@@ -132,10 +135,12 @@ class MicrometerCallMetricsTest {
     }
 
     @Test
-    void tierMeansTheTierNumberOnEveryMeter() {
+    void tierMeansTheTierNumberOnEveryMeterAndObservation() {
+        TestObservationRegistry observations = TestObservationRegistry.create();
         ServiceClient client = measured(concat(zone("r1", "r1-b", 1, 0), zone("r2", "r2-a", 1, 0),
                 zone("r3", "r3-a", 1, 0)), CallPolicy.defaults())
                 .balancingPolicy(LoadBalancingPolicy.builder().regionOrder("r1", "r3").build())
+                .observer(new ObservationCallObserver(observations))
                 .build();
 
         for (String zone : List.of("r1-b", "r3-a", "r2-a")) {
@@ -154,6 +159,12 @@ class MicrometerCallMetricsTest {
         assertThat(planned).containsExactlyInAnyOrder("1", "2", "3");
         assertThat(meters.get("meshless.locality.share").tag("tier", "1").gauge().getId().getTags())
                 .extracting(Tag::getKey).containsExactly("service", "tier");
+        Map<String, String> observed = new TreeMap<>();
+        assertThat(observations).hasHandledContextsThatSatisfy(contexts -> contexts.stream()
+                .filter(c -> c.getName().equals(DefaultAttemptObservationConvention.NAME))
+                .forEach(c -> observed.put(c.getLowCardinalityKeyValue("zone").getValue(),
+                        c.getLowCardinalityKeyValue("tier").getValue())));
+        assertThat(observed).isEqualTo(expected);
         client.close();
     }
 
