@@ -103,9 +103,22 @@ public final class Endpoint {
         return health;
     }
 
-    /** @return {@code host:port} */
+    /** @return {@code host:port}, an IPv6 host in brackets ({@link #hostPort}) */
     public String address() {
-        return host + ":" + port;
+        return hostPort(host, port);
+    }
+
+    /**
+     * The one place that writes a host and port together: {@code host:port}, with an IPv6 literal in
+     * brackets ({@code [2001:db8::1]:8080}), as URLs (RFC 3986) and {@code host:port} strings need it.
+     *
+     * @param host a host name or an IPv4 or IPv6 address (an IPv6 one with or without brackets)
+     * @param port a port
+     * @return {@code host:port}
+     */
+    public static String hostPort(String host, int port) {
+        boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
+        return (ipv6 ? "[" + host + "]" : host) + ":" + port;
     }
 
     @Override
@@ -129,7 +142,7 @@ public final class Endpoint {
 
     @Override
     public String toString() {
-        return service + "/" + id + "@" + host + ":" + port + " [" + locality + ", w=" + weight + ", "
+        return service + "/" + id + "@" + address() + " [" + locality + ", w=" + weight + ", "
                 + health.label() + "]";
     }
 

@@ -75,4 +75,16 @@ class TopologyValidationTest {
         assertThat(e.toBuilder().weight(2).build()).isNotEqualTo(e);
         assertThat(e.address()).isEqualTo("10.0.0.1:8080");
     }
+
+    @Test
+    void hostAndPortAreWrittenWithAnIpv6HostInBrackets() {
+        assertThat(Endpoint.hostPort("10.0.0.1", 8080)).isEqualTo("10.0.0.1:8080");
+        assertThat(Endpoint.hostPort("inventory.internal", 80)).isEqualTo("inventory.internal:80");
+        assertThat(Endpoint.hostPort("2001:db8::1", 8080)).isEqualTo("[2001:db8::1]:8080");
+        assertThat(Endpoint.hostPort("[2001:db8::1]", 8080)).as("already bracketed").isEqualTo("[2001:db8::1]:8080");
+        assertThat(Endpoint.hostPort("fe80::1%eth0", 80)).isEqualTo("[fe80::1%eth0]:80");
+        Endpoint v6 = valid().address("2001:db8::1", 8443).build();
+        assertThat(v6.address()).isEqualTo("[2001:db8::1]:8443");
+        assertThat(v6.toString()).contains("@[2001:db8::1]:8443 ");
+    }
 }

@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 
 /**
  * How to reach one Consul agent: its HTTP(S) address, the ACL token, TLS material and which of the
@@ -36,6 +38,12 @@ public final class ConsulAgentConfig {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** 10 seconds for a request that does not block (and added to a blocking query's wait). */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * At most 100 blocking queries — one connection each — to one agent: half of Consul's default
+     * {@code limits.http_max_conns_per_client} (200), which counts the connections of every process on
+     * the host (one client IP), so that other processes, registration and heartbeats keep room.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 100;
     /** The variables the Consul CLI reads, which fill what the builder leaves unset. */
     public static final List<String> ENVIRONMENT_VARIABLES = List.of("CONSUL_HTTP_ADDR", "CONSUL_HTTP_SSL",
             "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_TOKEN_FILE", "CONSUL_CACERT", "CONSUL_CLIENT_CERT", "CONSUL_CLIENT_KEY");
@@ -46,7 +54,11 @@ public final class ConsulAgentConfig {
     private final Path caCert;
     private final Path clientCert;
     private final Path clientKey;
+    private final String sslBundle;
+    private final Supplier<SSLContext> sslContext;
     private final List<String> datacenters;
+    private final List<String> peers;
+    private final int maxConnections;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
 
@@ -62,10 +74,25 @@ public final class ConsulAgentConfig {
         }
         this.token = t;
         this.tokenFile = readable("tokenFile", tf);
-        this.caCert = readable("caCert", b.caCert != null ? b.caCert : path(env.get("CONSUL_CACERT")));
+        this.sslBundle = b.sslBundle;
+        this.sslContext = b.sslContext;
+        if (sslBundle != null) {
+            // The bundle holds the TLS material: given files would be a second source, so they stop
+            // start-up; the Consul CLI's variables give way to it.
+            notWithBundle("caCert", b.caCert);
+            notWithBundle("clientCert", b.clientCert);
+            notWithBundle("clientKey", b.clientKey);
+            if (!address.getScheme().equals("https")) {
+                throw new InvalidConfigurationException("sslBundle", sslBundle, "needs an https address, but the"
+                        + " agent's is " + address);
+            }
+        }
+        boolean files = sslBundle == null;
+        this.caCert = readable("caCert", b.caCert != null ? b.caCert : files ? path(env.get("CONSUL_CACERT")) : null);
         this.clientCert = readable("clientCert", b.clientCert != null ? b.clientCert
-                : path(env.get("CONSUL_CLIENT_CERT")));
-        this.clientKey = readable("clientKey", b.clientKey != null ? b.clientKey : path(env.get("CONSUL_CLIENT_KEY")));
+                : files ? path(env.get("CONSUL_CLIENT_CERT")) : null);
+        this.clientKey = readable("clientKey", b.clientKey != null ? b.clientKey
+                : files ? path(env.get("CONSUL_CLIENT_KEY")) : null);
         if (clientCert != null && clientKey == null) {
             throw new InvalidConfigurationException("clientKey", null, "must be set together with the client"
                     + " certificate (" + clientCert + ")");
@@ -75,10 +102,31 @@ public final class ConsulAgentConfig {
                     + " key (" + clientKey + ")");
         }
         this.datacenters = Checks.names("datacenters", b.datacenters);
+        this.peers = Checks.names("peers", b.peers);
+        for (String peer : peers) {
+            if (datacenters.contains(peer)) {
+                throw new InvalidConfigurationException("peers", peers, "must not name a datacenter of this agent ("
+                        + peer + ")");
+            }
+        }
+        this.maxConnections = Check.between("maxConnections", b.maxConnections, 1, 10_000);
+        int watched = datacenters.size() + peers.size();
+        if (watched > maxConnections) {
+            throw new InvalidConfigurationException("maxConnections", maxConnections, "must be at least the number"
+                    + " of datacenters and peers watched through this agent (" + watched + "): each watched service"
+                    + " holds one blocking query per datacenter");
+        }
         this.connectTimeout = Check.between("connectTimeout", b.connectTimeout, Duration.ofMillis(1),
                 Duration.ofMinutes(5));
         this.requestTimeout = Check.between("requestTimeout", b.requestTimeout, Duration.ofMillis(1),
                 Duration.ofMinutes(10));
+    }
+
+    private void notWithBundle(String path, Path file) {
+        if (file != null) {
+            throw new InvalidConfigurationException(path, file, "must not be set with the SSL bundle '" + sslBundle
+                    + "', which holds the agent's TLS material");
+        }
     }
 
     /**
@@ -136,6 +184,19 @@ public final class ConsulAgentConfig {
         return clientCert;
     }
 
+    /** @return the name of the SSL bundle that holds the agent's TLS material, or null */
+    public String sslBundle() {
+        return sslBundle;
+    }
+
+    /**
+     * @return the bundle's current TLS context, asked again before each request so that a rotated
+     *     certificate applies to the next one; null without a bundle
+     */
+    public Supplier<SSLContext> sslContext() {
+        return sslContext;
+    }
+
     /** @return the PEM private key of {@link #clientCert()}, or null */
     public Path clientKey() {
         return clientKey;
@@ -144,6 +205,19 @@ public final class ConsulAgentConfig {
     /** @return the datacenters to watch through this agent; empty means every one it lists */
     public List<String> datacenters() {
         return datacenters;
+    }
+
+    /** @return cluster peers whose imported services are watched through this agent ({@code ?peer=}) */
+    public List<String> peers() {
+        return peers;
+    }
+
+    /**
+     * @return the most blocking queries (one connection each) this process keeps open to the agent:
+     *     watched services × datacenters and peers must stay within it
+     */
+    public int maxConnections() {
+        return maxConnections;
     }
 
     /** @return time allowed to open a connection */
@@ -161,7 +235,8 @@ public final class ConsulAgentConfig {
     public String toString() {
         return "ConsulAgentConfig{address=" + address + ", token=" + (token != null ? "<set>" : "<none>")
                 + ", tokenFile=" + tokenFile + ", caCert=" + caCert + ", clientCert=" + clientCert
-                + ", clientKey=" + clientKey + ", datacenters=" + datacenters + ", connectTimeout="
+                + ", clientKey=" + clientKey + ", datacenters=" + datacenters + (peers.isEmpty() ? "" : ", peers="
+                + peers) + ", maxConnections=" + maxConnections + ", connectTimeout="
                 + connectTimeout + ", requestTimeout=" + requestTimeout + "}";
     }
 
@@ -211,7 +286,11 @@ public final class ConsulAgentConfig {
         private Path caCert;
         private Path clientCert;
         private Path clientKey;
+        private String sslBundle;
+        private Supplier<SSLContext> sslContext;
         private List<String> datacenters = List.of();
+        private List<String> peers = List.of();
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Map<String, String> environment;
@@ -277,6 +356,21 @@ public final class ConsulAgentConfig {
         }
 
         /**
+         * TLS from a named bundle instead of PEM files: the host's certificate store (Spring Boot's
+         * {@code spring.ssl.bundle.*}), rotated without a restart. The supplier is asked before each
+         * request and should return the same context until the material changes.
+         *
+         * @param name the bundle's name, for messages
+         * @param context gives the bundle's current TLS context
+         * @return this builder
+         */
+        public Builder sslBundle(String name, Supplier<SSLContext> context) {
+            this.sslBundle = Check.notBlank("sslBundle", name);
+            this.sslContext = java.util.Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
          * @param datacenters datacenters to watch through this agent; empty (default) means all of
          *     {@code GET /v1/catalog/datacenters}
          * @return this builder
@@ -292,6 +386,26 @@ public final class ConsulAgentConfig {
          */
         public Builder datacenters(String... datacenters) {
             return datacenters(List.of(datacenters));
+        }
+
+        /**
+         * @param peers cluster peers of this agent's cluster whose imported services to watch (each read
+         *     with {@code ?peer=<name>}); default none
+         * @return this builder
+         */
+        public Builder peers(List<String> peers) {
+            this.peers = peers;
+            return this;
+        }
+
+        /**
+         * @param maxConnections most blocking queries (one connection each) kept open to this agent,
+         *     1 to 10000; default {@value #DEFAULT_MAX_CONNECTIONS}
+         * @return this builder
+         */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
         }
 
         /**

@@ -44,8 +44,28 @@ public class ConsulAgentSpec implements Spec {
     /** Unencrypted PEM private key of {@code client-cert}. Defaults to {@code CONSUL_CLIENT_KEY}. */
     private Path clientKey;
 
+    /**
+     * Name of an SSL bundle (Spring Boot: {@code spring.ssl.bundle.*}) that holds the agent's TLS
+     * material instead of the PEM files; a rotated certificate applies without a restart. Needs an
+     * https address; not together with ca-cert, client-cert or client-key.
+     */
+    private String sslBundle;
+
     /** Datacenters to watch through this agent; none means every datacenter the agent lists. */
     private List<String> datacenters;
+
+    /**
+     * Cluster peers of this agent's cluster whose imported services are watched too, each read with
+     * {@code ?peer=<name>} and labelled with the peer's name as its datacenter; none by default.
+     */
+    private List<String> peers;
+
+    /**
+     * Most blocking queries (one connection each) this process keeps open to the agent, 1 to 10000:
+     * watched services × datacenters must stay within it. Consul's limits.http_max_conns_per_client
+     * (200 by default) counts every process on the host.
+     */
+    private Integer maxConnections;
 
     /** Time allowed to open a connection, 1ms to 5m. */
     private Duration connectTimeout;
@@ -126,6 +146,16 @@ public class ConsulAgentSpec implements Spec {
         this.clientKey = clientKey;
     }
 
+    /** @return the name of the SSL bundle with the agent's TLS material; {@code null} when not set */
+    public String getSslBundle() {
+        return sslBundle;
+    }
+
+    /** @param sslBundle the name of the SSL bundle with the agent's TLS material */
+    public void setSslBundle(String sslBundle) {
+        this.sslBundle = sslBundle;
+    }
+
     /** @return the datacenters to watch through this agent; {@code null} when not set */
     public List<String> getDatacenters() {
         return datacenters;
@@ -134,6 +164,26 @@ public class ConsulAgentSpec implements Spec {
     /** @param datacenters the datacenters to watch through this agent; none means every one it lists */
     public void setDatacenters(List<String> datacenters) {
         this.datacenters = datacenters;
+    }
+
+    /** @return the cluster peers whose imported services are watched; {@code null} when not set */
+    public List<String> getPeers() {
+        return peers;
+    }
+
+    /** @param peers the cluster peers whose imported services are watched */
+    public void setPeers(List<String> peers) {
+        this.peers = peers;
+    }
+
+    /** @return the most blocking queries kept open to the agent; {@code null} when not set */
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    /** @param maxConnections the most blocking queries kept open to the agent, 1 to 10000 */
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
     }
 
     /** @return time allowed to open a connection; {@code null} when not set */
@@ -169,6 +219,7 @@ public class ConsulAgentSpec implements Spec {
     /** @return the local agent's settings at their defaults, where they do not depend on the environment */
     public static ConsulAgentSpec builtIn() {
         ConsulAgentSpec s = new ConsulAgentSpec();
+        s.maxConnections = ConsulAgentConfig.DEFAULT_MAX_CONNECTIONS;
         s.connectTimeout = ConsulAgentConfig.DEFAULT_CONNECT_TIMEOUT;
         s.requestTimeout = ConsulAgentConfig.DEFAULT_REQUEST_TIMEOUT;
         s.readEnvironment = true;
@@ -187,6 +238,19 @@ public class ConsulAgentSpec implements Spec {
      * @throws InvalidConfigurationException naming the setting by its path here ({@code caCert})
      */
     public ConsulAgentConfig toConfig(boolean local, UnaryOperator<String> environment) {
+        return toConfig(local, environment, null);
+    }
+
+    /**
+     * As {@link #toConfig(boolean, UnaryOperator)}, resolving {@code sslBundle} in the host's bundles.
+     *
+     * @param local whether this is the local agent (which reads the environment unless told not to)
+     * @param environment looks up a {@code CONSUL_*} variable, {@code null} when it has none
+     * @param bundles the host's SSL bundles, or {@code null} when it has none
+     * @return the agent's configuration
+     * @throws InvalidConfigurationException naming the setting by its path here
+     */
+    public ConsulAgentConfig toConfig(boolean local, UnaryOperator<String> environment, SslBundles bundles) {
         if (!local && (address == null || address.isBlank())) {
             throw new InvalidConfigurationException("address", address,
                     "must be set: a separate cluster is read through its own agent");
@@ -200,7 +264,17 @@ public class ConsulAgentSpec implements Spec {
         Specs.apply(caCert, b::caCert);
         Specs.apply(clientCert, b::clientCert);
         Specs.apply(clientKey, b::clientKey);
+        if (sslBundle != null) {
+            if (bundles == null) {
+                throw new InvalidConfigurationException("sslBundle", sslBundle, "needs the application to provide"
+                        + " SSL bundles (Spring Boot's spring.ssl.bundle.*); without them, set ca-cert, client-cert"
+                        + " and client-key");
+            }
+            b.sslBundle(sslBundle, bundles.bundle(sslBundle));
+        }
         Specs.apply(datacenters, b::datacenters);
+        Specs.apply(peers, b::peers);
+        Specs.apply(maxConnections, b::maxConnections);
         Specs.apply(connectTimeout, b::connectTimeout);
         Specs.apply(requestTimeout, b::requestTimeout);
         return b.build();

@@ -26,14 +26,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A thin client for the few Consul HTTP endpoints Meshless needs, on {@link HttpClient} and Jackson.
- * Answers are validated ({@code ConsulJson}) and bounded in size and instance count; failures are
+ * Answers are validated ({@code ConsulJson}) and bounded in size and instance count; they are asked for
+ * gzipped ({@code Accept-Encoding: gzip}) and inflated within the same bound. Failures are
  * {@link ConsulException}s whose messages name the request but never the ACL token, which is sent
- * only in the {@code X-Consul-Token} header.
+ * only in the {@code X-Consul-Token} header; a 429 (this host holds more connections than the agent's
+ * {@code limits.http_max_conns_per_client}) is {@link ConsulException.Reason#RATE_LIMITED}.
  *
  * <p>Thread-safe; one instance per agent is meant to be shared.
  */
@@ -42,11 +45,17 @@ public final class ConsulClient {
     private static final Logger log = LoggerFactory.getLogger(ConsulClient.class);
 
     private final ConsulAgentConfig config;
-    private final HttpClient http;
+    /** Replaced when the SSL bundle's context changes (a rotated certificate); read per request. */
+    private volatile HttpClient http;
+    /** The bundle's context {@link #http} was built with; written with {@link #http}, under this. */
+    private SSLContext httpContext;
     private final TokenSource token;
     private final long maxResponseBytes;
     private final int maxEndpoints;
     private final ConsulMetrics metrics;
+    /** The agent's own datacenter once {@code GET /v1/agent/self} answered; null before, or after a failure. */
+    private volatile CompletableFuture<String> agentDatacenter;
+    private volatile boolean agentDatacenterFailed;
 
     private ConsulClient(ConsulAgentConfig config, long maxResponseBytes, int maxEndpoints, ConsulMetrics metrics) {
         this.config = config;
@@ -54,14 +63,45 @@ public final class ConsulClient {
         this.maxEndpoints = maxEndpoints;
         this.metrics = metrics;
         this.token = new TokenSource(config.token(), config.tokenFile());
+        if (config.sslContext() != null) {
+            this.httpContext = config.sslContext().get();
+            this.http = http(httpContext);
+        } else {
+            this.http = http(config.address().getScheme().equals("https")
+                    ? Tls.context(config.caCert(), config.clientCert(), config.clientKey()) : null);
+        }
+    }
+
+    private HttpClient http(SSLContext tls) {
         HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.connectTimeout());
-        if (config.address().getScheme().equals("https")) {
-            b.sslContext(Tls.context(config.caCert(), config.clientCert(), config.clientKey()));
+        if (tls != null) {
+            b.sslContext(tls);
         }
-        this.http = b.build();
+        return b.build();
+    }
+
+    /**
+     * @return the HTTP client for the next request: rebuilt when the SSL bundle's context changed,
+     *     so a rotated certificate applies from then on (requests under way finish on the old one)
+     */
+    private HttpClient http() {
+        if (config.sslContext() != null) {
+            SSLContext now = config.sslContext().get();
+            if (now != httpContext) {
+                synchronized (this) {
+                    if (now != httpContext) {
+                        http = http(now);
+                        httpContext = now;
+                        log.info("Consul agent {}: TLS material of SSL bundle '{}' changed; new connections use it",
+                                config.address(), config.sslBundle());
+                    }
+                }
+            }
+        }
+        return http;
     }
 
     /**
@@ -119,6 +159,31 @@ public final class ConsulClient {
     }
 
     /**
+     * {@code GET /v1/agent/self}'s {@code Config.Datacenter}: the agent's own datacenter (Consul's
+     * translate_wan_addrs calls every other one remote). Read once and kept; a failure (a token without
+     * {@code agent:read}) is not kept, so the next call asks again.
+     *
+     * @return the agent's datacenter
+     */
+    public CompletableFuture<String> agentDatacenter() {
+        CompletableFuture<String> known = agentDatacenter;
+        if (known != null && !known.isCompletedExceptionally()) {
+            return known;
+        }
+        CompletableFuture<String> asked = send("agent", "GET", "/v1/agent/self", "", null, config.requestTimeout(),
+                null, null).thenApply(r -> ConsulJson.agentDatacenter(r.body()));
+        agentDatacenter = asked;
+        asked.whenComplete((dc, e) -> {
+            if (e != null && !agentDatacenterFailed) {
+                agentDatacenterFailed = true;
+                log.warn("Cannot read the own datacenter of Consul agent {} ({}); every datacenter is taken as remote"
+                        + " (WAN addresses) until it answers", config.address(), Futures.unwrap(e).getMessage());
+            }
+        });
+        return asked;
+    }
+
+    /**
      * {@code GET /v1/catalog/services}.
      *
      * @param datacenter the datacenter, or null for the agent's
@@ -133,13 +198,23 @@ public final class ConsulClient {
     /**
      * {@code GET /v1/health/service/:service}, blocking when the query has an index. The HTTP timeout
      * of a blocking query is {@code wait × 17/16 + requestTimeout}: Consul may add up to
-     * {@code wait / 16} of jitter.
+     * {@code wait / 16} of jitter. Entries that cannot be read are left out of the value and listed in
+     * {@link QueryResult#skipped()}; only an answer that is not a JSON array of entries fails.
      *
      * @param query what to ask
-     * @return the instances with the answer's index; fails with {@link ConsulException}
+     * @return the instances with the answer's index and headers; fails with {@link ConsulException}
      */
     public CompletableFuture<QueryResult<List<ServiceInstance>>> healthService(HealthQuery query) {
         StringBuilder q = new StringBuilder(dc(query.datacenter()));
+        if (query.peer() != null) {
+            param(q, "peer", query.peer());
+        }
+        if (query.namespace() != null) {
+            param(q, "ns", query.namespace());
+        }
+        if (query.partition() != null) {
+            param(q, "partition", query.partition());
+        }
         if (query.passingOnly()) {
             param(q, "passing", null);
         }
@@ -148,6 +223,9 @@ public final class ConsulClient {
         }
         if (query.stale()) {
             param(q, "stale", null);
+            if (query.maxStale() != null && !query.maxStale().isZero()) {
+                param(q, "max_stale", GoDuration.format(query.maxStale()));
+            }
         }
         Duration timeout = config.requestTimeout();
         if (query.isBlocking()) {
@@ -157,9 +235,16 @@ public final class ConsulClient {
             timeout = timeout.plus(wait).plus(wait.dividedBy(16));
         }
         String path = "/v1/health/service/" + segment(query.service());
-        return send("health", "GET", path, q.toString(), null, timeout, query.service(), query.datacenter())
-                .thenApply(r -> new QueryResult<>(ConsulJson.healthService(r.body(), query.service(),
-                        query.datacenter(), maxEndpoints), index(r), knownLeader(r), lastContact(r)));
+        String where = query.peer() != null ? query.peer() : query.datacenter();
+        return send("health", "GET", path, q.toString(), null, timeout, query.service(), where)
+                .thenApply(r -> {
+                    ConsulJson.HealthEntries entries = ConsulJson.healthService(r.body(), query.service(), where,
+                            maxEndpoints);
+                    return new QueryResult<>(entries.instances(), index(r), knownLeader(r), lastContact(r),
+                            r.headers().firstValue("X-Consul-Query-Backend").map(String::strip).orElse(null),
+                            flag(r, "X-Consul-Results-Filtered-By-ACLs"), flag(r, "X-Consul-Translate-Addresses"),
+                            entries.skipped());
+                });
     }
 
     /**
@@ -221,6 +306,7 @@ public final class ConsulClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.address() + path + query))
                 .timeout(timeout)
                 .header("Accept", "application/json")
+                .header("Accept-Encoding", "gzip")
                 .header("User-Agent", "meshless-consul");
         String secret = token.get();
         if (secret != null) {
@@ -230,17 +316,20 @@ public final class ConsulClient {
                 : HttpRequest.BodyPublishers.ofByteArray(body));
         log.debug("Consul request {} to {}", target, config.address());
         String dcTag = datacenter == null ? "local" : datacenter;
-        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request.build(),
+        CompletableFuture<HttpResponse<byte[]>> sent = http().sendAsync(request.build(),
                 CappedBody.handler(maxResponseBytes));
         CompletableFuture<HttpResponse<byte[]>> checked = sent.handle((response, failure) -> {
             if (failure != null) {
                 throw failure(failure, target, service, datacenter, timeout, secret);
             }
             if (response.statusCode() != 200) {
-                String text = new String(response.body(), StandardCharsets.UTF_8);
-                throw new ConsulException(service, datacenter, Reason.HTTP_STATUS, response.statusCode(),
-                        target + " answered " + response.statusCode() + ": "
-                        + Redaction.redact(Redaction.excerpt(text, 300), secret), null);
+                int status = response.statusCode();
+                String answer = Redaction.redact(Redaction.excerpt(new String(response.body(), StandardCharsets.UTF_8),
+                        300), secret);
+                throw new ConsulException(service, datacenter, status == 429 ? Reason.RATE_LIMITED
+                        : Reason.HTTP_STATUS, status, target + " answered " + status + ": " + answer
+                        + (status == 429 ? " (this host may hold more connections than the agent's"
+                        + " limits.http_max_conns_per_client)" : ""), answer, null);
             }
             return response;
         });
@@ -272,6 +361,9 @@ public final class ConsulClient {
         if (causedBy(cause, CappedBody.TooLarge.class)) {
             reason = Reason.TOO_LARGE;
             what = "the answer is larger than maxResponseBytes (" + maxResponseBytes + ")";
+        } else if (causedBy(cause, CappedBody.BadEncoding.class)) {
+            reason = Reason.MALFORMED;
+            what = "the gzipped answer does not inflate";
         } else if (cause instanceof HttpConnectTimeoutException) {
             reason = Reason.TIMEOUT;
             what = "no connection within " + config.connectTimeout().toMillis() + "ms";
@@ -286,7 +378,8 @@ public final class ConsulClient {
             what = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         }
         return new ConsulException(service, datacenter, reason, 0, Redaction.redact(target + " to "
-                + config.address() + " failed: " + what, secret), reason == Reason.TOO_LARGE ? null : cause);
+                + config.address() + " failed: " + what, secret), reason == Reason.TOO_LARGE
+                || reason == Reason.MALFORMED ? null : cause);
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
@@ -310,7 +403,8 @@ public final class ConsulClient {
             if (cause instanceof ConsulException) {
                 // Rethrown with this thread's stack so that the caller shows up in traces.
                 ConsulException ce = (ConsulException) cause;
-                throw new ConsulException(ce.service(), ce.datacenter(), ce.reason(), ce.status(), ce.getMessage(), ce);
+                throw new ConsulException(ce.service(), ce.datacenter(), ce.reason(), ce.status(), ce.getMessage(),
+                        ce.answer(), ce);
             }
             throw new IllegalStateException(cause);
         }
@@ -322,6 +416,10 @@ public final class ConsulClient {
 
     private static boolean knownLeader(HttpResponse<?> r) {
         return header(r, "X-Consul-KnownLeader", Boolean::parseBoolean, true);
+    }
+
+    private static boolean flag(HttpResponse<?> r, String name) {
+        return header(r, name, Boolean::parseBoolean, false);
     }
 
     private static long lastContact(HttpResponse<?> r) {

@@ -44,15 +44,46 @@ public final class ConsulConfig {
     public static final Duration DEFAULT_DATACENTER_REFRESH_INTERVAL = Duration.ofMinutes(1);
     /** An answer may list up to 5 000 instances. */
     public static final int DEFAULT_MAX_ENDPOINTS = 5_000;
-    /** An answer may be up to 16 MiB. */
-    public static final long DEFAULT_MAX_RESPONSE_BYTES = 16L << 20;
+    /**
+     * An answer may be up to 64 MiB: room for {@link #DEFAULT_MAX_ENDPOINTS} entries as agents write them —
+     * each with its {@code Node}, a {@code Service} with {@code Proxy}, {@code Connect} and tagged
+     * addresses, and two checks whose {@code Output} may reach Consul's default
+     * {@code check_output_max_size} of 4 KiB — about 9.5 KB each, 46 MiB in all (gzip makes far less
+     * travel; the bound applies to the inflated answer).
+     */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
     /** Up to 64 services may be watched (each one holds a connection per datacenter). */
     public static final int DEFAULT_MAX_SERVICES = 64;
     /** The snapshot file may be up to 64 MiB. */
     public static final long DEFAULT_SNAPSHOT_MAX_BYTES = 64L << 20;
     /** Changes are written to the snapshot at most every 5 seconds. */
     public static final Duration DEFAULT_SNAPSHOT_WRITE_DELAY = Duration.ofSeconds(5);
+    /** Addresses as the agent gives them: translated to WAN addresses only if the agent translates. */
+    public static final AddressMode DEFAULT_ADDRESS_MODE = AddressMode.AUTO;
+    /**
+     * A {@code ?stale} answer from a server that has not heard from the leader for more than 1 minute is
+     * read again from the leader ({@code max_stale}); leader elections, which take seconds, stay invisible.
+     */
+    public static final Duration DEFAULT_MAX_STALE = Duration.ofMinutes(1);
 
+    /** Which addresses the endpoints of other datacenters get. */
+    public enum AddressMode {
+        /**
+         * LAN addresses everywhere: when the agent translates other datacenters' addresses
+         * (translate_wan_addrs, {@code X-Consul-Translate-Addresses: true}), the LAN tagged addresses
+         * ({@code lan_ipv6}, {@code lan_ipv4}, {@code lan}) are used instead.
+         */
+        LAN,
+        /**
+         * WAN addresses for every datacenter but the agent's own ({@code GET /v1/agent/self}), with
+         * Consul's precedence: {@code wan_ipv6} > {@code wan_ipv4} > {@code wan} > the address, the port of
+         * {@code TaggedAddresses.wan}; a {@code wan_ipv4} that merely repeats the LAN address (agents add
+         * one to every service they register) gives way to an explicit {@code wan}.
+         */
+        WAN,
+        /** Follow the agent: its translated addresses when it translates, the LAN addresses otherwise. */
+        AUTO
+    }
     private static final ByteSize MIN_BYTES = ByteSize.valueOf("1KB");
     private static final ByteSize MAX_BYTES = ByteSize.valueOf("1GB");
 
@@ -76,6 +107,10 @@ public final class ConsulConfig {
     private final Path snapshotFile;
     private final long snapshotMaxBytes;
     private final Duration snapshotWriteDelay;
+    private final AddressMode addressMode;
+    private final Duration maxStale;
+    private final String namespace;
+    private final String partition;
 
     private ConsulConfig(Builder b) {
         this.agent = b.agent != null ? b.agent : ConsulAgentConfig.defaults();
@@ -112,6 +147,10 @@ public final class ConsulConfig {
         this.snapshotMaxBytes = bytes("snapshotMaxBytes", b.snapshotMaxBytes);
         this.snapshotWriteDelay = Check.between("snapshotWriteDelay", b.snapshotWriteDelay, Duration.ZERO,
                 Duration.ofHours(1));
+        this.addressMode = Check.required("addressMode", b.addressMode);
+        this.maxStale = Check.between("maxStale", b.maxStale, Duration.ZERO, Duration.ofHours(24));
+        this.namespace = b.namespace == null ? null : Checks.name("namespace", b.namespace);
+        this.partition = b.partition == null ? null : Checks.name("partition", b.partition);
     }
 
     private static long bytes(String path, long bytes) {
@@ -139,6 +178,14 @@ public final class ConsulConfig {
      */
     public String regionOf(String datacenter) {
         return regions.getOrDefault(datacenter, datacenter);
+    }
+
+    /**
+     * @param datacenter a datacenter name
+     * @return whether its region is configured (it then wins over the instances' {@code Locality})
+     */
+    public boolean regionConfigured(String datacenter) {
+        return regions.containsKey(datacenter);
     }
 
     /** @return the configured datacenter → region map (datacenters not listed are their own region) */
@@ -231,10 +278,33 @@ public final class ConsulConfig {
         return snapshotWriteDelay;
     }
 
+    /** @return which addresses other datacenters' endpoints get */
+    public AddressMode addressMode() {
+        return addressMode;
+    }
+
+    /** @return {@code max_stale} sent with {@code stale} reads; zero sends none */
+    public Duration maxStale() {
+        return maxStale;
+    }
+
+    /** @return the namespace ({@code ns}, Consul Enterprise) watches read, or null for the token's default */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** @return the admin partition (Consul Enterprise) watches read, or null for the agent's */
+    public String partition() {
+        return partition;
+    }
+
     @Override
     public String toString() {
         return "ConsulConfig{agent=" + agent + ", clusters=" + clusters + ", regions=" + regions
                 + ", zoneMetadataKey=" + zoneMetadataKey + ", wait=" + Values.format(wait) + ", stale=" + stale
+                + ", maxStale=" + Values.format(maxStale) + ", addressMode=" + addressMode.name().toLowerCase(
+                java.util.Locale.ROOT) + (namespace == null ? "" : ", namespace=" + namespace)
+                + (partition == null ? "" : ", partition=" + partition)
                 + ", passingOnly=" + passingOnly + ", filter=" + filter + ", rateLimit=" + rateLimitBurst + "/"
                 + Values.format(rateLimitInterval) + ", maxEndpoints=" + maxEndpoints + ", maxServices="
                 + maxServices + ", snapshotFile=" + snapshotFile + "}";
@@ -262,8 +332,49 @@ public final class ConsulConfig {
         private Path snapshotFile;
         private long snapshotMaxBytes = DEFAULT_SNAPSHOT_MAX_BYTES;
         private Duration snapshotWriteDelay = DEFAULT_SNAPSHOT_WRITE_DELAY;
+        private AddressMode addressMode = DEFAULT_ADDRESS_MODE;
+        private Duration maxStale = DEFAULT_MAX_STALE;
+        private String namespace;
+        private String partition;
 
         private Builder() {
+        }
+
+        /**
+         * @param addressMode which addresses other datacenters' endpoints get; default {@link AddressMode#AUTO}
+         * @return this builder
+         */
+        public Builder addressMode(AddressMode addressMode) {
+            this.addressMode = addressMode;
+            return this;
+        }
+
+        /**
+         * @param maxStale {@code max_stale} sent with {@code stale} reads, 0 (none sent) to 24h; default 1m
+         * @return this builder
+         */
+        public Builder maxStale(Duration maxStale) {
+            this.maxStale = maxStale;
+            return this;
+        }
+
+        /**
+         * @param namespace the namespace to read ({@code ns}, Consul Enterprise; {@code *} for all); default
+         *     the token's
+         * @return this builder
+         */
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        /**
+         * @param partition the admin partition to read (Consul Enterprise); default the agent's
+         * @return this builder
+         */
+        public Builder partition(String partition) {
+            this.partition = partition;
+            return this;
         }
 
         /**

@@ -34,6 +34,17 @@ public interface ConsulMetrics {
     }
 
     /**
+     * An entry of a health answer was left out as unusable; called once per entry and change of reason,
+     * not once per answer.
+     *
+     * @param service the service
+     * @param datacenter the datacenter
+     * @param reason why ({@link SkippedEntry#reason()}: {@code no_port}, {@code bad_address} …)
+     */
+    default void entrySkipped(String service, String datacenter, String reason) {
+    }
+
+    /**
      * The registry started tracking a service in a datacenter.
      *
      * @param service the service

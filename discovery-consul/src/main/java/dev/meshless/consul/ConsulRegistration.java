@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} tries to register for at most {@code startupTimeout} (retrying with jittered
  * backoff) and then returns, registered or not; failed registrations keep being retried in the
  * background, so that a Consul outage never holds up start-up. Heartbeats go every
- * {@code heartbeatInterval}; when the agent no longer knows the check (it lost its state), the
- * instance is registered again. {@link #status} changes what the heartbeats report, e.g. warning
+ * {@code heartbeatInterval}; when the agent no longer knows the check (it lost its state: 404, or 500
+ * from agents before Consul 1.11), the instance is registered again. {@link #status} changes what the heartbeats report, e.g. warning
  * while draining.
  *
  * <p>Thread-safe; background work runs on the {@link TimeSource}'s timers and the HTTP client's threads.
@@ -224,7 +224,7 @@ public final class ConsulRegistration implements AutoCloseable {
         if (failure != null) {
             Throwable cause = Futures.unwrap(failure);
             // Only the periodic chain re-registers, so that a status() call cannot start a second chain.
-            if (reschedule && cause instanceof ConsulException && ((ConsulException) cause).status() == 404) {
+            if (reschedule && cause instanceof ConsulException && lostCheck((ConsulException) cause)) {
                 log.warn("Consul no longer knows check '{}' of instance '{}'; registering again", checkId,
                         config.instanceId());
                 registered = false;
@@ -236,6 +236,23 @@ public final class ConsulRegistration implements AutoCloseable {
         if (reschedule) {
             schedule(() -> heartbeat(true), config.heartbeatInterval());
         }
+    }
+
+    /**
+     * Whether the agent no longer knows the TTL check — it lost its state (restarted without its data
+     * directory, or another registration replaced it): 404 "Unknown check ID" from Consul 1.11 on
+     * (vetCheckUpdateWithAuthorizer, agent/acl.go); 500 from older agents, "Unknown check" with ACLs
+     * (vetCheckUpdate) or "CheckID … does not have associated TTL" without (Agent.updateTTLCheck,
+     * agent/agent.go). Anything else — a 500 from a server without a leader, an unreachable agent — is
+     * retried as a heartbeat.
+     */
+    static boolean lostCheck(ConsulException e) {
+        if (e.reason() != ConsulException.Reason.HTTP_STATUS) {
+            return false;
+        }
+        String answer = e.answer() == null ? "" : e.answer();
+        return e.status() == 404 || (e.status() == 500 && (answer.contains("Unknown check")
+                || answer.contains("does not have associated TTL")));
     }
 
     private synchronized void schedule(Runnable task, Duration delay) {

@@ -2,9 +2,11 @@ package dev.meshless.consul;
 
 import dev.meshless.config.Check;
 import dev.meshless.config.InvalidConfigurationException;
+import dev.meshless.config.Paths;
 import dev.meshless.config.Values;
 import dev.meshless.consul.internal.Checks;
 import dev.meshless.consul.internal.Checks.Bound;
+import dev.meshless.topology.Endpoint;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +42,15 @@ public final class ConsulRegistrationConfig {
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
     /** Passing and warning instances weigh 1, as in Consul. */
     public static final int DEFAULT_WEIGHT = 1;
+    /** Consul's limit on the pairs of {@code Service.Meta} (metaMaxKeyPairs, agent/structs/structs.go). */
+    public static final int MAX_META_PAIRS = 64;
+    /** Consul's limit on a {@code Service.Meta} key's length (metaKeyMaxLength). */
+    public static final int MAX_META_KEY_LENGTH = 128;
+    /** Consul's limit on a {@code Service.Meta} value's length (metaValueMaxLength). */
+    public static final int MAX_META_VALUE_LENGTH = 512;
+
+    /** metaKeyFormat (agent/structs/structs.go). */
+    private static final java.util.regex.Pattern META_KEY = java.util.regex.Pattern.compile("[a-zA-Z0-9_-]+");
     /** Metadata key of the region. */
     public static final String DEFAULT_REGION_METADATA_KEY = "region";
 
@@ -74,11 +85,23 @@ public final class ConsulRegistrationConfig {
         this.region = Checks.name("region", b.region);
         this.zone = Checks.name("zone", b.zone);
         this.tags = List.copyOf(b.tags);
-        this.regionMetadataKey = Checks.name("regionMetadataKey", b.regionMetadataKey);
-        this.zoneMetadataKey = Checks.name("zoneMetadataKey", b.zoneMetadataKey);
-        Map<String, String> m = new LinkedHashMap<>(b.meta);
+        this.regionMetadataKey = metaKey("regionMetadataKey", Checks.name("regionMetadataKey", b.regionMetadataKey));
+        this.zoneMetadataKey = metaKey("zoneMetadataKey", Checks.name("zoneMetadataKey", b.zoneMetadataKey));
+        metaValue("region", region);
+        metaValue("zone", zone);
+        Map<String, String> m = new LinkedHashMap<>();
+        b.meta.forEach((key, value) -> {
+            String path = Paths.key("meta", key);
+            metaKey(path, key);
+            m.put(key, metaValue(path, Check.required(path, value)));
+        });
         m.put(regionMetadataKey, region);
         m.put(zoneMetadataKey, zone);
+        if (m.size() > MAX_META_PAIRS) {
+            throw new InvalidConfigurationException("meta", b.meta.size() + " pairs", "must hold at most "
+                    + (MAX_META_PAIRS - 2) + " pairs: Consul takes " + MAX_META_PAIRS + ", and the region and zone"
+                    + " take two");
+        }
         this.meta = Map.copyOf(m);
         this.ttl = Check.between("ttl", b.ttl, Duration.ofSeconds(1), Duration.ofHours(1));
         this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : ttl.dividedBy(3);
@@ -99,13 +122,42 @@ public final class ConsulRegistrationConfig {
         this.deregisterCriticalAfter = Check.between("deregisterCriticalAfter", b.deregisterCriticalAfter,
                 Duration.ofMinutes(1), Duration.ofDays(7));
         this.weightPassing = Check.between("weightPassing", b.weightPassing, 1, 65535);
-        this.weightWarning = Check.between("weightWarning", b.weightWarning, 1, 65535);
+        // structs.ValidateWeights: a warning weight of 0 is legal and means "no traffic while warning".
+        this.weightWarning = Check.between("weightWarning", b.weightWarning, 0, 65535);
         this.startupTimeout = Check.between("startupTimeout", b.startupTimeout, Duration.ZERO, Duration.ofMinutes(10));
         this.retryInitial = Check.between("retryInitial", b.retryInitial, Duration.ofMillis(1), Duration.ofMinutes(10));
         this.retryMax = Check.between("retryMax", b.retryMax != null ? b.retryMax : DEFAULT_RETRY_MAX,
                 Duration.ofMillis(1), Duration.ofHours(1));
         Checks.ordered(new Bound("retryInitial", "the initial retry delay", retryInitial),
                 new Bound("retryMax", "the largest retry delay", retryMax), b.retryMax != null);
+    }
+
+    /**
+     * validateMetaPair (agent/structs/structs.go), as the agent's register endpoint applies it: a key of
+     * {@code [A-Za-z0-9_-]}, at most 128 characters, not starting with {@code consul-} (reserved).
+     */
+    private static String metaKey(String path, String key) {
+        if (key == null || !META_KEY.matcher(key).matches()) {
+            throw new InvalidConfigurationException(path, key, "must be a Consul metadata key: letters, digits, '_'"
+                    + " and '-' only");
+        }
+        if (key.length() > MAX_META_KEY_LENGTH) {
+            throw new InvalidConfigurationException(path, key, "must be at most " + MAX_META_KEY_LENGTH
+                    + " characters long");
+        }
+        if (key.startsWith("consul-")) {
+            throw new InvalidConfigurationException(path, key, "must not start with 'consul-', which Consul reserves"
+                    + " for itself");
+        }
+        return key;
+    }
+
+    private static String metaValue(String path, String value) {
+        if (value.length() > MAX_META_VALUE_LENGTH) {
+            throw new InvalidConfigurationException(path, value.length() + " characters",
+                    "must be at most " + MAX_META_VALUE_LENGTH + " characters long");
+        }
+        return value;
     }
 
     /**
@@ -214,7 +266,7 @@ public final class ConsulRegistrationConfig {
     @Override
     public String toString() {
         return "ConsulRegistrationConfig{serviceName=" + serviceName + ", instanceId=" + instanceId + ", address="
-                + address + ":" + port + ", locality=" + region + "/" + zone + ", check="
+                + Endpoint.hostPort(address, port) + ", locality=" + region + "/" + zone + ", check="
                 + (httpCheck != null ? "http " + httpCheck : "ttl " + ttl) + "}";
     }
 
@@ -301,7 +353,9 @@ public final class ConsulRegistrationConfig {
         }
 
         /**
-         * @param meta more {@code Service.Meta} entries
+         * @param meta more {@code Service.Meta} entries, checked by Consul's rules: at most 62 (64 with the
+         *     region and zone), keys of {@code [A-Za-z0-9_-]} up to 128 characters not starting with
+         *     {@code consul-}, values up to 512 characters
          * @return this builder
          */
         public Builder meta(Map<String, String> meta) {
@@ -391,7 +445,7 @@ public final class ConsulRegistrationConfig {
         }
 
         /**
-         * @param weight {@code Weights.Warning}, 1 to 65535; default 1
+         * @param weight {@code Weights.Warning}, 0 ("no traffic while warning") to 65535; default 1
          * @return this builder
          */
         public Builder weightWarning(int weight) {

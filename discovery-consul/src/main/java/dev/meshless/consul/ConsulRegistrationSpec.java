@@ -48,7 +48,11 @@ public class ConsulRegistrationSpec implements Spec {
     /** {@code Service.Tags}. */
     private List<String> tags;
 
-    /** More {@code Service.Meta} entries (region and zone are added). */
+    /**
+     * More {@code Service.Meta} entries (region and zone are added), by Consul's rules: at most 62 keys of
+     * letters, digits, '_' and '-', up to 128 characters, not starting with {@code consul-}; values up to
+     * 512 characters.
+     */
     private Map<String, String> meta;
 
     /** {@code Service.Meta} key of the region; the zone's is {@code meshless.consul.zone-metadata-key}. */
@@ -78,7 +82,7 @@ public class ConsulRegistrationSpec implements Spec {
     /** {@code Weights.Passing}, 1 to 65535. */
     private Integer weightPassing;
 
-    /** {@code Weights.Warning}, 1 to 65535. */
+    /** {@code Weights.Warning}, 0 (no traffic while warning) to 65535. */
     private Integer weightWarning;
 
     /**
@@ -267,12 +271,12 @@ public class ConsulRegistrationSpec implements Spec {
         this.weightPassing = weightPassing;
     }
 
-    /** @return {@code Weights.Warning}, 1 to 65535; {@code null} when not set */
+    /** @return {@code Weights.Warning}, 0 to 65535; {@code null} when not set */
     public Integer getWeightWarning() {
         return weightWarning;
     }
 
-    /** @param weightWarning {@code Weights.Warning}, 1 to 65535 */
+    /** @param weightWarning {@code Weights.Warning}, 0 (no traffic while warning) to 65535 */
     public void setWeightWarning(Integer weightWarning) {
         this.weightWarning = weightWarning;
     }

@@ -3,6 +3,7 @@ package dev.meshless.consul;
 import dev.meshless.consul.ConsulException.Reason;
 import dev.meshless.consul.internal.Backoff;
 import dev.meshless.consul.internal.Futures;
+import dev.meshless.consul.internal.Location;
 import dev.meshless.consul.internal.ServiceView;
 import dev.meshless.consul.internal.ServiceWatch;
 import dev.meshless.consul.internal.SnapshotStore;
@@ -112,6 +113,7 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
                     throw new IllegalStateException("maxServices must be at least " + (views.size() + 1)
                             + " to watch service '" + service + "', but was " + config.maxServices());
                 }
+                checkConnectionBudget(service, views.size() + 1);
                 view = new ServiceView(service, context);
                 views.put(service, view);
                 created = true;
@@ -144,10 +146,10 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
         return out;
     }
 
-    /** @return the datacenters currently known, in watch order, each with the region it maps to */
+    /** @return the datacenters (and peers) currently known, in watch order, each with the region it maps to */
     public Map<String, String> datacenters() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String dc : owners().keySet()) {
+        for (String dc : owners(liveViews().size()).keySet()) {
             out.put(dc, config.regionOf(dc));
         }
         return out;
@@ -201,21 +203,76 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
         return ConsulClient.create(agent, config.maxResponseBytes(), config.maxEndpoints(), metrics);
     }
 
+    /**
+     * Each watched service holds one blocking query — one connection — per datacenter and peer of its
+     * agent, and Consul refuses connections past {@code limits.http_max_conns_per_client} with 429.
+     * Fails the subscription of a service that would take an agent past its {@code maxConnections}.
+     */
+    private void checkConnectionBudget(String service, int services) {
+        Map<Source, Integer> perSource = new LinkedHashMap<>();
+        owners(0).values().forEach(l -> perSource.merge(source(l), 1, Integer::sum));
+        perSource.forEach((s, locations) -> {
+            int budget = s.client.config().maxConnections();
+            if ((long) services * locations > budget) {
+                throw new IllegalStateException("Watching service '" + service + "' needs " + services + " service(s) × "
+                        + locations + " datacenter(s) = " + (long) services * locations + " blocking queries to Consul"
+                        + " agent '" + s.name + "' at " + s.client.address() + ", more than its maxConnections ("
+                        + budget + "); the agent allows limits.http_max_conns_per_client (200 by default) connections"
+                        + " per client IP, shared by every process on the host: watch fewer services or datacenters,"
+                        + " or raise both limits");
+            }
+        });
+    }
+
+    private Source source(Location location) {
+        for (Source s : sources) {
+            if (s.client == location.client()) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("no agent for " + location);
+    }
+
     /** Runs on {@code control}: gives a new view its datacenters, or the snapshot while they are unknown. */
     private void place(ServiceView view) {
-        view.datacenters(owners(), authoritative());
+        view.datacenters(owners(liveViews().size()), authoritative());
         if (snapshots != null && sources.stream().anyMatch(s -> s.discovered == null && s.failedOnce)) {
             view.seedUnattached(snapshots.datacentersOf(view.service()));
         }
     }
 
-    private Map<String, ConsulClient> owners() {
-        Map<String, ConsulClient> owners = new LinkedHashMap<>();
+    /**
+     * Every datacenter and peer to watch, through the first agent that lists it. An agent whose
+     * discovered datacenters grew past its connection budget for {@code services} watched services
+     * gets only as many as fit; the others are reported once. {@code services} 0: no budget applied.
+     */
+    private Map<String, Location> owners(int services) {
+        Map<String, Location> owners = new LinkedHashMap<>();
         for (Source s : sources) {
+            List<Location> mine = new ArrayList<>();
             List<String> dcs = !s.configured.isEmpty() ? s.configured : s.discovered;
             if (dcs != null) {
-                dcs.forEach(dc -> owners.putIfAbsent(dc, s.client));
+                dcs.stream().filter(dc -> !owners.containsKey(dc)).forEach(dc -> mine.add(Location.datacenter(dc,
+                        s.client)));
             }
+            for (String peer : s.client.config().peers()) {
+                if (owners.containsKey(peer) || mine.stream().anyMatch(l -> l.name().equals(peer))) {
+                    s.report("peer-" + peer, () -> log.warn("Cluster peer '{}' of Consul agent '{}' has the name of a"
+                            + " datacenter, which is watched instead; rename the peer", peer, s.name));
+                } else {
+                    mine.add(Location.peer(peer, s.client));
+                }
+            }
+            int fit = services <= 0 ? Integer.MAX_VALUE : Math.max(1, s.client.config().maxConnections() / services);
+            if (mine.size() > fit) {
+                List<String> left = mine.subList(fit, mine.size()).stream().map(Location::name).toList();
+                int listed = mine.size();
+                s.report("budget-" + left, () -> log.error("Consul agent '{}' lists {} datacenter(s) and peer(s), more"
+                        + " than {} service(s) can watch within its maxConnections ({}); not watching {}", s.name,
+                        listed, services, s.client.config().maxConnections(), left));
+                mine.subList(fit, mine.size()).clear();
+            }
+            mine.forEach(l -> owners.put(l.name(), l));
         }
         return owners;
     }
@@ -240,12 +297,9 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
             }
             if (failure == null) {
                 s.backoff.reset();
-                if (!list.equals(s.discovered)) {
-                    log.info("Consul agent '{}' at {} lists datacenters {}", s.name, s.client.address(), list);
-                    s.discovered = List.copyOf(list);
-                    liveViews().forEach(this::place);
-                }
-                s.timer = time.schedule(() -> discover(s), config.datacenterRefreshInterval());
+                boolean confirming = listed(s, list);
+                s.timer = time.schedule(() -> discover(s), confirming ? config.emptyConfirmationDelay()
+                        : config.datacenterRefreshInterval());
                 return;
             }
             Duration delay = s.backoff.nextDelay();
@@ -266,6 +320,49 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
         }));
     }
 
+    /**
+     * Takes an agent's datacenter list, which is a set: agents sort it by round-trip time
+     * (GetDatacentersByDistance, agent/router/router.go), so a new order is no change; and a datacenter
+     * whose servers all left drops out of it, as does one on a flaky WAN link for a moment, so a
+     * datacenter missing from one list is only dropped when the next list, read soon after, confirms it.
+     * Runs on {@code control}.
+     *
+     * @return whether a missing datacenter waits for confirmation
+     */
+    private boolean listed(Source s, List<String> list) {
+        if (s.discovered == null) {
+            log.info("Consul agent '{}' at {} lists datacenters {}", s.name, s.client.address(), list);
+            s.discovered = List.copyOf(list);
+            liveViews().forEach(this::place);
+            return false;
+        }
+        List<String> next = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String dc : s.discovered) {
+            if (list.contains(dc)) {
+                next.add(dc);
+            } else if (s.missing.contains(dc)) {
+                log.warn("Consul agent '{}' no longer lists datacenter '{}' (two reads in a row); dropping it", s.name,
+                        dc);
+            } else {
+                log.info("Consul agent '{}' does not list datacenter '{}' any more; keeping it until the next read"
+                        + " confirms", s.name, dc);
+                next.add(dc);
+                missing.add(dc);
+            }
+        }
+        list.stream().filter(dc -> !s.discovered.contains(dc)).forEach(dc -> {
+            log.info("Consul agent '{}' lists a new datacenter '{}'", s.name, dc);
+            next.add(dc);
+        });
+        s.missing = Set.copyOf(missing);
+        if (!next.equals(s.discovered)) {
+            s.discovered = List.copyOf(next);
+            liveViews().forEach(this::place);
+        }
+        return !missing.isEmpty();
+    }
+
     /** One agent and what it said about its datacenters; mutable fields are confined to {@code control}. */
     private final class Source {
         final String name;
@@ -273,13 +370,23 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
         final List<String> configured;
         final Backoff backoff = new Backoff(config.errorBackoffInitial(), config.errorBackoffMax());
         volatile List<String> discovered;
+        /** Listed before, missing from the latest list: dropped if the next one confirms. */
+        Set<String> missing = Set.of();
         boolean failedOnce;
         TimeSource.Cancellable timer;
+        private final Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Source(String name, ConsulClient client) {
             this.name = name;
             this.client = client;
             this.configured = client.config().datacenters();
+        }
+
+        /** Logs a problem once per key. */
+        void report(String key, Runnable logLine) {
+            if (reported.add(key)) {
+                logLine.run();
+            }
         }
     }
 
@@ -298,6 +405,11 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
         @Override
         public void failed(String service, String datacenter, Reason reason) {
             metrics.watchFailed(service, datacenter, reason);
+        }
+
+        @Override
+        public void skipped(String service, String datacenter, String reason) {
+            metrics.entrySkipped(service, datacenter, reason);
         }
 
         @Override

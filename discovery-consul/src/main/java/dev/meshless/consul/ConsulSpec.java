@@ -62,6 +62,25 @@ public class ConsulSpec implements Spec {
     /** A Consul filter expression sent with every health query, e.g. {@code Service.Meta.env == "prod"}. */
     private String filter;
 
+    /**
+     * With {@code stale}: a server's answer that has not heard from the leader for longer than this is read
+     * again from the leader ({@code max_stale}), 0s (none sent) to 24h.
+     */
+    private Duration maxStale;
+
+    /**
+     * Which addresses endpoints of other datacenters get: {@code lan}, {@code wan} (the WAN tagged
+     * addresses, with Consul's precedence) or {@code auto} (as the agent gives them: translated when it
+     * has translate_wan_addrs).
+     */
+    private ConsulConfig.AddressMode addressMode;
+
+    /** The namespace watches read ({@code ns}, Consul Enterprise; {@code *} for all). Defaults to the token's. */
+    private String namespace;
+
+    /** The admin partition watches read (Consul Enterprise). Defaults to the agent's. */
+    private String partition;
+
     /** Requests a watch may make back to back before it is rate limited, 1 to 100. */
     private Integer rateLimitBurst;
 
@@ -83,7 +102,7 @@ public class ConsulSpec implements Spec {
     /** Most instances one answer may list, 1 to 1000000; a larger answer is rejected whole. */
     private Integer maxEndpoints;
 
-    /** Largest answer accepted, 1KB to 1GB; a larger answer is rejected whole. */
+    /** Largest answer accepted (once gzip is undone), 1KB to 1GB; a larger answer is rejected whole. */
     private ByteSize maxResponseBytes;
 
     /** Most services watched at once, 1 to 10000 (each holds a connection per datacenter). */
@@ -196,6 +215,46 @@ public class ConsulSpec implements Spec {
     /** @param filter a Consul filter expression sent with every health query */
     public void setFilter(String filter) {
         this.filter = filter;
+    }
+
+    /** @return the {@code max_stale} sent with {@code stale} reads; {@code null} when not set */
+    public Duration getMaxStale() {
+        return maxStale;
+    }
+
+    /** @param maxStale the {@code max_stale} sent with {@code stale} reads, 0s (none sent) to 24h */
+    public void setMaxStale(Duration maxStale) {
+        this.maxStale = maxStale;
+    }
+
+    /** @return which addresses endpoints of other datacenters get; {@code null} when not set */
+    public ConsulConfig.AddressMode getAddressMode() {
+        return addressMode;
+    }
+
+    /** @param addressMode which addresses endpoints of other datacenters get: lan, wan or auto */
+    public void setAddressMode(ConsulConfig.AddressMode addressMode) {
+        this.addressMode = addressMode;
+    }
+
+    /** @return the namespace watches read; {@code null} when not set */
+    public String getNamespace() {
+        return namespace;
+    }
+
+    /** @param namespace the namespace watches read (Consul Enterprise) */
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    /** @return the admin partition watches read; {@code null} when not set */
+    public String getPartition() {
+        return partition;
+    }
+
+    /** @param partition the admin partition watches read (Consul Enterprise) */
+    public void setPartition(String partition) {
+        this.partition = partition;
     }
 
     /** @return requests a watch may make back to back before it is rate limited, 1 to 100; {@code null} when not set */
@@ -337,6 +396,8 @@ public class ConsulSpec implements Spec {
         s.wait = ConsulConfig.DEFAULT_WAIT;
         s.stale = true;
         s.passingOnly = false;
+        s.maxStale = ConsulConfig.DEFAULT_MAX_STALE;
+        s.addressMode = ConsulConfig.DEFAULT_ADDRESS_MODE;
         s.rateLimitBurst = ConsulConfig.DEFAULT_RATE_LIMIT_BURST;
         s.rateLimitInterval = ConsulConfig.DEFAULT_RATE_LIMIT_INTERVAL;
         s.errorBackoffInitial = ConsulConfig.DEFAULT_ERROR_BACKOFF_INITIAL;
@@ -364,11 +425,23 @@ public class ConsulSpec implements Spec {
      *     {@code clusters[eu].requestTimeout}
      */
     public ConsulConfig toConfig(UnaryOperator<String> environment) {
+        return toConfig(environment, null);
+    }
+
+    /**
+     * As {@link #toConfig(UnaryOperator)}, resolving the agents' {@code sslBundle} in the host's bundles.
+     *
+     * @param environment looks up a {@code CONSUL_*} variable, {@code null} when it has none
+     * @param bundles the host's SSL bundles, or {@code null} when it has none
+     * @return the registry's configuration
+     * @throws InvalidConfigurationException naming the setting by its path here
+     */
+    public ConsulConfig toConfig(UnaryOperator<String> environment, SslBundles bundles) {
         ConsulConfig.Builder b = ConsulConfig.builder();
-        b.agent(Specs.under("agent", () -> agent.toConfig(true, environment)));
+        b.agent(Specs.under("agent", () -> agent.toConfig(true, environment, bundles)));
         if (clusters != null) {
             clusters.forEach((name, cluster) -> b.cluster(name, Specs.under(Paths.key("clusters", name),
-                    () -> cluster.toConfig(false, environment))));
+                    () -> cluster.toConfig(false, environment, bundles))));
         }
         if (regions != null) {
             regions.forEach(b::region);
@@ -378,6 +451,10 @@ public class ConsulSpec implements Spec {
         Specs.apply(stale, b::stale);
         Specs.apply(passingOnly, b::passingOnly);
         Specs.apply(filter, b::filter);
+        Specs.apply(maxStale, b::maxStale);
+        Specs.apply(addressMode, b::addressMode);
+        Specs.apply(namespace, b::namespace);
+        Specs.apply(partition, b::partition);
         Specs.apply(rateLimitBurst, b::rateLimitBurst);
         Specs.apply(rateLimitInterval, b::rateLimitInterval);
         Specs.apply(errorBackoffInitial, b::errorBackoffInitial);

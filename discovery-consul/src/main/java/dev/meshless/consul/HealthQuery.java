@@ -13,9 +13,14 @@ import java.util.Objects;
  * @param stale {@code stale}: any server may answer
  * @param index {@code index} to block on; 0 asks without blocking
  * @param waitTime {@code wait}, only sent when {@code index} is at least 1; null for Consul's default
+ * @param maxStale {@code max_stale}, only sent with {@code stale}: a server's answer older than this is
+ *     read again from the leader; null or zero sends none
+ * @param peer {@code peer}: the cluster peer whose imported instances to read, or null
+ * @param namespace {@code ns} (Consul Enterprise), or null for the token's default
+ * @param partition {@code partition} (Consul Enterprise), or null for the agent's
  */
 public record HealthQuery(String service, String datacenter, boolean passingOnly, String filter, boolean stale,
-        long index, Duration waitTime) {
+        long index, Duration waitTime, Duration maxStale, String peer, String namespace, String partition) {
 
     // Checks the arguments.
     public HealthQuery {
@@ -26,6 +31,22 @@ public record HealthQuery(String service, String datacenter, boolean passingOnly
         if (index < 0) {
             throw new IllegalArgumentException("index must be at least 0, but was " + index);
         }
+    }
+
+    /**
+     * A query without {@code max_stale}, peer, namespace or partition.
+     *
+     * @param service the service name
+     * @param datacenter {@code dc}, or null
+     * @param passingOnly {@code passing}
+     * @param filter {@code filter}, or null
+     * @param stale {@code stale}
+     * @param index {@code index}
+     * @param waitTime {@code wait}, or null
+     */
+    public HealthQuery(String service, String datacenter, boolean passingOnly, String filter, boolean stale,
+            long index, Duration waitTime) {
+        this(service, datacenter, passingOnly, filter, stale, index, waitTime, null, null, null, null);
     }
 
     /**
@@ -41,7 +62,8 @@ public record HealthQuery(String service, String datacenter, boolean passingOnly
      * @return a copy asking that datacenter
      */
     public HealthQuery inDatacenter(String datacenter) {
-        return new HealthQuery(service, datacenter, passingOnly, filter, stale, index, waitTime);
+        return new HealthQuery(service, datacenter, passingOnly, filter, stale, index, waitTime, maxStale, peer,
+                namespace, partition);
     }
 
     /**
@@ -50,7 +72,8 @@ public record HealthQuery(String service, String datacenter, boolean passingOnly
      * @return a copy that blocks
      */
     public HealthQuery blocking(long index, Duration waitTime) {
-        return new HealthQuery(service, datacenter, passingOnly, filter, stale, index, waitTime);
+        return new HealthQuery(service, datacenter, passingOnly, filter, stale, index, waitTime, maxStale, peer,
+                namespace, partition);
     }
 
     /** @return whether this query blocks ({@code index} at least 1) */

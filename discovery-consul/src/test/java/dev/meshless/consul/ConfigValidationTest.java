@@ -119,6 +119,61 @@ class ConfigValidationTest {
                 "httpCheck", "localhost/health", "must be an http or https URL");
     }
 
+    /** validateMetaPair / validateMetadata (agent/structs/structs.go), which the agent's register endpoint applies. */
+    @Test
+    void registrationMetaFollowsConsulsRulesAtStartUp() {
+        ConsulRegistrationConfig.Builder ok = ConsulRegistrationConfig.builder("checkout").address("10.0.0.1")
+                .port(8080).region("eu-west-1").zone("eu-west-1a");
+        assertThat(ok.meta(Map.of("version", "1.4.2", "team_a-b", "x".repeat(512))).build().meta())
+                .containsEntry("version", "1.4.2");
+
+        assertInvalid(() -> ok.meta(Map.of("consul-x", "1")).build(), "meta[consul-x]", "consul-x",
+                "must not start with 'consul-', which Consul reserves for itself");
+        assertInvalid(() -> ok.meta(Map.of("app.version", "1")).build(), "meta[app.version]", "app.version",
+                "must be a Consul metadata key: letters, digits, '_' and '-' only");
+        String longKey = "k".repeat(129);
+        assertInvalid(() -> ok.meta(Map.of(longKey, "1")).build(), "meta[" + longKey + "]", longKey,
+                "must be at most 128 characters long");
+        assertInvalid(() -> ok.meta(Map.of("notes", "x".repeat(513))).build(), "meta[notes]", "513 characters",
+                "must be at most 512 characters long");
+        Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i < 63; i++) {
+            many.put("k" + i, "v");
+        }
+        assertInvalid(() -> ok.meta(many).build(), "meta", "63 pairs",
+                "must hold at most 62 pairs: Consul takes 64, and the region and zone take two");
+        assertInvalid(() -> ok.meta(Map.of()).regionMetadataKey("consul-region").build(), "regionMetadataKey",
+                "consul-region", "must not start with 'consul-', which Consul reserves for itself");
+        assertInvalid(() -> ok.regionMetadataKey("region").zone("z".repeat(513)).build(), "zone", "513 characters",
+                "must be at most 512 characters long");
+    }
+
+    @Test
+    void aWarningWeightOfZeroIsLegalAsInConsul() {
+        ConsulRegistrationConfig.Builder ok = ConsulRegistrationConfig.builder("checkout").address("10.0.0.1")
+                .port(8080).region("eu-west-1").zone("eu-west-1a");
+
+        assertThat(ok.weightWarning(0).build().weightWarning()).isZero();
+        assertInvalid(() -> ok.weightWarning(-1).build(), "weightWarning", -1, "must be between 0 and 65535");
+        assertInvalid(() -> ok.weightWarning(1).weightPassing(0).build(), "weightPassing", 0,
+                "must be between 1 and 65535");
+    }
+
+    @Test
+    void theNewRegistryAndAgentSettingsAreChecked() {
+        rejects(b -> b.maxStale(Duration.ofDays(2)), "maxStale", Duration.ofDays(2), "must be between 0s and 1d");
+        rejects(b -> b.addressMode(null), "addressMode", null, "must be set");
+        rejects(b -> b.namespace(" team"), "namespace", " team", "must be a non-blank name without surrounding spaces");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).maxConnections(0).build(),
+                "maxConnections", 0, "must be between 1 and 10000");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).datacenters("dc1", "dc2")
+                .peers(List.of("eu")).maxConnections(2).build(), "maxConnections", 2, "must be at least the number of"
+                + " datacenters and peers watched through this agent (3): each watched service holds one blocking query"
+                + " per datacenter");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).datacenters("dc1").peers(List.of("dc1"))
+                .build(), "peers", List.of("dc1"), "must not name a datacenter of this agent (dc1)");
+    }
+
     @Test
     void aTimingAboveItsBoundBlamesTheSettingThatWasGiven() {
         ConsulRegistrationConfig.Builder ok = ConsulRegistrationConfig.builder("checkout").address("10.0.0.1")

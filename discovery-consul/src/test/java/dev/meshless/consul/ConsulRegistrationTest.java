@@ -166,6 +166,45 @@ class ConsulRegistrationTest {
         });
     }
 
+    /** Agents before Consul 1.11 answer 500 for a check they do not know (agent/acl.go, agent/agent.go). */
+    @Test
+    void anOlderAgentThatLostTheCheckAnswers500AndGetsTheInstanceRegisteredAgain() {
+        ConsulSimulator sim = target.simulator("answers like a Consul 1.10 agent");
+        sim.legacyCheckErrors(true);
+        FakeTime time = new FakeTime();
+        registration = ConsulRegistration.create(client, config().build(), time);
+        registration.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> read().size() == 1);
+
+        client.deregisterService(service + "-1");
+        time.advance(Duration.ofSeconds(10)); // next heartbeat: 500 "… does not have associated TTL"
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            time.advance(Duration.ofMillis(100));
+            return read().size() == 1 && registration.registered();
+        });
+        assertThat(sim.requests()).anyMatch(r -> r.path().startsWith("/v1/agent/check/pass/"))
+                .filteredOn(r -> r.path().equals("/v1/agent/service/register")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void onlyTheAnswersOfAnAgentThatLostTheCheckMeanRegisteringAgain() {
+        assertThat(ConsulRegistration.lostCheck(httpError(404, "Unknown check ID \"service:x\". Ensure that the check"
+                + " ID is passed, not the check name."))).isTrue();
+        assertThat(ConsulRegistration.lostCheck(httpError(500, "Unknown check \"service:x\""))).isTrue();
+        assertThat(ConsulRegistration.lostCheck(httpError(500, "CheckID \"service:x\" does not have associated TTL")))
+                .isTrue();
+        assertThat(ConsulRegistration.lostCheck(httpError(500, "rpc error making call: No cluster leader"))).isFalse();
+        assertThat(ConsulRegistration.lostCheck(httpError(403, "Permission denied"))).isFalse();
+        assertThat(ConsulRegistration.lostCheck(new ConsulException(null, null, ConsulException.Reason.UNREACHABLE, 0,
+                "down", null))).isFalse();
+    }
+
+    private static ConsulException httpError(int status, String answer) {
+        return new ConsulException(null, null, ConsulException.Reason.HTTP_STATUS, status, "PUT … answered " + status,
+                answer, null);
+    }
+
     @Test
     void anHttpCheckIsRegisteredInsteadOfATtlAndNoHeartbeatIsSent() {
         ConsulSimulator sim = target.simulator("inspects the check definition");

@@ -205,6 +205,41 @@ class ConsulSpecTest {
     }
 
     @Test
+    void aRegistrationMetaKeyConsulWouldRefuseIsNamedByItsPath() {
+        ConsulSpec spec = new ConsulSpec();
+        spec.getRegistration().setMeta(Map.of("consul-x", "1"));
+
+        assertInvalid(() -> Specs.merge(spec, application()).toRegistrationConfig(), "registration.meta[consul-x]",
+                "consul-x", "must not start with 'consul-', which Consul reserves for itself");
+    }
+
+    @Test
+    void theAddressModeMaxStaleNamespacePeersAndConnectionBudgetReachTheirBuilders() {
+        ConsulSpec spec = new ConsulSpec();
+        spec.setAddressMode(ConsulConfig.AddressMode.WAN);
+        spec.setMaxStale(Duration.ofSeconds(30));
+        spec.setNamespace("team-a");
+        spec.setPartition("payments");
+        spec.getAgent().setPeers(List.of("eu-cluster"));
+        spec.getAgent().setMaxConnections(40);
+
+        ConsulConfig c = spec.toConfig(NO_VARIABLES);
+
+        assertThat(c.addressMode()).isEqualTo(ConsulConfig.AddressMode.WAN);
+        assertThat(c.maxStale()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.namespace()).isEqualTo("team-a");
+        assertThat(c.partition()).isEqualTo("payments");
+        assertThat(c.agent().peers()).containsExactly("eu-cluster");
+        assertThat(c.agent().maxConnections()).isEqualTo(40);
+        ConsulSpec tooFew = new ConsulSpec();
+        tooFew.getAgent().setDatacenters(List.of("dc1", "dc2"));
+        tooFew.getAgent().setMaxConnections(1);
+        assertInvalid(() -> tooFew.toConfig(NO_VARIABLES), "agent.maxConnections", 1, "must be at least the number of"
+                + " datacenters and peers watched through this agent (2): each watched service holds one blocking query"
+                + " per datacenter");
+    }
+
+    @Test
     void aClustersSettingsAreNamedUnderItsName() {
         ConsulAgentSpec eu = agent("10.9.0.1:8500");
         eu.setRequestTimeout(Duration.ZERO);

@@ -106,6 +106,25 @@ class MultiDatacenterTest {
         assertThat(registry.datacenters()).containsOnlyKeys(target.dc2());
     }
 
+    /** Consul indexes service names in lower case (agent/consul/state/catalog_schema.go). */
+    @Test
+    void aServiceRegisteredWithCapitalsIsFoundByItsLowerCaseName() {
+        String capitalised = "Inventory" + service.substring("inventory".length());
+        target.catalog().register(instance(target.dc1(), "node-a", capitalised, "a1"));
+        registry = ConsulRegistry.create(Configs.fast(target.address())
+                .agent(Configs.agent(target.address(), target.dc1())).build());
+        Recorder rec = new Recorder();
+
+        registry.subscribe(service, rec);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> rec.ids().size() == 1);
+        assertThat(rec.last().endpoints()).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo(target.dc1() + "/node-a/a1");
+            assertThat(e.service()).isEqualTo(service);
+        });
+        assertThat(registry.status()).singleElement().extracting(ViewStatus::skipped).isEqualTo(0);
+    }
+
     @Test
     void theFilterIsSentWithEveryQuery() {
         target.catalog().register(instance(target.dc1(), "node-a", service, "prod-1").meta("env", "prod"));

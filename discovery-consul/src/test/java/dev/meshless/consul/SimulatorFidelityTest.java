@@ -11,18 +11,25 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The simulator answers in the shapes of Consul's documented examples, so that what is tested
- * against it holds for the documented format: every documented field is present with the same JSON
- * type, and the client reads the same instance from both.
+ * The simulator answers in the shapes real agents send — the fixtures of {@code consul-api/}, built from
+ * hashicorp/consul's Go structs, not the documentation's sample: the same fields at every level with
+ * the same JSON types, no field the agent would leave out ({@code Port} 0, empty {@code TaggedAddresses}),
+ * {@code null} where Go writes a nil map; and the client reads the same instance from both.
  */
 class SimulatorFidelityTest {
+
+    /** Maps whose keys are data, not shape: only their JSON type is compared. */
+    private static final Set<String> DATA_MAPS = Set.of("Meta", "Definition");
 
     private final ConsulSimulator sim = ConsulSimulator.start("dc1", "dc2");
 
@@ -31,67 +38,154 @@ class SimulatorFidelityTest {
         sim.close();
     }
 
-    private JsonNode get(String path) throws Exception {
-        return ConsulJson.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(sim.address() + path)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sim.address() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Registers the instance of health.mdx's sample response. */
-    private void registerDocumentedExample() {
-        Catalog.Instance redis = instance("dc1", "foobar", "redis", "redis").withoutZone().nodeAddress("10.1.10.12")
-                .nodeMeta("instance_type", "t2.medium").address("10.1.10.12", 8000).meta("redis_version", "4.0")
-                .weights(10, 1);
-        new Catalog(sim.address()).register(redis);
+    /** The first entry of health-service.json: an instance its agent registered, with a TTL check. */
+    private void registerThroughTheAgent() {
+        ConsulClient client = ConsulClient.create(ConsulAgentConfig.builder().environment(Map.of())
+                .address(sim.address()).build());
+        client.registerService(ConsulRegistration.create(client, ConsulRegistrationConfig.builder("web")
+                .instanceId("web-10-1-10-12-8080").address("10.1.10.12").port(8080).region("us-west-1")
+                .zone("us-west-1a").build()).definition(), true);
+    }
+
+    /** The second entry: registered through the catalog without a port and without metadata. */
+    private void registerThroughTheCatalog() {
+        Catalog.Instance legacy = instance("dc1", "legacy-web", "web", "legacy-web").withoutZone().withoutPort()
+                .nodeAddress("10.1.20.7").nodeMeta("external-node", "true").nodeMeta("external-probe", "true");
+        new Catalog(sim.address()).register(legacy);
     }
 
     @Test
-    void healthAnswersCarryEveryDocumentedFieldWithItsJsonType() throws Exception {
-        registerDocumentedExample();
-        JsonNode documented = ConsulJson.MAPPER.readTree(fixture("health-service.json")).get(0);
+    void healthAnswersHaveTheShapesOfTheAgentsGoStructs() throws Exception {
+        registerThroughTheAgent();
+        registerThroughTheCatalog();
+        JsonNode real = ConsulJson.MAPPER.readTree(fixture("health-service.json"));
 
-        JsonNode simulated = get("/v1/health/service/redis").get(0);
+        JsonNode simulated = ConsulJson.MAPPER.readTree(get("/v1/health/service/web").body());
 
-        for (String part : List.of("Node", "Service")) {
-            assertSameShape(part, documented.get(part), simulated.get(part));
+        assertThat(simulated.size()).isEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            String node = real.get(i).get("Node").get("Node").asString();
+            JsonNode mine = entryOn(simulated, i == 0 ? "agent-dc1" : node);
+            assertSameShape("[" + i + "].Node", real.get(i).get("Node"), mine.get("Node"));
+            assertSameShape("[" + i + "].Service", real.get(i).get("Service"), mine.get("Service"));
+            for (JsonNode check : real.get(i).get("Checks")) {
+                JsonNode same = check.get("CheckID").asString().equals("serfHealth") ? byCheckId(mine, "serfHealth")
+                        : mine.get("Checks").get(mine.get("Checks").size() - 1);
+                assertSameShape("[" + i + "].Checks." + check.get("CheckID").asString(), check, same);
+            }
         }
-        assertSameShape("Checks[0]", documented.get("Checks").get(0), simulated.get("Checks").get(0));
     }
 
     @Test
-    void theClientReadsTheSameInstanceFromTheSimulatorAndFromTheDocumentation() {
-        registerDocumentedExample();
+    void answersCarryTheHeadersOfSetMetaAndAreGzippedForClientsThatAcceptIt() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            new Catalog(sim.address()).register(instance("dc1", "n" + i, "web", "web-" + i));
+        }
+
+        HttpResponse<byte[]> zipped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sim.address()
+                + "/v1/health/service/web?stale")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(zipped.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(zipped.headers().firstValue("X-Consul-Index")).isPresent();
+        assertThat(zipped.headers().firstValue("X-Consul-KnownLeader")).contains("true");
+        assertThat(zipped.headers().firstValue("X-Consul-LastContact")).contains("0");
+        assertThat(zipped.headers().firstValue("X-Consul-Query-Backend")).contains("blocking-query");
+        assertThat(zipped.headers().firstValue("X-Consul-Results-Filtered-By-ACLs")).isEmpty();
+        assertThat(zipped.headers().firstValue("X-Consul-Translate-Addresses")).isEmpty();
+        assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
+                .readAllBytes(), StandardCharsets.UTF_8)).startsWith("[{\"Node\":");
+    }
+
+    @Test
+    void failuresAnswerAsAgentsDo() throws Exception {
+        assertThat(get("/v1/health/service/web?dc=nowhere")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.body()).isEqualTo("No path to datacenter");
+        });
+        HttpResponse<String> badFilter = get("/v1/health/service/web?filter=Service.Port%20%3E%2080");
+        assertThat(badFilter.statusCode()).isEqualTo(500);
+        assertThat(badFilter.body()).startsWith("Failed to create boolexpr evaluator");
+    }
+
+    @Test
+    void theClientReadsTheSameInstanceFromTheSimulatorAndFromTheFixture() {
+        registerThroughTheAgent();
+        registerThroughTheCatalog();
         ConsulClient client = ConsulClient.create(ConsulAgentConfig.builder().environment(Map.of())
                 .address(sim.address()).build());
 
-        ServiceInstance fromSimulator = client.healthService(HealthQuery.of("redis")).join().value().get(0);
-        ServiceInstance fromDocs = ConsulJson.healthService(fixture("health-service.json").getBytes(
-                java.nio.charset.StandardCharsets.UTF_8), "redis", null, 10).get(0);
+        List<ServiceInstance> fromSimulator = client.healthService(HealthQuery.of("web")).join().value();
+        List<ServiceInstance> fromFixture = ConsulJson.healthService(fixture("health-service.json")
+                .getBytes(StandardCharsets.UTF_8), "web", null, 10).instances();
 
-        assertThat(fromSimulator).usingRecursiveComparison().ignoringFields("tags").isEqualTo(fromDocs);
+        for (int i = 0; i < 2; i++) {
+            ServiceInstance real = fromFixture.get(i);
+            ServiceInstance mine = fromSimulator.stream().filter(s -> s.id().equals(real.id())).findFirst().orElseThrow();
+            // The node differs: the simulated agent's own node is agent-dc1 at 127.0.0.1.
+            assertThat(mine).usingRecursiveComparison().ignoringFields(i == 0
+                    ? new String[] {"node", "nodeAddress", "nodeMeta", "nodeTaggedAddresses"} : new String[0])
+                    .isEqualTo(real);
+        }
     }
 
     @Test
-    void catalogAnswersHaveTheDocumentedShapes() throws Exception {
+    void catalogAnswersHaveTheAgentsShapes() throws Exception {
         new Catalog(sim.address()).register(instance("dc1", "n", "redis", "r"));
 
-        JsonNode datacenters = get("/v1/catalog/datacenters");
-        JsonNode services = get("/v1/catalog/services");
+        JsonNode datacenters = ConsulJson.MAPPER.readTree(get("/v1/catalog/datacenters").body());
+        JsonNode services = ConsulJson.MAPPER.readTree(get("/v1/catalog/services").body());
 
         assertThat(datacenters.getNodeType()).isEqualTo(ConsulJson.MAPPER.readTree(fixture("catalog-datacenters.json"))
                 .getNodeType());
         assertThat(datacenters).allSatisfy(n -> assertThat(n.isString()).isTrue());
         assertThat(services.isObject()).isTrue();
         assertThat(services.get("redis").isArray()).isTrue();
+        assertThat(ConsulJson.MAPPER.readTree(get("/v1/agent/self").body()).path("Config").path("Datacenter").asString())
+                .isEqualTo(ConsulJson.MAPPER.readTree(fixture("agent-self.json")).path("Config").path("Datacenter")
+                        .asString());
     }
 
-    private static void assertSameShape(String where, JsonNode documented, JsonNode simulated) {
-        for (String field : documented.propertyNames()) {
-            assertThat(simulated.has(field)).as("%s.%s is in the simulator's answer", where, field).isTrue();
-            JsonNode d = documented.get(field);
+    private static JsonNode entryOn(JsonNode answer, String node) {
+        for (JsonNode e : answer) {
+            if (e.get("Node").get("Node").asString().equals(node)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no entry on node " + node + " in " + answer);
+    }
+
+    private static JsonNode byCheckId(JsonNode entry, String checkId) {
+        for (JsonNode c : entry.get("Checks")) {
+            if (c.get("CheckID").asString().equals(checkId)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + checkId + " in " + entry);
+    }
+
+    /** The same fields, no more and no fewer, with the same JSON types, at every level. */
+    private static void assertSameShape(String where, JsonNode real, JsonNode simulated) {
+        Set<String> realFields = new HashSet<>(real.propertyNames());
+        Set<String> simulatedFields = new HashSet<>(simulated.propertyNames());
+        assertThat(simulatedFields).as("fields of %s", where).isEqualTo(realFields);
+        for (String field : realFields) {
+            JsonNode r = real.get(field);
             JsonNode s = simulated.get(field);
-            assertThat(s.getNodeType()).as("JSON type of %s.%s", where, field).isEqualTo(d.getNodeType());
-            if (d.isObject() && !field.equals("Meta")) {
-                assertSameShape(where + "." + field, d, s);
+            assertThat(s.getNodeType()).as("JSON type of %s.%s", where, field).isEqualTo(r.getNodeType());
+            if (r.isObject() && field.equals("TaggedAddresses")) {
+                for (String key : r.propertyNames()) {
+                    if (r.get(key).isObject()) {
+                        assertSameShape(where + ".TaggedAddresses." + key, r.get(key), s.get(key));
+                    }
+                }
+            } else if (r.isObject() && !DATA_MAPS.contains(field)) {
+                assertSameShape(where + "." + field, r, s);
             }
         }
     }

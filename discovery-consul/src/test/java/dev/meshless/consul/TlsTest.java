@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
@@ -124,5 +125,41 @@ class TlsTest {
                 "clusters[eu].caCert", notPem, "must name a PEM file of X.509 certificates (it holds none)");
         assertInvalid(() -> ConsulRegistry.create(ConsulConfig.builder().agent(bad).build()),
                 "agent.caCert", notPem, "must name a PEM file of X.509 certificates (it holds none)");
+    }
+
+    @Test
+    void anSslBundleServesTheTlsMaterialAndARotationAppliesToTheNextRequest() {
+        SSLContext trustsNothing = Tls.context(null, TLS.resolve("client.pem"), TLS.resolve("client-key.pem"));
+        SSLContext right = Tls.context(TLS.resolve("ca.pem"), TLS.resolve("client.pem"), TLS.resolve("client-key.pem"));
+        AtomicReference<SSLContext> bundle = new AtomicReference<>(trustsNothing);
+        ConsulAgentConfig agent = ConsulAgentConfig.builder().environment(Map.of(
+                "CONSUL_CACERT", TLS.resolve("ca.pem").toString())).address(address())
+                .sslBundle("consul", bundle::get).build();
+        ConsulClient client = ConsulClient.create(agent);
+
+        assertThat(agent.caCert()).as("the bundle, not the CLI's variables, holds the material").isNull();
+        assertThatThrownBy(client::datacenters).isInstanceOfSatisfying(ConsulException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE));
+        bundle.set(right); // the certificate store rotated
+        assertThat(client.datacenters()).containsExactly("dc1");
+    }
+
+    @Test
+    void anSslBundleIsTheOnlySourceOfTlsMaterialAndNeedsHttps() {
+        SSLContext any = Tls.context(TLS.resolve("ca.pem"), null, null);
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).address(address())
+                .caCert(TLS.resolve("ca.pem")).sslBundle("consul", () -> any).build(), "caCert", TLS.resolve("ca.pem"),
+                "must not be set with the SSL bundle 'consul', which holds the agent's TLS material");
+        assertInvalid(() -> ConsulAgentConfig.builder().environment(Map.of()).address("http://127.0.0.1:8500")
+                .sslBundle("consul", () -> any).build(), "sslBundle", "consul",
+                "needs an https address, but the agent's is http://127.0.0.1:8500");
+
+        ConsulAgentSpec spec = new ConsulAgentSpec();
+        spec.setAddress(address());
+        spec.setSslBundle("consul");
+        assertInvalid(() -> spec.toConfig(true, name -> null), "sslBundle", "consul", "needs the application to"
+                + " provide SSL bundles (Spring Boot's spring.ssl.bundle.*); without them, set ca-cert, client-cert"
+                + " and client-key");
+        assertThat(spec.toConfig(true, name -> null, name -> () -> any).sslBundle()).isEqualTo("consul");
     }
 }

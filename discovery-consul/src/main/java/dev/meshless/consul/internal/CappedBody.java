@@ -1,16 +1,23 @@
 package dev.meshless.consul.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Collects a response body into memory up to a limit; beyond it the transfer is cancelled and the
- * body completes with {@link TooLarge}, so that an oversized answer never fills the heap.
+ * body completes with {@link TooLarge}, so that an oversized answer never fills the heap. A body sent
+ * with {@code Content-Encoding: gzip} (agents gzip every answer of 1400 bytes or more to clients that
+ * accept it: the gziphandler wrapper in agent/http.go) is inflated, and the limit applies to both its
+ * compressed and its inflated size, so that a small compressed answer cannot inflate past it.
  */
 public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
@@ -23,16 +30,27 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         }
     }
 
+    /** The body says it is gzipped but does not inflate. */
+    public static final class BadEncoding extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadEncoding(IOException cause) {
+            super("the gzipped body does not inflate: " + cause.getMessage(), cause, false, false);
+        }
+    }
+
     private final long limit;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private Flow.Subscription subscription;
 
     private final boolean rejectAtOnce;
+    private final boolean gzip;
 
-    private CappedBody(long limit, boolean rejectAtOnce) {
+    private CappedBody(long limit, boolean rejectAtOnce, boolean gzip) {
         this.limit = limit;
         this.rejectAtOnce = rejectAtOnce;
+        this.gzip = gzip;
     }
 
     /**
@@ -42,7 +60,9 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     public static HttpResponse.BodyHandler<byte[]> handler(long limit) {
         return info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            return new CappedBody(limit, declared > limit);
+            boolean gzip = info.headers().firstValue("Content-Encoding").map(v -> v.strip().equalsIgnoreCase("gzip"))
+                    .orElse(false);
+            return new CappedBody(limit, declared > limit, gzip);
         };
     }
 
@@ -86,6 +106,23 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     @Override
     public void onComplete() {
-        result.complete(buffer.toByteArray());
+        if (!gzip) {
+            result.complete(buffer.toByteArray());
+            return;
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(buffer.toByteArray()))) {
+            ByteArrayOutputStream inflated = new ByteArrayOutputStream(Math.max(32, buffer.size() * 4));
+            byte[] chunk = new byte[8192];
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                if (inflated.size() + (long) n > limit) {
+                    result.completeExceptionally(new TooLarge(limit));
+                    return;
+                }
+                inflated.write(chunk, 0, n);
+            }
+            result.complete(inflated.toByteArray());
+        } catch (IOException e) {
+            result.completeExceptionally(new BadEncoding(e));
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.meshless.consul.internal;
 import dev.meshless.consul.ConsulException;
 import dev.meshless.consul.ConsulException.Reason;
 import dev.meshless.consul.ServiceInstance;
+import dev.meshless.consul.SkippedEntry;
 import dev.meshless.topology.HealthStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +14,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Parses and validates the JSON bodies of the Consul endpoints Meshless reads, following the shapes
- * in Consul's API documentation. Anything that does not fit — bad syntax, a missing or mistyped
- * field, a port out of range, an unknown check status, too many instances — rejects the whole answer
- * with a {@link ConsulException} that names the service, the datacenter and the offending entry.
+ * Parses and validates the JSON bodies of the Consul endpoints Meshless reads, in the shapes of
+ * hashicorp/consul's structs (agent/structs/structs.go) as Go's {@code encoding/json} writes them: nil
+ * maps as {@code null}, zero {@code omitempty} fields left out ({@code Service.Port}), tagged addresses
+ * of a service as {@code {"Address","Port"}} objects.
+ *
+ * <p>An answer that is not what the endpoint returns at all — not JSON, the wrong top-level type, more
+ * instances than allowed — is rejected whole with a {@link ConsulException}. Within a health answer,
+ * each entry stands alone: one with a missing or mistyped field, a port out of range or a check status
+ * Consul does not know is left out as a {@link SkippedEntry}, and the others are used.
  *
  * <p>Thread-safe.
  */
@@ -29,15 +35,23 @@ public final class ConsulJson {
     }
 
     /**
+     * The usable entries of a health answer and those left out.
+     *
+     * @param instances the instances, in answer order
+     * @param skipped the entries that could not be read, with why
+     */
+    public record HealthEntries(List<ServiceInstance> instances, List<SkippedEntry> skipped) {
+    }
+
+    /**
      * @param body the body of {@code GET /v1/health/service/:service}
      * @param service the service asked for, for messages
      * @param datacenter the datacenter asked, for messages (null: the agent's)
      * @param maxEndpoints the most entries accepted
-     * @return the instances, in answer order
-     * @throws ConsulException with reason MALFORMED or TOO_MANY_ENDPOINTS
+     * @return the instances, in answer order, and the entries left out
+     * @throws ConsulException with reason MALFORMED (not a JSON array) or TOO_MANY_ENDPOINTS
      */
-    public static List<ServiceInstance> healthService(byte[] body, String service, String datacenter,
-            int maxEndpoints) {
+    public static HealthEntries healthService(byte[] body, String service, String datacenter, int maxEndpoints) {
         Where where = new Where(service, datacenter);
         JsonNode root = parse(body, where);
         if (!root.isArray()) {
@@ -48,10 +62,30 @@ public final class ConsulJson {
                     + root.size() + " instances, more than maxEndpoints (" + maxEndpoints + ")", null);
         }
         List<ServiceInstance> instances = new ArrayList<>(root.size());
+        List<SkippedEntry> skipped = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
-            instances.add(entry(root.get(i), where.at(i)));
+            JsonNode e = root.get(i);
+            try {
+                instances.add(entry(e));
+            } catch (Unusable u) {
+                skipped.add(new SkippedEntry(name(e, i), u.reason, u.getMessage()));
+            }
         }
-        return instances;
+        return new HealthEntries(instances, skipped);
+    }
+
+    /**
+     * @param body the body of {@code GET /v1/agent/self}
+     * @return {@code Config.Datacenter}: the agent's own datacenter
+     * @throws ConsulException with reason MALFORMED
+     */
+    public static String agentDatacenter(byte[] body) {
+        Where where = new Where(null, null);
+        JsonNode dc = parse(body, where).path("Config").path("Datacenter");
+        if (!dc.isString() || dc.stringValue().isBlank()) {
+            throw where.malformed("Config.Datacenter must be a non-blank string, but is " + dc);
+        }
+        return dc.stringValue();
     }
 
     /**
@@ -89,7 +123,11 @@ public final class ConsulJson {
         }
         Map<String, List<String>> services = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.properties()) {
-            services.put(e.getKey(), strings(e.getValue(), where.field(e.getKey())));
+            try {
+                services.put(e.getKey(), strings(e.getValue(), e.getKey()));
+            } catch (Unusable u) {
+                throw where.malformed(u.getMessage());
+            }
         }
         return services;
     }
@@ -106,60 +144,75 @@ public final class ConsulJson {
         }
     }
 
-    private static ServiceInstance entry(JsonNode entry, Where where) {
-        JsonNode node = object(entry, "Node", where, true);
-        JsonNode svc = object(entry, "Service", where, true);
-        String id = text(svc, "ID", where.field("Service"), true);
-        String port = "Service.Port";
-        JsonNode p = svc.get("Port");
-        if (p == null || !p.isIntegralNumber()) {
-            throw where.malformed(port + " must be a number, but is " + p);
-        }
-        if (!p.canConvertToInt() || p.intValue() < 1 || p.intValue() > 65535) {
-            throw where.malformed(port + " of instance '" + id + "' must be between 1 and 65535, but is " + p);
-        }
-        JsonNode weights = object(svc, "Weights", where.field("Service"), false);
-        JsonNode locality = object(svc, "Locality", where.field("Service"), false);
-        return new ServiceInstance(
-                text(node, "Node", where.field("Node"), true),
-                text(node, "Address", where.field("Node"), true),
-                stringMap(node.get("Meta"), where.field("Node.Meta")),
-                id,
-                text(svc, "Service", where.field("Service"), true),
-                svc.get("Address") == null || svc.get("Address").isNull() ? ""
-                        : text(svc, "Address", where.field("Service"), false),
-                p.intValue(),
-                strings(svc.get("Tags"), where.field("Service.Tags")),
-                stringMap(svc.get("Meta"), where.field("Service.Meta")),
-                weight(weights, "Passing", where),
-                weight(weights, "Warning", where),
-                locality == null ? null : blankToNull(text(locality, "Region", where.field("Service.Locality"), false)),
-                locality == null ? null : blankToNull(text(locality, "Zone", where.field("Service.Locality"), false)),
-                health(entry.get("Checks"), where));
+    /** How an entry is named in messages: {@code <Node.Node>/<Service.ID>}, else its position. */
+    private static String name(JsonNode entry, int index) {
+        JsonNode node = entry.path("Node").path("Node");
+        JsonNode id = entry.path("Service").path("ID");
+        return node.isString() && id.isString() ? node.stringValue() + "/" + id.stringValue() : "entry #" + index;
     }
 
-    private static HealthStatus health(JsonNode checks, Where where) {
+    private static ServiceInstance entry(JsonNode entry) {
+        if (!entry.isObject()) {
+            throw new Unusable(SkippedEntry.MALFORMED, "the entry must be an object, but is " + entry.getNodeType());
+        }
+        JsonNode node = object(entry, "Node", "", true);
+        JsonNode svc = object(entry, "Service", "", true);
+        JsonNode weights = object(svc, "Weights", "Service.", false);
+        JsonNode locality = object(svc, "Locality", "Service.", false);
+        JsonNode nodeLocality = object(node, "Locality", "Node.", false);
+        boolean[] maintenance = new boolean[1];
+        HealthStatus health = health(entry.get("Checks"), maintenance);
+        return new ServiceInstance(
+                text(node, "Node", "Node.", true),
+                text(node, "Address", "Node.", false),
+                stringMap(node.get("Meta"), "Node.Meta"),
+                text(svc, "ID", "Service.", true),
+                text(svc, "Service", "Service.", true),
+                text(svc, "Address", "Service.", false),
+                port(svc.get("Port"), "Service.Port"),
+                strings(svc.get("Tags"), "Service.Tags"),
+                stringMap(svc.get("Meta"), "Service.Meta"),
+                weight(weights, "Passing"),
+                weight(weights, "Warning"),
+                locality == null ? null : blankToNull(text(locality, "Region", "Service.Locality.", false)),
+                locality == null ? null : blankToNull(text(locality, "Zone", "Service.Locality.", false)),
+                health,
+                maintenance[0],
+                stringMap(node.get("TaggedAddresses"), "Node.TaggedAddresses"),
+                taggedAddresses(svc.get("TaggedAddresses")),
+                nodeLocality == null ? null : blankToNull(text(nodeLocality, "Region", "Node.Locality.", false)),
+                nodeLocality == null ? null : blankToNull(text(nodeLocality, "Zone", "Node.Locality.", false)),
+                blankToNull(text(svc, "PeerName", "Service.", false)),
+                blankToNull(text(svc, "Namespace", "Service.", false)),
+                blankToNull(text(svc, "Partition", "Service.", false)));
+    }
+
+    /** api.HealthChecks.AggregatedStatus (api/health.go): maintenance > critical > warning > passing. */
+    private static HealthStatus health(JsonNode checks, boolean[] maintenance) {
         if (checks == null || checks.isNull()) {
             return HealthStatus.PASSING;
         }
         if (!checks.isArray()) {
-            throw where.malformed("Checks must be an array, but is " + checks.getNodeType());
+            throw new Unusable(SkippedEntry.MALFORMED, "Checks must be an array, but is " + checks.getNodeType());
         }
         HealthStatus worst = HealthStatus.PASSING;
         for (JsonNode check : checks) {
-            Where at = where.field("Checks");
-            String checkId = text(check, "CheckID", at, true);
-            String status = text(check, "Status", at, true);
+            if (!check.isObject()) {
+                throw new Unusable(SkippedEntry.MALFORMED, "Checks must hold objects, but has " + check.getNodeType());
+            }
+            String checkId = text(check, "CheckID", "Checks[].", true);
+            String status = text(check, "Status", "Checks[].", false);
             HealthStatus s;
             if (checkId.equals("_node_maintenance") || checkId.startsWith("_service_maintenance:")
                     || status.equals("maintenance")) {
+                maintenance[0] = true;
                 s = HealthStatus.CRITICAL;
             } else {
                 try {
                     s = HealthStatus.parse("Checks.Status", status);
                 } catch (IllegalArgumentException e) {
-                    throw where.malformed("check '" + checkId + "' has status '" + status
-                            + "', not passing, warning or critical");
+                    throw new Unusable(SkippedEntry.UNKNOWN_CHECK_STATUS, "check '" + checkId + "' has status '"
+                            + status + "', not passing, warning or critical");
                 }
             }
             if (s.ordinal() > worst.ordinal()) {
@@ -169,7 +222,19 @@ public final class ConsulJson {
         return worst;
     }
 
-    private static int weight(JsonNode weights, String field, Where where) {
+    /** A missing or null port is 0 (Go leaves a zero {@code Port} out); anything else must be 1 to 65535. */
+    private static int port(JsonNode p, String field) {
+        if (p == null || p.isNull()) {
+            return 0;
+        }
+        if (!p.isIntegralNumber() || !p.canConvertToInt() || p.intValue() < 0 || p.intValue() > 65535) {
+            throw new Unusable(SkippedEntry.BAD_PORT, field + " must be a number from 1 to 65535, but is " + p);
+        }
+        return p.intValue();
+    }
+
+    /** A missing {@code Weights} is {1, 1}, as structs.NodeService.ToServiceNode defaults it. */
+    private static int weight(JsonNode weights, String field) {
         if (weights == null) {
             return 1;
         }
@@ -178,107 +243,123 @@ public final class ConsulJson {
             return 1;
         }
         if (!w.isIntegralNumber() || !w.canConvertToInt() || w.intValue() < 0) {
-            throw where.malformed("Service.Weights." + field + " must be a number of at least 0, but is " + w);
+            throw new Unusable(SkippedEntry.MALFORMED, "Service.Weights." + field + " must be a number of at least 0,"
+                    + " but is " + w);
         }
         return w.intValue();
     }
 
-    private static JsonNode object(JsonNode parent, String field, Where where, boolean required) {
-        JsonNode n = parent == null ? null : parent.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw where.malformed(field + " is missing");
-            }
-            return null;
-        }
-        if (!n.isObject()) {
-            throw where.malformed(field + " must be an object, but is " + n.getNodeType());
-        }
-        return n;
-    }
-
-    private static String text(JsonNode parent, String field, Where where, boolean required) {
-        JsonNode n = parent.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw where.malformed(field + " is missing");
-            }
-            return "";
-        }
-        if (!n.isString()) {
-            throw where.malformed(field + " must be a string, but is " + n.getNodeType());
-        }
-        if (required && n.stringValue().isBlank()) {
-            throw where.malformed(field + " must not be blank");
-        }
-        return n.stringValue();
-    }
-
-    private static Map<String, String> stringMap(JsonNode n, Where where) {
+    /** {@code map[string]structs.ServiceAddress}: each value an {@code {"Address","Port"}} object. */
+    private static Map<String, ServiceInstance.TaggedAddress> taggedAddresses(JsonNode n) {
         if (n == null || n.isNull()) {
             return Map.of();
         }
         if (!n.isObject()) {
-            throw where.malformed("must be an object, but is " + n.getNodeType());
+            throw new Unusable(SkippedEntry.MALFORMED, "Service.TaggedAddresses must be an object, but is "
+                    + n.getNodeType());
+        }
+        Map<String, ServiceInstance.TaggedAddress> map = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            String field = "Service.TaggedAddresses." + e.getKey();
+            if (!e.getValue().isObject()) {
+                throw new Unusable(SkippedEntry.MALFORMED, field + " must be an object, but is "
+                        + e.getValue().getNodeType());
+            }
+            int port = e.getValue().get("Port") == null || e.getValue().get("Port").isNull() ? 0
+                    : port(e.getValue().get("Port"), field + ".Port");
+            map.put(e.getKey(), new ServiceInstance.TaggedAddress(text(e.getValue(), "Address", field + ".", false),
+                    port));
+        }
+        return map;
+    }
+
+    private static JsonNode object(JsonNode parent, String field, String prefix, boolean required) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new Unusable(SkippedEntry.MALFORMED, prefix + field + " is missing");
+            }
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new Unusable(SkippedEntry.MALFORMED, prefix + field + " must be an object, but is "
+                    + n.getNodeType());
+        }
+        return n;
+    }
+
+    private static String text(JsonNode parent, String field, String prefix, boolean required) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new Unusable(SkippedEntry.MALFORMED, prefix + field + " is missing");
+            }
+            return "";
+        }
+        if (!n.isString()) {
+            throw new Unusable(SkippedEntry.MALFORMED, prefix + field + " must be a string, but is " + n.getNodeType());
+        }
+        if (required && n.stringValue().isBlank()) {
+            throw new Unusable(SkippedEntry.MALFORMED, prefix + field + " must not be blank");
+        }
+        return n.stringValue();
+    }
+
+    private static Map<String, String> stringMap(JsonNode n, String field) {
+        if (n == null || n.isNull()) {
+            return Map.of();
+        }
+        if (!n.isObject()) {
+            throw new Unusable(SkippedEntry.MALFORMED, field + " must be an object, but is " + n.getNodeType());
         }
         Map<String, String> map = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (!e.getValue().isString()) {
-                throw where.malformed("'" + e.getKey() + "' must be a string, but is " + e.getValue().getNodeType());
+                throw new Unusable(SkippedEntry.MALFORMED, field + "." + e.getKey() + " must be a string, but is "
+                        + e.getValue().getNodeType());
             }
             map.put(e.getKey(), e.getValue().stringValue());
         }
         return map;
     }
 
-    private static List<String> strings(JsonNode n, Where where) {
+    private static List<String> strings(JsonNode n, String field) {
         if (n == null || n.isNull()) {
             return List.of();
         }
         if (!n.isArray()) {
-            throw where.malformed("must be an array, but is " + n.getNodeType());
+            throw new Unusable(SkippedEntry.MALFORMED, field + " must be an array, but is " + n.getNodeType());
         }
         List<String> list = new ArrayList<>(n.size());
         for (JsonNode v : n) {
             if (!v.isString()) {
-                throw where.malformed("must hold strings, but has " + v.getNodeType());
+                throw new Unusable(SkippedEntry.MALFORMED, field + " must hold strings, but has " + v.getNodeType());
             }
             list.add(v.stringValue());
         }
         return list;
     }
 
+    /** One entry cannot be used; carries the skip reason. Cheap: no stack trace. */
+    private static final class Unusable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        Unusable(String reason, String problem) {
+            super(problem, null, false, false);
+            this.reason = reason;
+        }
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** Where in which answer a problem was found, for messages. */
-    private static final class Where {
-        private final String service;
-        private final String datacenter;
-        private final String path;
-
-        Where(String service, String datacenter) {
-            this(service, datacenter, "");
-        }
-
-        private Where(String service, String datacenter, String path) {
-            this.service = service;
-            this.datacenter = datacenter;
-            this.path = path;
-        }
-
-        Where at(int index) {
-            return new Where(service, datacenter, "entry #" + index);
-        }
-
-        Where field(String field) {
-            return new Where(service, datacenter, path.isEmpty() ? field : path + " " + field);
-        }
+    /** Which answer a problem was found in, for messages. */
+    private record Where(String service, String datacenter) {
 
         ConsulException malformed(String problem) {
-            return new ConsulException(service, datacenter, Reason.MALFORMED, 0,
-                    this + ": " + (path.isEmpty() ? "" : path + ": ") + problem, null);
+            return new ConsulException(service, datacenter, Reason.MALFORMED, 0, this + ": " + problem, null);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.meshless.consul.internal;
 
-import dev.meshless.consul.ConsulClient;
 import dev.meshless.consul.ViewStatus;
 import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.registry.EndpointListener;
@@ -97,13 +96,13 @@ public final class ServiceView {
     }
 
     /**
-     * Makes the watched datacenters those given (in that order): new ones start, missing ones stop when
-     * {@code authoritative}, parked ones (no agent yet) start once their agent is known.
+     * Makes the watched datacenters (and peers) those given (in that order): new ones start, missing ones
+     * stop when {@code authoritative}, parked ones (no agent yet) start once their agent is known.
      *
-     * @param agents datacenter → the agent's client that serves it
+     * @param locations datacenter or peer name → where it is read
      * @param authoritative whether datacenters not listed are gone (every agent answered its list)
      */
-    public void datacenters(Map<String, ConsulClient> agents, boolean authoritative) {
+    public void datacenters(Map<String, Location> locations, boolean authoritative) {
         serial.execute(() -> {
             if (closed) {
                 return;
@@ -112,7 +111,7 @@ public final class ServiceView {
             if (authoritative) {
                 for (Iterator<Map.Entry<String, ServiceWatch>> it = watches.entrySet().iterator(); it.hasNext();) {
                     Map.Entry<String, ServiceWatch> e = it.next();
-                    if (!agents.containsKey(e.getKey())) {
+                    if (!locations.containsKey(e.getKey())) {
                         log.info("Service '{}': datacenter '{}' is no longer listed by Consul; dropping its endpoints",
                                 service, e.getKey());
                         e.getValue().close();
@@ -122,7 +121,7 @@ public final class ServiceView {
                     }
                 }
             }
-            agents.forEach((dc, client) -> watch(dc).attach(client));
+            locations.forEach((name, where) -> watch(name).attach(where));
             watchList = List.copyOf(watches.values());
             if (removed) {
                 changed();

@@ -1,12 +1,13 @@
 package dev.meshless.consul.internal;
 
-import dev.meshless.consul.ConsulClient;
 import dev.meshless.consul.ConsulConfig;
+import dev.meshless.consul.ConsulConfig.AddressMode;
 import dev.meshless.consul.ConsulException;
 import dev.meshless.consul.ConsulException.Reason;
 import dev.meshless.consul.HealthQuery;
 import dev.meshless.consul.QueryResult;
 import dev.meshless.consul.ServiceInstance;
+import dev.meshless.consul.SkippedEntry;
 import dev.meshless.consul.ViewStatus;
 import dev.meshless.consul.ViewStatus.Origin;
 import dev.meshless.config.Values;
@@ -15,13 +16,15 @@ import dev.meshless.registry.ServiceEndpoints;
 import dev.meshless.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The blocking-query loop of one service in one datacenter, following Consul's documented rules:
+ * The blocking-query loop of one service in one datacenter (or cluster peer), following Consul's
+ * documented rules:
  * <ul>
  *   <li>block with {@code index} + {@code wait}; never block with an index below 1;</li>
  *   <li>reset the index to 0 (one non-blocking read) when an answer's index goes backwards;</li>
@@ -30,8 +33,12 @@ import org.slf4j.LoggerFactory;
  *   <li>back off with jitter after errors, keeping the last good view; the read after a failure
  *       does not block, so that a recovery is noticed at once;</li>
  *   <li>an empty answer for a service that had endpoints is only passed on when a second,
- *       non-stale, non-blocking read confirms it.</li>
+ *       non-stale, non-blocking read confirms it; one that the token's ACLs emptied
+ *       ({@code X-Consul-Results-Filtered-By-ACLs}) is never passed on.</li>
  * </ul>
+ * Entries that cannot be endpoints are left out and reported once each ({@link SkipLog}); an answer
+ * whose every entry is unusable is rejected instead, so that a Consul answering in a shape this client
+ * cannot read never empties a datacenter.
  *
  * <p>All state is confined to the owning view's serial executor; status fields read from other
  * threads are volatile. Timers come from the {@link TimeSource}.
@@ -56,6 +63,13 @@ public final class ServiceWatch {
          * @param reason why a read failed
          */
         void failed(String service, String datacenter, Reason reason);
+
+        /**
+         * @param service the service
+         * @param datacenter the datacenter
+         * @param reason why an entry was left out ({@link SkippedEntry#reason()})
+         */
+        void skipped(String service, String datacenter, String reason);
     }
 
     private final String service;
@@ -67,13 +81,19 @@ public final class ServiceWatch {
     private final Runnable onFirstFailure;
     private final TokenBucket bucket;
     private final Backoff backoff;
+    private final SkipLog skipLog = new SkipLog();
 
-    private ConsulClient client;
+    private Location location;
+    private EndpointMapper.Target target;
     private long index;
     private boolean confirmingEmpty;
     private boolean started;
     private boolean closed;
     private boolean fallbackZoneLogged;
+    /** For the WAN address mode: whether the agent's own datacenter was asked for, and what it said (null: unknown). */
+    private boolean agentDatacenterAsked;
+    private String agentDatacenter;
+    private String permanentLogged;
     private TimeSource.Cancellable timer;
     private CompletableFuture<?> inFlight;
 
@@ -83,10 +103,17 @@ public final class ServiceWatch {
     private volatile Origin origin = Origin.NONE;
     private volatile int consecutiveErrors;
     private volatile String lastError;
+    private volatile boolean permanent;
+    private volatile boolean aclFiltered;
+    private volatile int skipped;
+    private volatile int maintenance;
+    private volatile Duration lastContact;
+    private volatile Boolean knownLeader;
+    private volatile String backend;
 
     /**
      * @param service the service
-     * @param datacenter the datacenter
+     * @param datacenter the datacenter, or the cluster peer's name
      * @param context the registry
      * @param serial the owning view's executor; every method below must run on it
      * @param onChange called (on {@code serial}) after the last good view changed
@@ -96,17 +123,17 @@ public final class ServiceWatch {
             Runnable onFirstFailure) {
         this.service = service;
         this.datacenter = datacenter;
-        this.region = context.config().regionOf(datacenter);
+        ConsulConfig c = context.config();
+        this.region = c.regionOf(datacenter);
         this.context = context;
         this.serial = serial;
         this.onChange = onChange;
         this.onFirstFailure = onFirstFailure;
-        ConsulConfig c = context.config();
         this.bucket = new TokenBucket(c.rateLimitBurst(), c.rateLimitInterval());
         this.backoff = new Backoff(c.errorBackoffInitial(), c.errorBackoffMax());
     }
 
-    /** @return the datacenter */
+    /** @return the datacenter (or peer) */
     public String datacenter() {
         return datacenter;
     }
@@ -128,19 +155,22 @@ public final class ServiceWatch {
 
     /** @return whether this watch has a client (its datacenter's agent is known) */
     public boolean attached() {
-        return client != null;
+        return location != null;
     }
 
     /**
-     * Starts the loop through the agent that serves the datacenter; later calls do nothing.
+     * Starts the loop through the agent that serves the datacenter or peer; later calls do nothing.
      *
-     * @param agent the agent's client
+     * @param where the datacenter or peer, with its agent
      */
-    public void attach(ConsulClient agent) {
+    public void attach(Location where) {
         if (closed || started) {
             return;
         }
-        client = agent;
+        location = where;
+        ConsulConfig c = context.config();
+        target = new EndpointMapper.Target(service, datacenter, where.isPeer(), region, c.regionConfigured(datacenter),
+                c.zoneMetadataKey());
         started = true;
         step();
     }
@@ -184,8 +214,9 @@ public final class ServiceWatch {
                     : Duration.between(at, context.time().clock().instant());
             age = age.isNegative() ? Duration.ZERO : age;
         }
-        return new ViewStatus(service, datacenter, region, view == null ? 0 : view.endpoints().size(), origin, at, age,
-                errors, errors == 0 ? null : lastError);
+        return new ViewStatus(service, datacenter, region, view == null ? 0 : view.endpoints().size(), origin,
+                at, age, errors, errors == 0 ? null : lastError, errors > 0 && permanent, aclFiltered, skipped,
+                maintenance, lastContact, knownLeader, backend);
     }
 
     private void step() {
@@ -209,14 +240,24 @@ public final class ServiceWatch {
             return;
         }
         ConsulConfig c = context.config();
+        if (c.addressMode() == AddressMode.WAN && !location.isPeer() && !agentDatacenterAsked) {
+            // Which datacenter is remote depends on the agent's own: ask once, then read.
+            agentDatacenterAsked = true;
+            location.client().agentDatacenter().whenComplete((dc, e) -> serial.execute(() -> {
+                agentDatacenter = dc;
+                send();
+            }));
+            return;
+        }
         // After a failure the read does not block: a recovered agent answers at once, which ends the
         // outage (and the growing age) without waiting for the next change.
         long blockOn = confirmingEmpty || consecutiveErrors > 0 ? 0 : index;
-        HealthQuery query = new HealthQuery(service, datacenter, c.passingOnly(), c.filter(),
-                c.stale() && !confirmingEmpty, blockOn, c.waitTime());
+        HealthQuery query = new HealthQuery(service, location.datacenter(), c.passingOnly(), c.filter(),
+                c.stale() && !confirmingEmpty, blockOn, c.waitTime(), c.maxStale(), location.peer(), c.namespace(),
+                c.partition());
         CompletableFuture<QueryResult<List<ServiceInstance>>> request;
         try {
-            request = client.healthService(query);
+            request = location.client().healthService(query);
         } catch (RuntimeException e) { // e.g. a request the HTTP client refuses to build: retry later
             failed(e);
             return;
@@ -237,16 +278,20 @@ public final class ServiceWatch {
         }));
     }
 
-    private void answered(QueryResult<List<ServiceInstance>> result) {
-        EndpointMapper.Result mapped;
-        try {
-            mapped = EndpointMapper.map(service, datacenter, region, context.config().zoneMetadataKey(),
-                    result.value());
-        } catch (IllegalArgumentException e) {
-            failed(new ConsulException(service, datacenter, Reason.MALFORMED, 0, "Consul answer for service '"
-                    + service + "' in datacenter '" + datacenter + "': " + e.getMessage(), null));
-            return;
+    /** Which addresses to map, from the configured mode, whether the datacenter is remote and what the agent did. */
+    private EndpointMapper.Addresses addresses(QueryResult<?> result) {
+        AddressMode mode = context.config().addressMode();
+        boolean remote = !location.isPeer() && (agentDatacenter == null || !agentDatacenter.equals(datacenter));
+        if (mode == AddressMode.LAN && result.addressesTranslated()) {
+            return EndpointMapper.Addresses.LAN;
         }
+        if (mode == AddressMode.WAN && remote && !result.addressesTranslated()) {
+            return EndpointMapper.Addresses.WAN;
+        }
+        return EndpointMapper.Addresses.AS_GIVEN;
+    }
+
+    private void answered(QueryResult<List<ServiceInstance>> result) {
         long returned = result.index();
         if (returned < index) {
             log.info("Service '{}' in datacenter '{}': the index went backwards ({} after {}); starting the "
@@ -255,14 +300,45 @@ public final class ServiceWatch {
         } else {
             index = Math.max(1, returned);
         }
+        backend = result.backend();
+        // The streaming backend always says KnownLeader false and LastContact 0: they mean nothing there.
+        knownLeader = result.streaming() ? null : result.knownLeader();
+        lastContact = result.streaming() ? null : Duration.ofMillis(result.lastContactMillis());
+        EndpointMapper.Result mapped = EndpointMapper.map(target, addresses(result), result.value());
+        List<SkippedEntry> left = new ArrayList<>(result.skipped());
+        left.addAll(mapped.skipped());
+        ServiceEndpoints next = mapped.endpoints();
+        skipLog.report(service, datacenter, left, next.endpoints().size(), r -> context.skipped(service, datacenter, r));
+        skipped = left.size();
+        if (next.isEmpty() && !left.isEmpty()) {
+            failed(new ConsulException(service, datacenter, Reason.MALFORMED, 0, "Consul answer for service '" + service
+                    + "' in datacenter '" + datacenter + "': none of its " + left.size() + " instance(s) can be used ("
+                    + left.get(0).entry() + ": " + left.get(0).problem() + ")", null));
+            return;
+        }
+        if (result.filteredByAcls() && next.isEmpty()) {
+            aclFiltered = true;
+            failed(new ConsulException(service, datacenter, Reason.ACL_FILTERED, 0, "Consul hid every instance of"
+                    + " service '" + service + "' in datacenter '" + datacenter + "' from this ACL token"
+                    + " (X-Consul-Results-Filtered-By-ACLs): it needs service:read on '" + service + "' and node:read"
+                    + " on its nodes", null));
+            return;
+        }
+        if (result.filteredByAcls() != aclFiltered) {
+            if (result.filteredByAcls()) {
+                log.warn("Service '{}' in datacenter '{}': Consul hid some instances from this ACL token "
+                        + "(X-Consul-Results-Filtered-By-ACLs); routing on the {} it can read; the token needs "
+                        + "node:read on every node of the service", service, datacenter, next.endpoints().size());
+            }
+            aclFiltered = result.filteredByAcls();
+        }
         if (mapped.withoutZone() > 0 && !fallbackZoneLogged) {
             fallbackZoneLogged = true;
             log.warn("Service '{}' in datacenter '{}': {} instance(s) carry no zone (Service.Meta.{}, "
-                    + "Service.Locality.Zone, Node.Meta.{}); they are placed in zone '{}{}'", service, datacenter,
-                    mapped.withoutZone(), context.config().zoneMetadataKey(), context.config().zoneMetadataKey(),
-                    region, EndpointMapper.FALLBACK_ZONE_SUFFIX);
+                    + "Service.Locality.Zone, Node.Meta.{}, Node.Locality.Zone); they are placed in zone '{}{}'",
+                    service, datacenter, mapped.withoutZone(), context.config().zoneMetadataKey(),
+                    context.config().zoneMetadataKey(), region, EndpointMapper.FALLBACK_ZONE_SUFFIX);
         }
-        ServiceEndpoints next = mapped.endpoints();
         ServiceEndpoints previous = lastGood;
         if (next.isEmpty() && previous != null && !previous.isEmpty()) {
             if (!confirmingEmpty) {
@@ -278,6 +354,7 @@ public final class ServiceWatch {
         }
         confirmingEmpty = false;
         recovered();
+        maintenance = mapped.maintenance();
         lastGood = next;
         lastGoodAt = context.time().clock().instant();
         origin = Origin.CONSUL;
@@ -293,6 +370,8 @@ public final class ServiceWatch {
                     datacenter, consecutiveErrors);
         }
         consecutiveErrors = 0;
+        permanent = false;
+        permanentLogged = null;
         backoff.reset();
     }
 
@@ -303,19 +382,36 @@ public final class ServiceWatch {
         int errors = consecutiveErrors + 1;
         consecutiveErrors = errors;
         lastError = e.reason().tag() + ": " + e.getMessage();
+        permanent = e.permanent();
         context.failed(service, datacenter, e.reason());
         if (lastGood == null) {
             onFirstFailure.run();
         }
         Duration delay = backoff.nextDelay();
+        if (e.reason() == Reason.RATE_LIMITED && delay.compareTo(context.config().rateLimitInterval()) < 0) {
+            delay = context.config().rateLimitInterval(); // the agent refuses connections: do not add to them
+        }
         ServiceEndpoints kept = lastGood;
         String keeping = kept == null ? "no view to keep yet"
                 : "keeping the last good view of " + kept.endpoints().size() + " endpoint(s)"
                 + (origin == Origin.SNAPSHOT ? " from the snapshot" : "");
-        if (errors == 1 || errors % WARN_EVERY == 0) {
+        String retry = Values.format(Duration.ofMillis(delay.toMillis()));
+        if (e.permanent()) {
+            // Asking again will not help: one line when it starts (or changes), not one per retry. The
+            // request itself changes (index, wait), so what counts is what the agent answered.
+            String what = e.reason() + " " + e.status() + " " + (e.answer() != null ? e.answer() : e.getMessage());
+            if (!what.equals(permanentLogged)) {
+                permanentLogged = what;
+                log.error("Service '{}' in datacenter '{}': Consul refuses the read ({}, permanent: it will not "
+                        + "recover until the configuration or the token's ACL policy changes): {}; {}; retrying every"
+                        + " {} or so", service, datacenter, e.reason().tag(), e.getMessage(), keeping, retry);
+            } else {
+                log.debug("Service '{}' in datacenter '{}': Consul still refuses the read: {}", service, datacenter,
+                        e.getMessage());
+            }
+        } else if (errors == 1 || errors % WARN_EVERY == 0) {
             log.warn("Service '{}' in datacenter '{}': Consul read failed ({} in a row, {}): {}; {}; retrying in {}",
-                    service, datacenter, errors, e.reason().tag(), e.getMessage(), keeping, Values.format(
-                    Duration.ofMillis(delay.toMillis())));
+                    service, datacenter, errors, e.reason().tag(), e.getMessage(), keeping, retry);
         } else {
             log.debug("Service '{}' in datacenter '{}': Consul read failed ({} in a row): {}", service, datacenter,
                     errors, e.getMessage());

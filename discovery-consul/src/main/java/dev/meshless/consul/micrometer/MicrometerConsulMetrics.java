@@ -23,9 +23,17 @@ import java.util.function.Supplier;
  *       how old the last good view may be — 0 while its watch is healthy, the time since Consul last
  *       confirmed it while reads fail or when it was loaded from the snapshot; NaN before any view;</li>
  *   <li>{@code meshless.consul.view.endpoints} (gauge; same tags): endpoints in the last good view;</li>
+ *   <li>{@code meshless.consul.view.skipped} (gauge; same tags): entries of the last answer left out as
+ *       unusable;</li>
+ *   <li>{@code meshless.consul.view.maintenance} (gauge; same tags): endpoints in maintenance;</li>
+ *   <li>{@code meshless.consul.view.last.contact} (gauge, seconds; same tags): {@code X-Consul-LastContact}
+ *       of the last answer; NaN when it means nothing (streaming backend) or before any answer;</li>
  *   <li>{@code meshless.consul.errors} (counter; tags {@code service}, {@code datacenter},
- *       {@code reason} = unreachable, timeout, http_status, malformed, too_large,
- *       too_many_endpoints): failed or rejected reads, each of which kept the last good view;</li>
+ *       {@code reason} = unreachable, timeout, http_status, rate_limited, acl_filtered, malformed,
+ *       too_large, too_many_endpoints): failed or rejected reads, each of which kept the last good view;</li>
+ *   <li>{@code meshless.consul.skipped} (counter; tags {@code service}, {@code datacenter},
+ *       {@code reason} = no_port, bad_port, bad_address, unknown_check_status, malformed, other_service,
+ *       duplicate_id): entries left out, once per entry and change of reason;</li>
  *   <li>{@code meshless.consul.requests} (counter; tags {@code api} = health, catalog, agent,
  *       {@code datacenter} (or {@code local}), {@code outcome} = ok or a reason): requests made.</li>
  * </ul>
@@ -39,6 +47,7 @@ public final class MicrometerConsulMetrics implements ConsulMetrics {
     private final MeterRegistry registry;
     private final Map<List<String>, Counter> requests = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> errors = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> skipped = new ConcurrentHashMap<>();
     private final Map<List<String>, List<Meter>> gauges = new ConcurrentHashMap<>();
 
     /** @param registry where meters are registered */
@@ -48,17 +57,25 @@ public final class MicrometerConsulMetrics implements ConsulMetrics {
 
     @Override
     public void requestCompleted(String api, String datacenter, String outcome) {
-        requests.computeIfAbsent(List.of(api, datacenter, outcome), k -> Counter.builder("meshless.consul.requests")
-                .description("requests made to Consul agents")
-                .tags("api", api, "datacenter", datacenter, "outcome", outcome)
-                .register(registry)).increment();
+        increment(requests, "meshless.consul.requests", "requests made to Consul agents", "api", api, "datacenter",
+                datacenter, "outcome", outcome);
     }
 
     @Override
     public void watchFailed(String service, String datacenter, ConsulException.Reason reason) {
-        errors.computeIfAbsent(List.of(service, datacenter, reason.tag()), k -> Counter.builder("meshless.consul.errors")
-                .description("failed or rejected reads of a service; the last good view was kept")
-                .tags("service", service, "datacenter", datacenter, "reason", reason.tag())
+        increment(errors, "meshless.consul.errors", "failed or rejected reads of a service; the last good view was kept",
+                "service", service, "datacenter", datacenter, "reason", reason.tag());
+    }
+
+    @Override
+    public void entrySkipped(String service, String datacenter, String reason) {
+        increment(skipped, "meshless.consul.skipped", "entries of Consul answers left out as unusable, once per entry"
+                + " and reason", "service", service, "datacenter", datacenter, "reason", reason);
+    }
+
+    /** Increments the counter of these tags (name, value, name, value …), registering it the first time. */
+    private void increment(Map<List<String>, Counter> counters, String name, String description, String... tags) {
+        counters.computeIfAbsent(List.of(tags), k -> Counter.builder(name).description(description).tags(tags)
                 .register(registry)).increment();
     }
 
@@ -74,7 +91,16 @@ public final class MicrometerConsulMetrics implements ConsulMetrics {
                         .register(registry),
                 Gauge.builder("meshless.consul.view.endpoints", status, s -> s.get().endpoints()).strongReference(true)
                         .tags(tags)
-                        .description("endpoints in the last good view").register(registry)));
+                        .description("endpoints in the last good view").register(registry),
+                Gauge.builder("meshless.consul.view.skipped", status, s -> s.get().skipped()).strongReference(true)
+                        .tags(tags).description("entries of the last answer left out as unusable").register(registry),
+                Gauge.builder("meshless.consul.view.maintenance", status, s -> s.get().maintenance())
+                        .strongReference(true).tags(tags).description("endpoints in maintenance").register(registry),
+                Gauge.builder("meshless.consul.view.last.contact", status, s -> {
+                    Duration contact = s.get().lastContact();
+                    return contact == null ? Double.NaN : contact.toNanos() / 1e9;
+                }).strongReference(true).tags(tags).baseUnit("seconds")
+                        .description("how long the answering server had not heard from the leader").register(registry)));
     }
 
     @Override

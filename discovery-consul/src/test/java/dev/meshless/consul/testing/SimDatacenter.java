@@ -20,14 +20,32 @@ import java.util.function.Predicate;
  */
 public final class SimDatacenter {
 
-    /** A node of the catalog. */
-    public record Node(String name, String address, Map<String, String> meta, long createIndex) {
+    /**
+     * A node of the catalog: {@code structs.Node} (agent/structs/structs.go). {@code taggedAddresses} are
+     * plain strings there; null and empty maps are answered as {@code null}, as Go encodes a nil map.
+     */
+    public record Node(String name, String address, Map<String, String> meta, Map<String, String> taggedAddresses,
+            String localityRegion, String localityZone, String partition, long createIndex) {
     }
 
-    /** A service instance of the catalog. */
+    /** {@code structs.ServiceAddress} (agent/structs/structs.go): an {@code Address} and a {@code Port}. */
+    public record TaggedAddress(String address, int port) {
+    }
+
+    /**
+     * A service instance of the catalog: {@code structs.NodeService} (agent/structs/structs.go). A port of 0
+     * is left out of answers ({@code json:",omitempty"}); {@code namespace}/{@code partition} are
+     * Consul Enterprise's and answered only when set.
+     */
     public record Service(String node, String id, String name, String address, int port, List<String> tags,
-            Map<String, String> meta, int weightPassing, int weightWarning, String localityRegion,
-            String localityZone, long createIndex, long modifyIndex) {
+            Map<String, String> meta, Map<String, TaggedAddress> taggedAddresses, int weightPassing,
+            int weightWarning, String localityRegion, String localityZone, String namespace, String partition,
+            long createIndex, long modifyIndex) {
+
+        /** @return the namespace the instance is in, {@code default} when none was given */
+        public String namespaceOrDefault() {
+            return namespace == null ? "default" : namespace;
+        }
     }
 
     /** A check of the catalog; {@code ttl} non-null for TTL checks. */
@@ -36,6 +54,7 @@ public final class SimDatacenter {
     }
 
     private final String name;
+    private final String peer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long index = 10;
@@ -45,12 +64,26 @@ public final class SimDatacenter {
     private final Map<String, Long> serviceIndex = new LinkedHashMap<>();
 
     SimDatacenter(String name) {
+        this(name, null);
+    }
+
+    /**
+     * @param name the datacenter's name
+     * @param peer for the services a cluster peer exported to this one ({@code ?peer=}), its name; else null
+     */
+    SimDatacenter(String name, String peer) {
         this.name = name;
+        this.peer = peer;
     }
 
     /** @return the datacenter's name */
     public String name() {
         return name;
+    }
+
+    /** @return the cluster peer whose imported services this holds, or null for a datacenter of its own */
+    public String peer() {
+        return peer;
     }
 
     /** @return the current raft index */
@@ -70,7 +103,7 @@ public final class SimDatacenter {
     public long serviceIndex(String service) {
         lock.lock();
         try {
-            return serviceIndex.getOrDefault(service, index);
+            return serviceIndex.getOrDefault(lower(service), index);
         } finally {
             lock.unlock();
         }
@@ -86,30 +119,33 @@ public final class SimDatacenter {
         }
     }
 
-    void upsertNode(String node, String address, Map<String, String> meta) {
+    void upsertNode(Node n) {
         write(null, () -> {
-            Node old = nodes.get(node);
-            nodes.put(node, new Node(node, address, Map.copyOf(meta), old == null ? index : old.createIndex()));
-            services.values().stream().filter(s -> s.node().equals(node)).forEach(s -> touch(s.name()));
+            Node old = nodes.get(n.name());
+            nodes.put(n.name(), new Node(n.name(), n.address(), Map.copyOf(n.meta()), Map.copyOf(n.taggedAddresses()),
+                    n.localityRegion(), n.localityZone(), n.partition(), old == null ? index : old.createIndex()));
+            services.values().stream().filter(s -> s.node().equals(n.name())).forEach(s -> touch(s.name()));
         });
     }
 
     void upsertService(Service s) {
         write(s.name(), () -> {
-            Service old = services.get(key(s.node(), s.id()));
+            String key = key(s.node(), s.namespaceOrDefault(), s.id());
+            Service old = services.get(key);
             if (old != null && !old.name().equals(s.name())) {
                 touch(old.name());
             }
-            services.put(key(s.node(), s.id()), new Service(s.node(), s.id(), s.name(), s.address(), s.port(),
-                    List.copyOf(s.tags()), Map.copyOf(s.meta()), s.weightPassing(), s.weightWarning(),
-                    s.localityRegion(), s.localityZone(), old == null ? index : old.createIndex(), index));
+            services.put(key, new Service(s.node(), s.id(), s.name(), s.address(), s.port(), List.copyOf(s.tags()),
+                    Map.copyOf(s.meta()), Map.copyOf(s.taggedAddresses()), s.weightPassing(), s.weightWarning(),
+                    s.localityRegion(), s.localityZone(), s.namespace(), s.partition(),
+                    old == null ? index : old.createIndex(), index));
         });
     }
 
     boolean removeService(String node, String serviceId) {
         boolean[] removed = {false};
         write(null, () -> {
-            Service s = services.remove(key(node, serviceId));
+            Service s = services.remove(key(node, "default", serviceId));
             if (s != null) {
                 removed[0] = true;
                 touch(s.name());
@@ -185,11 +221,11 @@ public final class SimDatacenter {
         }
     }
 
-    /** @return a copy of a service instance, or null */
+    /** @return a copy of a service instance (in the default namespace), or null */
     public Service service(String node, String serviceId) {
         lock.lock();
         try {
-            return services.get(key(node, serviceId));
+            return services.get(key(node, "default", serviceId));
         } finally {
             lock.unlock();
         }
@@ -219,7 +255,7 @@ public final class SimDatacenter {
         long remaining = wait.toNanos();
         lock.lock();
         try {
-            while (serviceIndex.getOrDefault(service, 0L) <= minIndex) {
+            while (serviceIndex.getOrDefault(lower(service), 0L) <= minIndex) {
                 if (remaining <= 0) {
                     return false;
                 }
@@ -251,7 +287,9 @@ public final class SimDatacenter {
         try {
             List<Entry> out = new ArrayList<>();
             for (Service s : services.values()) {
-                if (!s.name().equals(service)) {
+                // Consul indexes service names in lower case (agent/consul/state/catalog_schema.go), so
+                // /v1/health/service/web also answers the instances registered as "Web".
+                if (!lower(s.name()).equals(lower(service))) {
                     continue;
                 }
                 List<Check> cs = new ArrayList<>();
@@ -289,22 +327,26 @@ public final class SimDatacenter {
     }
 
     private void touch(String service) {
-        serviceIndex.put(service, index);
+        serviceIndex.put(lower(service), index);
+    }
+
+    private static String lower(String service) {
+        return service.toLowerCase(java.util.Locale.ROOT);
     }
 
     private void touchOwner(Check c) {
         if (c.serviceId().isEmpty()) {
             services.values().stream().filter(s -> s.node().equals(c.node())).forEach(s -> touch(s.name()));
         } else {
-            Service s = services.get(key(c.node(), c.serviceId()));
+            Service s = services.get(key(c.node(), "default", c.serviceId()));
             if (s != null) {
                 touch(s.name());
             }
         }
     }
 
-    private static String key(String node, String id) {
-        return node + "\u0000" + id;
+    private static String key(String... parts) {
+        return String.join("\u0000", parts);
     }
 
     static long nanosFrom(Duration d) {

@@ -23,7 +23,11 @@ public class MeshlessProperties {
     /** The prefix of every property. */
     public static final String PREFIX = "meshless";
 
-    /** Whether Meshless is active: registry, balancers, clients, endpoint and health. */
+    /**
+     * Whether Meshless is active. When false, every Meshless auto-configuration backs off: registry,
+     * balancers, clients, HTTP clients, @ZoneAware, the Spring Cloud bridge, Consul, inbound rate
+     * limits, the actuator endpoint and health, and the unknown-key check.
+     */
     private boolean enabled = true;
 
     /**

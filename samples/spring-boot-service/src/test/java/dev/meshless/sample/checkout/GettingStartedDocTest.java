@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code docs/getting-started.md} shows the samples' real code. Each fenced block preceded by
+ * {@code docs/getting-started.md} and {@code docs/testing.md} show the samples' real code. Each fenced block preceded by
  * {@code <!-- from: <path from the repository root> -->} must be a verbatim excerpt of that file:
  * its lines appear in the file, in order, contiguous except where the snippet has an elision line
  * ({@code # …}, {@code // …} or {@code …} alone on its line), which stands for any lines. A run of
@@ -48,6 +48,21 @@ class GettingStartedDocTest {
                     .as("this snippet of docs/getting-started.md is not an excerpt of %s:%n%s", s.file(), s.text())
                     .isTrue();
         }
+    }
+
+    @Test
+    void theTestingGuideShowsTheSamplesOutageTestAndTheTestModulesOwnCode() throws IOException {
+        Path testing = ROOT.resolve("docs/testing.md");
+        String guide = read(testing);
+        List<Snippet> snippets = snippets(guide);
+        assertThat(snippets).hasSize(guide.split("<!-- from:", -1).length - 1).extracting(Snippet::file)
+                .contains("samples/spring-boot-service/src/test/java/dev/meshless/sample/checkout/InventoryOutageTest.java");
+        for (Snippet s : snippets) {
+            assertThat(isExcerpt(s.text(), read(ROOT.resolve(s.file()))))
+                    .as("this snippet of docs/testing.md is not an excerpt of %s:%n%s", s.file(), s.text()).isTrue();
+        }
+        assertThat(guide).contains("<artifactId>meshless-spring-boot-starter-test</artifactId>\n  <version>"
+                + System.getProperty("sample.meshless-version") + "</version>");
     }
 
     @Test
@@ -93,18 +108,17 @@ class GettingStartedDocTest {
 
     @Test
     void relativeLinksResolve() throws IOException {
-        Matcher m = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)]*)?\\)").matcher(read(GUIDE));
         List<String> broken = new ArrayList<>();
-        while (m.find()) {
-            String target = m.group(1);
-            if (target.contains("://")) {
-                continue;
-            }
-            if (!Files.exists(GUIDE.getParent().resolve(target).normalize())) {
-                broken.add(target);
+        for (Path page : List.of(GUIDE, ROOT.resolve("docs/testing.md"))) {
+            Matcher m = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)]*)?\\)").matcher(read(page));
+            while (m.find()) {
+                String target = m.group(1);
+                if (!target.contains("://") && !Files.exists(page.getParent().resolve(target).normalize())) {
+                    broken.add(ROOT.relativize(page) + ": " + target);
+                }
             }
         }
-        assertThat(broken).as("links of docs/getting-started.md to missing files").isEmpty();
+        assertThat(broken).as("links of docs/getting-started.md and docs/testing.md to missing files").isEmpty();
     }
 
     /** @return the marked snippets of a Markdown page */

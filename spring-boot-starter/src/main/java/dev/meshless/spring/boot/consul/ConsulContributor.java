@@ -19,10 +19,13 @@ import org.springframework.context.SmartLifecycle;
  * win when both list an endpoint id, and before a Spring Cloud {@code DiscoveryClient} (order 100).
  *
  * <p>For the actuator it reports every view (service × datacenter: endpoints, origin, last good
- * time, age, errors) and the self-registration's state; a view that Consul cannot confirm (failed
- * reads, or loaded from the snapshot) makes the source {@link #degraded()} — routing goes on from the
- * last good view, so it is never a reason to report the application DOWN. Nothing reported holds
- * the ACL token.
+ * time, age, errors, whether the last error is permanent, entries left out, endpoints in maintenance,
+ * what the last answer said about the leader) and the self-registration's state; a view that Consul
+ * cannot confirm (failed reads, loaded from the snapshot, answered by servers without a leader) makes
+ * the source {@link #degraded()} — routing goes on from the last good view, so it is never a reason to
+ * report the application DOWN. Permanent failures (a token without {@code service:read}, answers the
+ * token's ACLs emptied, a filter Consul rejects) are listed apart in the health details, since only a
+ * change of configuration or policy ends them. Nothing reported holds the ACL token.
  *
  * <p>When the application stops, the registry is closed — the watches end and the snapshot is
  * written with every view — in lifecycle phase {@value #PHASE}: after the web server has stopped
@@ -89,6 +92,13 @@ public final class ConsulContributor implements RegistryContributor, SmartLifecy
             v.put("age", s.age() == null ? null : age(s.age()));
             v.put("consecutiveErrors", s.consecutiveErrors());
             v.put("lastError", s.lastError());
+            v.put("permanentError", s.permanentError());
+            v.put("aclFiltered", s.aclFiltered());
+            v.put("skipped", s.skipped());
+            v.put("maintenance", s.maintenance());
+            v.put("knownLeader", s.knownLeader());
+            v.put("lastContact", s.lastContact() == null ? null : age(s.lastContact()));
+            v.put("backend", s.backend());
             views.add(v);
         }
         d.put("views", views);
@@ -106,14 +116,22 @@ public final class ConsulContributor implements RegistryContributor, SmartLifecy
         d.put("datacenters", registry.datacenters().size());
         d.put("views", status.size());
         Map<String, String> stale = new LinkedHashMap<>();
+        Map<String, String> permanent = new LinkedHashMap<>();
         for (ViewStatus s : status) {
-            if (stale(s)) {
-                stale.put(s.service() + "@" + s.datacenter(), (s.origin() == ViewStatus.Origin.SNAPSHOT
-                        ? "from the snapshot" : s.consecutiveErrors() + " failed read(s)")
+            String view = s.service() + "@" + s.datacenter();
+            if (s.stale()) {
+                stale.put(view, (s.origin() == ViewStatus.Origin.SNAPSHOT ? "from the snapshot"
+                        : s.consecutiveErrors() > 0 ? s.consecutiveErrors() + " failed read(s)"
+                        : "answered by servers without a leader"
+                        + (s.lastContact() == null ? "" : " (last contact " + age(s.lastContact()) + " ago)"))
                         + (s.age() == null ? "" : ", age " + age(s.age())));
+            }
+            if (s.permanentError()) {
+                permanent.put(view, s.lastError());
             }
         }
         d.put("staleViews", stale);
+        d.put("permanentErrors", permanent);
         ConsulSelfRegistration r = registration;
         if (r != null) {
             d.put("registration", r.state());
@@ -124,7 +142,7 @@ public final class ConsulContributor implements RegistryContributor, SmartLifecy
     @Override
     public boolean degraded() {
         ConsulSelfRegistration r = registration;
-        return registry.status().stream().anyMatch(ConsulContributor::stale) || (r != null && r.failing());
+        return registry.status().stream().anyMatch(ViewStatus::stale) || (r != null && r.failing());
     }
 
     /** Nothing to do: the registry watches from the moment it is built. */
@@ -160,10 +178,6 @@ public final class ConsulContributor implements RegistryContributor, SmartLifecy
     @Override
     public String toString() {
         return NAME + ": " + registry;
-    }
-
-    private static boolean stale(ViewStatus s) {
-        return s.origin() == ViewStatus.Origin.SNAPSHOT || s.consecutiveErrors() > 0;
     }
 
     private static String age(Duration age) {

@@ -3,6 +3,7 @@ package dev.meshless.spring.boot.consul;
 import dev.meshless.consul.ConsulRegistration;
 import dev.meshless.consul.ConsulRegistrationConfig;
 import dev.meshless.time.TimeSource;
+import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.HealthStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -189,7 +190,7 @@ public final class ConsulSelfRegistration implements SmartLifecycle,
             Map<String, Object> definition = registration.definition();
             d.put("instanceId", definition.get("ID"));
             d.put("service", definition.get("Name"));
-            d.put("address", definition.get("Address") + ":" + definition.get("Port"));
+            d.put("address", Endpoint.hostPort(String.valueOf(definition.get("Address")), (Integer) definition.get("Port")));
             d.put("meta", definition.get("Meta"));
             d.put("check", status.label());
         }

@@ -83,14 +83,18 @@ public class MeshlessConsulAutoConfiguration {
      * @param environment where the {@code CONSUL_*} variables are looked up
      * @param time clock and timers of the watches
      * @param metrics where requests, failures and views are measured, if anywhere
+     * @param sslBundles Spring Boot's SSL bundles, for agents whose {@code ssl-bundle} names one
      * @return Consul's contribution to the merged registry; closing it writes the snapshot
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(name = "meshlessConsulContributor")
     ConsulContributor meshlessConsulContributor(ConsulSpec spec, Environment environment, TimeSource time,
-                                                ObjectProvider<ConsulMetrics> metrics) {
+                                                ObjectProvider<ConsulMetrics> metrics,
+                                                ObjectProvider<org.springframework.boot.ssl.SslBundles> sslBundles) {
         try {
-            ConsulConfig config = spec.toConfig(environment::getProperty);
+            org.springframework.boot.ssl.SslBundles bundles = sslBundles.getIfAvailable();
+            ConsulConfig config = spec.toConfig(environment::getProperty,
+                    bundles == null ? null : SpringSslBundles.of(bundles));
             ConsulRegistry registry = ConsulRegistry.builder(config).timeSource(time)
                     .metrics(metrics.getIfAvailable(() -> ConsulMetrics.NONE)).build();
             log.info("Meshless: endpoints from Consul: {}", config);

@@ -62,35 +62,8 @@ public final class MeshlessClientHttpRequestInterceptor implements ClientHttpReq
         if (target == null) {
             return execution.execute(request, body);
         }
-        ClientHttpResponse[] previous = new ClientHttpResponse[1];
-        try {
-            return target.client().call(attempt -> {
-                closeQuietly(previous[0]); // a failed answer being retried: free its connection first
-                previous[0] = null;
-                ClientHttpResponse response = execution.execute(new RoutedRequest(request, attempt.endpoint()), body);
-                previous[0] = response;
-                return response;
-            }, target.options());
-        } catch (ServiceCallException e) {
-            if (e.lastResult() instanceof ClientHttpResponse last) {
-                if (previous[0] != last) {
-                    closeQuietly(previous[0]);
-                }
-                return last; // unclosed: the client's status handling reads it
-            }
-            closeQuietly(previous[0]);
-            throw e;
-        }
-    }
-
-    private static void closeQuietly(ClientHttpResponse response) {
-        if (response != null) {
-            try {
-                response.close();
-            } catch (RuntimeException ignored) {
-                // closing a failed response must not hide the call's outcome
-            }
-        }
+        return Routing.call(target, ClientHttpResponse.class,
+                attempt -> execution.execute(new RoutedRequest(request, attempt.endpoint()), body));
     }
 
     /** The request, sent to one endpoint. */

@@ -14,7 +14,9 @@ import org.springframework.web.client.RestTemplate;
  * every {@code RestTemplate} built by Spring Boot's {@code RestTemplateBuilder} (and to the
  * clients of {@code @ImportHttpServices} groups), last, so that the application's own interceptors
  * run once per call and each attempt goes straight to the request factory. A builder that already
- * has it is left as it is. Thread-safe.
+ * has it is left as it is, and so is one that carries Spring Cloud LoadBalancer's interceptor (a
+ * {@code @LoadBalanced RestTemplateBuilder}): Spring Cloud balances it, with Meshless's picker
+ * through the LoadBalancer bridge. Thread-safe.
  */
 public final class MeshlessRestClientsCustomizer implements RestClientCustomizer, RestTemplateCustomizer {
 
@@ -40,12 +42,9 @@ public final class MeshlessRestClientsCustomizer implements RestClientCustomizer
 
     /**
      * @param interceptors a client's interceptors, changed in place
-     * @return whether the Meshless interceptor was added (it was not there yet)
+     * @return whether they changed
      */
     boolean addTo(List<ClientHttpRequestInterceptor> interceptors) {
-        if (interceptors.stream().anyMatch(MeshlessClientHttpRequestInterceptor.class::isInstance)) {
-            return false;
-        }
-        return interceptors.add(interceptor);
+        return ClientBalancers.settle(interceptors, MeshlessClientHttpRequestInterceptor.class, () -> interceptor);
     }
 }

@@ -9,8 +9,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Adds the {@link MeshlessExchangeFilterFunction} to every {@code WebClient.Builder} Spring Boot
  * gives the application (and to the clients of reactive {@code @ImportHttpServices} groups), last,
- * so that the application's own filters run once per call. A builder that already has it is left
- * as it is. Thread-safe.
+ * so that the application's own filters run once per call. A builder that already has it, or that
+ * carries Spring Cloud LoadBalancer's filter, is left as it is. Thread-safe.
  */
 public final class MeshlessWebClientCustomizer implements WebClientCustomizer {
 
@@ -26,10 +26,8 @@ public final class MeshlessWebClientCustomizer implements WebClientCustomizer {
         builder.filters(this::addTo);
     }
 
-    /** @param filters a client's filters, changed in place unless the Meshless filter is there */
+    /** @param filters a client's filters, changed in place */
     void addTo(List<ExchangeFilterFunction> filters) {
-        if (filters.stream().noneMatch(MeshlessExchangeFilterFunction.class::isInstance)) {
-            filters.add(filter);
-        }
+        ClientBalancers.settle(filters, MeshlessExchangeFilterFunction.class, () -> filter);
     }
 }

@@ -1,15 +1,19 @@
 package dev.meshless.spring.boot.http;
 
+import dev.meshless.call.AttemptFunction;
 import dev.meshless.call.CallOptions;
+import dev.meshless.call.ServiceCallException;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.topology.Endpoint;
+import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 
 /**
- * What the interceptor and the exchange filter share: which requests Meshless routes, with which
- * client and options, and the URL of an attempt. Stateless.
+ * What the HTTP integrations share: which requests Meshless routes, with which client and options,
+ * the URL of an attempt, and a blocking call whose failed answers are closed. Stateless.
  */
 final class Routing {
 
@@ -50,6 +54,51 @@ final class Routing {
     }
 
     /**
+     * Makes a blocking call through the target's call path. What the caller gets: the answer that
+     * ended the call, also a failed one when retries are exhausted (a 503 not retried, or the last
+     * allowed attempt), so that the client's own status handling applies; the earlier failed answers
+     * are closed before each retry, freeing their connections.
+     *
+     * @param target the service's client and the request's options
+     * @param answers the type of the client's answers
+     * @param send sends the request to one attempt's endpoint
+     * @param <R> the type of the client's answers
+     * @return the answer
+     * @throws ServiceCallException when no attempt produced an answer to return
+     */
+    static <R extends Closeable> R call(Target target, Class<R> answers, AttemptFunction<R> send) {
+        Closeable[] previous = new Closeable[1];
+        try {
+            return target.client().call(attempt -> {
+                closeQuietly(previous[0]); // a failed answer being retried: free its connection first
+                previous[0] = null;
+                R answer = send.apply(attempt);
+                previous[0] = answer;
+                return answer;
+            }, target.options());
+        } catch (ServiceCallException e) {
+            if (answers.isInstance(e.lastResult())) {
+                if (previous[0] != e.lastResult()) {
+                    closeQuietly(previous[0]);
+                }
+                return answers.cast(e.lastResult()); // unclosed: the client's status handling reads it
+            }
+            closeQuietly(previous[0]);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Closeable answer) {
+        if (answer != null) {
+            try {
+                answer.close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing a failed answer must not hide the call's outcome
+            }
+        }
+    }
+
+    /**
      * @param uri a URL whose host is a service name
      * @param endpoint the endpoint picked for the attempt
      * @return the URL with the endpoint's host and port, the same scheme, user info, path, query
@@ -60,13 +109,7 @@ final class Routing {
         if (uri.getRawUserInfo() != null) {
             url.append(uri.getRawUserInfo()).append('@');
         }
-        String host = endpoint.host();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            url.append('[').append(host).append(']'); // IPv6 literal
-        } else {
-            url.append(host);
-        }
-        url.append(':').append(endpoint.port());
+        url.append(endpoint.address()); // an IPv6 host in brackets
         if (uri.getRawPath() != null) {
             url.append(uri.getRawPath());
         }

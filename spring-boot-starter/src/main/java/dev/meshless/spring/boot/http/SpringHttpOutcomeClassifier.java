@@ -10,7 +10,7 @@ import org.springframework.util.ClassUtils;
 /**
  * Classifies the answers of Spring's HTTP clients by status code — {@code ClientHttpResponse}
  * (RestClient and RestTemplate interceptors), {@code ResponseEntity}, WebFlux's
- * {@code ClientResponse}, the JDK's {@code HttpResponse} — and their status exceptions
+ * {@code ClientResponse}, OpenFeign's {@code Response}, the JDK's {@code HttpResponse} — and their status exceptions
  * ({@code RestClientResponseException}, {@code WebClientResponseException}); the I/O failures that
  * the clients wrap ({@code ResourceAccessException}, {@code WebClientRequestException}) by their
  * cause, so that a refused connection is a connect failure; everything else as
@@ -25,6 +25,8 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
             SpringHttpOutcomeClassifier.class.getClassLoader());
     private static final boolean WEBFLUX = ClassUtils.isPresent(
             "org.springframework.web.reactive.function.client.ClientResponse",
+            SpringHttpOutcomeClassifier.class.getClassLoader());
+    private static final boolean FEIGN = ClassUtils.isPresent("feign.Response",
             SpringHttpOutcomeClassifier.class.getClassLoader());
 
     /** Creates the classifier; it holds no state and may be shared by every client. */
@@ -58,19 +60,14 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
         if (result instanceof java.net.http.HttpResponse<?> jdk) {
             return byStatus(jdk.statusCode(), jdk.headers().firstValue("Retry-After").orElse(null));
         }
-        if (WEB) {
-            Outcome o = Web.classify(this, result);
-            if (o != null) {
-                return o;
-            }
+        Outcome o = WEB ? Web.classify(this, result) : null;
+        if (o == null && WEBFLUX) {
+            o = WebFlux.classify(this, result);
         }
-        if (WEBFLUX) {
-            Outcome o = WebFlux.classify(this, result);
-            if (o != null) {
-                return o;
-            }
+        if (o == null && FEIGN) {
+            o = Feign.classify(this, result);
         }
-        return Outcome.success();
+        return o != null ? o : Outcome.success();
     }
 
     Outcome byStatus(int status, String retryAfter) {
@@ -104,6 +101,17 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
                 status[0] = e.getStatusCode().value();
                 retryAfter[0] = e.getResponseHeaders() == null ? null : e.getResponseHeaders().getFirst("Retry-After");
             }
+        }
+    }
+
+    /** OpenFeign's answers; loaded only when feign-core is present. */
+    private static final class Feign {
+        static Outcome classify(SpringHttpOutcomeClassifier c, Object result) {
+            if (result instanceof feign.Response r) {
+                return c.byStatus(r.status(), r.headers().getOrDefault("Retry-After", java.util.List.of()).stream()
+                        .findFirst().orElse(null));
+            }
+            return null;
         }
     }
 

@@ -9,6 +9,7 @@ import dev.meshless.ratelimit.RateLimitInstanceSpec;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.MeshlessInstance;
+import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.time.TimeSource;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,9 +32,11 @@ import org.springframework.core.env.Environment;
  * application's Resilience4j {@link RateLimiterRegistry} and following its {@link EndpointRegistry}
  * for global limits), Micrometer meters when Micrometer is there, and the compiled
  * {@link RateLimitRoutes} the HTTP filters apply. Every bean backs off when the application
- * declares its own. Off with {@code meshless.rate-limit.enabled=false}.
+ * declares its own. Off with {@code meshless.rate-limit.enabled=false}, and with the rest of Meshless
+ * with {@code meshless.enabled=false}.
  */
 @AutoConfiguration
+@ConditionalOnProperty(prefix = MeshlessProperties.PREFIX, name = "enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = RateLimitProperties.PREFIX + ".enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RateLimitProperties.class)
 public class RateLimitAutoConfiguration {

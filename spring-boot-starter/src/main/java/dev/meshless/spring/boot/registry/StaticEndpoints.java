@@ -45,7 +45,7 @@ public final class StaticEndpoints {
 
     private static Endpoint endpoint(String service, int i, StaticEndpoint p) {
         try {
-            String id = p.getId() != null ? p.getId() : p.getHost() + ":" + p.getPort();
+            String id = p.getId() != null ? p.getId() : Endpoint.hostPort(String.valueOf(p.getHost()), p.getPort());
             return Endpoint.builder(service, id).weight(p.getWeight()).health(p.getHealth()).metadata(p.getMetadata())
                     .locality(Locality.of(p.getRegion(), p.getZone(), p.getSubZone()))
                     .address(p.getHost(), p.getPort()).build();

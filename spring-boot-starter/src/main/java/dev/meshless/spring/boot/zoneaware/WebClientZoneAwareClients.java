@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot.zoneaware;
 
+import dev.meshless.spring.boot.http.ClientBalancers;
 import dev.meshless.spring.boot.http.MeshlessExchangeFilterFunction;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,12 +26,7 @@ final class WebClientZoneAwareClients implements ReactiveZoneAwareClients {
     public HttpExchangeAdapter adapter(String service) {
         WebClient.Builder builder = builders.getIfUnique();
         builder = builder == null ? WebClient.builder() : builder.clone();
-        builder.baseUrl("http://" + service).filters(filters -> {
-            filters.removeIf(f -> ZoneAwareClientFactory.isLoadBalancer(f.getClass()));
-            if (filters.stream().noneMatch(MeshlessExchangeFilterFunction.class::isInstance)) {
-                filters.add(filter);
-            }
-        });
+        builder.baseUrl("http://" + service).filters(filters -> ClientBalancers.takeOver(filters, filter));
         return WebClientAdapter.create(builder.build());
     }
 }

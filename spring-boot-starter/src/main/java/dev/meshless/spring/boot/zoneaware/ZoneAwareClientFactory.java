@@ -2,9 +2,9 @@ package dev.meshless.spring.boot.zoneaware;
 
 import dev.meshless.spring.boot.ZoneAware;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import dev.meshless.spring.boot.http.ClientBalancers;
 import dev.meshless.spring.boot.http.HttpRoute;
 import dev.meshless.spring.boot.http.MeshlessClientHttpRequestInterceptor;
-import dev.meshless.spring.boot.http.MeshlessRestClientsCustomizer;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.Arrays;
@@ -105,9 +105,7 @@ public class ZoneAwareClientFactory {
     private HttpExchangeAdapter blocking(String service) {
         RestClient.Builder builder = restClientBuilders == null ? null : restClientBuilders.getIfUnique();
         builder = builder == null ? RestClient.builder() : builder.clone();
-        builder.baseUrl("http://" + service)
-                .requestInterceptors(all -> all.removeIf(i -> isLoadBalancer(i.getClass())));
-        new MeshlessRestClientsCustomizer(interceptor).customize(builder);
+        builder.baseUrl("http://" + service).requestInterceptors(all -> ClientBalancers.takeOver(all, interceptor));
         return RestClientAdapter.create(builder.build());
     }
 
@@ -119,15 +117,6 @@ public class ZoneAwareClientFactory {
                             + (ClassUtils.isPresent(WEBFLUX, type.getClassLoader()) ? "" : " (not on the class path)"));
         }
         return reactive;
-    }
-
-    /**
-     * @param type an interceptor's or filter's class
-     * @return whether it is Spring Cloud LoadBalancer's, which a {@code @LoadBalanced} builder
-     *     carries: Meshless balances these clients itself, and two balancers would stack
-     */
-    static boolean isLoadBalancer(Class<?> type) {
-        return type.getName().startsWith("org.springframework.cloud.client.loadbalancer.");
     }
 
     private static boolean isExchange(Method method) {

@@ -2,9 +2,13 @@ package dev.meshless.spring.boot.zoneaware;
 
 import dev.meshless.spring.boot.ZoneAware;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
@@ -15,9 +19,19 @@ import org.springframework.util.ClassUtils;
 /**
  * Checks every bean's {@link ZoneAware} methods when the bean is created, so that a missing service
  * name or an unsupported return type ({@code Flux}) stops startup naming the method, rather than
- * failing the first call. Thread-safe.
+ * failing the first call. Warns once per method that also carries a retry annotation (Spring
+ * Framework's {@code @Retryable}, Resilience4j's {@code @Retry}): each of its retries repeats a whole
+ * Meshless call, which already retries across endpoints, zones and regions. Thread-safe.
  */
 public class ZoneAwareMethodValidator implements BeanPostProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(ZoneAwareMethodValidator.class);
+
+    /** Retry annotations that wrap a {@code @ZoneAware} method from outside, by name: each is optional. */
+    private static final List<String> RETRY_ANNOTATIONS = List.of(
+            "org.springframework.resilience.annotation.Retryable",
+            "org.springframework.retry.annotation.Retryable",
+            "io.github.resilience4j.retry.annotation.Retry");
 
     private final Set<Class<?>> checked = ConcurrentHashMap.newKeySet();
 
@@ -37,11 +51,38 @@ public class ZoneAwareMethodValidator implements BeanPostProcessor {
         try {
             MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<ZoneAware>) m ->
                     AnnotatedElementUtils.findMergedAnnotation(m, ZoneAware.class))
-                    .keySet().forEach((Method m) -> ZoneAwareMethod.resolve(m));
+                    .keySet().forEach((Method m) -> {
+                        ZoneAwareMethod method = ZoneAwareMethod.resolve(m);
+                        warnAboutRetries(type, m, method.service());
+                    });
         } catch (InvalidMeshlessConfigurationException e) {
             checked.remove(type);
             throw e;
         }
         return bean;
+    }
+
+    private static void warnAboutRetries(Class<?> type, Method m, String service) {
+        for (String name : RETRY_ANNOTATIONS) {
+            Class<? extends Annotation> retry = annotation(name, type.getClassLoader());
+            if (retry != null && (AnnotatedElementUtils.hasAnnotation(m, retry)
+                    || AnnotatedElementUtils.hasAnnotation(type, retry))) {
+                log.warn("Meshless: {}.{} is @ZoneAware and @{}: each of those retries repeats a whole Meshless"
+                        + " call, which already retries across endpoints, zones and regions (meshless.services.{}"
+                        + ".retry), multiplying the attempts; keep one: remove @{}, or set"
+                        + " meshless.services.{}.retry.max-attempts=1", type.getSimpleName(), m.getName(),
+                        retry.getSimpleName(), service, retry.getSimpleName(), service);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends Annotation> annotation(String name, ClassLoader loader) {
+        try {
+            Class<?> c = ClassUtils.forName(name, loader);
+            return c.isAnnotation() ? (Class<? extends Annotation>) c : null;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return null;
+        }
     }
 }

@@ -44,9 +44,11 @@ public class ZoneAwareProperties {
          * Whether the Meshless interceptor is added to every {@code RestClient.Builder} and
          * {@code RestTemplateBuilder} bean, and the Meshless filter to every
          * {@code WebClient.Builder} bean, so that URLs whose host is a Meshless service
-         * ({@code http://inventory/...}) go through the call path; other hosts pass through. When
-         * false, add {@code MeshlessClientHttpRequestInterceptor} or
-         * {@code MeshlessExchangeFilterFunction} (both beans) to the clients that should have it.
+         * ({@code http://inventory/...}) go through the call path; other hosts pass through. Also
+         * whether {@code @LoadBalanced} clients and OpenFeign get Meshless's where Spring Cloud
+         * LoadBalancer does not balance them. When false, add
+         * {@code MeshlessClientHttpRequestInterceptor} or {@code MeshlessExchangeFilterFunction}
+         * (both beans) to the clients that should have it.
          */
         private boolean enabled = true;
 

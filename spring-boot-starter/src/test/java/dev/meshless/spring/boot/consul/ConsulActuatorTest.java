@@ -108,6 +108,34 @@ class ConsulActuatorTest {
     }
 
     @Test
+    void aTokenWithoutServiceReadIsReportedAsAPermanentErrorWhileRoutingGoesOn() {
+        consul.hideByAcl("node-c", true); // the token lacks node:read on dc2's only node
+        ConsulContexts.runner(consul.address())
+                .withPropertyValues("management.endpoints.web.exposure.include=meshless",
+                        "meshless.consul.agent.token=" + TOKEN)
+                .run(context -> {
+                    context.getBean(MeshlessClients.class).client("inventory");
+                    await().atMost(Duration.ofSeconds(5)).until(() -> ((Map<?, ?>) sourceHealth(health(context))
+                            .get("permanentErrors")).containsKey("inventory@dc2"));
+
+                    Health h = health(context);
+                    assertThat(h.getStatus()).isEqualTo(Status.UP);
+                    assertThat(h.getDetails()).containsEntry("degraded", true);
+                    assertThat((String) ((Map<?, ?>) sourceHealth(h).get("permanentErrors")).get("inventory@dc2"))
+                            .contains("service:read on 'inventory'").contains("node:read");
+                    assertThat(views(context)).filteredOn(v -> v.get("service").equals("inventory"))
+                            .filteredOn(v -> v.get("datacenter").equals("dc2")).singleElement()
+                            .satisfies(v -> assertThat(v).containsEntry("aclFiltered", true)
+                                    .containsEntry("permanentError", true).containsEntry("endpoints", 0)
+                                    .containsEntry("skipped", 0));
+                    assertThat(views(context)).filteredOn(v -> v.get("service").equals("inventory"))
+                            .filteredOn(v -> v.get("datacenter").equals("dc1")).singleElement()
+                            .satisfies(v -> assertThat(v).containsEntry("knownLeader", true)
+                                    .containsEntry("backend", "blocking-query").containsEntry("lastContact", "0s"));
+                });
+    }
+
+    @Test
     void theTokenAppearsNowhereInActuatorOutputNotEvenWhenConsulRejectsIt() {
         consul.requireToken("another-token");
         ConsulContexts.runner(consul.address())

@@ -109,6 +109,12 @@ class ConsulConfigurationFailureTest {
         assertFailure(new String[] {"meshless.consul.registration.port=8080"},
                 "meshless.consul.registration.address=",
                 "meshless.consul.registration.address = '': must be a non-blank name");
+        // Consul's own rules for Service.Meta, at start-up rather than as a 400 from the agent.
+        assertFailure(registered, "meshless.consul.registration.meta.consul-x=1",
+                "meshless.consul.registration.meta.consul-x = consul-x: must not start with 'consul-', which Consul"
+                        + " reserves for itself");
+        assertFailure(registered, "meshless.consul.agent.max-connections=0",
+                "meshless.consul.agent.max-connections = 0: must be between 1 and 10000");
         assertThat(consul.requests()).as("nothing was registered").noneMatch(r -> r.method().equals("PUT"));
     }
 

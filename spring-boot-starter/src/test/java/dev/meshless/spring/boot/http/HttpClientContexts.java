@@ -2,6 +2,8 @@ package dev.meshless.spring.boot.http;
 
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareAutoConfiguration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -14,6 +16,10 @@ import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfigura
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Context runners with Meshless and Spring Boot's HTTP client auto-configurations, as an
@@ -41,6 +47,26 @@ public final class HttpClientContexts {
     public static ApplicationContextRunner runner() {
         return new ApplicationContextRunner().withConfiguration(MESHLESS).withConfiguration(BOOT)
                 .withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s"); // closes in ms, not 2 s
+    }
+
+    /**
+     * @param builder a builder
+     * @return its interceptors, in order
+     */
+    public static List<ClientHttpRequestInterceptor> interceptors(RestClient.Builder builder) {
+        List<ClientHttpRequestInterceptor> all = new ArrayList<>();
+        builder.requestInterceptors(all::addAll);
+        return all;
+    }
+
+    /**
+     * @param builder a builder
+     * @return its filters, in order
+     */
+    public static List<ExchangeFilterFunction> filters(WebClient.Builder builder) {
+        List<ExchangeFilterFunction> all = new ArrayList<>();
+        builder.filters(all::addAll);
+        return all;
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.meshless.spring.boot.http;
 
+import static dev.meshless.spring.boot.http.HttpClientContexts.filters;
+import static dev.meshless.spring.boot.http.HttpClientContexts.interceptors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareAspect;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareClientFactory;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateBuilder;
@@ -15,9 +15,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /** Which HTTP client beans appear, with which classes and properties, and that they back off. */
@@ -109,18 +107,6 @@ class MeshlessHttpClientAutoConfigurationTest {
                     .doesNotHaveBean(ZoneAwareAspect.class);
             assertThat(interceptors(context.getBean(RestClient.Builder.class))).isEmpty();
         });
-    }
-
-    private static List<ClientHttpRequestInterceptor> interceptors(RestClient.Builder builder) {
-        List<ClientHttpRequestInterceptor> all = new ArrayList<>();
-        builder.requestInterceptors(all::addAll);
-        return all;
-    }
-
-    private static List<ExchangeFilterFunction> filters(WebClient.Builder builder) {
-        List<ExchangeFilterFunction> all = new ArrayList<>();
-        builder.filters(all::addAll);
-        return all;
     }
 
     /** The application's own interceptor and filter. */

@@ -73,6 +73,22 @@ class SpringHttpOutcomeClassifierTest {
     }
 
     @Test
+    void openFeignResponsesAreClassifiedByStatusWithTheirRetryAfter() {
+        assertThat(kind(feign(200, Map.of()))).isEqualTo(Outcome.Kind.SUCCESS);
+        assertThat(kind(feign(404, Map.of()))).isEqualTo(Outcome.Kind.CALLER_ERROR);
+        assertThat(kind(feign(503, Map.of()))).isEqualTo(Outcome.Kind.GATEWAY_FAILURE);
+        Outcome busy = classifier.classify(feign(503, Map.of("retry-after", List.of("2"))), null);
+        assertThat(busy.kind()).isEqualTo(Outcome.Kind.OVERLOADED);
+        assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    private static feign.Response feign(int status, Map<String, java.util.Collection<String>> headers) {
+        return feign.Response.builder().status(status).headers(headers).request(feign.Request.create(
+                feign.Request.HttpMethod.GET, "http://inventory/stock", Map.of(), null, StandardCharsets.UTF_8,
+                null)).build();
+    }
+
+    @Test
     void statusExceptionsAreClassifiedByTheirStatusEvenWhenWrapped() {
         assertThat(failure(HttpServerErrorException.create(HttpStatus.SERVICE_UNAVAILABLE, "busy", null, null, null)))
                 .isEqualTo(Outcome.Kind.GATEWAY_FAILURE);

@@ -67,15 +67,27 @@ public final class ZoneBackends implements AutoCloseable {
      *     of the service
      */
     public String[] properties() {
+        return properties(List.of(service));
+    }
+
+    /**
+     * @param services services the servers stand for, each with its own balancer, breakers and
+     *     outlier detection
+     * @return Meshless properties: the caller in r1/r1-a and the four servers as static endpoints
+     *     of every one of the services
+     */
+    public String[] properties(List<String> services) {
         List<String> p = new ArrayList<>(List.of("meshless.locality.region=r1", "meshless.locality.zone=" + ZONE_A));
-        int i = 0;
-        for (Map.Entry<String, List<WireMockServer>> zone : zones.entrySet()) {
-            for (WireMockServer server : zone.getValue()) {
-                String prefix = "meshless.registry.endpoints." + service + "[" + i++ + "].";
-                p.add(prefix + "host=127.0.0.1");
-                p.add(prefix + "port=" + ports.get(server));
-                p.add(prefix + "region=r1");
-                p.add(prefix + "zone=" + zone.getKey());
+        for (String name : services) {
+            int i = 0;
+            for (Map.Entry<String, List<WireMockServer>> zone : zones.entrySet()) {
+                for (WireMockServer server : zone.getValue()) {
+                    String prefix = "meshless.registry.endpoints." + name + "[" + i++ + "].";
+                    p.add(prefix + "host=127.0.0.1");
+                    p.add(prefix + "port=" + ports.get(server));
+                    p.add(prefix + "region=r1");
+                    p.add(prefix + "zone=" + zone.getKey());
+                }
             }
         }
         return p.toArray(String[]::new);

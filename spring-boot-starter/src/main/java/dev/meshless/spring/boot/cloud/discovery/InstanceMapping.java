@@ -91,7 +91,7 @@ public final class InstanceMapping {
      */
     public static String endpointId(ServiceInstance instance) {
         String id = instance.getInstanceId();
-        return id != null && !id.isBlank() ? id : instance.getHost() + ":" + port(instance);
+        return id != null && !id.isBlank() ? id : Endpoint.hostPort(String.valueOf(instance.getHost()), port(instance));
     }
 
     private static int port(ServiceInstance instance) {

@@ -117,9 +117,10 @@ public final class MeshlessServiceInstance implements ServiceInstance {
         return secure;
     }
 
+    /** @return {@code http(s)://host:port}, an IPv6 host in brackets (ServiceInstance.createUri writes it bare) */
     @Override
     public URI getUri() {
-        return ServiceInstance.createUri(this);
+        return URI.create(getScheme() + "://" + endpoint.address());
     }
 
     @Override

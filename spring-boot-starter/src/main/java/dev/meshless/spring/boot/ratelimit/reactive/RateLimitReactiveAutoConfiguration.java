@@ -1,14 +1,16 @@
 package dev.meshless.spring.boot.ratelimit.reactive;
 
+import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.ratelimit.RateLimitAutoConfiguration;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
-import dev.meshless.spring.boot.ratelimit.RateLimiters;
 import dev.meshless.spring.boot.ratelimit.RateLimitRoutes;
+import dev.meshless.spring.boot.ratelimit.RateLimiters;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 
@@ -19,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = RateLimitAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(name = {"org.springframework.web.server.WebFilter", "reactor.core.publisher.Mono"})
+@ConditionalOnProperty(prefix = MeshlessProperties.PREFIX, name = "enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = RateLimitProperties.PREFIX + ".enabled", matchIfMissing = true)
 @ConditionalOnBean(RateLimiters.class)
 public class RateLimitReactiveAutoConfiguration {

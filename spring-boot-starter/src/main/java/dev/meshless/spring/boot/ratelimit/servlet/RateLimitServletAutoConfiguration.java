@@ -1,14 +1,16 @@
 package dev.meshless.spring.boot.ratelimit.servlet;
 
+import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.ratelimit.RateLimitAutoConfiguration;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
-import dev.meshless.spring.boot.ratelimit.RateLimiters;
 import dev.meshless.spring.boot.ratelimit.RateLimitRoutes;
+import dev.meshless.spring.boot.ratelimit.RateLimiters;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 
@@ -20,6 +22,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = RateLimitAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(name = {"jakarta.servlet.Filter", "org.springframework.web.filter.OncePerRequestFilter"})
+@ConditionalOnProperty(prefix = MeshlessProperties.PREFIX, name = "enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = RateLimitProperties.PREFIX + ".enabled", matchIfMissing = true)
 @ConditionalOnBean(RateLimiters.class)
 public class RateLimitServletAutoConfiguration {

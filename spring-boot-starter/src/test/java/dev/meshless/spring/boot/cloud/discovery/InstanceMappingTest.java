@@ -41,6 +41,8 @@ class InstanceMappingTest {
         assertThat(mapping.endpoint("inventory", instance("i-1", "10.0.0.1", 8080, Map.of())).id()).isEqualTo("i-1");
         assertThat(mapping.endpoint("inventory", instance(null, "10.0.0.1", 8080, Map.of())).id())
                 .isEqualTo("10.0.0.1:8080");
+        assertThat(mapping.endpoint("inventory", instance(null, "2001:db8::1", 8080, Map.of())).id())
+                .isEqualTo("[2001:db8::1]:8080");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.meshless.spring.boot.e2e;
+package dev.meshless.spring.boot.test.e2e;
 
 import dev.meshless.spring.boot.ZoneAware;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
