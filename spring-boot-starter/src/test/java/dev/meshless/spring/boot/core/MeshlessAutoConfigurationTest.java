@@ -27,6 +27,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.ClassUtils;
 
 /** The starter's core: locality, registry, policies and clients from application properties. */
 class MeshlessAutoConfigurationTest {
@@ -93,6 +94,8 @@ class MeshlessAutoConfigurationTest {
 
     @Test
     void metersAreBoundWhenThereIsAMeterRegistry() {
+        assertThat(ClassUtils.isPresent("io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics", null))
+                .as("resilience4j-micrometer on the class path, as in applications that have it").isTrue();
         runner.withPropertyValues(TOPOLOGY).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .run(context -> {
                     context.getBean(MeshlessClients.class).client("inventory").call(a -> "ok");
@@ -106,6 +109,8 @@ class MeshlessAutoConfigurationTest {
                             "state", "closed").gauge().value()).isEqualTo(1);
                     assertThat(meters.find("resilience4j.circuitbreaker.calls").meters())
                             .as("no per-call timer for Meshless's breakers").isEmpty();
+                    assertThat(meters.find("resilience4j.circuitbreaker.state").meters())
+                            .as("nor Resilience4j's own gauges, which would repeat Meshless's").isEmpty();
                 });
     }
 
