@@ -12,9 +12,11 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,8 @@ public class CallPathBenchmark {
     static final String CURRENT = "current";
     /** The core jar named by {@value OtherBuild#CORE_JAR}. */
     static final String BASELINE = "baseline";
+    /** {@link #oneObservation}'s observation. */
+    private static final String OBSERVATION = "benchmark.observation";
 
     /** The direct baseline: the same work on a fixed endpoint. */
     @State(Scope.Benchmark)
@@ -189,17 +193,8 @@ public class CallPathBenchmark {
         /** Builds the client; with timers, checks that one call and one attempt observation were timed per call. */
         @Setup(Level.Trial)
         public void setUp() {
-            client = new MeshlessCall(MeshlessCall.MICROMETER, (builder, meters) -> {
-                ObservationRegistry observations = ObservationRegistry.create();
-                switch (handler) {
-                    case TIMERS -> observations.observationConfig().observationHandler(
-                            new DefaultMeterObservationHandler(meters));
-                    case NO_OP_HANDLER -> observations.observationConfig().observationHandler(context -> true);
-                    default -> throw new IllegalArgumentException("handler must be " + TIMERS + " or " + NO_OP_HANDLER
-                            + ", but was '" + handler + "'");
-                }
-                builder.observer(new ObservationCallObserver(observations));
-            });
+            client = new MeshlessCall(MeshlessCall.MICROMETER,
+                    (builder, meters) -> builder.observer(new ObservationCallObserver(registry(handler, meters))));
             call = client;
             for (String name : List.of(DefaultCallObservationConvention.NAME, DefaultAttemptObservationConvention.NAME)) {
                 long timed = client.meters().find(name).tags("outcome", "success", "tier", "0").timers().stream()
@@ -216,22 +211,93 @@ public class CallPathBenchmark {
         public void tearDown() {
             client.close();
         }
+
+        /**
+         * @param handler {@value #TIMERS} or {@value #NO_OP_HANDLER}
+         * @param meters where {@value #TIMERS} records
+         * @return an observation registry with that one handler
+         */
+        static ObservationRegistry registry(String handler, MeterRegistry meters) {
+            ObservationRegistry observations = ObservationRegistry.create();
+            switch (handler) {
+                case TIMERS -> observations.observationConfig().observationHandler(
+                        new DefaultMeterObservationHandler(meters));
+                case NO_OP_HANDLER -> observations.observationConfig().observationHandler(context -> true);
+                default -> throw new IllegalArgumentException("handler must be " + TIMERS + " or " + NO_OP_HANDLER
+                        + ", but was '" + handler + "'");
+            }
+            return observations;
+        }
     }
 
     /**
-     * {@link MeshlessState}'s client with an {@link ObservationCallObserver} over
-     * {@link ObservationRegistry#NOOP}: plain Java code that passes a registry it never configured.
-     * Current build only.
+     * For scale: one Micrometer observation around the no-op, with as many keys as Meshless's
+     * attempt observation (five low-, two high-cardinality) and the same handlers, and nothing else.
+     * What any observed operation pays, an HTTP client's own {@code http.client.requests} included;
+     * Meshless makes two per call answered at the first attempt.
+     */
+    @State(Scope.Benchmark)
+    public static class OneObservationState {
+        /** As {@link MeshlessObservedState#handler}. */
+        @Param({MeshlessObservedState.TIMERS, MeshlessObservedState.NO_OP_HANDLER})
+        public String handler = MeshlessObservedState.TIMERS;
+        ObservationRegistry observations;
+        Endpoint endpoint;
+        SimpleMeterRegistry meters;
+
+        /** Builds the registry; with timers, checks that the observations are timed. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            endpoint = MeshlessCall.localEndpoints(Topology.endpoints(MeshlessCall.ENDPOINTS, Topology.HEALTHY))
+                    .get(0);
+            meters = new SimpleMeterRegistry();
+            observations = MeshlessObservedState.registry(handler, meters);
+            for (int i = 0; i < MeshlessCall.CHECK_CALLS; i++) {
+                if (observe(this) != endpoint.port()) {
+                    throw new IllegalStateException("the observed function does not return the endpoint's port");
+                }
+            }
+            long timed = meters.find(OBSERVATION).timers().stream().mapToLong(Timer::count).sum();
+            if (timed != (handler.equals(MeshlessObservedState.TIMERS) ? MeshlessCall.CHECK_CALLS : 0)) {
+                throw new IllegalStateException("expected " + MeshlessCall.CHECK_CALLS + " observations timed by "
+                        + handler + ", got " + timed);
+            }
+        }
+
+        /** Stops the meter registry. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            meters.close();
+        }
+    }
+
+    private static Integer observe(OneObservationState s) {
+        Endpoint endpoint = s.endpoint;
+        return Observation.createNotStarted(OBSERVATION, s.observations)
+                .lowCardinalityKeyValue("service", Topology.SERVICE)
+                .lowCardinalityKeyValue("zone", endpoint.locality().zone())
+                .lowCardinalityKeyValue("region", endpoint.locality().region())
+                .lowCardinalityKeyValue("tier", "0")
+                .lowCardinalityKeyValue("outcome", "success")
+                .highCardinalityKeyValue("endpoint", endpoint.id())
+                .highCardinalityKeyValue("attempt", "1")
+                .observe(() -> endpoint.port());
+    }
+
+    /**
+     * {@link MeshlessWithMicrometerState}'s client, all meters, with an {@link ObservationCallObserver}
+     * over {@link ObservationRegistry#NOOP}: plain Java code that passes a registry it never
+     * configured. Current build only.
      */
     @State(Scope.Benchmark)
     public static class MeshlessNoopObservationRegistryState {
         Supplier<Integer> call;
         private MeshlessCall client;
 
-        /** Builds the client and checks its routing. */
+        /** Builds the client and checks its routing and meters. */
         @Setup(Level.Trial)
         public void setUp() {
-            client = new MeshlessCall(MeshlessCall.PLAIN,
+            client = new MeshlessCall(MeshlessCall.MICROMETER,
                     (builder, meters) -> builder.observer(new ObservationCallObserver(ObservationRegistry.NOOP)));
             call = client;
         }
@@ -342,10 +408,16 @@ public class CallPathBenchmark {
         return s.call.get();
     }
 
-    /** The no-op through Meshless's call path with an observer over the no-op observation registry. */
+    /** The no-op through Meshless's call path with all its meters and an observer over the no-op observation registry. */
     @Benchmark
     public Integer meshlessWithNoopObservationRegistry(MeshlessNoopObservationRegistryState s) {
         return s.call.get();
+    }
+
+    /** The no-op inside one Micrometer observation, for scale. */
+    @Benchmark
+    public Integer oneObservation(OneObservationState s) {
+        return observe(s);
     }
 
     /** The no-op through Resilience4j's circuit breaker and retry, with their meters. */

@@ -73,6 +73,12 @@ class BenchmarkSetupTest {
             observed.handler = handler;
             assertServes(observed::setUp, () -> benchmark.meshlessObserved(observed), observed::tearDown);
         }
+        for (String handler : List.of(CallPathBenchmark.MeshlessObservedState.TIMERS,
+                CallPathBenchmark.MeshlessObservedState.NO_OP_HANDLER)) {
+            CallPathBenchmark.OneObservationState one = new CallPathBenchmark.OneObservationState();
+            one.handler = handler;
+            assertServes(one::setUp, () -> benchmark.oneObservation(one), one::tearDown);
+        }
         CallPathBenchmark.MeshlessNoopObservationRegistryState noopObservations =
                 new CallPathBenchmark.MeshlessNoopObservationRegistryState();
         assertServes(noopObservations::setUp, () -> benchmark.meshlessWithNoopObservationRegistry(noopObservations),
