@@ -28,8 +28,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -41,6 +44,7 @@ import org.springframework.web.client.RestClient;
  * call. Runs in its own surefire execution, with the module on the class path (tag).
  */
 @Tag("resilience4j-spring-boot")
+@ExtendWith(OutputCaptureExtension.class)
 class Resilience4jSpringBootTest {
 
     /** Meshless's breaker of the caller's zone, by the name docs/spring-boot.md gives it. */
@@ -157,8 +161,11 @@ class Resilience4jSpringBootTest {
     }
 
     @Test
-    void aCircuitBreakerAnnotationNamedAfterTheServiceSharesMeshlessServiceBreakerAndCountsTwice() {
+    void aCircuitBreakerAnnotationNamedAfterTheServiceSharesMeshlessServiceBreakerAndCountsTwice(
+            CapturedOutput output) {
         runner().run(context -> {
+            assertThat(output).containsOnlyOnce("GuardedLedger.namedAfterTheService is @ZoneAware(\"ledger\") and"
+                    + " @CircuitBreaker(name = \"ledger\")").doesNotContain("GuardedLedger.guarded is");
             context.getBean(GuardedLedger.class).namedAfterTheService();
 
             CircuitBreaker service = context.getBean(MeshlessClients.class).client("ledger").serviceBreaker();
@@ -197,7 +204,7 @@ class Resilience4jSpringBootTest {
             return http.get().uri(url()).retrieve().body(String.class);
         }
 
-        /** A mistake docs/spring-boot.md warns about: the annotation's breaker is Meshless's service breaker. */
+        /** A mistake start-up warns about: the annotation's breaker is Meshless's service breaker. */
         @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "ledger")
         @ZoneAware("ledger")
         public String namedAfterTheService() {
