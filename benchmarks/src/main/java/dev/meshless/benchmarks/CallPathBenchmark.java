@@ -1,15 +1,24 @@
 package dev.meshless.benchmarks;
 
 import dev.meshless.call.ServiceClient;
-import dev.meshless.micrometer.MicrometerCallMetrics;
+import dev.meshless.micrometer.observation.DefaultAttemptObservationConvention;
+import dev.meshless.micrometer.observation.DefaultCallObservationConvention;
+import dev.meshless.micrometer.observation.ObservationCallObserver;
 import dev.meshless.topology.Endpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.decorators.Decorators;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -32,8 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the resilient call path adds around a call that does nothing: the same no-op (read the
  * endpoint's port, boxed) called directly, through {@link ServiceClient#call} with the default
  * policy (service breaker, zone breakers, outlier detection and retry budget all on), the same with
- * Micrometer meters, the same with Resilience4j's breaker meters bound as well, and through
- * Resilience4j's {@link Decorators} with a circuit breaker and a retry, bare and with their meters.
+ * all of Meshless's meters, with Resilience4j's event-based breaker meters bound as well, with
+ * every call and attempt observed, with an observer over the no-op observation registry, and
+ * through Resilience4j's {@link Decorators} with a circuit breaker and a retry, bare and with
+ * Resilience4j's own meters.
  * Every call succeeds at the first attempt, so this is the happy path every call pays.
  *
  * <p>Each variant has its own state, so a trial builds and checks only what it measures and the
@@ -59,6 +70,8 @@ public class CallPathBenchmark {
     static final String CURRENT = "current";
     /** The core jar named by {@value OtherBuild#CORE_JAR}. */
     static final String BASELINE = "baseline";
+    /** {@link #oneObservation}'s observation. */
+    private static final String OBSERVATION = "benchmark.observation";
 
     /** The direct baseline: the same work on a fixed endpoint. */
     @State(Scope.Benchmark)
@@ -126,7 +139,10 @@ public class CallPathBenchmark {
         }
     }
 
-    /** The same client, measured into a {@link SimpleMeterRegistry}. */
+    /**
+     * The same client with all of Meshless's meters in a {@link SimpleMeterRegistry}: the attempt
+     * timer, and (in builds since they exist) the breaker gauges, read only when published.
+     */
     @State(Scope.Benchmark)
     public static class MeshlessWithMicrometerState extends MeshlessVariant {
         /**
@@ -141,8 +157,9 @@ public class CallPathBenchmark {
 
     /**
      * As {@link MeshlessWithMicrometerState}, with Resilience4j's own meters bound to the breakers
-     * too, as the Spring Boot starter does when Micrometer is present. Resilience4j's binder
-     * subscribes to every breaker event, so each outcome is recorded into the breakers as it comes.
+     * too: what the starter did before the breaker gauges, and what Resilience4j's Spring Boot
+     * module does to a breaker registry it shares with Meshless. Resilience4j's binder subscribes to
+     * every breaker event, so each outcome is recorded into the breakers as it comes.
      */
     @State(Scope.Benchmark)
     public static class MeshlessWithBreakerMetersState extends MeshlessVariant {
@@ -150,6 +167,145 @@ public class CallPathBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             start(MeshlessCall.BREAKER_METERS);
+        }
+    }
+
+    /**
+     * As {@link MeshlessWithMicrometerState}, every call and attempt also observed
+     * ({@link ObservationCallObserver}). Parameter {@code handler}: {@value #TIMERS}, the registry's
+     * one handler records each observation as a timer in the same meter registry (what Spring Boot
+     * does with the actuator and no tracer); {@value #NO_OP_HANDLER}, a handler that does nothing,
+     * which leaves the cost of the observations themselves. Current build only.
+     */
+    @State(Scope.Benchmark)
+    public static class MeshlessObservedState {
+        /** Micrometer's {@code DefaultMeterObservationHandler}. */
+        static final String TIMERS = "timers";
+        /** A handler that supports every observation and does nothing. */
+        static final String NO_OP_HANDLER = "no-op-handler";
+
+        /** {@value #TIMERS} or {@value #NO_OP_HANDLER}. */
+        @Param({TIMERS, NO_OP_HANDLER})
+        public String handler = TIMERS;
+        Supplier<Integer> call;
+        private MeshlessCall client;
+
+        /** Builds the client; with timers, checks that one call and one attempt observation were timed per call. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            client = new MeshlessCall(MeshlessCall.MICROMETER,
+                    (builder, meters) -> builder.observer(new ObservationCallObserver(registry(handler, meters))));
+            call = client;
+            for (String name : List.of(DefaultCallObservationConvention.NAME, DefaultAttemptObservationConvention.NAME)) {
+                long timed = client.meters().find(name).tags("outcome", "success", "tier", "0").timers().stream()
+                        .mapToLong(Timer::count).sum();
+                if (timed != (handler.equals(TIMERS) ? MeshlessCall.CHECK_CALLS : 0)) {
+                    throw new IllegalStateException("expected " + MeshlessCall.CHECK_CALLS + " successful " + name
+                            + " observations in tier 0 timed by " + handler + ", got " + timed);
+                }
+            }
+        }
+
+        /** Stops the client and its meters. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            client.close();
+        }
+
+        /**
+         * @param handler {@value #TIMERS} or {@value #NO_OP_HANDLER}
+         * @param meters where {@value #TIMERS} records
+         * @return an observation registry with that one handler
+         */
+        static ObservationRegistry registry(String handler, MeterRegistry meters) {
+            ObservationRegistry observations = ObservationRegistry.create();
+            switch (handler) {
+                case TIMERS -> observations.observationConfig().observationHandler(
+                        new DefaultMeterObservationHandler(meters));
+                case NO_OP_HANDLER -> observations.observationConfig().observationHandler(context -> true);
+                default -> throw new IllegalArgumentException("handler must be " + TIMERS + " or " + NO_OP_HANDLER
+                        + ", but was '" + handler + "'");
+            }
+            return observations;
+        }
+    }
+
+    /**
+     * For scale: one Micrometer observation around the no-op, with as many keys as Meshless's
+     * attempt observation (five low-, two high-cardinality) and the same handlers, and nothing else.
+     * What any observed operation pays, an HTTP client's own {@code http.client.requests} included;
+     * Meshless makes two per call answered at the first attempt.
+     */
+    @State(Scope.Benchmark)
+    public static class OneObservationState {
+        /** As {@link MeshlessObservedState#handler}. */
+        @Param({MeshlessObservedState.TIMERS, MeshlessObservedState.NO_OP_HANDLER})
+        public String handler = MeshlessObservedState.TIMERS;
+        ObservationRegistry observations;
+        Endpoint endpoint;
+        SimpleMeterRegistry meters;
+
+        /** Builds the registry; with timers, checks that the observations are timed. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            endpoint = MeshlessCall.localEndpoints(Topology.endpoints(MeshlessCall.ENDPOINTS, Topology.HEALTHY))
+                    .get(0);
+            meters = new SimpleMeterRegistry();
+            observations = MeshlessObservedState.registry(handler, meters);
+            for (int i = 0; i < MeshlessCall.CHECK_CALLS; i++) {
+                if (observe(this) != endpoint.port()) {
+                    throw new IllegalStateException("the observed function does not return the endpoint's port");
+                }
+            }
+            long timed = meters.find(OBSERVATION).timers().stream().mapToLong(Timer::count).sum();
+            if (timed != (handler.equals(MeshlessObservedState.TIMERS) ? MeshlessCall.CHECK_CALLS : 0)) {
+                throw new IllegalStateException("expected " + MeshlessCall.CHECK_CALLS + " observations timed by "
+                        + handler + ", got " + timed);
+            }
+        }
+
+        /** Stops the meter registry. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            meters.close();
+        }
+    }
+
+    private static Integer observe(OneObservationState s) {
+        Endpoint endpoint = s.endpoint;
+        return Observation.createNotStarted(OBSERVATION, s.observations)
+                .lowCardinalityKeyValue("service", Topology.SERVICE)
+                .lowCardinalityKeyValue("zone", endpoint.locality().zone())
+                .lowCardinalityKeyValue("region", endpoint.locality().region())
+                .lowCardinalityKeyValue("tier", "0")
+                .lowCardinalityKeyValue("outcome", "success")
+                .highCardinalityKeyValue("endpoint", endpoint.id())
+                .highCardinalityKeyValue("attempt", "1")
+                .observe(() -> endpoint.port());
+    }
+
+    /**
+     * {@link MeshlessWithMicrometerState}'s client, all meters, with an {@link ObservationCallObserver}
+     * over {@link ObservationRegistry#NOOP}: plain Java code that passes a registry it never
+     * configured. Current build only.
+     */
+    @State(Scope.Benchmark)
+    public static class MeshlessNoopObservationRegistryState {
+        Supplier<Integer> call;
+        private MeshlessCall client;
+
+        /** Builds the client and checks its routing and meters. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            client = new MeshlessCall(MeshlessCall.MICROMETER,
+                    (builder, meters) -> builder.observer(new ObservationCallObserver(ObservationRegistry.NOOP)));
+            call = client;
+        }
+
+        /** Stops the client. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            client.close();
         }
     }
 
@@ -201,7 +357,7 @@ public class CallPathBenchmark {
             meters = new SimpleMeterRegistry();
             CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
             RetryRegistry retries = RetryRegistry.ofDefaults();
-            MicrometerCallMetrics.bindCircuitBreakers(breakers, meters);
+            TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
             TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
             decorated = Decorators.ofSupplier(() -> target.port())
                     .withCircuitBreaker(breakers.circuitBreaker(Topology.SERVICE))
@@ -234,16 +390,34 @@ public class CallPathBenchmark {
         return s.call.get();
     }
 
-    /** The no-op through Meshless's call path with Micrometer meters and listener. */
+    /** The no-op through Meshless's call path with all its meters (Micrometer metrics and listener). */
     @Benchmark
     public Integer meshlessWithMicrometer(MeshlessWithMicrometerState s) {
         return s.call.get();
     }
 
-    /** The no-op through Meshless's call path with its meters and Resilience4j's breaker meters. */
+    /** The no-op through Meshless's call path with its meters and Resilience4j's event-based breaker meters. */
     @Benchmark
     public Integer meshlessWithBreakerMeters(MeshlessWithBreakerMetersState s) {
         return s.call.get();
+    }
+
+    /** The no-op through Meshless's call path with all its meters, each call and attempt observed as a timer. */
+    @Benchmark
+    public Integer meshlessObserved(MeshlessObservedState s) {
+        return s.call.get();
+    }
+
+    /** The no-op through Meshless's call path with all its meters and an observer over the no-op observation registry. */
+    @Benchmark
+    public Integer meshlessWithNoopObservationRegistry(MeshlessNoopObservationRegistryState s) {
+        return s.call.get();
+    }
+
+    /** The no-op inside one Micrometer observation, for scale. */
+    @Benchmark
+    public Integer oneObservation(OneObservationState s) {
+        return observe(s);
     }
 
     /** The no-op through Resilience4j's circuit breaker and retry, with their meters. */

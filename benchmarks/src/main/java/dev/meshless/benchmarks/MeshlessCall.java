@@ -8,10 +8,13 @@ import dev.meshless.registry.StaticRegistry;
 import dev.meshless.topology.Endpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -25,9 +28,16 @@ public final class MeshlessCall implements Supplier<Integer>, AutoCloseable {
 
     /** Every default, metrics included ({@code CallMetrics.NOOP}). */
     public static final String PLAIN = "plain";
-    /** Measured into a {@link SimpleMeterRegistry} by {@link MicrometerCallMetrics}. */
+    /**
+     * Measured into a {@link SimpleMeterRegistry} by {@link MicrometerCallMetrics}, as metrics and
+     * listener: all of Meshless's meters (in builds since the breaker gauges, those too).
+     */
     public static final String MICROMETER = "micrometer";
-    /** As {@link #MICROMETER}, with Resilience4j's meters bound to the client's breakers too. */
+    /**
+     * As {@link #MICROMETER}, with Resilience4j's own event-based meters bound to the client's
+     * breaker registry too: what the starter did before the breaker gauges, and what Resilience4j's
+     * Spring Boot module still does to a registry it shares with Meshless.
+     */
     public static final String BREAKER_METERS = "breaker-meters";
 
     /** Endpoints in each of the six zones. */
@@ -49,6 +59,18 @@ public final class MeshlessCall implements Supplier<Integer>, AutoCloseable {
      * @param variant {@link #PLAIN}, {@link #MICROMETER} or {@link #BREAKER_METERS}
      */
     public MeshlessCall(String variant) {
+        this(variant, (builder, meters) -> { });
+    }
+
+    /**
+     * As {@link #MeshlessCall(String)}, with more on the client: for variants of the current build
+     * only, so that what earlier builds lack stays out of this class, which the baseline loads.
+     *
+     * @param variant {@link #PLAIN}, {@link #MICROMETER} or {@link #BREAKER_METERS}
+     * @param extra adds to the client's builder, given the variant's meter registry ({@code null} for
+     *     {@link #PLAIN})
+     */
+    MeshlessCall(String variant, BiConsumer<ServiceClient.Builder, SimpleMeterRegistry> extra) {
         List<Endpoint> fleet = Topology.endpoints(ENDPOINTS, Topology.HEALTHY);
         ServiceClient.Builder builder = ServiceClient.builder(Topology.SERVICE)
                 .registry(StaticRegistry.of(fleet))
@@ -59,7 +81,7 @@ public final class MeshlessCall implements Supplier<Integer>, AutoCloseable {
                 meters = new SimpleMeterRegistry();
                 if (variant.equals(BREAKER_METERS)) {
                     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-                    MicrometerCallMetrics.bindCircuitBreakers(breakers, meters);
+                    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
                     builder.circuitBreakerRegistry(breakers);
                 }
                 MicrometerCallMetrics m = new MicrometerCallMetrics(meters);
@@ -68,6 +90,7 @@ public final class MeshlessCall implements Supplier<Integer>, AutoCloseable {
             default -> throw new IllegalArgumentException("variant must be " + PLAIN + ", " + MICROMETER + " or "
                     + BREAKER_METERS + ", but was '" + variant + "'");
         }
+        extra.accept(builder, meters);
         client = builder.build();
         checkServedLocallyFirstTime(fleet);
         if (meters != null) {
@@ -82,6 +105,11 @@ public final class MeshlessCall implements Supplier<Integer>, AutoCloseable {
     @Override
     public Integer get() {
         return client.call(PORT, CallOptions.idempotent());
+    }
+
+    /** @return the variant's meter registry, {@code null} for {@link #PLAIN} */
+    SimpleMeterRegistry meters() {
+        return meters;
     }
 
     /** Stops the client and the meter registry. */
@@ -109,12 +137,20 @@ public final class MeshlessCall implements Supplier<Integer>, AutoCloseable {
 
     private void checkMetersSawEveryCall() {
         long attempts = meters.find("meshless.client.requests").timers().stream().mapToLong(Timer::count).sum();
-        Timer local = meters.find("meshless.client.requests").tags("tier", "same-zone", "outcome", "success",
-                "zone", Topology.CALLER.zone()).timer();
+        // By zone, not tier: builds before the tier vocabulary was unified tagged tier 0 "same-zone".
+        Timer local = meters.find("meshless.client.requests").tags("outcome", "success",
+                "zone", Topology.CALLER.zone(), "region", Topology.CALLER.region()).timer();
         if (attempts != CHECK_CALLS || local == null || local.count() != CHECK_CALLS) {
             throw new IllegalStateException("expected " + CHECK_CALLS + " successful same-zone attempts and no"
                     + " other, got " + attempts + " attempts, " + (local == null ? 0 : local.count()) + " of them"
                     + " successful in the caller's zone");
+        }
+        // Builds since the breaker gauges register them with the meters; where they exist, the
+        // caller's zone breaker must read closed.
+        Gauge closed = meters.find("meshless.zone.breaker.state").tags("zone", Topology.CALLER.zone(),
+                "state", "closed").gauge();
+        if (closed != null && closed.value() != 1) {
+            throw new IllegalStateException("the caller's zone breaker gauge does not read closed");
         }
         if (meters.find("meshless.client.retries").counter() != null) {
             throw new IllegalStateException("a retry was made: " + meters.get("meshless.client.retries")

@@ -60,29 +60,29 @@ class BenchmarkSetupTest {
         assertEquals(direct.endpoint.port(), benchmark.direct(direct));
 
         CallPathBenchmark.MeshlessState meshless = new CallPathBenchmark.MeshlessState();
-        meshless.setUp();
-        try {
-            assertNotNull(benchmark.meshless(meshless));
-        } finally {
-            meshless.tearDown();
-        }
-
+        assertServes(meshless::setUp, () -> benchmark.meshless(meshless), meshless::tearDown);
         CallPathBenchmark.MeshlessWithMicrometerState micrometer = new CallPathBenchmark.MeshlessWithMicrometerState();
-        micrometer.setUp();
-        try {
-            assertNotNull(benchmark.meshlessWithMicrometer(micrometer));
-        } finally {
-            micrometer.tearDown();
-        }
-
+        assertServes(micrometer::setUp, () -> benchmark.meshlessWithMicrometer(micrometer), micrometer::tearDown);
         CallPathBenchmark.MeshlessWithBreakerMetersState breakerMeters =
                 new CallPathBenchmark.MeshlessWithBreakerMetersState();
-        breakerMeters.setUp();
-        try {
-            assertNotNull(benchmark.meshlessWithBreakerMeters(breakerMeters));
-        } finally {
-            breakerMeters.tearDown();
+        assertServes(breakerMeters::setUp, () -> benchmark.meshlessWithBreakerMeters(breakerMeters),
+                breakerMeters::tearDown);
+        for (String handler : List.of(CallPathBenchmark.MeshlessObservedState.TIMERS,
+                CallPathBenchmark.MeshlessObservedState.NO_OP_HANDLER)) {
+            CallPathBenchmark.MeshlessObservedState observed = new CallPathBenchmark.MeshlessObservedState();
+            observed.handler = handler;
+            assertServes(observed::setUp, () -> benchmark.meshlessObserved(observed), observed::tearDown);
         }
+        for (String handler : List.of(CallPathBenchmark.MeshlessObservedState.TIMERS,
+                CallPathBenchmark.MeshlessObservedState.NO_OP_HANDLER)) {
+            CallPathBenchmark.OneObservationState one = new CallPathBenchmark.OneObservationState();
+            one.handler = handler;
+            assertServes(one::setUp, () -> benchmark.oneObservation(one), one::tearDown);
+        }
+        CallPathBenchmark.MeshlessNoopObservationRegistryState noopObservations =
+                new CallPathBenchmark.MeshlessNoopObservationRegistryState();
+        assertServes(noopObservations::setUp, () -> benchmark.meshlessWithNoopObservationRegistry(noopObservations),
+                noopObservations::tearDown);
 
         CallPathBenchmark.Resilience4jState resilience4j = new CallPathBenchmark.Resilience4jState();
         resilience4j.setUp();
@@ -90,11 +90,31 @@ class BenchmarkSetupTest {
 
         CallPathBenchmark.Resilience4jWithMetersState resilience4jMeters =
                 new CallPathBenchmark.Resilience4jWithMetersState();
-        resilience4jMeters.setUp();
+        assertServes(resilience4jMeters::setUp, () -> benchmark.resilience4jDecoratorsWithMeters(resilience4jMeters),
+                resilience4jMeters::tearDown);
+    }
+
+    /** Runs a trial's setup, one call, and its tear-down. */
+    private static void assertServes(Runnable setUp, Supplier<Integer> call, Runnable tearDown) {
+        setUp.run();
         try {
-            assertNotNull(benchmark.resilience4jDecoratorsWithMeters(resilience4jMeters));
+            assertNotNull(call.get());
         } finally {
-            resilience4jMeters.tearDown();
+            tearDown.run();
+        }
+    }
+
+    @Test
+    void allOfMeshlessMetersIncludeTheBreakerGaugesAndNoPerCallBreakerTimer() {
+        MeshlessCall call = new MeshlessCall(MeshlessCall.MICROMETER);
+        try {
+            assertEquals(1.0, call.meters().get("meshless.zone.breaker.state").tags("zone", Topology.CALLER.zone(),
+                    "state", "closed").gauge().value());
+            assertEquals(1.0, call.meters().get("meshless.service.breaker.state").tags("state", "closed").gauge()
+                    .value());
+            assertTrue(call.meters().find("resilience4j.circuitbreaker.calls").timers().isEmpty());
+        } finally {
+            call.close();
         }
     }
 

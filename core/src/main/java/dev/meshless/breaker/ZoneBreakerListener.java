@@ -1,12 +1,24 @@
 package dev.meshless.breaker;
 
 import dev.meshless.topology.Locality;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * Hears zone circuit breakers change state. Calls come from the breakers' control side, one at a
- * time; an exception is logged and ignored.
+ * Hears zone circuit breakers come into use and change state. Calls come from the breakers'
+ * control side, one at a time; an exception is logged and ignored.
  */
 public interface ZoneBreakerListener {
+
+    /**
+     * A zone's breaker came into use, on the zone's first attempt: created, or found in a shared
+     * registry. For meters that read it when they are published (never on the call path).
+     *
+     * @param service the service
+     * @param zone the zone
+     * @param breaker its Resilience4j breaker
+     */
+    default void onZoneBreakerCreated(String service, Locality zone, CircuitBreaker breaker) {
+    }
 
     /**
      * The zone's breaker opened: the zone takes no traffic until it half-opens.

@@ -292,6 +292,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         String name = breakerName(service, zone);
         CircuitBreaker cb = registry.find(name).orElseGet(() -> registry.circuitBreaker(name, config));
         ZoneBreaker zb = new ZoneBreaker(zone, cb);
+        control.execute(() -> listeners.forEach(l -> notify(l, () -> l.onZoneBreakerCreated(service, zone, cb))));
         if (cb.getState() != CircuitBreaker.State.CLOSED) {
             control.execute(() -> reconcile(zb)); // a shared breaker may already be open
         }

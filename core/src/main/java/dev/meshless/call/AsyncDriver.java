@@ -26,12 +26,16 @@ final class AsyncDriver<T> {
     private final Execution call;
     private final AsyncAttemptFunction<T> function;
     private final CompletableFuture<T> answer;
+    /** The call's observation, or {@code null}; attempts started on any thread are tied to it. */
+    private final CallObserver.ObservedCall observation;
 
-    AsyncDriver(ServiceClient client, Execution call, AsyncAttemptFunction<T> function, CompletableFuture<T> answer) {
+    AsyncDriver(ServiceClient client, Execution call, AsyncAttemptFunction<T> function, CompletableFuture<T> answer,
+                CallObserver.ObservedCall observation) {
         this.client = client;
         this.call = call;
         this.function = function;
         this.answer = answer;
+        this.observation = observation;
     }
 
     /** Starts the next attempt, or ends the call when none can start. */
@@ -54,43 +58,52 @@ final class AsyncDriver<T> {
                 call.refused(pick, refusal);
             }
         } catch (ServiceCallException e) {
-            answer.completeExceptionally(e);
+            fail(e);
             return;
         }
+        CallObserver.ObservedAttempt observed = observation == null ? null
+                : observation.attemptStarted(token.pick(), attempt.number());
         CompletionStage<T> stage;
-        try {
+        CallObserver.Scope scope = observed == null ? null : observed.openScope();
+        try (scope) {
             stage = Objects.requireNonNull(function.apply(attempt), "the attempt function returned null");
         } catch (RuntimeException | Error e) {
             stage = CompletableFuture.failedFuture(e);
         }
         CompletionStage<T> running = stage;
         TimeSource.Cancellable timer = client.time().schedule(() -> {
-            ended(token, null, new TimeoutException("attempt " + attempt.number() + " to " + token.endpoint().id()
-                    + " timed out after " + attempt.timeout().toMillis() + " ms"));
+            ended(token, observed, null, new TimeoutException("attempt " + attempt.number() + " to "
+                    + token.endpoint().id() + " timed out after " + attempt.timeout().toMillis() + " ms"));
             running.toCompletableFuture().cancel(true);
         }, attempt.timeout());
         stage.whenComplete((value, error) -> {
             timer.cancel();
-            ended(token, value, error);
+            ended(token, observed, value, error);
         });
     }
 
     @SuppressWarnings("unchecked")
-    private void ended(AttemptToken token, Object value, Throwable error) {
+    private void ended(AttemptToken token, CallObserver.ObservedAttempt observed, Object value, Throwable error) {
         long end = client.nowNanos();
         Outcome outcome = token.completeAt(value, error, end);
         if (outcome == null) {
             return; // the answer and the timeout raced, and the other one ended the attempt
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (observed != null) {
+            observed.ended(outcome, cause);
+        }
         if (cause instanceof Error) {
             // As the synchronous path does: no verdict on the service, and the Error reaches the caller as it is.
             client.feedback.callAbandoned();
-            answer.completeExceptionally(cause);
+            fail(cause);
             return;
         }
         if (Execution.answered(outcome, error)) {
             client.feedback.callSucceeded(end - call.startNanos());
+            if (observation != null) {
+                observation.ended(null);
+            }
             answer.complete((T) value);
             return;
         }
@@ -99,13 +112,21 @@ final class AsyncDriver<T> {
             backoff = call.afterFailure(token.pick(), outcome, value, error, end - token.startNanos(), end);
         } catch (RuntimeException e) {
             client.feedback.callAbandoned(); // a bug of ours must not keep the permission
-            answer.completeExceptionally(e);
+            fail(e);
             return;
         }
         if (backoff == Execution.DONE) {
-            answer.completeExceptionally(call.failure());
+            fail(call.failure());
         } else {
             client.time().schedule(this::attempt, Duration.ofNanos(backoff));
         }
+    }
+
+    /** Ends the call with a failure: its observation first, so that it ends before the caller's callbacks run. */
+    private void fail(Throwable failure) {
+        if (observation != null) {
+            observation.ended(failure);
+        }
+        answer.completeExceptionally(failure);
     }
 }

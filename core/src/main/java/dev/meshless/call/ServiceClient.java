@@ -27,6 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of the resilient call path: runs the caller's function against endpoints of one
@@ -60,7 +62,9 @@ import java.util.function.DoubleSupplier;
  * </ol>
  * Every token is ended exactly once; {@link #attemptsInFlight()} counts those not yet ended (zero
  * when idle). Integrations that pick outside this pipeline report through the same tokens
- * ({@link #begin(Pick)}).
+ * ({@link #begin(Pick)}). With an {@linkplain Builder#observer observer}, the call and each of its
+ * attempts are observed from start to end ({@link CallObserver}); without one, the pipeline takes
+ * no observation step at all.
  *
  * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt)
  * or as the rejection of the call gate; an unchecked exception the classifier calls a caller error
@@ -85,6 +89,8 @@ import java.util.function.DoubleSupplier;
  */
 public final class ServiceClient implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ServiceClient.class);
+
     private final String service;
     private final LocalityLoadBalancer balancer;
     /** Replaced whole by {@link #updatePolicy}; read once per call, when it is admitted. */
@@ -97,6 +103,8 @@ public final class ServiceClient implements AutoCloseable {
     private final CircuitBreaker serviceBreaker;
     /** Where every attempt's and call's outcome goes; for AttemptToken and Execution too. */
     final Feedback feedback;
+    /** Follows calls and attempts for tracing; {@link CallObserver#NOOP} skips every step. */
+    private final CallObserver observer;
     private final DoubleSupplier random;
 
     private ServiceClient(Builder b) {
@@ -105,6 +113,7 @@ public final class ServiceClient implements AutoCloseable {
         this.time = b.time;
         this.gate = b.gate;
         this.random = b.random;
+        this.observer = b.observer;
         HealthCheckPolicy checks = policy.healthCheck();
         HealthProbe probe = b.healthProbe != null ? b.healthProbe
                 : (endpoint, timeout) -> HealthProbes.of(checks, HealthProbes.sharedClient()).check(endpoint, timeout);
@@ -125,6 +134,15 @@ public final class ServiceClient implements AutoCloseable {
         this.feedback = new Feedback(service, b.classifier, b.metrics, outliers, zoneBreakers, serviceBreaker, time);
         healthChecks.start(balancer, outliers, zoneBreakers);
         this.settings = CallSettings.of(policy, null, time);
+        if (serviceBreaker != null) {
+            for (CallListener listener : b.listeners) {
+                try {
+                    listener.onServiceBreakerCreated(service, serviceBreaker);
+                } catch (RuntimeException e) {
+                    log.warn("{}: listener {} failed on the service breaker", service, listener, e);
+                }
+            }
+        }
     }
 
     /**
@@ -158,9 +176,37 @@ public final class ServiceClient implements AutoCloseable {
      * @return the answer
      * @throws ServiceCallException when the call could not be served
      */
-    @SuppressWarnings("unchecked")
     public <T> T call(AttemptFunction<T> function, CallOptions options) {
         Objects.requireNonNull(options, "options");
+        // Unobserved calls take the loop directly: no observation step is even reached.
+        return observer == CallObserver.NOOP ? run(function, options, null) : observed(function, options);
+    }
+
+    /** {@link #call} for a client with an observer: the call's observation spans the whole loop. */
+    private <T> T observed(AttemptFunction<T> function, CallOptions options) {
+        CallObserver.ObservedCall observation = observer.callStarted(service, options);
+        if (observation == null) {
+            return run(function, options, null);
+        }
+        T value;
+        CallObserver.Scope scope = observation.openScope();
+        try (scope) {
+            value = run(function, options, observation);
+        } catch (RuntimeException | Error failure) {
+            observation.ended(failure);
+            throw failure;
+        }
+        observation.ended(null);
+        return value;
+    }
+
+    /**
+     * The synchronous pipeline, from admission to answer.
+     *
+     * @param observation the call's observation, or {@code null} when it is not observed
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T run(AttemptFunction<T> function, CallOptions options, CallObserver.ObservedCall observation) {
         CallSettings callSettings = settings; // the one read of the settings this call makes
         long start = admit(callSettings);
         // Every attempt, the first included, runs this loop. The call's Execution is made by the
@@ -180,10 +226,13 @@ public final class ServiceClient implements AutoCloseable {
             int number = state == null ? 1 : state.began();
             long attemptStart = number == 1 ? start : time.nanoTime();
             AttemptToken token = new AttemptToken(feedback, pick, zone, zone != null, attemptStart);
+            CallObserver.ObservedAttempt observed = observation == null ? null
+                    : observation.attemptStarted(pick, number);
             Object value = null;
             Throwable error = null;
             try {
-                value = function.apply(new Attempt(pick, number, timeout));
+                value = observed == null ? function.apply(new Attempt(pick, number, timeout))
+                        : applyObserved(observed, function, new Attempt(pick, number, timeout));
             } catch (Throwable t) {
                 error = t;
             }
@@ -193,6 +242,9 @@ public final class ServiceClient implements AutoCloseable {
             token.endOwned();
             Outcome outcome = feedback.classify(value, error);
             feedback.ended(token.pick(), token.zone(), token.zonePermit(), outcome, end - token.startNanos());
+            if (observed != null) {
+                observed.ended(outcome, error);
+            }
             if (error instanceof Error) {
                 feedback.callAbandoned(); // the call ends without a verdict on the service
                 throw (Error) error; // reported above; never swallowed
@@ -207,6 +259,15 @@ public final class ServiceClient implements AutoCloseable {
                 throw state.failure();
             }
             sleep(state, backoff);
+        }
+    }
+
+    /** Runs an observed attempt's function inside the attempt's scope. */
+    private static <T> T applyObserved(CallObserver.ObservedAttempt observed, AttemptFunction<T> function,
+                                       Attempt attempt) throws Exception {
+        CallObserver.Scope scope = observed.openScope();
+        try (scope) {
+            return function.apply(attempt);
         }
     }
 
@@ -233,16 +294,21 @@ public final class ServiceClient implements AutoCloseable {
      */
     public <T> CompletableFuture<T> callAsync(AsyncAttemptFunction<T> function, CallOptions options) {
         CompletableFuture<T> answer = new CompletableFuture<>();
+        CallObserver.ObservedCall observation = null;
         Execution call;
         try {
             Objects.requireNonNull(options, "options");
+            observation = observer == CallObserver.NOOP ? null : observer.callStarted(service, options);
             CallSettings callSettings = settings; // the one read of the settings this call makes
             call = new Execution(this, callSettings, options, admit(callSettings), 0);
         } catch (RuntimeException rejected) {
+            if (observation != null) {
+                observation.ended(rejected);
+            }
             answer.completeExceptionally(rejected);
             return answer;
         }
-        new AsyncDriver<>(this, call, function, answer).attempt();
+        new AsyncDriver<>(this, call, function, answer, observation).attempt();
         return answer;
     }
 
@@ -462,6 +528,7 @@ public final class ServiceClient implements AutoCloseable {
         private TimeSource time = TimeSource.system();
         private CallGate gate = CallGate.OPEN;
         private CallMetrics metrics = CallMetrics.NOOP;
+        private CallObserver observer = CallObserver.NOOP;
         private CircuitBreakerRegistry breakers;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private HealthProbe healthProbe;
@@ -554,6 +621,17 @@ public final class ServiceClient implements AutoCloseable {
          */
         public Builder metrics(CallMetrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * @param observer follows each call and attempt, for tracing (for example
+         *     {@code dev.meshless.micrometer.observation.ObservationCallObserver}); default
+         *     {@link CallObserver#NOOP}, which the call path skips
+         * @return this builder
+         */
+        public Builder observer(CallObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

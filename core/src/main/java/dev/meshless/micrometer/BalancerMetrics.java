@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>{@code meshless.balancer.panic} (tags {@code service}): 1 while any tier is in panic, else 0;</li>
- *   <li>{@code meshless.locality.share} (tags {@code service}, {@code tier}, {@code tier.kind}): the
- *       planned share of traffic of each tier, 0 to 1; a tier that loses its endpoints reads 0;</li>
+ *   <li>{@code meshless.locality.share} (tags {@code service}, {@code tier}, the tier number of
+ *       {@link MeshlessTags#tier}): the planned share of traffic of each tier, 0 to 1; a tier that
+ *       loses its endpoints reads 0;</li>
  *   <li>{@code meshless.balancer.endpoints} (tags {@code service}, {@code state}): endpoints per
  *       {@link EndpointState}.</li>
  * </ul>
@@ -38,7 +39,7 @@ public final class BalancerMetrics implements BalancerListener {
     @Override
     public void onPlanChanged(RoutingPlan previous, RoutingPlan current) {
         String service = current.service();
-        gauge("meshless.balancer.panic", Tags.of("service", service),
+        gauge("meshless.balancer.panic", Tags.of(MeshlessTags.SERVICE, service),
                 "1 while a tier of the service is in panic (traffic spread regardless of health)")
                 .set(current.panic() ? 1 : 0);
         for (RoutingPlan.TierPlan t : previous.tiers()) {
@@ -53,14 +54,15 @@ public final class BalancerMetrics implements BalancerListener {
         current.endpoints().forEach(e -> counts[e.state().ordinal()]++);
         counts[EndpointState.REGION_EXCLUDED.ordinal()] += current.excludedByRegion().size();
         for (EndpointState s : EndpointState.values()) {
-            gauge("meshless.balancer.endpoints", Tags.of("service", service, "state", s.name().toLowerCase(Locale.ROOT)),
+            gauge("meshless.balancer.endpoints",
+                    Tags.of(MeshlessTags.SERVICE, service, "state", s.name().toLowerCase(Locale.ROOT)),
                     "endpoints of the service by balancer state").set(counts[s.ordinal()]);
         }
     }
 
     private Value tierShare(String service, RoutingPlan.TierPlan t) {
         return gauge("meshless.locality.share",
-                Tags.of("service", service, "tier", Integer.toString(t.tier()), "tier.kind", t.kind().tag()),
+                Tags.of(MeshlessTags.SERVICE, service, MeshlessTags.TIER, MeshlessTags.tier(t.tier())),
                 "planned share of the service's traffic sent to the tier, 0 to 1");
     }
 

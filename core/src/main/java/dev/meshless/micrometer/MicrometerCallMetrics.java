@@ -2,21 +2,22 @@ package dev.meshless.micrometer;
 
 import dev.meshless.balancer.Pick;
 import dev.meshless.balancer.RoutingPlan;
-import dev.meshless.balancer.TierKind;
 import dev.meshless.call.CallListener;
 import dev.meshless.call.CallMetrics;
 import dev.meshless.outcome.Outcome;
 import dev.meshless.outlier.EjectionReason;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.Locality;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,28 +28,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code metrics} and a {@code listener} of every {@code ServiceClient}:
  *
  * <ul>
- *   <li>{@code meshless.client.requests} (timer; tags {@code service}, {@code tier} =
- *       same-zone / same-region / other-region, {@code zone}, {@code region}, {@code outcome}):
- *       every attempt;</li>
+ *   <li>{@code meshless.client.requests} (timer; tags {@code service}, {@code tier}, {@code zone},
+ *       {@code region}, {@code outcome}, in the vocabulary of {@link MeshlessTags}): every
+ *       attempt;</li>
  *   <li>{@code meshless.client.retries} and {@code meshless.client.retry.budget.exhausted}
  *       (counters; tag {@code service});</li>
  *   <li>{@code meshless.outlier.ejected} (gauge; tags {@code service}, {@code region}, {@code zone}): endpoints
  *       currently ejected;</li>
+ *   <li>the gauges of every zone breaker ({@code meshless.zone.breaker.*}; tags {@code service},
+ *       {@code region}, {@code zone}) and service breaker ({@code meshless.service.breaker.*}; tag
+ *       {@code service}): state, failure and slow-call rates, calls not permitted, buffered calls,
+ *       read when meters are published (see {@code BreakerGauges}), from the breaker's first use;</li>
  *   <li>the balancer gauges of {@link BalancerMetrics} ({@code meshless.locality.share},
  *       {@code meshless.balancer.panic}, {@code meshless.balancer.endpoints}).</li>
  * </ul>
- * Circuit breakers are measured by Resilience4j's own binder: {@link #bindCircuitBreakers}.
+ * No meter records anything per call beyond the one timer per attempt.
  *
  * <p>Thread-safe; meters are created once and looked up without allocating on the call path.
  */
 public final class MicrometerCallMetrics implements CallMetrics, CallListener {
 
     private static final Outcome.Kind[] KINDS = Outcome.Kind.values();
-    private static final TierKind[] TIER_KINDS = TierKind.values();
 
     private final MeterRegistry registry;
     private final BalancerMetrics balancer;
-    /** Per service, per endpoint locality: timers indexed [tier kind][outcome kind]. */
+    /** Per service, per endpoint locality: timers indexed [tier][outcome kind], grown to the tiers seen. */
     private final Map<String, Map<Locality, Timer[][]>> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> exhausted = new ConcurrentHashMap<>();
@@ -64,11 +68,14 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
     }
 
     /**
-     * Binds Resilience4j's circuit breaker meters ({@code resilience4j.circuitbreaker.*}) for every
-     * breaker of the registry, present and future; the zone and service breakers of Meshless live
-     * there. Needs {@code resilience4j-micrometer} on the class path.
+     * Binds Resilience4j's own circuit breaker meters ({@code resilience4j.circuitbreaker.*}) for
+     * every breaker of the registry, present and future. Needs {@code resilience4j-micrometer} on
+     * the class path. Not needed for Meshless's breakers, whose gauges this class registers itself;
+     * and not free: Resilience4j's binder subscribes to every breaker's events, so every recorded
+     * call then builds an event object and records a timer, and the zone and service breakers
+     * record each outcome into Resilience4j as it comes.
      *
-     * @param breakers the registry the clients were given
+     * @param breakers a breaker registry
      * @param meters where to register the meters
      */
     public static void bindCircuitBreakers(CircuitBreakerRegistry breakers, MeterRegistry meters) {
@@ -82,20 +89,33 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
             byLocality = timers.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
         }
         Locality locality = pick.endpoint().locality();
+        int tier = pick.tier();
         Timer[][] grid = byLocality.get(locality);
-        if (grid == null) {
-            grid = byLocality.computeIfAbsent(locality, l -> new Timer[TIER_KINDS.length][KINDS.length]);
+        if (grid == null || grid.length <= tier) {
+            grid = byLocality.compute(locality, (l, g) -> g != null && g.length > tier ? g : grow(g, tier));
         }
-        Timer timer = grid[pick.tierKind().ordinal()][outcome.kind().ordinal()];
+        Timer timer = grid[tier][outcome.kind().ordinal()];
         if (timer == null) {
             timer = Timer.builder("meshless.client.requests")
                     .description("attempts of calls through Meshless, by where they went and how they ended")
-                    .tags("service", service, "tier", pick.tierKind().tag(), "zone", locality.zone(),
-                            "region", locality.region(), "outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
+                    .tags(MeshlessTags.SERVICE, service, MeshlessTags.TIER, MeshlessTags.tier(tier),
+                            MeshlessTags.ZONE, locality.zone(), MeshlessTags.REGION, locality.region(),
+                            MeshlessTags.OUTCOME, MeshlessTags.outcome(outcome.kind()))
                     .register(registry);
-            grid[pick.tierKind().ordinal()][outcome.kind().ordinal()] = timer;
+            grid[tier][outcome.kind().ordinal()] = timer; // a racing registration finds the same timer
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A locality's grid with room for the tier; rows already there are shared, not copied. */
+    private static Timer[][] grow(Timer[][] grid, int tier) {
+        Timer[][] bigger = grid == null ? new Timer[tier + 1][] : Arrays.copyOf(grid, tier + 1);
+        for (int i = 0; i < bigger.length; i++) {
+            if (bigger[i] == null) {
+                bigger[i] = new Timer[KINDS.length];
+            }
+        }
+        return bigger;
     }
 
     @Override
@@ -142,6 +162,17 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
         balancer.onPlanChanged(previous, current);
     }
 
+    @Override
+    public void onZoneBreakerCreated(String service, Locality zone, CircuitBreaker breaker) {
+        BreakerGauges.bind(registry, "meshless.zone.breaker", Tags.of(MeshlessTags.SERVICE, service,
+                MeshlessTags.REGION, zone.region(), MeshlessTags.ZONE, zone.zone()), breaker);
+    }
+
+    @Override
+    public void onServiceBreakerCreated(String service, CircuitBreaker breaker) {
+        BreakerGauges.bind(registry, "meshless.service.breaker", Tags.of(MeshlessTags.SERVICE, service), breaker);
+    }
+
     private Counter counter(Map<String, Counter> cache, String name, String description, String service) {
         Counter c = cache.get(service);
         if (c == null) {
@@ -156,7 +187,8 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
             AtomicInteger value = new AtomicInteger();
             Gauge.builder("meshless.outlier.ejected", value, AtomicInteger::get)
                     .description("endpoints of the service in the zone currently ejected by outlier detection")
-                    .tags("service", service, "zone", locality.zone(), "region", locality.region())
+                    .tags(MeshlessTags.SERVICE, service, MeshlessTags.ZONE, locality.zone(), MeshlessTags.REGION,
+                            locality.region())
                     .register(registry);
             return value;
         });

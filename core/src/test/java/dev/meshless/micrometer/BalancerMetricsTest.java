@@ -26,23 +26,23 @@ class BalancerMetricsTest {
         LocalityLoadBalancer lb = LocalityLoadBalancer.builder(SERVICE).registry(registry).caller(CALLER)
                 .listener(new BalancerMetrics(meters)).build();
 
-        assertThat(gauge("meshless.locality.share", "service", SERVICE, "tier", "0", "tier.kind", "same-zone"))
+        assertThat(gauge("meshless.locality.share", "service", SERVICE, "tier", "0"))
                 .isEqualTo(1.0);
         assertThat(gauge("meshless.balancer.panic", "service", SERVICE)).isZero();
         assertThat(gauge("meshless.balancer.endpoints", "service", SERVICE, "state", "unhealthy")).isEqualTo(2);
 
         lb.setEjected("r1-a-0", true);
         assertThat(gauge("meshless.balancer.endpoints", "service", SERVICE, "state", "ejected")).isEqualTo(1);
-        assertThat(gauge("meshless.locality.share", "service", SERVICE, "tier", "0", "tier.kind", "same-zone"))
+        assertThat(gauge("meshless.locality.share", "service", SERVICE, "tier", "0"))
                 .isEqualTo(1.0); // tier 1 has no health to spill to
 
         lb.setEjected("r1-a-1", true);
         assertThat(gauge("meshless.balancer.panic", "service", SERVICE)).isEqualTo(1.0);
 
         registry.replace(SERVICE, zone("r1", "r1-b", 1, 0));
-        assertThat(gauge("meshless.locality.share", "service", SERVICE, "tier", "0", "tier.kind", "same-zone"))
+        assertThat(gauge("meshless.locality.share", "service", SERVICE, "tier", "0"))
                 .as("a tier without endpoints reads 0").isZero();
-        assertThat(gauge("meshless.locality.share", "service", SERVICE, "tier", "1", "tier.kind", "same-region"))
+        assertThat(gauge("meshless.locality.share", "service", SERVICE, "tier", "1"))
                 .isCloseTo(1.0, within(1e-12));
         assertThat(gauge("meshless.balancer.panic", "service", SERVICE)).isZero();
         assertThat(meters.find("meshless.locality.share").gauges()).hasSize(2);

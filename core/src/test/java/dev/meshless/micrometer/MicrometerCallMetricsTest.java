@@ -9,32 +9,46 @@ import dev.meshless.call.CallOptions;
 import dev.meshless.call.CallPolicy;
 import dev.meshless.call.ServiceCallException;
 import dev.meshless.call.ServiceClient;
+import dev.meshless.micrometer.observation.DefaultAttemptObservationConvention;
+import dev.meshless.micrometer.observation.ObservationCallObserver;
 import dev.meshless.outlier.OutlierDetectionPolicy;
 import dev.meshless.registry.StaticRegistry;
 import dev.meshless.testing.FakeTime;
 import dev.meshless.testing.TestEndpoints;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import dev.meshless.topology.Endpoint;
+import dev.meshless.balancer.LoadBalancingPolicy;
+import dev.meshless.call.AttemptFunction;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class MicrometerCallMetricsTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final FakeTime time = new FakeTime();
+    private final MicrometerCallMetrics metrics = new MicrometerCallMetrics(meters);
+
+    /** A client of the fleet, on fake time, measured by {@link #metrics} as its metrics and listener. */
+    private ServiceClient.Builder measured(List<Endpoint> fleet, CallPolicy policy) {
+        return ServiceClient.builder(TestEndpoints.SERVICE).registry(StaticRegistry.of(fleet))
+                .caller(TestEndpoints.CALLER).timeSource(time).callPolicy(policy).metrics(metrics).listener(metrics);
+    }
 
     @Test
     void attemptsRetriesEjectionsAndBreakersBecomeMeters() {
-        MicrometerCallMetrics metrics = new MicrometerCallMetrics(meters);
-        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-        MicrometerCallMetrics.bindCircuitBreakers(breakers, meters);
-        ServiceClient client = ServiceClient.builder(TestEndpoints.SERVICE)
-                .registry(StaticRegistry.of(concat(zone("r1", "r1-a", 1, 0), zone("r1", "r1-b", 1, 0))))
-                .caller(TestEndpoints.CALLER).timeSource(time).circuitBreakerRegistry(breakers)
-                .callPolicy(CallPolicy.builder().outlierDetection(OutlierDetectionPolicy.builder()
-                        .consecutiveLocalOriginFailures(2).build()).build())
-                .metrics(metrics).listener(metrics).build();
+        ServiceClient client = measured(concat(zone("r1", "r1-a", 1, 0), zone("r1", "r1-b", 1, 0)),
+                CallPolicy.builder().outlierDetection(OutlierDetectionPolicy.builder()
+                        .consecutiveLocalOriginFailures(2).build()).build()).build();
 
         for (int i = 0; i < 4; i++) {
             client.call(a -> {
@@ -46,9 +60,9 @@ class MicrometerCallMetricsTest {
             }, CallOptions.idempotent());
         }
 
-        assertThat(meters.get("meshless.client.requests").tags("service", "inventory", "tier", "same-zone",
+        assertThat(meters.get("meshless.client.requests").tags("service", "inventory", "tier", "0",
                 "zone", "r1-a", "region", "r1", "outcome", "endpoint_failure").timer().count()).isEqualTo(2);
-        assertThat(meters.get("meshless.client.requests").tags("tier", "same-region", "outcome", "success")
+        assertThat(meters.get("meshless.client.requests").tags("tier", "1", "outcome", "success")
                 .timer().count()).isEqualTo(4);
         assertThat(meters.get("meshless.client.requests").tags("outcome", "success").timer().totalTime(
                 java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(12.0);
@@ -57,8 +71,12 @@ class MicrometerCallMetricsTest {
                 .isEqualTo(1);
         assertThat(meters.get("meshless.locality.share").tags("service", "inventory", "tier", "1").gauge().value())
                 .isEqualTo(1.0);
-        assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", "inventory-zone-r1-r1-a").gauges())
-                .isNotEmpty();
+        assertThat(meters.get("meshless.zone.breaker.state").tags("service", "inventory", "region", "r1",
+                "zone", "r1-a", "state", "closed").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("meshless.service.breaker.state").tags("service", "inventory", "state", "closed")
+                .gauge().value()).isEqualTo(1);
+        assertThat(meters.find("resilience4j.circuitbreaker.calls").timers())
+                .as("no per-call breaker timer").isEmpty();
 
         time.advance(Duration.ofSeconds(40));
         assertThat(meters.get("meshless.outlier.ejected").tags("zone", "r1-a").gauge().value()).isZero();
@@ -66,13 +84,100 @@ class MicrometerCallMetricsTest {
     }
 
     @Test
-    void aSpentBudgetIsCounted() {
-        MicrometerCallMetrics metrics = new MicrometerCallMetrics(meters);
-        ServiceClient client = ServiceClient.builder(TestEndpoints.SERVICE)
-                .registry(StaticRegistry.of(zone("r1", "r1-a", 2, 0))).caller(TestEndpoints.CALLER)
-                .timeSource(time).metrics(metrics)
-                .callPolicy(CallPolicy.builder().retryBudgetPercent(0).retryBudgetMinRetriesPerSecond(0).build())
+    void zoneBreakerGaugesFollowTheBreakerOpenHalfOpenAndClosed() {
+        ServiceClient client = measured(concat(zone("r1", "r1-a", 2, 0), zone("r1", "r1-b", 2, 0)),
+                CallPolicy.builder().outlierDetection(OutlierDetectionPolicy.builder().enabled(false).build())
+                        .build()).build();
+        boolean[] zoneAFails = {true};
+        AttemptFunction<String> call = a -> {
+            if (zoneAFails[0] && a.endpoint().locality().zone().equals("r1-a")) {
+                throw new ConnectException("refused");
+            }
+            return "ok";
+        };
+
+        assertThat(meters.find("meshless.zone.breaker.state").gauges()).as("bound on the zone's first use").isEmpty();
+        for (int i = 0; i < 10; i++) {
+            client.call(call, CallOptions.idempotent());
+        }
+        assertThat(zoneBreakerState()).isEqualTo("open");
+        assertThat(zoneBreaker("failure.rate")).isEqualTo(100.0);
+        assertThat(meters.get("meshless.zone.breaker.failure.rate").gauge().getId().getBaseUnit()).isEqualTo("percent");
+        assertThat(zoneBreaker("buffered.calls", "kind", "failed")).isEqualTo(10);
+        assertThat(zoneBreaker("not.permitted.calls")).isZero();
+        assertThat(client.zoneBreakers().tryAcquire(TestEndpoints.CALLER)).as("open: refused").isFalse();
+        assertThat(zoneBreaker("not.permitted.calls")).isEqualTo(1);
+
+        zoneAFails[0] = false;
+        time.advance(Duration.ofSeconds(10)); // the breaker's wait in the open state
+        assertThat(zoneBreakerState()).isEqualTo("half_open");
+        assertThat(zoneBreaker("buffered.calls", "kind", "failed")).as("a new window for the probes").isZero();
+
+        for (int i = 0; i < 20; i++) {
+            client.call(call, CallOptions.idempotent());
+        }
+        assertThat(zoneBreakerState()).isEqualTo("closed");
+        assertThat(zoneBreaker("failure.rate")).isZero();
+        assertThat(zoneBreaker("buffered.calls", "kind", "failed")).isZero();
+        client.close();
+    }
+
+    private String zoneBreakerState() {
+        List<String> on = meters.find("meshless.zone.breaker.state").tags("zone", "r1-a").gauges().stream()
+                .filter(g -> g.value() == 1).map(g -> g.getId().getTag("state")).toList();
+        assertThat(on).as("exactly one state reads 1").hasSize(1);
+        return on.get(0);
+    }
+
+    private double zoneBreaker(String gauge, String... tags) {
+        return meters.get("meshless.zone.breaker." + gauge).tags("service", "inventory", "region", "r1", "zone", "r1-a")
+                .tags(tags).gauge().value();
+    }
+
+    @Test
+    void tierMeansTheTierNumberOnEveryMeterAndObservation() {
+        TestObservationRegistry observations = TestObservationRegistry.create();
+        ServiceClient client = measured(concat(zone("r1", "r1-b", 1, 0), zone("r2", "r2-a", 1, 0),
+                zone("r3", "r3-a", 1, 0)), CallPolicy.defaults())
+                .balancingPolicy(LoadBalancingPolicy.builder().regionOrder("r1", "r3").build())
+                .observer(new ObservationCallObserver(observations))
                 .build();
+
+        for (String zone : List.of("r1-b", "r3-a", "r2-a")) {
+            client.call(a -> {
+                if (!a.endpoint().locality().zone().equals(zone)) {
+                    throw new ConnectException("refused");
+                }
+                return "ok";
+            }, CallOptions.idempotent());
+        }
+
+        Map<String, String> expected = Map.of("r1-b", "1", "r3-a", "2", "r2-a", "3");
+        assertThat(tierByZone(meters.find("meshless.client.requests").timers())).isEqualTo(expected);
+        Set<String> planned = meters.find("meshless.locality.share").gauges().stream()
+                .map(g -> g.getId().getTag("tier")).collect(Collectors.toSet());
+        assertThat(planned).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(meters.get("meshless.locality.share").tag("tier", "1").gauge().getId().getTags())
+                .extracting(Tag::getKey).containsExactly("service", "tier");
+        Map<String, String> observed = new TreeMap<>();
+        assertThat(observations).hasHandledContextsThatSatisfy(contexts -> contexts.stream()
+                .filter(c -> c.getName().equals(DefaultAttemptObservationConvention.NAME))
+                .forEach(c -> observed.put(c.getLowCardinalityKeyValue("zone").getValue(),
+                        c.getLowCardinalityKeyValue("tier").getValue())));
+        assertThat(observed).isEqualTo(expected);
+        client.close();
+    }
+
+    private static Map<String, String> tierByZone(Collection<? extends Meter> meters) {
+        Map<String, String> tiers = new TreeMap<>();
+        meters.forEach(m -> tiers.put(m.getId().getTag("zone"), m.getId().getTag("tier")));
+        return tiers;
+    }
+
+    @Test
+    void aSpentBudgetIsCounted() {
+        ServiceClient client = measured(zone("r1", "r1-a", 2, 0),
+                CallPolicy.builder().retryBudgetPercent(0).retryBudgetMinRetriesPerSecond(0).build()).build();
 
         assertThatThrownBy(() -> client.call(a -> {
             throw new ConnectException("refused");

@@ -2,6 +2,10 @@ package dev.meshless.spring.boot;
 
 import dev.meshless.call.CallListener;
 import dev.meshless.call.CallMetrics;
+import dev.meshless.call.CallObserver;
+import dev.meshless.micrometer.observation.AttemptObservationConvention;
+import dev.meshless.micrometer.observation.CallObservationConvention;
+import dev.meshless.micrometer.observation.ObservationCallObserver;
 import dev.meshless.outcome.OutcomeClassifier;
 import dev.meshless.ratelimit.RateLimitMetrics;
 import dev.meshless.registry.CompositeRegistry;
@@ -12,6 +16,7 @@ import dev.meshless.time.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -119,6 +124,8 @@ public class MeshlessAutoConfiguration {
      * @param breakers the application's Resilience4j circuit breaker registry, if any
      * @param limiters the application's Resilience4j rate limiter registry, if any
      * @param meters Meshless's meters, when Micrometer is present
+     * @param observers follows calls and attempts: Micrometer observations when the application has
+     *     an {@code ObservationRegistry}
      * @param listeners every listener bean: the application's own, the actuator's event journal
      * @param classifiers makes each client's classifier: by HTTP status when Spring Web is present
      *     ({@code MeshlessHttpClientAutoConfiguration}), else core's defaults
@@ -132,17 +139,12 @@ public class MeshlessAutoConfiguration {
                                     MeshlessProperties properties, TimeSource time,
                                     ObjectProvider<CircuitBreakerRegistry> breakers,
                                     ObjectProvider<RateLimiterRegistry> limiters,
-                                    ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallListener> listeners,
-                                    ObjectProvider<MeshlessClients.ClassifierFactory> classifiers,
-                                    ObjectProvider<MeshlessClients.HealthProbeFactory> probes) {
-        CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
+                                     ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallObserver> observers,
+                                     ObjectProvider<CallListener> listeners,
+                                     ObjectProvider<MeshlessClients.ClassifierFactory> classifiers,
+                                     ObjectProvider<MeshlessClients.HealthProbeFactory> probes) {
+        CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults);
         MeshlessMeters m = meters.getIfAvailable();
-        if (breakerRegistry == null) {
-            breakerRegistry = CircuitBreakerRegistry.ofDefaults();
-            if (m != null) {
-                m.bindPrivateBreakers(breakerRegistry);
-            }
-        }
         List<CallListener> all = new ArrayList<>();
         if (m != null && m.listener() != null) {
             all.add(m.listener());
@@ -154,7 +156,7 @@ public class MeshlessAutoConfiguration {
         MeshlessClients clients = new MeshlessClients(registry, instance, policies,
                 classifiers.getIfAvailable(() -> service -> OutcomeClassifier.defaults()),
                 time, breakerRegistry, limiters.getIfAvailable(),
-                m != null ? m.callMetrics() : CallMetrics.NOOP,
+                m != null ? m.callMetrics() : CallMetrics.NOOP, observers.getIfAvailable(() -> CallObserver.NOOP),
                 m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed);
         clients.healthProbes(probes.getIfAvailable());
         properties.getServices().keySet().forEach(clients::client);
@@ -205,6 +207,33 @@ public class MeshlessAutoConfiguration {
         @ConditionalOnMissingBean
         MeshlessMeters meshlessMeters(ObjectProvider<MeterRegistry> registry) {
             return new MeshlessMeters(registry);
+        }
+    }
+
+    /**
+     * Calls and attempts as Micrometer observations, when Micrometer's Observation API is on the
+     * class path: on the application's {@code ObservationRegistry} (Spring Boot makes one with the
+     * actuator), with the application's conventions when it declares them as beans.
+     */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(ObservationRegistry.class)
+    static class ObservationConfiguration {
+
+        /**
+         * @param registry the application's observation registry, if any
+         * @param callConvention replaces the default names and keys of call observations, if declared
+         * @param attemptConvention replaces the default names and keys of attempt observations, if declared
+         * @return the observer of every client, or {@link CallObserver#NOOP} without a registry
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        CallObserver meshlessCallObserver(ObjectProvider<ObservationRegistry> registry,
+                                          ObjectProvider<CallObservationConvention> callConvention,
+                                          ObjectProvider<AttemptObservationConvention> attemptConvention) {
+            ObservationRegistry observations = registry.getIfAvailable();
+            return observations == null || observations.isNoop() ? CallObserver.NOOP
+                    : new ObservationCallObserver(observations, callConvention.getIfAvailable(),
+                            attemptConvention.getIfAvailable());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.meshless.spring.boot;
 
 import dev.meshless.call.CallListener;
 import dev.meshless.call.CallMetrics;
+import dev.meshless.call.CallObserver;
 import dev.meshless.call.ServiceClient;
 import dev.meshless.health.HealthCheckPolicy;
 import dev.meshless.health.HealthProbe;
@@ -46,6 +47,7 @@ public class MeshlessClients implements AutoCloseable {
     private final CircuitBreakerRegistry breakers;
     private final RateLimiterRegistry limiters;
     private final CallMetrics metrics;
+    private final CallObserver observer;
     private final RateLimitMetrics rateLimitMetrics;
     private final List<CallListener> listeners;
     private final Set<String> routedHosts;
@@ -70,6 +72,32 @@ public class MeshlessClients implements AutoCloseable {
                            ClassifierFactory classifiers, TimeSource time, CircuitBreakerRegistry breakers,
                            RateLimiterRegistry limiters, CallMetrics metrics, RateLimitMetrics rateLimitMetrics,
                            List<? extends CallListener> listeners, Set<String> routedHosts) {
+        this(registry, instance, policies, classifiers, time, breakers, limiters, metrics, CallObserver.NOOP,
+                rateLimitMetrics, listeners, routedHosts);
+    }
+
+    /**
+     * As the constructor without an observer, with every client's calls and attempts observed.
+     *
+     * @param registry where endpoints come from
+     * @param instance who and where this instance is
+     * @param policies resolves each service's policies
+     * @param classifiers makes each client's classifier (HTTP-aware in the starter)
+     * @param time time source
+     * @param breakers Resilience4j registry for zone and service breakers
+     * @param limiters Resilience4j registry for outbound limits, or {@code null}
+     * @param metrics call metrics
+     * @param observer follows every client's calls and attempts (Micrometer observations in the
+     *     starter), or {@link CallObserver#NOOP}
+     * @param rateLimitMetrics outbound-limit metrics
+     * @param listeners every client's listeners
+     * @param routedHosts host names routed by the HTTP integrations besides the clients already built
+     */
+    public MeshlessClients(EndpointRegistry registry, MeshlessInstance instance, PolicyResolver policies,
+                           ClassifierFactory classifiers, TimeSource time, CircuitBreakerRegistry breakers,
+                           RateLimiterRegistry limiters, CallMetrics metrics, CallObserver observer,
+                           RateLimitMetrics rateLimitMetrics, List<? extends CallListener> listeners,
+                           Set<String> routedHosts) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.instance = Objects.requireNonNull(instance, "instance");
         this.policies = Objects.requireNonNull(policies, "policies");
@@ -78,6 +106,7 @@ public class MeshlessClients implements AutoCloseable {
         this.breakers = breakers;
         this.limiters = limiters;
         this.metrics = metrics;
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.rateLimitMetrics = rateLimitMetrics;
         this.listeners = List.copyOf(listeners);
         this.routedHosts = Set.copyOf(routedHosts);
@@ -211,7 +240,8 @@ public class MeshlessClients implements AutoCloseable {
                 .classifier(classifiers.classifier(service))
                 .timeSource(time)
                 .circuitBreakerRegistry(breakers)
-                .metrics(metrics);
+                .metrics(metrics)
+                .observer(observer);
         listeners.forEach(b::listener);
         HealthProbe probe = healthProbes == null ? null : healthProbes.probe(service, p.call().healthCheck());
         if (probe != null) {

@@ -5,30 +5,27 @@ import dev.meshless.call.CallMetrics;
 import dev.meshless.micrometer.MicrometerCallMetrics;
 import dev.meshless.micrometer.MicrometerRateLimitMetrics;
 import dev.meshless.ratelimit.RateLimitMetrics;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.util.ClassUtils;
 
 /**
  * Meshless's meters on the application's Micrometer {@link MeterRegistry}, when there is one: call
- * metrics (also a listener, for ejection gauges), outbound-limit metrics, and Resilience4j's breaker
- * meters for a private breaker registry. Created only when Micrometer is on the class path.
+ * metrics (also a listener, for the ejection, balancer and breaker gauges) and outbound-limit
+ * metrics. Meshless's zone and service breakers are measured by gauges read when meters are
+ * published, never by Resilience4j's event-based meters, which would time every call; breakers the
+ * application keeps in its own Resilience4j registry are measured as the application configured
+ * them. Created only when Micrometer is on the class path.
  */
 public class MeshlessMeters {
 
-    private static final boolean RESILIENCE4J_MICROMETER = ClassUtils.isPresent(
-            "io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics", MeshlessMeters.class.getClassLoader());
-
     private final MicrometerCallMetrics calls;
     private final MicrometerRateLimitMetrics limits;
-    private final MeterRegistry registry;
 
     /** @param registry the application's meter registry, if any */
     public MeshlessMeters(ObjectProvider<MeterRegistry> registry) {
-        this.registry = registry.getIfAvailable();
-        this.calls = this.registry == null ? null : new MicrometerCallMetrics(this.registry);
-        this.limits = this.registry == null ? null : new MicrometerRateLimitMetrics(this.registry);
+        MeterRegistry meters = registry.getIfAvailable();
+        this.calls = meters == null ? null : new MicrometerCallMetrics(meters);
+        this.limits = meters == null ? null : new MicrometerRateLimitMetrics(meters);
     }
 
     /** @return call metrics, or a no-op without a meter registry */
@@ -36,7 +33,7 @@ public class MeshlessMeters {
         return calls != null ? calls : CallMetrics.NOOP;
     }
 
-    /** @return the listener that maintains the ejection and balancer gauges, or {@code null} */
+    /** @return the listener that maintains the ejection, balancer and breaker gauges, or {@code null} */
     public CallListener listener() {
         return calls;
     }
@@ -44,17 +41,5 @@ public class MeshlessMeters {
     /** @return outbound-limit metrics, or a no-op */
     public RateLimitMetrics rateLimitMetrics() {
         return limits != null ? limits : RateLimitMetrics.NOOP;
-    }
-
-    /**
-     * Binds Resilience4j's meters for a breaker registry Meshless created itself (an application's
-     * own registry is bound by Resilience4j's Spring Boot module).
-     *
-     * @param breakers the private breaker registry
-     */
-    public void bindPrivateBreakers(CircuitBreakerRegistry breakers) {
-        if (registry != null && RESILIENCE4J_MICROMETER) {
-            MicrometerCallMetrics.bindCircuitBreakers(breakers, registry);
-        }
     }
 }

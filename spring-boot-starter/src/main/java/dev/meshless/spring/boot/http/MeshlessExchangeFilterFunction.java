@@ -2,6 +2,8 @@ package dev.meshless.spring.boot.http;
 
 import dev.meshless.call.ServiceCallException;
 import dev.meshless.spring.boot.MeshlessClients;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -27,7 +29,8 @@ import reactor.core.publisher.Mono;
  * timed out or after the subscriber cancelled, are released. The request body is written once per
  * attempt, so it must be repeatable (values and cold publishers are). Cancelling the subscription
  * stops waiting for the call; attempts already started end within the call's deadline. The
- * subscriber's Reactor context is passed on to every attempt.
+ * subscriber's Reactor context is passed on to every attempt, and WebClient's observation in it is
+ * the parent of the call's.
  *
  * <p>Thread-safe; one instance serves every client.
  */
@@ -49,15 +52,22 @@ public final class MeshlessExchangeFilterFunction implements ExchangeFilterFunct
         return Mono.create(sink -> {
             Responses responses = new Responses();
             sink.onCancel(() -> responses.finish(null));
-            CompletableFuture<ClientResponse> answer = target.client().callAsync(attempt -> {
-                responses.releaseEarlier();
-                ClientRequest routed = ClientRequest.from(request)
-                        .url(Routing.rewrite(request.url(), attempt.endpoint())).build();
-                CompletableFuture<ClientResponse> response = next.exchange(routed)
-                        .contextWrite(sink.contextView()).toFuture();
-                response.thenAccept(responses::add);
-                return response;
-            }, target.options());
+            CompletableFuture<ClientResponse> answer;
+            // WebClient keeps its observation in the Reactor context, not in a thread-local: make it
+            // current while the call starts, so that the call's observation is its child.
+            Object observation = sink.contextView().getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+            Observation.Scope scope = observation instanceof Observation parent ? parent.openScope() : null;
+            try (scope) {
+                answer = target.client().callAsync(attempt -> {
+                    responses.releaseEarlier();
+                    ClientRequest routed = ClientRequest.from(request)
+                            .url(Routing.rewrite(request.url(), attempt.endpoint())).build();
+                    CompletableFuture<ClientResponse> response = next.exchange(routed)
+                            .contextWrite(sink.contextView()).toFuture();
+                    response.thenAccept(responses::add);
+                    return response;
+                }, target.options());
+            }
             answer.whenComplete((response, failure) -> {
                 ClientResponse result = response;
                 Throwable error = failure instanceof CompletionException && failure.getCause() != null

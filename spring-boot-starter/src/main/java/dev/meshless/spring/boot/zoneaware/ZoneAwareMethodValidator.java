@@ -13,6 +13,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationAttributes;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 
@@ -21,7 +22,11 @@ import org.springframework.util.ClassUtils;
  * name or an unsupported return type ({@code Flux}) stops startup naming the method, rather than
  * failing the first call. Warns once per method that also carries a retry annotation (Spring
  * Framework's {@code @Retryable}, Resilience4j's {@code @Retry}): each of its retries repeats a whole
- * Meshless call, which already retries across endpoints, zones and regions. Thread-safe.
+ * Meshless call, which already retries across endpoints, zones and regions. Warns too when
+ * Resilience4j's {@code @CircuitBreaker} on such a method names one of Meshless's own breakers for
+ * its service ({@code <service>}, {@code <service>-zone-...}): in a registry shared with
+ * Resilience4j's Spring Boot module it would be that breaker, and record every call twice.
+ * Thread-safe.
  */
 public class ZoneAwareMethodValidator implements BeanPostProcessor {
 
@@ -32,6 +37,8 @@ public class ZoneAwareMethodValidator implements BeanPostProcessor {
             "org.springframework.resilience.annotation.Retryable",
             "org.springframework.retry.annotation.Retryable",
             "io.github.resilience4j.retry.annotation.Retry");
+
+    private static final String CIRCUIT_BREAKER = "io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker";
 
     private final Set<Class<?>> checked = ConcurrentHashMap.newKeySet();
 
@@ -54,6 +61,7 @@ public class ZoneAwareMethodValidator implements BeanPostProcessor {
                     .keySet().forEach((Method m) -> {
                         ZoneAwareMethod method = ZoneAwareMethod.resolve(m);
                         warnAboutRetries(type, m, method.service());
+                        warnAboutSharedBreaker(type, m, method.service());
                     });
         } catch (InvalidMeshlessConfigurationException e) {
             checked.remove(type);
@@ -73,6 +81,24 @@ public class ZoneAwareMethodValidator implements BeanPostProcessor {
                         + " meshless.services.{}.retry.max-attempts=1", type.getSimpleName(), m.getName(),
                         retry.getSimpleName(), service, retry.getSimpleName(), service);
             }
+        }
+    }
+
+    private static void warnAboutSharedBreaker(Class<?> type, Method m, String service) {
+        Class<? extends Annotation> breaker = annotation(CIRCUIT_BREAKER, type.getClassLoader());
+        if (breaker == null) {
+            return;
+        }
+        AnnotationAttributes attributes = AnnotatedElementUtils.findMergedAnnotationAttributes(m, breaker, false, false);
+        if (attributes == null) {
+            attributes = AnnotatedElementUtils.findMergedAnnotationAttributes(type, breaker, false, false);
+        }
+        String name = attributes == null ? null : attributes.getString("name");
+        if (name != null && (name.equals(service) || name.startsWith(service + "-zone-"))) {
+            log.warn("Meshless: {}.{} is @ZoneAware(\"{}\") and @CircuitBreaker(name = \"{}\"), the name of one of"
+                    + " Meshless's own breakers for {}: where the two share Resilience4j's registry the annotation"
+                    + " uses that breaker, which then records every call twice; give the annotation a name of its"
+                    + " own", type.getSimpleName(), m.getName(), service, name, service);
         }
     }
 

@@ -14,7 +14,9 @@ import dev.meshless.spring.boot.actuate.MeshlessEndpoint;
 import dev.meshless.spring.boot.actuate.MeshlessHealthIndicator;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.topology.Locality;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.EventProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.ClassUtils;
 
 /** The starter's core: locality, registry, policies and clients from application properties. */
 class MeshlessAutoConfigurationTest {
@@ -121,6 +124,8 @@ class MeshlessAutoConfigurationTest {
 
     @Test
     void metersAreBoundWhenThereIsAMeterRegistry() {
+        assertThat(ClassUtils.isPresent("io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics", null))
+                .as("resilience4j-micrometer on the class path, as in applications that have it").isTrue();
         runner.withPropertyValues(TOPOLOGY).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .run(context -> {
                     context.getBean(MeshlessClients.class).client("inventory").call(a -> "ok");
@@ -128,7 +133,33 @@ class MeshlessAutoConfigurationTest {
                     assertThat(meters.find("meshless.client.requests").tag("service", "inventory").timers())
                             .isNotEmpty();
                     assertThat(meters.find("meshless.locality.share").gauges()).isNotEmpty();
-                    assertThat(meters.find("resilience4j.circuitbreaker.state").gauges()).isNotEmpty();
+                    assertThat(meters.get("meshless.zone.breaker.state").tags("service", "inventory", "zone", "r1-a",
+                            "state", "closed").gauge().value()).isEqualTo(1);
+                    assertThat(meters.get("meshless.service.breaker.state").tags("service", "inventory",
+                            "state", "closed").gauge().value()).isEqualTo(1);
+                    assertThat(meters.find("resilience4j.circuitbreaker.calls").meters())
+                            .as("no per-call timer for Meshless's breakers").isEmpty();
+                    assertThat(meters.find("resilience4j.circuitbreaker.state").meters())
+                            .as("nor Resilience4j's own gauges, which would repeat Meshless's").isEmpty();
+                });
+    }
+
+    @Test
+    void breakersInTheApplicationsRegistryAreMeasuredAsTheApplicationConfiguredThem() {
+        CircuitBreakerRegistry shared = CircuitBreakerRegistry.ofDefaults();
+        CircuitBreaker own = shared.circuitBreaker("payments");
+        runner.withPropertyValues(TOPOLOGY).withBean(CircuitBreakerRegistry.class, () -> shared)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    context.getBean(MeshlessClients.class).client("inventory").call(a -> "ok");
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    assertThat(meters.find("meshless.zone.breaker.state").tag("zone", "r1-a").gauges())
+                            .as("Meshless's breakers in the shared registry get Meshless's gauges").isNotEmpty();
+                    assertThat(meters.find("meshless.service.breaker.state").tag("service", "payments").gauges())
+                            .as("the application's own breaker is not Meshless's to measure").isEmpty();
+                    assertThat(meters.find("resilience4j.circuitbreaker.state").gauges())
+                            .as("Resilience4j's meters are bound only by whoever owns the registry").isEmpty();
+                    assertThat(((EventProcessor<?>) own.getEventPublisher()).hasConsumers()).isFalse();
                 });
     }
 

@@ -57,6 +57,17 @@ public final class ZoneBackends implements AutoCloseable {
         return backends;
     }
 
+    /**
+     * @param service the service the servers stand for
+     * @param stub what every server answers
+     * @return four running servers, two per zone, answering with the stub
+     */
+    public static ZoneBackends answering(String service, MappingBuilder stub) {
+        ZoneBackends backends = start(service);
+        backends.stubAll(stub);
+        return backends;
+    }
+
     /** @return the service's name */
     public String service() {
         return service;

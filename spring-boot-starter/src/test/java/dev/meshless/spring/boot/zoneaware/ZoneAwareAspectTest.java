@@ -16,15 +16,13 @@ import dev.meshless.ratelimit.RateLimitedException;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.ZoneAware;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import dev.meshless.spring.boot.http.AttemptLog;
 import dev.meshless.spring.boot.http.HttpClientContexts;
 import dev.meshless.spring.boot.http.ZoneBackends;
 import dev.meshless.spring.boot.ratelimit.RateLimitAutoConfiguration;
 import dev.meshless.spring.boot.ratelimit.RateLimited;
 import dev.meshless.spring.boot.ratelimit.aspect.RateLimitAspectAutoConfiguration;
-import dev.meshless.topology.Endpoint;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +49,7 @@ class ZoneAwareAspectTest {
 
     @BeforeEach
     void startBackends() {
-        ledger = ZoneBackends.start("ledger");
-        ledger.stubAll(get("/balance").willReturn(aResponse().withBody("100")));
+        ledger = ZoneBackends.answering("ledger", get("/balance").willReturn(aResponse().withBody("100")));
     }
 
     @AfterEach
@@ -230,7 +227,7 @@ class ZoneAwareAspectTest {
 
     /** Talks to the ledger by hand, on the endpoint of each attempt. */
     static class Ledger {
-        private final List<String> zones = Collections.synchronizedList(new ArrayList<>());
+        private final AttemptLog attempts = new AttemptLog();
         private final RestClient http = RestClient.create();
 
         @ZoneAware("ledger")
@@ -273,13 +270,11 @@ class ZoneAwareAspectTest {
 
         /** @return the zones the attempts went to, in order (a method: the bean is a proxy) */
         public List<String> zones() {
-            return zones;
+            return attempts.zones();
         }
 
         private String url() {
-            Endpoint endpoint = ZoneAwareContext.currentEndpoint();
-            zones.add(endpoint.locality().zone());
-            return "http://" + endpoint.address() + "/balance";
+            return attempts.url("/balance");
         }
     }
 

@@ -103,7 +103,7 @@ class LoadBalancedClientsFailoverTest {
         assertThat(requests(meters, "success")).isEqualTo(5);
         assertThat(requests(meters, "gateway_failure")).as("a 503 is a gateway failure").isEqualTo(3);
         assertThat(meters.find("meshless.client.requests").tag("outcome", "success").timer().getId().getTag("tier"))
-                .isEqualTo("same-zone");
+                .isEqualTo("0");
         assertThat(inventory().attemptsInFlight()).isZero();
     }
 
