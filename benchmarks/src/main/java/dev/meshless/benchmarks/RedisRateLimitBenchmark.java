@@ -36,9 +36,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost of one decision of an exact global limit on a real, local Redis (started by the
  * benchmark on a loopback port), by Bucket4j optimization — {@code none} (one compare-and-swap per
  * permit: a GET and a Lua script), {@code batching}, {@code predicting} — next to the local limiter,
- * in one run. Four threads take permits for one hot key, as request threads of one instance would;
- * the limit is high enough never to refuse, and a generous decision timeout keeps every decision in
- * Redis (a trial that fell back fails at teardown).
+ * in one run. {@code exact} and {@code local}: four threads take permits for one hot key, as request
+ * threads of one instance would (on one instance, compare-and-swaps of one key then conflict);
+ * {@code exactOneThread}: one thread, the uncontended round trips. The limit is high enough never to
+ * refuse, and a generous decision timeout keeps every decision in Redis (a trial that fell back fails
+ * at teardown).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -115,6 +117,16 @@ public class RedisRateLimitBenchmark {
      */
     @Benchmark
     public Decision exact(Exact state) {
+        return state.limiter.decide();
+    }
+
+    /**
+     * @param state the exact limit
+     * @return the decision, taken by a single thread
+     */
+    @Benchmark
+    @Threads(1)
+    public Decision exactOneThread(Exact state) {
         return state.limiter.decide();
     }
 

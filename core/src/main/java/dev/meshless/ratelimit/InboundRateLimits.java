@@ -204,7 +204,7 @@ public final class InboundRateLimits {
                     keyed = keyed(name, spec, limit);
                 }
                 if (scope == Scope.PER_KEY_GLOBAL || scope == Scope.GLOBAL && shared != null) {
-                    checkShared(name, scope, limit);
+                    checkShared(scope, limit);
                     registry = endpointRegistry.get();
                 } else if (scope == Scope.GLOBAL && (registry = endpointRegistry.get()) == null) {
                     throw new InvalidConfigurationException("scope", scope, "needs an EndpointRegistry to share"
@@ -231,20 +231,13 @@ public final class InboundRateLimits {
         }
 
         /** Rules of limits on a shared store, checked before anything is started. */
-        private void checkShared(String name, Scope scope, RateLimit limit) {
+        private void checkShared(Scope scope, RateLimit limit) {
             if (shared == null) {
                 throw new InvalidConfigurationException("scope", scope, "needs a shared store (Redis: add"
                         + " meshless-ratelimit-redis and configure it) to count each key across the service; use scope"
                         + " per-key to count on each instance");
             }
-            if (!limit.timeout().isZero()) {
-                throw new InvalidConfigurationException("timeout", limit.timeout(), "must be 0s for a limit counted on"
-                        + " a shared store: a decision waits for the store, never for a permit");
-            }
-            if (!limit.warmUp().isZero()) {
-                throw new InvalidConfigurationException("warmUp", limit.warmUp(), "must be 0s for a limit counted on"
-                        + " a shared store, which has no warm-up ramp");
-            }
+            SharedRateLimiter.checkGlobal(limit);
         }
 
         /** The bucket of a limit on the shared store: one namespace per service. */

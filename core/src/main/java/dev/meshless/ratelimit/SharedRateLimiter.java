@@ -1,5 +1,6 @@
 package dev.meshless.ratelimit;
 
+import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.ratelimit.spi.SharedPermit;
 import java.time.Duration;
 import java.util.Objects;
@@ -88,6 +89,24 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException("closing the fallback of rate limit '" + limit.name() + "'", e);
             }
+        }
+    }
+
+    /**
+     * The rules of a limit counted for a whole service (on a shared store, or on registry shares for
+     * outbound limits): it never waits for a permit and has no warm-up.
+     *
+     * @param limit the limit
+     * @throws InvalidConfigurationException naming {@code timeout} or {@code warmUp}
+     */
+    public static void checkGlobal(RateLimit limit) {
+        if (!limit.timeout().isZero()) {
+            throw new InvalidConfigurationException("timeout", limit.timeout(), "must be 0s for a global limit: its"
+                    + " decisions never wait for a permit");
+        }
+        if (!limit.warmUp().isZero()) {
+            throw new InvalidConfigurationException("warmUp", limit.warmUp(), "must be 0s for a global limit, which"
+                    + " has no warm-up ramp");
         }
     }
 

@@ -107,13 +107,13 @@ class InboundRateLimitsTest {
         shared = SharedBuckets.builder(store).time(time).build();
         instance.setService("orders");
         defaults.setTimeout(Duration.ofMillis(10));
-        assertInvalid(this::build, "defaults.timeout", Duration.ofMillis(10), "must be 0s for a limit counted on a"
-                + " shared store: a decision waits for the store, never for a permit");
+        assertInvalid(this::build, "defaults.timeout", Duration.ofMillis(10), "must be 0s for a global limit: its"
+                + " decisions never wait for a permit");
 
         defaults.setTimeout(null);
         limits.get("per-user").setWarmUp(Duration.ofSeconds(10));
         assertInvalid(this::build, "limits[per-user].warmUp", Duration.ofSeconds(10), "must be 0s for a"
-                + " limit counted on a shared store, which has no warm-up ramp");
+                + " global limit, which has no warm-up ramp");
 
         limits.get("per-user").setWarmUp(null);
         instance.setService(null);

@@ -4,6 +4,7 @@ import dev.meshless.call.CallListener;
 import dev.meshless.call.CallMetrics;
 import dev.meshless.outcome.OutcomeClassifier;
 import dev.meshless.ratelimit.RateLimitMetrics;
+import dev.meshless.ratelimit.SharedBuckets;
 import dev.meshless.registry.CompositeRegistry;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.registry.RegistryContributor;
@@ -122,6 +123,7 @@ public class MeshlessAutoConfiguration {
      * @param listeners every listener bean: the application's own, the actuator's event journal
      * @param classifiers makes each client's classifier: by HTTP status when Spring Web is present
      *     ({@code MeshlessHttpClientAutoConfiguration}), else core's defaults
+     * @param shared where global outbound limits are counted exactly (Redis), if anywhere
      * @return the clients, with one built now for every service named in configuration
      */
     @Bean(destroyMethod = "close")
@@ -131,7 +133,8 @@ public class MeshlessAutoConfiguration {
                                     ObjectProvider<CircuitBreakerRegistry> breakers,
                                     ObjectProvider<RateLimiterRegistry> limiters,
                                     ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallListener> listeners,
-                                    ObjectProvider<MeshlessClients.ClassifierFactory> classifiers) {
+                                    ObjectProvider<MeshlessClients.ClassifierFactory> classifiers,
+                                    ObjectProvider<SharedBuckets> shared) {
         CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
         MeshlessMeters m = meters.getIfAvailable();
         if (breakerRegistry == null) {
@@ -152,7 +155,7 @@ public class MeshlessAutoConfiguration {
                 classifiers.getIfAvailable(() -> service -> OutcomeClassifier.defaults()),
                 time, breakerRegistry, limiters.getIfAvailable(),
                 m != null ? m.callMetrics() : CallMetrics.NOOP,
-                m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed);
+                m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed, shared.getIfUnique());
         properties.getServices().keySet().forEach(clients::client);
         properties.getRegistry().getEndpoints().keySet().forEach(clients::client);
         return clients;
