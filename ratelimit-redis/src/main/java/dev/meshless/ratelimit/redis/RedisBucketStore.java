@@ -1,6 +1,7 @@
 package dev.meshless.ratelimit.redis;
 
 import dev.meshless.config.Check;
+import dev.meshless.config.Values;
 import dev.meshless.ratelimit.RateLimit;
 import dev.meshless.ratelimit.spi.BucketStore;
 import dev.meshless.ratelimit.spi.SharedPermit;
@@ -36,9 +37,12 @@ import org.slf4j.LoggerFactory;
  * bucket's state is read with {@code GET} and replaced by a compare-and-swap Lua script, so one
  * permit costs two round trips, retried when another instance changed the bucket in between).
  *
- * <p><b>Keys.</b> Each bucket is the Redis string {@code keyPrefix + key}; a key longer than
- * {@value #MAX_KEY_CHARS} characters is replaced by its SHA-256, so that a caller cannot make keys
- * of any size. Every write sets a TTL: the time the bucket takes to refill to its burst, plus
+ * <p><b>Keys.</b> Each bucket is the Redis string {@code keyPrefix + key + "@" + rate}, the rate
+ * being the limit's {@code limitForPeriod/period/burst} (for example {@code 100/1s/20}): Bucket4j
+ * keeps the configuration a bucket was created with, so a changed limit takes a bucket of its own
+ * at once (during a rolling deployment, old and new instances count in different buckets). A key
+ * longer than {@value #MAX_KEY_CHARS} characters is replaced by its SHA-256, so that a caller cannot
+ * make keys of any size. Every write sets a TTL: the time the bucket takes to refill to its burst, plus
  * {@code keepAfterRefill} — a bucket that full is the same as none, so the keys in Redis are bounded
  * by the keys used within that time, whatever their cardinality over a day.
  *
@@ -161,7 +165,7 @@ public final class RedisBucketStore implements BucketStore {
     }
 
     private AsyncBucketProxy proxy(Connected c, String key, RateLimit limit) {
-        String name = redisKey(key);
+        String name = redisKey(key, limit);
         synchronized (proxies) {
             AsyncBucketProxy proxy = proxies.get(name);
             if (proxy == null) {
@@ -185,14 +189,18 @@ public final class RedisBucketStore implements BucketStore {
                 .build());
     }
 
-    /** @return the Redis key of a bucket: the prefix and the key, or its SHA-256 when the key is long */
-    String redisKey(String key) {
+    /**
+     * @return the Redis key of a bucket: the prefix, the key (or its SHA-256 when the key is long) and
+     *     the limit's rate
+     */
+    String redisKey(String key, RateLimit limit) {
+        String rate = "@" + limit.limitForPeriod() + "/" + Values.format(limit.period()) + "/" + limit.burst();
         if (key.length() <= MAX_KEY_CHARS) {
-            return keyPrefix + key;
+            return keyPrefix + key + rate;
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return keyPrefix + "sha256:" + HexFormat.of().formatHex(digest);
+            return keyPrefix + "sha256:" + HexFormat.of().formatHex(digest) + rate;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

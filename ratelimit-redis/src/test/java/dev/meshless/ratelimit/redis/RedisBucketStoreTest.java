@@ -91,7 +91,7 @@ class RedisBucketStoreTest {
 
         take(store, "orders:api", limit);
 
-        long ttl = redis.sync().pttl("meshless:ratelimit:orders:api");
+        long ttl = redis.sync().pttl("meshless:ratelimit:orders:api@10/1s/3");
         // One permit refills in 100 ms; the bucket is kept 10 s after that.
         assertThat(ttl).isPositive().isLessThanOrEqualTo(10_100);
     }
@@ -105,7 +105,23 @@ class RedisBucketStoreTest {
         assertThat(take(store, huge, limit).remaining()).isEqualTo(1);
 
         List<String> keys = redis.sync().keys("meshless:ratelimit:*");
-        assertThat(keys).singleElement().asString().startsWith("meshless:ratelimit:sha256:").hasSize(19 + 7 + 64);
+        assertThat(keys).singleElement().asString().startsWith("meshless:ratelimit:sha256:")
+                .hasSize(19 + 7 + 64 + "@10/1s/3".length());
+    }
+
+    @Test
+    void aChangedLimitCountsInABucketOfItsOwnAtOnce(RedisServer server) {
+        RedisBucketStore store = store(server, Optimization.NONE);
+        for (int i = 0; i < 3; i++) {
+            take(store, "orders:api", limit);
+        }
+        assertThat(take(store, "orders:api", limit).taken()).isFalse();
+
+        RateLimit raised = limit.toBuilder().limitForPeriod(20).burst(6).build();
+        SharedPermit first = take(store, "orders:api", raised);
+
+        assertThat(first.taken()).isTrue();
+        assertThat(first.remaining()).isEqualTo(5);
     }
 
     @Test
@@ -134,7 +150,7 @@ class RedisBucketStoreTest {
         assertThat(scripts).as("compare-and-swap scripts for 1,100 permits").isPositive().isLessThan(1100 / 5);
         // Local predictions run ahead of the bucket: the fleet may admit somewhat more than the limit.
         assertThat(taken).isBetween(1000, 1200);
-        assertThat(redis.sync().exists("meshless:ratelimit:orders:big")).isEqualTo(1);
+        assertThat(redis.sync().exists("meshless:ratelimit:orders:big@1000/1s/1000")).isEqualTo(1);
     }
 
     private long calls(String command) {
