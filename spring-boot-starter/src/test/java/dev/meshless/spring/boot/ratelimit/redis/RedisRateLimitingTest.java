@@ -13,9 +13,10 @@ import dev.meshless.spring.boot.testing.Http;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -28,12 +29,13 @@ import tools.jackson.databind.JsonNode;
  * as local limits, once the fleet has used them, whichever instance the requests reach.
  */
 @ExtendWith(RedisServerExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // each test uses limits of its own: two servers serve them all
 class RedisRateLimitingTest {
 
     private ConfigurableApplicationContext a;
     private ConfigurableApplicationContext b;
 
-    @BeforeEach
+    @BeforeAll
     void start(RedisServer redis) {
         a = instance(redis, "orders-a");
         b = instance(redis, "orders-b");
@@ -47,7 +49,7 @@ class RedisRateLimitingTest {
         }
     }
 
-    @AfterEach
+    @AfterAll
     void stop() {
         for (ConfigurableApplicationContext app : new ConfigurableApplicationContext[] {a, b}) {
             if (app != null) {
