@@ -7,7 +7,6 @@ import dev.meshless.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One failure (a timeout or an error) makes the store <em>unavailable</em>: decisions then fall
  * back at once, without asking it, and once per {@code retryInterval} one request sends a probe
- * (a real permit request) without waiting for it. The first answer makes the store available again.
+ * (a real permit request) without waiting for it. The first answer makes the store available again,
+ * and so does the store saying it is ready ({@link BucketStore#onReady}: its connection opened).
  * Each change is logged once (WARN when lost, INFO when back); {@link #fallbacks()} counts the
  * decisions that fell back, and {@link #available()} and {@link #unavailableSince()} feed health.
  *
@@ -49,6 +49,8 @@ public final class SharedBuckets implements AutoCloseable {
     private volatile String lastFailure;
     /** Time-source time before which no probe is sent; claimed by compare-and-set. */
     private final AtomicLong nextProbeNanos = new AtomicLong();
+    /** How often the store said it became ready; a failure seen across such a signal is stale. */
+    private final AtomicLong readySignals = new AtomicLong();
     private long fallbacksAtLoss;
 
     private SharedBuckets(Builder b) {
@@ -79,19 +81,18 @@ public final class SharedBuckets implements AutoCloseable {
             fallbacks.increment();
             return null;
         }
-        CompletableFuture<SharedPermit> answer;
+        long signals = readySignals.get();
         try {
-            answer = store.tryTake(key, limit);
-            SharedPermit permit = answer.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            SharedPermit permit = store.tryTake(key, limit).get(timeoutNanos, TimeUnit.NANOSECONDS);
             return Objects.requireNonNull(permit, "the store answered no permit");
         } catch (TimeoutException e) {
-            lost("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+            lost("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms", signals);
         } catch (ExecutionException e) {
-            lost(String.valueOf(e.getCause()));
+            lost(String.valueOf(e.getCause()), signals);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            lost(e.toString());
+            lost(e.toString(), signals);
         }
         fallbacks.increment();
         return null;
@@ -114,9 +115,10 @@ public final class SharedBuckets implements AutoCloseable {
         }
     }
 
-    private synchronized void lost(String why) {
+    /** @param signals the ready signals before the failed request: if the store became ready since, it is stale */
+    private synchronized void lost(String why, long signals) {
         lastFailure = why;
-        if (!available) {
+        if (!available || readySignals.get() != signals) {
             return;
         }
         available = false;
@@ -125,6 +127,12 @@ public final class SharedBuckets implements AutoCloseable {
         nextProbeNanos.set(time.nanoTime() + retryNanos);
         log.warn("Exact rate limits: {} failed ({}); each limit now decides on this instance's share until it"
                 + " answers again (probing every {} ms)", store.describe(), why, retryNanos / 1_000_000);
+    }
+
+    /** The store says it can answer (its connection opened). */
+    private void ready() {
+        readySignals.incrementAndGet();
+        back();
     }
 
     private synchronized void back() {
@@ -212,9 +220,11 @@ public final class SharedBuckets implements AutoCloseable {
             return this;
         }
 
-        /** @return the shared buckets */
+        /** @return the shared buckets, following the store's readiness */
         public SharedBuckets build() {
-            return new SharedBuckets(this);
+            SharedBuckets buckets = new SharedBuckets(this);
+            store.onReady(buckets::ready);
+            return buckets;
         }
     }
 }

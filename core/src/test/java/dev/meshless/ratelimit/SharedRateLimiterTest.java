@@ -122,4 +122,18 @@ class SharedRateLimiterTest {
         assertThat(store.asked()).hasSize(2);
         assertThat(buckets.available()).isFalse();
     }
+
+    @Test
+    void aStoreThatSaysItIsReadyMakesLimitsExactWithoutWaitingForAProbe() {
+        SharedRateLimiter api = limiter(limit);
+        store.mode(Mode.FAILING);
+        api.decide();
+        assertThat(buckets.available()).isFalse();
+
+        store.becomeReady();
+
+        assertThat(buckets.available()).isTrue();
+        assertThat(api.decide().limit()).isEqualTo(4);
+        assertThat(store.asked()).hasSize(2);
+    }
 }

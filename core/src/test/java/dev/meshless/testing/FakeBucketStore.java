@@ -30,6 +30,7 @@ public final class FakeBucketStore implements BucketStore {
     private final Map<String, Long> remaining = new ConcurrentHashMap<>();
     private final List<String> asked = new ArrayList<>();
     private final List<CompletableFuture<SharedPermit>> held = new ArrayList<>();
+    private final List<Runnable> readyListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.UP;
 
     /** @param mode how the store answers from now on */
@@ -70,6 +71,17 @@ public final class FakeBucketStore implements BucketStore {
         });
         long interval = limit.period().toNanos() / limit.limitForPeriod();
         return new SharedPermit(taken[0], left[0], taken[0] ? 0 : interval);
+    }
+
+    @Override
+    public void onReady(Runnable listener) {
+        readyListeners.add(listener);
+    }
+
+    /** Answers at once from now on and tells the ready listeners, as a store whose connection opened. */
+    public void becomeReady() {
+        mode = Mode.UP;
+        readyListeners.forEach(Runnable::run);
     }
 
     /** Answers every request held while hanging, as late replies do. */

@@ -24,6 +24,16 @@ public interface BucketStore extends AutoCloseable {
      */
     CompletableFuture<SharedPermit> tryTake(String key, RateLimit limit);
 
+    /**
+     * Registers a listener for the moments the store becomes able to answer, such as when its
+     * connection opens, so that limits need not wait for their next probe. Called on any thread; it
+     * must not block. A store that is ready already calls it at once. Default: never called.
+     *
+     * @param listener what to run
+     */
+    default void onReady(Runnable listener) {
+    }
+
     /** @return where the buckets are, for logs and health: for example {@code redis://10.0.0.5:6379} */
     String describe();
 

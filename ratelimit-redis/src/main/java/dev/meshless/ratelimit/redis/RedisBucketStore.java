@@ -23,10 +23,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Connection.</b> Opened on first use, on a background thread, by the supplier given (the
  * application's Lettuce client, or the store's own); until it is open every request fails at once
  * (core falls back to shares), and a failed attempt is retried by the next request after
- * {@code reconnectInterval}. Once open, Lettuce reconnects by itself.
+ * {@code reconnectInterval}; opening it tells {@link #onReady} listeners. Once open, Lettuce
+ * reconnects by itself.
  *
  * <p><b>Optimizations.</b> Bucket4j's, per bucket proxy: {@link Optimization#BATCHING} folds
  * concurrent requests for one key on this instance into one Redis command (still exact);
@@ -106,6 +110,7 @@ public final class RedisBucketStore implements BucketStore {
         }
     };
     private final AtomicBoolean connecting = new AtomicBoolean();
+    private final List<Runnable> readyListeners = new CopyOnWriteArrayList<>();
     /** Written once by the connecting thread; read by every request. */
     private volatile Connected connected;
     private volatile long nextAttemptNanos;
@@ -232,11 +237,15 @@ public final class RedisBucketStore implements BucketStore {
                 if (clock != null) {
                     builder = builder.clientClock(clock);
                 }
-                connected = new Connected(connection, builder.build().asAsync());
+                Connected opened = new Connected(connection, builder.build().asAsync());
+                warmUp(opened);
+                connected = opened;
                 if (closed) {
                     close();
+                    return;
                 }
                 log.info("Exact rate limits: connected to {}", description);
+                readyListeners.forEach(Runnable::run);
             } catch (RuntimeException e) {
                 nextAttemptNanos = time.nanoTime() + reconnectNanos;
                 log.debug("Exact rate limits: cannot connect to {}: {}", description, e.toString());
@@ -246,6 +255,32 @@ public final class RedisBucketStore implements BucketStore {
         }, "meshless-ratelimit-redis-connect");
         opener.setDaemon(true);
         opener.start();
+    }
+
+    /** Calls the listener when the connection opens, or at once when it is open already. */
+    @Override
+    public void onReady(Runnable listener) {
+        readyListeners.add(Objects.requireNonNull(listener, "listener"));
+        if (connected != null) {
+            listener.run();
+        }
+    }
+
+    /**
+     * Takes one permit from a bucket of its own before the store says it is ready: the first
+     * compare-and-swap loads Bucket4j's and Lettuce's classes and scripts, which on a busy machine can
+     * take longer than a decision may wait.
+     */
+    private void warmUp(Connected opened) {
+        RateLimit warm = RateLimit.builder("warm-up").limitForPeriod(1).build();
+        try {
+            proxy(opened, "warm-up", warm).tryConsumeAndReturnRemaining(1).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("Exact rate limits: warming up {} failed: {}", description, e.toString());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** @return whether the connection is open (Lettuce may still be reconnecting it) */

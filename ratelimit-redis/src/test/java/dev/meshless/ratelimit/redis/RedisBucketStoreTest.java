@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshless.ratelimit.RateLimit;
+import dev.meshless.ratelimit.SharedBuckets;
 import dev.meshless.ratelimit.redis.RedisBucketStore.Optimization;
 import dev.meshless.ratelimit.redis.testing.RedisServer;
 import dev.meshless.ratelimit.redis.testing.RedisServerExtension;
@@ -105,7 +106,10 @@ class RedisBucketStoreTest {
         assertThat(take(store, huge, limit).remaining()).isEqualTo(1);
 
         List<String> keys = redis.sync().keys("meshless:ratelimit:*");
-        assertThat(keys).singleElement().asString().startsWith("meshless:ratelimit:sha256:")
+        assertThat(keys).as("the store's warm-up bucket and the hashed key")
+                .containsOnlyOnce("meshless:ratelimit:warm-up@1/1s/1").hasSize(2);
+        assertThat(keys).filteredOn(k -> !k.contains("warm-up")).singleElement().asString()
+                .startsWith("meshless:ratelimit:sha256:")
                 .hasSize(19 + 7 + 64 + "@10/1s/3".length());
     }
 
@@ -133,6 +137,21 @@ class RedisBucketStoreTest {
         assertThat(store.tryTake("orders:api", limit)).isCompletedExceptionally();
         await().atMost(Duration.ofSeconds(30)).until(store::connected);
         assertThat(take(store, "orders:api", limit).taken()).isTrue();
+    }
+
+    @Test
+    void limitsAreExactAsSoonAsTheConnectionOpensWithoutWaitingForAProbe(RedisServer server) {
+        RedisBucketStore store = RedisConnections.ownClient(RedisURI.create(server.uri()), Duration.ofSeconds(5))
+                .time(time).build();
+        stores.add(store);
+        SharedBuckets buckets = SharedBuckets.builder(store).retryInterval(Duration.ofHours(1))
+                .decisionTimeout(Duration.ofSeconds(1)).time(time).build();
+
+        assertThat(buckets.take("orders:api", limit)).as("not connected yet: fall back").isNull();
+        assertThat(buckets.available()).isFalse();
+
+        await().atMost(Duration.ofSeconds(30)).until(buckets::available);
+        assertThat(buckets.take("orders:api", limit)).isNotNull();
     }
 
     @Test
