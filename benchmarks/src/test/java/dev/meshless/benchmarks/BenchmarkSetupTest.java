@@ -186,4 +186,18 @@ class BenchmarkSetupTest {
         }
         assertEquals(RateLimitBenchmark.KEYS, perKey.limiter.trackedKeys());
     }
+
+    @ParameterizedTest
+    @CsvSource({"none", "batching", "predicting"})
+    void redisSetupsDecideInRedis(String optimization) throws Exception {
+        RedisRateLimitBenchmark benchmark = new RedisRateLimitBenchmark();
+        RedisRateLimitBenchmark.Exact exact = new RedisRateLimitBenchmark.Exact();
+        exact.optimization = optimization;
+        exact.setUp();
+        try {
+            assertEquals(1_000_000_000, benchmark.exact(exact).limit());
+        } finally {
+            exact.tearDown();
+        }
+    }
 }

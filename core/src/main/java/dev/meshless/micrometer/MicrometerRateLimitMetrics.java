@@ -3,6 +3,7 @@ package dev.meshless.micrometer;
 import dev.meshless.ratelimit.GlobalRateLimiter;
 import dev.meshless.ratelimit.KeyedRateLimiter;
 import dev.meshless.ratelimit.RateLimitMetrics;
+import dev.meshless.ratelimit.SharedBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code meshless.ratelimit.keys} (gauge; tag {@code limit}): keys tracked by a per-key limit,
  *       after {@link #bindKeys};</li>
  *   <li>{@code meshless.ratelimit.share} (gauge; tag {@code limit}): this instance's share of a
- *       global limit, after {@link #bindShare}.</li>
+ *       global limit, after {@link #bindShare};</li>
+ *   <li>{@code meshless.ratelimit.fallback} (counter; tag {@code limit}): decisions of an exact limit
+ *       taken on this instance's share because its shared store (Redis) did not answer in time;</li>
+ *   <li>{@code meshless.ratelimit.shared.available} (gauge): 1 while the shared store answers, 0 while
+ *       limits fall back to shares, after {@link #bindShared}.</li>
  * </ul>
  * Thread-safe; counters are cached, so recording does not allocate.
  */
@@ -46,6 +51,20 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
         counters(limit)[2].increment();
     }
 
+    @Override
+    public void fallback(String limit) {
+        counters(limit)[3].increment();
+    }
+
+    /**
+     * @param shared the store of exact limits whose availability to publish
+     */
+    public void bindShared(SharedBuckets shared) {
+        Gauge.builder("meshless.ratelimit.shared.available", shared, s -> s.available() ? 1 : 0)
+                .description("1 while the shared store of exact rate limits answers, 0 while limits fall back to"
+                        + " this instance's share").register(registry);
+    }
+
     /**
      * @param limiter a per-key limiter whose tracked keys to publish
      */
@@ -68,7 +87,9 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
         Counter[] c = counters.get(limit);
         if (c == null) {
             c = counters.computeIfAbsent(limit, l -> new Counter[] {counter(l, "permitted"), counter(l, "rejected"),
-                    counter(l, "shadow-rejected")});
+                    counter(l, "shadow-rejected"), Counter.builder("meshless.ratelimit.fallback")
+                    .description("decisions of an exact rate limit taken on this instance's share because the"
+                            + " shared store did not answer in time").tag("limit", l).register(registry)});
         }
         return c;
     }

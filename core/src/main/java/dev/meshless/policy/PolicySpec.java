@@ -14,8 +14,9 @@ import dev.meshless.config.Spec;
 import dev.meshless.config.Specs;
 import dev.meshless.health.HealthCheckSpec;
 import dev.meshless.outlier.OutlierDetectionSpec;
+import dev.meshless.ratelimit.OutboundRateLimitSpec;
 import dev.meshless.ratelimit.RateLimit;
-import dev.meshless.ratelimit.RateLimitSpec;
+import dev.meshless.ratelimit.SharedRateLimiter;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,7 +56,7 @@ public class PolicySpec implements Spec {
     private BreakerSpec serviceBreaker = new BreakerSpec();
 
     /** A limit on calls this instance makes to the service; none unless limit-for-period is set. */
-    private RateLimitSpec outboundRateLimit = new RateLimitSpec();
+    private OutboundRateLimitSpec outboundRateLimit = new OutboundRateLimitSpec();
 
     /** Calls in flight to one endpoint beyond which it is skipped; at least 1. */
     private Integer maxConcurrentCallsPerEndpoint;
@@ -145,12 +146,12 @@ public class PolicySpec implements Spec {
     }
 
     /** @return a limit on calls this instance makes to the service; none unless limit-for-period is set */
-    public RateLimitSpec getOutboundRateLimit() {
+    public OutboundRateLimitSpec getOutboundRateLimit() {
         return outboundRateLimit;
     }
 
     /** @param outboundRateLimit a limit on calls this instance makes to the service; none unless limit-for-period is set */
-    public void setOutboundRateLimit(RateLimitSpec outboundRateLimit) {
+    public void setOutboundRateLimit(OutboundRateLimitSpec outboundRateLimit) {
         this.outboundRateLimit = outboundRateLimit;
     }
 
@@ -191,7 +192,7 @@ public class PolicySpec implements Spec {
         s.slowStart = SlowStartSpec.builtIn();
         s.zoneBreaker = BreakerSpec.of(Breakers.zoneDefaults());
         s.serviceBreaker = BreakerSpec.of(Breakers.serviceDefaults());
-        s.outboundRateLimit = RateLimitSpec.builtIn();
+        s.outboundRateLimit = OutboundRateLimitSpec.builtIn();
         s.maxConcurrentCallsPerEndpoint = d.maxConcurrentCallsPerEndpoint();
         return s;
     }
@@ -232,6 +233,13 @@ public class PolicySpec implements Spec {
         RateLimit outbound = outboundRateLimit.getLimitForPeriod() == null ? null
                 : Specs.under("outboundRateLimit", () -> outboundRateLimit.toRateLimit(
                         (service == null ? "default" : service) + "-outbound"));
-        return new ServicePolicies(service, balancing, call, outbound);
+        boolean global = outboundRateLimit.getScope() == OutboundRateLimitSpec.Scope.GLOBAL;
+        if (outbound != null && global) {
+            Specs.under("outboundRateLimit", () -> {
+                SharedRateLimiter.checkGlobal(outbound);
+                return null;
+            });
+        }
+        return new ServicePolicies(service, balancing, call, outbound, global);
     }
 }

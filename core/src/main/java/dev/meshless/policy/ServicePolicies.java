@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param balancing how its traffic is split
  * @param call how its calls survive failures
  * @param outboundRateLimit the limit on calls to it, or {@code null} for none
+ * @param outboundGlobal whether that limit is for every instance of the caller's service together
  */
 public record ServicePolicies(String service, LoadBalancingPolicy balancing, CallPolicy call,
-                              RateLimit outboundRateLimit) {
+                              RateLimit outboundRateLimit, boolean outboundGlobal) {
 
     /** Checks the policies are there. */
     public ServicePolicies {

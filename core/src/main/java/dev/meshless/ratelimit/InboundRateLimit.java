@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One named limit on what this service receives, as integrations apply it (the Spring Boot
  * starter's HTTP filters and {@code @RateLimited} aspect): a {@link RateLimiter} (local or global)
- * or a {@link KeyedRateLimiter} (per key) behind one call, {@link #decide(String)}, that also logs at
+ * or a {@link KeyedLimiter} (per key, on this instance or across the fleet) behind one call, {@link #decide(String)}, that also logs at
  * DEBUG what shadow mode lets through. {@link InboundRateLimits} builds them from configuration.
  *
  * <p>For a per-key limit, a missing or blank key counts under {@link #ANONYMOUS_KEY}: requests that
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class InboundRateLimit {
+public final class InboundRateLimit implements AutoCloseable {
 
     /** The key under which requests without a key are counted by a per-key limit. */
     public static final String ANONYMOUS_KEY = "anonymous";
@@ -27,9 +27,9 @@ public final class InboundRateLimit {
 
     private final String service;
     private final RateLimiter limiter;
-    private final KeyedRateLimiter keyed;
+    private final KeyedLimiter keyed;
 
-    private InboundRateLimit(String service, RateLimiter limiter, KeyedRateLimiter keyed) {
+    private InboundRateLimit(String service, RateLimiter limiter, KeyedLimiter keyed) {
         this.service = Objects.requireNonNull(service, "service");
         this.limiter = limiter;
         this.keyed = keyed;
@@ -49,7 +49,7 @@ public final class InboundRateLimit {
      * @param limiter a per-key limit
      * @return the inbound limit
      */
-    public static InboundRateLimit keyed(String service, KeyedRateLimiter limiter) {
+    public static InboundRateLimit keyed(String service, KeyedLimiter limiter) {
         return new InboundRateLimit(service, null, Objects.requireNonNull(limiter, "limiter"));
     }
 
@@ -73,8 +73,13 @@ public final class InboundRateLimit {
         return Optional.ofNullable(limiter);
     }
 
-    /** @return the limiter of a per-key limit; empty for a limit without keys */
+    /** @return the limiter of a per-key limit on this instance; empty for other limits */
     public Optional<KeyedRateLimiter> keyedLimiter() {
+        return keyed instanceof KeyedRateLimiter local ? Optional.of(local) : Optional.empty();
+    }
+
+    /** @return the limiter of a per-key limit, on this instance or across the fleet; empty for a limit without keys */
+    public Optional<KeyedLimiter> perKeyLimiter() {
         return Optional.ofNullable(keyed);
     }
 
@@ -98,10 +103,12 @@ public final class InboundRateLimit {
         return keyed != null ? keyed.limitFor(effectiveKey(key)) : limiter.limit();
     }
 
-    /** @return whether a request may wait for a permit (a positive timeout) rather than be answered at once */
+    /**
+     * @return whether a decision may block the calling thread — to wait for a permit (a positive
+     *     timeout) or for the shared store of an exact fleet-wide limit — rather than answer at once
+     */
     public boolean mayWait() {
-        RateLimit limit = keyed != null ? keyed.defaultLimit() : limiter.limit();
-        return !limit.timeout().isZero();
+        return keyed != null ? keyed.mayBlock() : limiter.mayBlock();
     }
 
     /**
@@ -145,6 +152,19 @@ public final class InboundRateLimit {
     public RateLimitedException rejection(String key, Decision decision) {
         String k = effectiveKey(key);
         return new RateLimitedException(service, limit(k), k, decision);
+    }
+
+    /** Stops the limiter following the registry (global limits); the last share holds. */
+    @Override
+    public void close() {
+        Object l = limiter != null ? limiter : keyed;
+        if (l instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing rate limit '" + name() + "'", e);
+            }
+        }
     }
 
     @Override

@@ -18,8 +18,10 @@ import java.util.Map;
 public class InboundRateLimitSpec extends RateLimitSpec {
 
     /**
-     * How far the limit reaches: local (this instance), global (the whole service, each instance
-     * enforcing its share) or per-key (each key value separately, on this instance).
+     * How far the limit reaches: local (this instance), global (the whole service: exact on Redis when
+     * meshless-ratelimit-redis is set up, else each instance enforcing its share), per-key (each key
+     * value separately, on this instance) or per-key-global (each key value across the whole service,
+     * on Redis).
      */
     private Scope scope;
 
@@ -37,17 +39,34 @@ public class InboundRateLimitSpec extends RateLimitSpec {
      */
     private Map<String, RateLimitSpec> overrides;
 
-    /** For a per-key limit: the most keys tracked at once (least recently used beyond it); at least 64. */
+    /**
+     * For a per-key limit: the most keys tracked at once on this instance (least recently used beyond
+     * it); at least 64. For per-key-global, the keys its fallback tracks while Redis is unavailable.
+     */
     private Integer maxKeys;
 
     /** How far a limit reaches. */
     public enum Scope {
         /** This instance alone. */
         LOCAL,
-        /** The whole service: each instance enforces its share, following the registry. */
+        /**
+         * The whole service: one bucket on a shared store (Redis) when there is one, falling back to
+         * this instance's share while it is unavailable; without a store, each instance enforces its
+         * share, following the registry.
+         */
         GLOBAL,
         /** Each key value (user, tenant, API key) separately, on this instance. */
-        PER_KEY
+        PER_KEY,
+        /**
+         * Each key value separately across the whole service: one bucket per key on a shared store
+         * (Redis), falling back to this instance's share of each key's limit while it is unavailable.
+         */
+        PER_KEY_GLOBAL;
+
+        /** @return whether the limit counts each key value separately */
+        public boolean isPerKey() {
+            return this == PER_KEY || this == PER_KEY_GLOBAL;
+        }
     }
 
     /** Creates a specification that sets nothing. */
@@ -108,9 +127,9 @@ public class InboundRateLimitSpec extends RateLimitSpec {
      * @throws InvalidConfigurationException when the value is set and the scope in force is not per-key
      */
     public void checkPerKeyOnly(String path, Object value) {
-        if (value != null && scopeInForce() != Scope.PER_KEY) {
-            throw new InvalidConfigurationException(path, value, "applies only to scope per-key, and this limit's"
-                    + " scope is " + Values.describe(scopeInForce()));
+        if (value != null && !scopeInForce().isPerKey()) {
+            throw new InvalidConfigurationException(path, value, "applies only to scopes per-key and per-key-global,"
+                    + " and this limit's scope is " + Values.describe(scopeInForce()));
         }
     }
 

@@ -74,6 +74,7 @@ public final class InboundRateLimits {
         private Supplier<EndpointRegistry> endpointRegistry = () -> null;
         private TimeSource time = TimeSource.system();
         private RateLimitMetrics metrics = RateLimitMetrics.NOOP;
+        private SharedBuckets shared;
 
         private Builder() {
         }
@@ -154,6 +155,16 @@ public final class InboundRateLimits {
         }
 
         /**
+         * @param shared the store that makes global limits exact and per-key-global limits possible,
+         *     or {@code null} (the default) for none: global limits are then shared by registry shares
+         * @return this builder
+         */
+        public Builder sharedBuckets(SharedBuckets shared) {
+            this.shared = shared;
+            return this;
+        }
+
+        /**
          * Builds every limit. When one fails, the global limits already started stop following the
          * registry.
          *
@@ -165,8 +176,7 @@ public final class InboundRateLimits {
             try {
                 limits.forEach((name, own) -> built.add(limit(name, own)));
             } catch (RuntimeException e) {
-                built.forEach(l -> l.limiter().filter(GlobalRateLimiter.class::isInstance)
-                        .ifPresent(g -> ((GlobalRateLimiter) g).close()));
+                built.forEach(InboundRateLimit::close);
                 throw e;
             }
             return built;
@@ -190,8 +200,12 @@ public final class InboundRateLimits {
                 }
                 spec.checkPerKeyOnly("maxKeys", own == null ? null : own.getMaxKeys());
                 limit = rateLimit(spec, name);
-                if (scope == Scope.PER_KEY) {
+                if (scope.isPerKey()) {
                     keyed = keyed(name, spec, limit);
+                }
+                if (scope == Scope.PER_KEY_GLOBAL || scope == Scope.GLOBAL && shared != null) {
+                    checkShared(scope, limit);
+                    registry = endpointRegistry.get();
                 } else if (scope == Scope.GLOBAL && (registry = endpointRegistry.get()) == null) {
                     throw new InvalidConfigurationException("scope", scope, "needs an EndpointRegistry to share"
                             + " the limit between the service's instances, and there is none; use scope local, or"
@@ -201,11 +215,71 @@ public final class InboundRateLimits {
             } catch (InvalidConfigurationException e) {
                 throw locate(e, name, own, defaults);
             }
+            if ((scope == Scope.PER_KEY_GLOBAL || scope == Scope.GLOBAL && shared != null)
+                    && isBlank(instance.getService())) {
+                throw new InvalidConfigurationException(INSTANCE + ".service", instance.getService(), "is required by"
+                        + " limit '" + name + "' on a shared store: it names the limit's buckets there");
+            }
             return switch (scope) {
                 case LOCAL -> InboundRateLimit.of(service, LocalRateLimiter.create(limit, resilience4j, time, metrics));
                 case PER_KEY -> InboundRateLimit.keyed(service, keyed);
-                case GLOBAL -> InboundRateLimit.of(service, global(name, spec, limit, registry));
+                case GLOBAL -> InboundRateLimit.of(service, shared == null ? global(name, spec, limit, registry)
+                        : new SharedRateLimiter(shared, bucket(name), limit, fallback(name, spec, limit, registry),
+                        metrics));
+                case PER_KEY_GLOBAL -> InboundRateLimit.keyed(service, sharedKeyed(name, spec, keyed, registry));
             };
+        }
+
+        /** Rules of limits on a shared store, checked before anything is started. */
+        private void checkShared(Scope scope, RateLimit limit) {
+            if (shared == null) {
+                throw new InvalidConfigurationException("scope", scope, "needs a shared store (Redis: add"
+                        + " meshless-ratelimit-redis and configure it) to count each key across the service; use scope"
+                        + " per-key to count on each instance");
+            }
+            SharedRateLimiter.checkGlobal(limit);
+        }
+
+        /** The bucket of a limit on the shared store: one namespace per service. */
+        private String bucket(String name) {
+            return instance.getService() + ":" + name;
+        }
+
+        /**
+         * What decides while the shared store is unavailable: this instance's share of the limit, from
+         * the registry when there is one, else {@code 1 / expectedInstances}.
+         */
+        private RateLimiter fallback(String name, InboundRateLimitSpec spec, RateLimit limit,
+                                     EndpointRegistry registry) {
+            if (registry != null) {
+                return global(name, spec, limit, registry);
+            }
+            LocalRateLimiter local = LocalRateLimiter.create(limit, resilience4j, time, metrics);
+            local.setShare(1.0 / expectedInstances());
+            return local;
+        }
+
+        private SharedKeyedRateLimiter sharedKeyed(String name, InboundRateLimitSpec spec, KeyedRateLimiter keyed,
+                                                   EndpointRegistry registry) {
+            Map<String, RateLimit> overrides = new LinkedHashMap<>();
+            if (spec.getOverrides() != null) {
+                spec.getOverrides().keySet().forEach(key -> overrides.put(key, keyed.limitFor(key)));
+            }
+            int maxKeys = spec.getMaxKeys() != null ? spec.getMaxKeys() : KeyedRateLimiter.DEFAULT_MAX_KEYS;
+            RateLimit limit = keyed.defaultLimit();
+            if (registry == null) {
+                double share = 1.0 / expectedInstances();
+                return new SharedKeyedRateLimiter(shared, bucket(name) + ":", limit, overrides, maxKeys, () -> share,
+                        null, time, metrics);
+            }
+            // Follows the registry for the share only; its own limiter never decides.
+            GlobalRateLimiter share = global(name, spec, limit, registry);
+            return new SharedKeyedRateLimiter(shared, bucket(name) + ":", limit, overrides, maxKeys, share::share,
+                    share, time, metrics);
+        }
+
+        private int expectedInstances() {
+            return instance.getExpectedInstances() != null ? instance.getExpectedInstances() : 1;
         }
 
         private KeyedRateLimiter keyed(String name, InboundRateLimitSpec spec, RateLimit limit) {
@@ -253,7 +327,7 @@ public final class InboundRateLimits {
                         + "': this instance's endpoint id in the registry");
             }
             ShareMode mode = spec.getShare() != null ? spec.getShare() : ShareMode.EVEN;
-            int expected = instance.getExpectedInstances() != null ? instance.getExpectedInstances() : 1;
+            int expected = expectedInstances();
             LocalRateLimiter local = LocalRateLimiter.create(limit, resilience4j, time, metrics);
             return Specs.under(INSTANCE, () -> GlobalRateLimiter.start(local, registry, service, id, mode, expected));
         }

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * are per segment ({@code maxKeys / 64} each), so eviction is approximately least-recently-used and
  * can start when a few percent below {@code maxKeys} keys are tracked. Thread-safe.
  */
-public final class KeyedRateLimiter {
+public final class KeyedRateLimiter implements KeyedLimiter {
 
     /** Default cap on tracked keys. */
     public static final int DEFAULT_MAX_KEYS = 100_000;
@@ -122,11 +122,13 @@ public final class KeyedRateLimiter {
     }
 
     /** @return the limit's name */
+    @Override
     public String name() {
         return defaultLimit.name();
     }
 
     /** @return the limit of keys without an override */
+    @Override
     public RateLimit defaultLimit() {
         return defaultLimit;
     }
@@ -135,6 +137,7 @@ public final class KeyedRateLimiter {
      * @param key a key value
      * @return the limit that applies to it
      */
+    @Override
     public RateLimit limitFor(String key) {
         Gcra g = overrides.get(key);
         return g != null ? g.limit : defaultLimit;
@@ -166,6 +169,7 @@ public final class KeyedRateLimiter {
      * @param key the key value
      * @return the decision
      */
+    @Override
     public Decision decide(String key) {
         long now = time.nanoTime();
         Cell cell = cell(key, now);

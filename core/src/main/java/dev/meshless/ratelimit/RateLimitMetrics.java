@@ -21,4 +21,11 @@ public interface RateLimitMetrics {
     /** @param limit the limit's name; the request was let through because the limit is in shadow mode */
     default void shadowRejected(String limit) {
     }
+
+    /**
+     * @param limit the limit's name; the shared store of an exact limit did not answer in time, so
+     *     this instance's share decided (that decision is recorded as well)
+     */
+    default void fallback(String limit) {
+    }
 }

@@ -27,4 +27,12 @@ public interface RateLimiter {
      * @return the decision
      */
     Decision decide();
+
+    /**
+     * @return whether {@link #tryAcquire()} and {@link #decide()} may block the calling thread (to wait
+     *     for a permit, or for a shared store), so that an event loop must hand them to another thread
+     */
+    default boolean mayBlock() {
+        return !limit().timeout().isZero();
+    }
 }

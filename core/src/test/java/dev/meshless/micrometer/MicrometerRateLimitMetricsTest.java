@@ -6,7 +6,10 @@ import dev.meshless.ratelimit.GlobalRateLimiter;
 import dev.meshless.ratelimit.KeyedRateLimiter;
 import dev.meshless.ratelimit.LocalRateLimiter;
 import dev.meshless.ratelimit.RateLimit;
+import dev.meshless.ratelimit.SharedBuckets;
+import dev.meshless.ratelimit.SharedRateLimiter;
 import dev.meshless.registry.StaticRegistry;
+import dev.meshless.testing.FakeBucketStore;
 import dev.meshless.testing.FakeTime;
 import dev.meshless.topology.Endpoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -50,5 +53,26 @@ class MicrometerRateLimitMetricsTest {
         assertThat(count("per-user", "shadow-rejected")).isEqualTo(1);
         assertThat(meters.get("meshless.ratelimit.keys").tag("limit", "per-user").gauge().value()).isEqualTo(2);
         assertThat(meters.get("meshless.ratelimit.share").tag("limit", "global").gauge().value()).isEqualTo(0.5);
+    }
+
+    @Test
+    void fallbacksAndTheSharedStoresAvailabilityAreMeters() {
+        FakeBucketStore store = new FakeBucketStore();
+        SharedBuckets buckets = SharedBuckets.builder(store).decisionTimeout(java.time.Duration.ofMillis(1))
+                .time(time).build();
+        metrics.bindShared(buckets);
+        RateLimit limit = RateLimit.builder("exact").limitForPeriod(10).build();
+        SharedRateLimiter exact = new SharedRateLimiter(buckets, "orders:exact", limit,
+                LocalRateLimiter.create(limit, null, time, metrics), metrics);
+        exact.decide();
+        assertThat(meters.get("meshless.ratelimit.shared.available").gauge().value()).isEqualTo(1);
+
+        store.mode(FakeBucketStore.Mode.FAILING);
+        exact.decide();
+        exact.decide();
+
+        assertThat(meters.get("meshless.ratelimit.fallback").tag("limit", "exact").counter().count()).isEqualTo(2);
+        assertThat(count("exact", "permitted")).isEqualTo(3);
+        assertThat(meters.get("meshless.ratelimit.shared.available").gauge().value()).isZero();
     }
 }

@@ -10,6 +10,7 @@ import dev.meshless.ratelimit.GlobalRateLimiter.ShareMode;
 import dev.meshless.ratelimit.InboundRateLimitSpec.Scope;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.StaticRegistry;
+import dev.meshless.testing.FakeBucketStore;
 import dev.meshless.testing.FakeTime;
 import dev.meshless.topology.Endpoint;
 import java.time.Duration;
@@ -42,9 +43,82 @@ class InboundRateLimitsTest {
         return spec;
     }
 
+    private final FakeBucketStore store = new FakeBucketStore();
+    private SharedBuckets shared;
+
     private List<InboundRateLimit> build() {
         return InboundRateLimits.builder().limits(limits).defaults(defaults).instance(instance).shadow(shadow)
-                .endpointRegistry(() -> registry).time(time).build();
+                .endpointRegistry(() -> registry).time(time).sharedBuckets(shared).build();
+    }
+
+    @Test
+    void withASharedStoreAGlobalLimitIsOneBucketPerServiceAndFallsBackToItsExpectedShare() {
+        shared = SharedBuckets.builder(store).time(time).build();
+        instance.setService("orders");
+        instance.setExpectedInstances(4);
+        limit("api", 100).setScope(Scope.GLOBAL);
+
+        SharedRateLimiter api = (SharedRateLimiter) only().limiter().orElseThrow();
+        api.decide();
+
+        assertThat(store.asked()).containsExactly("orders:api");
+        assertThat(api.fallback().limit().limitForPeriod()).isEqualTo(25);
+        assertThat(only().mayWait()).as("the reactive filter decides off the event loop").isTrue();
+    }
+
+    @Test
+    void withASharedStoreAndARegistryTheFallbackFollowsTheRegistryShare() {
+        shared = SharedBuckets.builder(store).time(time).build();
+        instance.setService("orders");
+        instance.setId("orders-1");
+        registry = StaticRegistry.of(List.of(instance("orders-1"), instance("orders-2")));
+        limit("api", 100).setScope(Scope.GLOBAL);
+
+        SharedRateLimiter api = (SharedRateLimiter) only().limiter().orElseThrow();
+
+        assertThat(((GlobalRateLimiter) api.fallback()).share()).isEqualTo(0.5);
+    }
+
+    @Test
+    void aPerKeyGlobalLimitHasOneBucketPerKeyOnTheSharedStore() {
+        shared = SharedBuckets.builder(store).time(time).build();
+        instance.setService("orders");
+        InboundRateLimitSpec perUser = limit("per-user", 10);
+        perUser.setScope(Scope.PER_KEY_GLOBAL);
+        perUser.setOverrides(Map.of("vip", override(100)));
+
+        InboundRateLimit limit = only();
+        limit.decide("alice");
+        limit.decide(null);
+
+        assertThat(limit.perKeyLimiter()).get().isInstanceOf(SharedKeyedRateLimiter.class);
+        assertThat(limit.keyedLimiter()).isEmpty();
+        assertThat(limit.limit("vip").limitForPeriod()).isEqualTo(100);
+        assertThat(store.asked()).containsExactly("orders:per-user:alice", "orders:per-user:anonymous");
+    }
+
+    @Test
+    void limitsOnASharedStoreNeedOneAndNeitherWaitNorWarmUp() {
+        limit("per-user", 10).setScope(Scope.PER_KEY_GLOBAL);
+        assertInvalid(this::build, "limits[per-user].scope", Scope.PER_KEY_GLOBAL, "needs a shared store (Redis:"
+                + " add meshless-ratelimit-redis and configure it) to count each key across the service; use scope"
+                + " per-key to count on each instance");
+
+        shared = SharedBuckets.builder(store).time(time).build();
+        instance.setService("orders");
+        defaults.setTimeout(Duration.ofMillis(10));
+        assertInvalid(this::build, "defaults.timeout", Duration.ofMillis(10), "must be 0s for a global limit: its"
+                + " decisions never wait for a permit");
+
+        defaults.setTimeout(null);
+        limits.get("per-user").setWarmUp(Duration.ofSeconds(10));
+        assertInvalid(this::build, "limits[per-user].warmUp", Duration.ofSeconds(10), "must be 0s for a"
+                + " global limit, which has no warm-up ramp");
+
+        limits.get("per-user").setWarmUp(null);
+        instance.setService(null);
+        assertInvalid(this::build, "instance.service", null, "is required by limit 'per-user' on a"
+                + " shared store: it names the limit's buckets there");
     }
 
     private InboundRateLimit only() {
@@ -189,14 +263,14 @@ class InboundRateLimitsTest {
     @Test
     void perKeySettingsOfALimitOfAnotherScopeAreRejected() {
         limit("api", 10).setOverrides(Map.of("vip", override(100)));
-        assertInvalid(this::build, "limits[api].overrides", "vip", "applies only to scope per-key, and this limit's"
-                + " scope is local");
+        assertInvalid(this::build, "limits[api].overrides", "vip", "applies only to scopes per-key and"
+                + " per-key-global, and this limit's scope is local");
         limits.clear();
         InboundRateLimitSpec global = limit("api", 10);
         global.setScope(Scope.GLOBAL);
         global.setMaxKeys(1_000);
-        assertInvalid(this::build, "limits[api].maxKeys", 1_000, "applies only to scope per-key, and this limit's"
-                + " scope is global");
+        assertInvalid(this::build, "limits[api].maxKeys", 1_000, "applies only to scopes per-key and"
+                + " per-key-global, and this limit's scope is global");
     }
 
     @Test

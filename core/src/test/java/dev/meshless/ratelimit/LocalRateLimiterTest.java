@@ -5,34 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshless.testing.FakeTime;
+import dev.meshless.testing.RecordingRateLimitMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Local limits on Resilience4j, driven by a fake clock. */
 class LocalRateLimiterTest {
 
     private final FakeTime time = new FakeTime();
-    private final List<String> decisions = new ArrayList<>();
-    private final RateLimitMetrics recorder = new RateLimitMetrics() {
-        @Override
-        public void permitted(String limit) {
-            decisions.add("permitted");
-        }
-
-        @Override
-        public void rejected(String limit) {
-            decisions.add("rejected");
-        }
-
-        @Override
-        public void shadowRejected(String limit) {
-            decisions.add("shadow");
-        }
-    };
+    private final RecordingRateLimitMetrics recorder = new RecordingRateLimitMetrics();
 
     private LocalRateLimiter limiter(RateLimit.Builder limit) {
         return LocalRateLimiter.create(limit.build(), null, time, recorder);
@@ -125,7 +108,8 @@ class LocalRateLimiterTest {
         }
         Decision d = limiter.decide();
 
-        assertThat(decisions).containsExactly("permitted", "permitted", "shadow", "shadow", "shadow", "shadow");
+        assertThat(recorder.recorded()).containsExactly("permitted", "permitted", "shadow-rejected", "shadow-rejected",
+                "shadow-rejected", "shadow-rejected");
         assertThat(d.permitted()).isTrue();
         assertThat(d.wouldReject()).isTrue();
     }

@@ -8,6 +8,7 @@ import dev.meshless.micrometer.observation.CallObservationConvention;
 import dev.meshless.micrometer.observation.ObservationCallObserver;
 import dev.meshless.outcome.OutcomeClassifier;
 import dev.meshless.ratelimit.RateLimitMetrics;
+import dev.meshless.ratelimit.SharedBuckets;
 import dev.meshless.registry.CompositeRegistry;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.registry.RegistryContributor;
@@ -131,6 +132,7 @@ public class MeshlessAutoConfiguration {
      *     ({@code MeshlessHttpClientAutoConfiguration}), else core's defaults
      * @param probes makes each client's health-check probe: over the application's HTTP client when
      *     Spring Web is present ({@code MeshlessHttpClientAutoConfiguration}), else core's probes
+     * @param shared where global outbound limits are counted exactly (Redis), if anywhere
      * @return the clients, with one built now for every service named in configuration
      */
     @Bean(destroyMethod = "close")
@@ -139,10 +141,11 @@ public class MeshlessAutoConfiguration {
                                     MeshlessProperties properties, TimeSource time,
                                     ObjectProvider<CircuitBreakerRegistry> breakers,
                                     ObjectProvider<RateLimiterRegistry> limiters,
-                                     ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallObserver> observers,
-                                     ObjectProvider<CallListener> listeners,
-                                     ObjectProvider<MeshlessClients.ClassifierFactory> classifiers,
-                                     ObjectProvider<MeshlessClients.HealthProbeFactory> probes) {
+                                    ObjectProvider<MeshlessMeters> meters, ObjectProvider<CallObserver> observers,
+                                    ObjectProvider<CallListener> listeners,
+                                    ObjectProvider<MeshlessClients.ClassifierFactory> classifiers,
+                                    ObjectProvider<MeshlessClients.HealthProbeFactory> probes,
+                                    ObjectProvider<SharedBuckets> shared) {
         CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults);
         MeshlessMeters m = meters.getIfAvailable();
         List<CallListener> all = new ArrayList<>();
@@ -157,7 +160,7 @@ public class MeshlessAutoConfiguration {
                 classifiers.getIfAvailable(() -> service -> OutcomeClassifier.defaults()),
                 time, breakerRegistry, limiters.getIfAvailable(),
                 m != null ? m.callMetrics() : CallMetrics.NOOP, observers.getIfAvailable(() -> CallObserver.NOOP),
-                m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed);
+                m != null ? m.rateLimitMetrics() : RateLimitMetrics.NOOP, all, routed, shared.getIfUnique());
         clients.healthProbes(probes.getIfAvailable());
         properties.getServices().keySet().forEach(clients::client);
         properties.getRegistry().getEndpoints().keySet().forEach(clients::client);

@@ -7,11 +7,16 @@ import dev.meshless.call.ServiceClient;
 import dev.meshless.health.HealthCheckPolicy;
 import dev.meshless.health.HealthProbe;
 import dev.meshless.outcome.OutcomeClassifier;
+import dev.meshless.ratelimit.GlobalRateLimiter;
 import dev.meshless.ratelimit.LocalRateLimiter;
 import dev.meshless.ratelimit.RateLimitGate;
 import dev.meshless.ratelimit.RateLimitMetrics;
+import dev.meshless.ratelimit.RateLimiter;
+import dev.meshless.ratelimit.SharedBuckets;
+import dev.meshless.ratelimit.SharedRateLimiter;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.PolicyResolver;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.policy.ServicePolicies;
 import dev.meshless.time.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -51,6 +56,9 @@ public class MeshlessClients implements AutoCloseable {
     private final RateLimitMetrics rateLimitMetrics;
     private final List<CallListener> listeners;
     private final Set<String> routedHosts;
+    private final SharedBuckets shared;
+    /** Global outbound limiters, which follow the registry until closed. */
+    private final List<AutoCloseable> outboundLimiters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, ServiceClient> clients = new ConcurrentHashMap<>();
     /** Set once, before the first client is built; null for core's own probes. */
     private volatile HealthProbeFactory healthProbes;
@@ -67,13 +75,15 @@ public class MeshlessClients implements AutoCloseable {
      * @param rateLimitMetrics outbound-limit metrics
      * @param listeners every client's listeners
      * @param routedHosts host names routed by the HTTP integrations besides the clients already built
+     * @param shared where global outbound limits are counted exactly (Redis), or {@code null}: then
+     *     each instance enforces its registry share
      */
     public MeshlessClients(EndpointRegistry registry, MeshlessInstance instance, PolicyResolver policies,
                            ClassifierFactory classifiers, TimeSource time, CircuitBreakerRegistry breakers,
                            RateLimiterRegistry limiters, CallMetrics metrics, RateLimitMetrics rateLimitMetrics,
-                           List<? extends CallListener> listeners, Set<String> routedHosts) {
+                           List<? extends CallListener> listeners, Set<String> routedHosts, SharedBuckets shared) {
         this(registry, instance, policies, classifiers, time, breakers, limiters, metrics, CallObserver.NOOP,
-                rateLimitMetrics, listeners, routedHosts);
+                rateLimitMetrics, listeners, routedHosts, shared);
     }
 
     /**
@@ -92,12 +102,14 @@ public class MeshlessClients implements AutoCloseable {
      * @param rateLimitMetrics outbound-limit metrics
      * @param listeners every client's listeners
      * @param routedHosts host names routed by the HTTP integrations besides the clients already built
+     * @param shared where global outbound limits are counted exactly (Redis), or {@code null}: then
+     *     each instance enforces its registry share
      */
     public MeshlessClients(EndpointRegistry registry, MeshlessInstance instance, PolicyResolver policies,
                            ClassifierFactory classifiers, TimeSource time, CircuitBreakerRegistry breakers,
                            RateLimiterRegistry limiters, CallMetrics metrics, CallObserver observer,
                            RateLimitMetrics rateLimitMetrics, List<? extends CallListener> listeners,
-                           Set<String> routedHosts) {
+                           Set<String> routedHosts, SharedBuckets shared) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.instance = Objects.requireNonNull(instance, "instance");
         this.policies = Objects.requireNonNull(policies, "policies");
@@ -110,6 +122,7 @@ public class MeshlessClients implements AutoCloseable {
         this.rateLimitMetrics = rateLimitMetrics;
         this.listeners = List.copyOf(listeners);
         this.routedHosts = Set.copyOf(routedHosts);
+        this.shared = shared;
     }
 
     /** Makes the classifier of one service's client. */
@@ -248,16 +261,47 @@ public class MeshlessClients implements AutoCloseable {
             b.healthProbe(probe);
         }
         if (p.outboundRateLimit() != null) {
-            b.gate(new RateLimitGate(Map.of(service, LocalRateLimiter.create(p.outboundRateLimit(),
-                    time == TimeSource.system() ? limiters : null, time, rateLimitMetrics))));
+            b.gate(new RateLimitGate(Map.of(service, outboundLimiter(service, p))));
         }
         log.debug("Meshless: client for '{}' with {}", service, p);
         return b.build();
     }
 
+    /**
+     * A local limit, or for a global one the limit of every instance of this service together: one
+     * bucket on the shared store ({@code <service>:outbound:<target>}) when there is one, falling back
+     * to this instance's registry share, which is the limiter itself without a store.
+     */
+    private RateLimiter outboundLimiter(String service, ServicePolicies p) {
+        LocalRateLimiter local = LocalRateLimiter.create(p.outboundRateLimit(),
+                time == TimeSource.system() ? limiters : null, time, rateLimitMetrics);
+        if (!p.outboundGlobal()) {
+            return local;
+        }
+        String caller = instance.service();
+        if (caller == null || caller.isBlank()) {
+            throw new InvalidMeshlessConfigurationException("meshless.services." + service + ".outbound-rate-limit.scope",
+                    "global", "needs this service's name (meshless.service or spring.application.name): it names"
+                    + " the limit's bucket and this service's instances in the registry");
+        }
+        GlobalRateLimiter share = GlobalRateLimiter.start(local, registry, caller, instance.instanceId(),
+                GlobalRateLimiter.ShareMode.EVEN, 1);
+        RateLimiter limiter = shared == null ? share : new SharedRateLimiter(shared, caller + ":outbound:" + service,
+                p.outboundRateLimit(), share, rateLimitMetrics);
+        outboundLimiters.add((AutoCloseable) limiter);
+        return limiter;
+    }
+
     /** Closes every client: timers stop, registry subscriptions end. */
     @Override
     public void close() {
+        for (AutoCloseable limiter : outboundLimiters) {
+            try {
+                limiter.close();
+            } catch (Exception e) {
+                log.warn("Meshless: closing a global outbound limit failed: {}", e.toString());
+            }
+        }
         List<ServiceClient> all = new ArrayList<>(clients.values());
         clients.clear();
         all.forEach(ServiceClient::close);

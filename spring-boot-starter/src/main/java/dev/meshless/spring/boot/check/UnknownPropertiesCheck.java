@@ -6,6 +6,7 @@ import dev.meshless.spring.boot.cloud.loadbalancer.MeshlessLoadBalancerPropertie
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.consul.MeshlessConsulAutoConfiguration;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
+import dev.meshless.spring.boot.ratelimit.redis.RedisRateLimitAutoConfiguration;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareProperties;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,6 +54,7 @@ public final class UnknownPropertiesCheck {
     private static final Map<String, String> OWNERS = new LinkedHashMap<>();
 
     static {
+        OWNERS.put(RedisRateLimitAutoConfiguration.PREFIX, "dev.meshless.ratelimit.redis.RedisRateLimitSpec");
         OWNERS.put(RateLimitProperties.PREFIX, RateLimitProperties.class.getName());
         OWNERS.put(MeshlessConsulAutoConfiguration.PREFIX, "dev.meshless.consul.ConsulSpec");
         OWNERS.put(ZoneAwareProperties.PREFIX, ZoneAwareProperties.class.getName());
@@ -64,6 +66,8 @@ public final class UnknownPropertiesCheck {
     private static final Map<String, String[]> MODULES = Map.of(
             MeshlessConsulAutoConfiguration.PREFIX, new String[] {"dev.meshless.consul.ConsulRegistry",
                 "meshless-discovery-consul"},
+            RedisRateLimitAutoConfiguration.PREFIX, new String[] {"dev.meshless.ratelimit.redis.RedisBucketStore",
+                "meshless-ratelimit-redis"},
             MeshlessLoadBalancerProperties.PREFIX, new String[] {
                 "org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer",
                 "spring-cloud-loadbalancer"});

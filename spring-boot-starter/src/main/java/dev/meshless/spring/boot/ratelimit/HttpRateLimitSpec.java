@@ -4,7 +4,6 @@ import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Spec;
 import dev.meshless.config.Values;
 import dev.meshless.ratelimit.InboundRateLimitSpec;
-import dev.meshless.ratelimit.InboundRateLimitSpec.Scope;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +42,7 @@ public class HttpRateLimitSpec extends InboundRateLimitSpec {
     public void checkKey(HttpRateLimitSpec own) {
         checkPerKeyOnly("key.source", own.getKey().getSource());
         checkPerKeyOnly("key.name", own.getKey().getName());
-        if (scopeInForce() != Scope.PER_KEY) {
+        if (!scopeInForce().isPerKey()) {
             return;
         }
         KeySource source = key.getSource();

@@ -7,6 +7,7 @@ import dev.meshless.ratelimit.GlobalRateLimiter;
 import dev.meshless.ratelimit.InboundRateLimits;
 import dev.meshless.ratelimit.RateLimitInstanceSpec;
 import dev.meshless.ratelimit.RateLimitMetrics;
+import dev.meshless.ratelimit.SharedBuckets;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.MeshlessProperties;
@@ -52,6 +53,8 @@ public class RateLimitAutoConfiguration {
      * @param endpointRegistries the registry global limits follow, if any
      * @param time a time source bean, if any (tests); else the system's
      * @param metrics a metrics bean, if any; else nothing is recorded
+     * @param instance Meshless's identity of this instance, if any
+     * @param shared where global and per-key-global limits are counted exactly (Redis), if anywhere
      * @return every configured limit, checked
      * @throws InvalidMeshlessConfigurationException when a value cannot work
      */
@@ -62,7 +65,8 @@ public class RateLimitAutoConfiguration {
                                              ObjectProvider<EndpointRegistry> endpointRegistries,
                                              ObjectProvider<TimeSource> time,
                                              ObjectProvider<RateLimitMetrics> metrics,
-                                             ObjectProvider<MeshlessInstance> instance) {
+                                             ObjectProvider<MeshlessInstance> instance,
+                                             ObjectProvider<SharedBuckets> shared) {
         // This instance's identity: the limits' own settings, else Meshless's (meshless.service and
         // meshless.instance-id), else the application's name.
         // A blank value counts as not set, as an unset placeholder (${SERVICE:}) gives one.
@@ -83,7 +87,8 @@ public class RateLimitAutoConfiguration {
                     .defaults(properties.getDefaults()).instance(identity)
                     .shadow(properties.isShadow()).resilience4j(resilience4j.getIfUnique())
                     .endpointRegistry(() -> uniqueRegistry(endpointRegistries)).time(time.getIfUnique(TimeSource::system))
-                    .metrics(metrics.getIfUnique(() -> RateLimitMetrics.NOOP)).build());
+                    .metrics(metrics.getIfUnique(() -> RateLimitMetrics.NOOP))
+                    .sharedBuckets(shared.getIfUnique()).build());
         } catch (InvalidConfigurationException e) {
             throw RateLimitProperties.invalid(e);
         }

@@ -4,7 +4,6 @@ import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Specs;
 import dev.meshless.config.Values;
 import dev.meshless.ratelimit.InboundRateLimit;
-import dev.meshless.ratelimit.InboundRateLimitSpec.Scope;
 import dev.meshless.ratelimit.InboundRateLimits;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec.KeySource;
@@ -68,7 +67,7 @@ public final class RateLimitRoutes {
     /** The limit's rule, or {@code null} when it has no routes; a failure's path is in the limit. */
     private static Rule rule(String name, HttpRateLimitSpec own, HttpRateLimitSpec spec, RateLimiters limiters,
                              ListableBeanFactory beanFactory) {
-        boolean perKey = spec.scopeInForce() == Scope.PER_KEY;
+        boolean perKey = spec.scopeInForce().isPerKey();
         List<HttpRateLimitSpec.Route> configured = spec.getRoutes() == null ? List.of() : spec.getRoutes();
         spec.checkKey(own);
         KeySource source = perKey ? spec.getKey().getSource() : null;

@@ -1,11 +1,9 @@
 package dev.meshless.spring.boot.ratelimit;
 
 import dev.meshless.ratelimit.InboundRateLimit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -83,17 +81,13 @@ public final class RateLimiters implements AutoCloseable {
     /** Stops the global limits following the registry (their last share holds). Idempotent. */
     @Override
     public void close() {
-        List<RuntimeException> failures = new ArrayList<>();
         for (InboundRateLimit limit : byName.values()) {
-            limit.limiter().filter(AutoCloseable.class::isInstance).ifPresent(l -> {
-                try {
-                    ((AutoCloseable) l).close();
-                } catch (Exception e) {
-                    failures.add(new IllegalStateException("closing rate limit '" + l.name() + "' failed", e));
-                }
-            });
+            try {
+                limit.close();
+            } catch (RuntimeException e) {
+                log.warn("{}", e.getMessage(), e.getCause());
+            }
         }
-        failures.forEach(f -> log.warn("{}", f.getMessage(), f.getCause()));
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.meshless.config.Values;
 import dev.meshless.consul.ConsulSpec;
 import dev.meshless.ratelimit.InboundRateLimitSpec;
 import dev.meshless.ratelimit.RateLimitInstanceSpec;
+import dev.meshless.ratelimit.redis.RedisRateLimitSpec;
 import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import java.io.IOException;
@@ -54,7 +55,10 @@ class SpecMetadataTest {
                     RateLimitProperties.class.getName(), "getInstance()"),
             new Root("meshless.rate-limit.defaults", HttpRateLimitSpec.class,
                     Specs.merge(new HttpRateLimitSpec(), InboundRateLimitSpec.builtIn()),
-                    RateLimitProperties.class.getName(), "getDefaults()"));
+                    RateLimitProperties.class.getName(), "getDefaults()"),
+            new Root("meshless.rate-limit.redis", RedisRateLimitSpec.class, RedisRateLimitSpec.builtIn(),
+                    "dev.meshless.spring.boot.ratelimit.redis.RedisRateLimitAutoConfiguration",
+                    "meshlessRedisRateLimitSpec()"));
 
     private static final Pattern FIELD = Pattern.compile(
             "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*private\\s+[^;=(]+?\\s+(\\w+)\\s*[;=]", Pattern.DOTALL);
@@ -170,7 +174,7 @@ class SpecMetadataTest {
     static String javadoc(Field field) throws IOException {
         Class<?> owner = field.getDeclaringClass();
         String relative = owner.getName().replace('.', '/').replaceAll("\\$.*", "") + ".java";
-        for (String module : List.of("core", "discovery-consul", "spring-boot-starter")) {
+        for (String module : List.of("core", "discovery-consul", "ratelimit-redis", "spring-boot-starter")) {
             Path source = repository().resolve(module).resolve("src/main/java").resolve(relative);
             if (Files.exists(source)) {
                 Matcher m = FIELD.matcher(Files.readString(source, StandardCharsets.UTF_8));

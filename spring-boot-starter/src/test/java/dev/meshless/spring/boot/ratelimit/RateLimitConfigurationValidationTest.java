@@ -57,10 +57,10 @@ class RateLimitConfigurationValidationTest {
                         "is required for a per-key limit with routes", API + "limit-for-period=10",
                         API + "scope=per-key", API + "routes[0].path=/api/**"),
                 mistake("a key source on a local limit", API + "key.source", "header",
-                        "applies only to scope per-key, and this limit's scope is local",
+                        "applies only to scopes per-key and per-key-global, and this limit's scope is local",
                         API + "limit-for-period=10", API + "key.source=header", API + "key.name=X-User"),
                 mistake("overrides on a local limit", API + "overrides", "vip",
-                        "applies only to scope per-key", API + "limit-for-period=10",
+                        "applies only to scopes per-key and per-key-global", API + "limit-for-period=10",
                         API + "overrides.vip.limit-for-period=100"),
                 mistake("an override without a limit", API + "overrides.vip.limit-for-period", "(none)",
                         "is required", API + "limit-for-period=10", API + "scope=per-key",
@@ -143,7 +143,7 @@ class RateLimitConfigurationValidationTest {
                         "is required with key.source header: the header name",
                         API + "limit-for-period=10", API + "scope=per-key", API + "key.source=header"),
                 mistake("a key source on a local limit", API + "key.source", "header",
-                        "applies only to scope per-key, and this limit's scope is local",
+                        "applies only to scopes per-key and per-key-global, and this limit's scope is local",
                         API + "limit-for-period=10", API + "key.source=header", API + "key.name=X-User"));
     }
 

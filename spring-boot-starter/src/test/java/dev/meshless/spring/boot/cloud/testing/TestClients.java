@@ -55,7 +55,7 @@ public final class TestClients {
         return new MeshlessClients(registry, new MeshlessInstance("checkout", null, CALLER), policies,
                 service -> new SpringHttpOutcomeClassifier(), time,
                 CircuitBreakerRegistry.ofDefaults(), null, CallMetrics.NOOP, RateLimitMetrics.NOOP,
-                List.of(listeners), Set.of());
+                List.of(listeners), Set.of(), null);
     }
 
     /**

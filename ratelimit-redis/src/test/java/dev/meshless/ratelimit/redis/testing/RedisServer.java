@@ -1,0 +1,167 @@
+package dev.meshless.ratelimit.redis.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} (Debian's package) for tests: started on a free 127.0.0.1 port with a
+ * temporary directory and no persistence, stopped (or killed, and started again on the same port) by
+ * the test. Use it through {@link RedisServerExtension}. Not thread-safe.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(20);
+
+    private final Path dir;
+    private int port;
+    private Process process;
+
+    private RedisServer(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Starts a server on a free loopback port.
+     *
+     * @return the running server
+     * @throws IOException when it cannot start; the message says how to install redis-server
+     */
+    public static RedisServer start() throws IOException {
+        RedisServer server = new RedisServer(Files.createTempDirectory("meshless-redis"));
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                server.port = free.getLocalPort();
+            }
+            try {
+                server.launch();
+                return server;
+            } catch (IOException e) {
+                last = e; // the port was taken in between: try another
+            }
+        }
+        server.deleteDir();
+        throw last;
+    }
+
+    private void launch() throws IOException {
+        List<String> command = List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--logfile", dir.resolve("redis.log").toString());
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited with " + process.exitValue() + " on port " + port + ": "
+                        + Files.readString(dir.resolve("redis.log")));
+            }
+            if (pings()) {
+                return;
+            }
+            try {
+                process.waitFor(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while redis-server started", e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("redis-server did not answer PING on port " + port + " within " + STARTUP);
+    }
+
+    private static String executable() throws IOException {
+        List<String> dirs = new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "")
+                .split(java.io.File.pathSeparator)));
+        dirs.addAll(List.of("/usr/bin", "/usr/local/bin", "/usr/sbin"));
+        for (String dir : dirs) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            if (Files.isExecutable(Path.of(dir, "redis-server"))) {
+                return Path.of(dir, "redis-server").toString();
+            }
+        }
+        throw new IOException("redis-server is not installed; the tests of exact rate limits run against a real"
+                + " one (Debian: apt-get install redis-server; .ci/run installs it)");
+    }
+
+    private boolean pings() {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = new byte[7];
+            int n = in.read(reply);
+            return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** @return the port it listens on, the same after {@link #restart()} */
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code redis://127.0.0.1:port} */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** @return whether the process is running */
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash would: connections drop, buckets are lost. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Starts the server again on the same port, empty.
+     *
+     * @throws IOException when it cannot start
+     */
+    public void restart() throws IOException {
+        kill();
+        launch();
+    }
+
+    /** Stops the server and deletes its directory. */
+    @Override
+    public void close() {
+        kill();
+        deleteDir();
+    }
+
+    private void deleteDir() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is harmless.
+        }
+    }
+}
