@@ -15,11 +15,13 @@ import org.springframework.core.annotation.AliasFor;
  *
  * <p><b>On a Spring HTTP service interface</b> (an interface with {@code @HttpExchange},
  * {@code @GetExchange}, {@code @PostExchange} … methods) found in the application's packages or in
- * those of {@code @EnableZoneAwareClients}, the starter registers a bean implementing it. Its
- * requests go to {@code http://<service>/...} and every one runs through the call path. Methods
- * returning {@code Mono} or {@code Flux} use a {@code WebClient} (WebFlux must be present), others
- * a {@code RestClient}; both start from the application's builders, so Spring Boot's message
- * converters, codecs and customizers apply.
+ * those of {@code @EnableZoneAwareClients}, the starter registers it with Spring's HTTP service
+ * registry, in the group named after the service, so that {@code spring.http.serviceclient.<service>.*}
+ * and the application's group configurers apply. Any HTTP service group holding such an interface,
+ * including the application's own {@code @ImportHttpServices} groups, sends its requests to
+ * {@code http://<service>/...} and every one runs through the call path. Interfaces with methods
+ * returning {@code Mono} or {@code Flux} form a {@code WebClient} group (WebFlux must be present),
+ * others a {@code RestClient} group.
  *
  * <pre>{@code
  * @ZoneAware("inventory")

@@ -67,9 +67,10 @@ public class ZoneAwareProperties {
     public static class InterfaceClients {
 
         /**
-         * Whether a bean is registered for each {@code @ZoneAware} HTTP service interface found in
-         * the application's auto-configuration packages and in those of
-         * {@code @EnableZoneAwareClients}.
+         * Whether each {@code @ZoneAware} HTTP service interface found in the application's
+         * auto-configuration packages and in those of {@code @EnableZoneAwareClients} is registered
+         * with Spring's HTTP service registry (in the group named after its service), and every
+         * HTTP service group holding a {@code @ZoneAware} interface is routed through Meshless.
          */
         private boolean enabled = true;
 
