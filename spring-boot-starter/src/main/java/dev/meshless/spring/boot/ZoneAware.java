@@ -5,6 +5,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.aot.hint.annotation.Reflective;
 import org.springframework.core.annotation.AliasFor;
 
 /**
@@ -65,10 +66,14 @@ import org.springframework.core.annotation.AliasFor;
  * may return a plain value, a {@code CompletionStage} or a {@code Mono}; {@code Flux} is refused at
  * startup. When no attempt succeeds the caller gets a
  * {@link dev.meshless.call.ServiceCallException} naming the service, the reason and every attempt.
+ *
+ * <p>Meta-annotated with {@link Reflective}, so that Spring AOT keeps annotated methods and
+ * interfaces of beans reachable by reflection in a native image.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective
 public @interface ZoneAware {
 
     /** @return the service to call; alias of {@link #service()} */
