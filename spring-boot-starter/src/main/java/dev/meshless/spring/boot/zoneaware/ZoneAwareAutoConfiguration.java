@@ -19,8 +19,8 @@ import org.springframework.context.annotation.Import;
 /**
  * {@code @ZoneAware}: the aspect for bean methods, when AspectJ is on the class path
  * ({@code spring-boot-starter-aspectj}; Spring Boot's AOP auto-configuration applies it), and the
- * clients of {@code @ZoneAware} HTTP service interfaces, when spring-web is. Turned off with
- * {@code meshless.zone-aware.aspect.enabled=false} and
+ * clients of {@code @ZoneAware} HTTP service interfaces, when spring-web is. The aspect is turned
+ * off with {@code meshless.zone-aware.aspect.enabled=false}, the registration of interfaces with
  * {@code meshless.zone-aware.interface-clients.enabled=false}. Every bean backs off for the
  * application's own.
  */
@@ -61,17 +61,26 @@ public class ZoneAwareAutoConfiguration {
     }
 
     /**
-     * {@code @ZoneAware} HTTP service interfaces, through Spring's HTTP service registry: the
-     * registration of the interfaces that have no bean yet, and the group configurers that route
-     * every group holding one through Meshless.
+     * {@code @ZoneAware} HTTP service interfaces, through Spring's HTTP service registry: the group
+     * configurers that route every group holding one through Meshless, and the registration of the
+     * interfaces that have no bean yet.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.web.service.registry.AbstractHttpServiceRegistrar")
-    @ConditionalOnBooleanProperty(name = ZoneAwareProperties.PREFIX + ".interface-clients.enabled",
-            matchIfMissing = true)
     @ConditionalOnBean(MeshlessClientHttpRequestInterceptor.class)
-    @Import(ZoneAwareHttpServiceRegistrar.class)
     static class InterfaceClients {
+
+        /**
+         * Registers the {@code @ZoneAware} interfaces found in the application's packages; turned
+         * off by {@code meshless.zone-aware.interface-clients.enabled=false}, which leaves the
+         * groups the application declares itself routed by their {@code @ZoneAware}.
+         */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnBooleanProperty(name = ZoneAwareProperties.PREFIX + ".interface-clients.enabled",
+                matchIfMissing = true)
+        @Import(ZoneAwareHttpServiceRegistrar.class)
+        static class Registration {
+        }
 
         /**
          * @param clients the application's Meshless clients

@@ -69,8 +69,9 @@ public class ZoneAwareProperties {
         /**
          * Whether each {@code @ZoneAware} HTTP service interface found in the application's
          * auto-configuration packages and in those of {@code @EnableZoneAwareClients} is registered
-         * with Spring's HTTP service registry (in the group named after its service), and every
-         * HTTP service group holding a {@code @ZoneAware} interface is routed through Meshless.
+         * with Spring's HTTP service registry, in the group named after its service. Groups the
+         * application declares with {@code @ImportHttpServices} are routed by their interfaces'
+         * {@code @ZoneAware} either way.
          */
         private boolean enabled = true;
 

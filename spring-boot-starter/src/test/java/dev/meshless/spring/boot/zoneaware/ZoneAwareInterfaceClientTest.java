@@ -172,10 +172,10 @@ class ZoneAwareInterfaceClientTest {
     }
 
     @Test
-    void thePropertyTurnsInterfaceClientsOff() {
+    void thePropertyTurnsTheRegistrationOfInterfacesOff() {
         runner().withPropertyValues("meshless.zone-aware.interface-clients.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(InventoryClient.class)
-                        .doesNotHaveBean(ZoneAwareRestClientGroupConfigurer.class));
+                        .doesNotHaveBean(HttpServiceProxyRegistry.class));
     }
 
     @Test

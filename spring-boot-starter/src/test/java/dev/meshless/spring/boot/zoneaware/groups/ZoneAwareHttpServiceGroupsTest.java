@@ -147,6 +147,18 @@ class ZoneAwareHttpServiceGroupsTest {
     }
 
     @Test
+    void withoutTheRegistrationOfInterfacesAnImportedGroupIsStillRoutedByItsAnnotations() {
+        inventory.stubZone(ZONE_A, post("/reservations").willReturn(serviceUnavailable()));
+        runner().withUserConfiguration(Imported.class)
+                .withPropertyValues("meshless.zone-aware.interface-clients.enabled=false",
+                        "meshless.zone-aware.http-clients.enabled=false")
+                .run(context -> {
+                    assertThat(context.getBean(InventoryClient.class).reserveIdempotently("42")).isEqualTo("r-1");
+                    assertThat(inventory.requests(ZONE_B, postRequestedFor(urlEqualTo("/reservations")))).isEqualTo(1);
+                });
+    }
+
+    @Test
     void anImportedGroupsPolicyComesFromTheInterfacesAnnotation() {
         inventory.stubZone(ZONE_A, get("/stock/42").willReturn(serviceUnavailable()));
         runner().withUserConfiguration(ImportedWithPolicy.class)
