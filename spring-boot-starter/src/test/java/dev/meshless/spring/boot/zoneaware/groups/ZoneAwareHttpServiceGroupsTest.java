@@ -104,9 +104,10 @@ class ZoneAwareHttpServiceGroupsTest {
 
     @Test
     void theGroupReadTimeoutEndsASlowAttemptWhichIsRetriedInTheOtherZone() {
-        inventory.stubZone(ZONE_A, get("/stock/42").willReturn(aResponse().withBody(SLOW).withFixedDelay(3_000)));
+        // far beyond the group's read timeout, far below Meshless's deadline: only the read timeout ends it
+        inventory.stubZone(ZONE_A, get("/stock/42").willReturn(aResponse().withBody(SLOW).withFixedDelay(8_000)));
         runner().withUserConfiguration(Registered.class)
-                .withPropertyValues("spring.http.serviceclient.inventory.read-timeout=250ms")
+                .withPropertyValues("spring.http.serviceclient.inventory.read-timeout=1s")
                 .run(context -> {
                     assertThat(context.getBean(InventoryClient.class).stock("42"))
                             .as("zone a answers only after the group's read timeout").isEqualTo("7");
