@@ -5,6 +5,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.aot.hint.annotation.Reflective;
 import org.springframework.core.annotation.AliasFor;
 
 /**
@@ -15,11 +16,13 @@ import org.springframework.core.annotation.AliasFor;
  *
  * <p><b>On a Spring HTTP service interface</b> (an interface with {@code @HttpExchange},
  * {@code @GetExchange}, {@code @PostExchange} … methods) found in the application's packages or in
- * those of {@code @EnableZoneAwareClients}, the starter registers a bean implementing it. Its
- * requests go to {@code http://<service>/...} and every one runs through the call path. Methods
- * returning {@code Mono} or {@code Flux} use a {@code WebClient} (WebFlux must be present), others
- * a {@code RestClient}; both start from the application's builders, so Spring Boot's message
- * converters, codecs and customizers apply.
+ * those of {@code @EnableZoneAwareClients}, the starter registers it with Spring's HTTP service
+ * registry, in the group named after the service, so that {@code spring.http.serviceclient.<service>.*}
+ * and the application's group configurers apply. Any HTTP service group holding such an interface,
+ * including the application's own {@code @ImportHttpServices} groups, sends its requests to
+ * {@code http://<service>/...} and every one runs through the call path. Interfaces with methods
+ * returning {@code Mono} or {@code Flux} form a {@code WebClient} group (WebFlux must be present),
+ * others a {@code RestClient} group.
  *
  * <pre>{@code
  * @ZoneAware("inventory")
@@ -63,10 +66,14 @@ import org.springframework.core.annotation.AliasFor;
  * may return a plain value, a {@code CompletionStage} or a {@code Mono}; {@code Flux} is refused at
  * startup. When no attempt succeeds the caller gets a
  * {@link dev.meshless.call.ServiceCallException} naming the service, the reason and every attempt.
+ *
+ * <p>Meta-annotated with {@link Reflective}, so that Spring AOT keeps annotated methods and
+ * interfaces of beans reachable by reflection in a native image.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective
 public @interface ZoneAware {
 
     /** @return the service to call; alias of {@link #service()} */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.meshless.sample.inventory.LocalInventory;
 import dev.meshless.spring.boot.registry.StaticEndpoint;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,29 +40,48 @@ class CheckoutServiceTest {
     private static final String OTHER_REGION = "eu-central-1a";
     private static final List<String> ZONES = List.of(HOME, NEIGHBOUR, OTHER_REGION);
 
+    private static List<StaticEndpoint> endpoints;
     private static LocalInventory inventory;
 
+    /**
+     * The stand-in servers' ports, given as suppliers so that the servers start only when the
+     * application reads them. Spring AOT's {@code process-test-aot} prepares this test's context at
+     * build time without binding the endpoints, so no server is left running in that JVM (its
+     * dispatcher threads would keep it from exiting).
+     */
     @DynamicPropertySource
-    static void inventoryOnEphemeralPorts(DynamicPropertyRegistry registry) throws IOException {
-        List<StaticEndpoint> endpoints = LocalInventory.endpointsOfApplicationYml();
-        inventory = LocalInventory.start(endpoints, true);
+    static void inventoryOnEphemeralPorts(DynamicPropertyRegistry registry) {
+        endpoints = LocalInventory.endpointsOfApplicationYml();
         // A list property is replaced as a whole, so each endpoint is given again: as in
         // application.yml, with the stand-in's port.
         for (int i = 0; i < endpoints.size(); i++) {
             StaticEndpoint e = endpoints.get(i);
             String prefix = "meshless.registry.endpoints.inventory[" + i + "].";
-            int port = inventory.port(i);
+            int index = i;
             registry.add(prefix + "host", e::getHost);
-            registry.add(prefix + "port", () -> port);
+            registry.add(prefix + "port", () -> inventory().port(index));
             registry.add(prefix + "region", e::getRegion);
             registry.add(prefix + "zone", e::getZone);
             registry.add(prefix + "weight", e::getWeight);
         }
     }
 
+    private static synchronized LocalInventory inventory() {
+        if (inventory == null) {
+            try {
+                inventory = LocalInventory.start(endpoints, true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return inventory;
+    }
+
     @AfterAll
     static void stopInventory() {
-        inventory.close();
+        if (inventory != null) {
+            inventory.close();
+        }
     }
 
     @LocalServerPort
@@ -93,7 +113,7 @@ class CheckoutServiceTest {
     }
 
     private static int[] requestsPerZone() {
-        return ZONES.stream().mapToInt(inventory::requests).toArray();
+        return ZONES.stream().mapToInt(inventory()::requests).toArray();
     }
 
     @Test
@@ -133,7 +153,7 @@ class CheckoutServiceTest {
     @Test
     @Order(3)
     void answersTooManyRequestsWithProblemJsonPastACustomersLimit() throws Exception {
-        int inventoryBefore = ZONES.stream().mapToInt(inventory::requests).sum();
+        int inventoryBefore = ZONES.stream().mapToInt(inventory()::requests).sum();
         int accepted = 0;
         HttpResponse<String> refused = null;
         for (int i = 0; i < 50 && refused == null; i++) {   // 5 a second, bursts of 5: the 6th in a row is refused
@@ -158,7 +178,7 @@ class CheckoutServiceTest {
         assertThat(problem.get("key").asString()).isEqualTo("greedy");
         assertThat(problem.get("instance").asString()).isEqualTo("/checkout");
 
-        int inventoryAfter = ZONES.stream().mapToInt(inventory::requests).sum();
+        int inventoryAfter = ZONES.stream().mapToInt(inventory()::requests).sum();
         assertThat(inventoryAfter - inventoryBefore).as("a refused checkout never calls inventory").isEqualTo(accepted);
         assertThat(checkout("patient").statusCode()).as("another customer, at the same moment").isEqualTo(200);
     }
@@ -167,7 +187,7 @@ class CheckoutServiceTest {
     @Order(4)
     void failsOverToTheNextZoneWithoutErrorsWhenTheCallersZoneFails() throws Exception {
         int[] before = requestsPerZone();
-        inventory.set(HOME, LocalInventory.Mode.FAIL);   // every instance in the caller's zone answers 503
+        inventory().set(HOME, LocalInventory.Mode.FAIL);   // every instance in the caller's zone answers 503
 
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> r = checkout();

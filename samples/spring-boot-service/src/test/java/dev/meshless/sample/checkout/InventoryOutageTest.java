@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * When eu-west-1a goes down, checkout still answers: the test a user of the starter writes with
@@ -17,6 +18,11 @@ import org.springframework.boot.test.context.SpringBootTest;
  * {@code application.yml} configures it, in eu-west-1a, with four real inventory instances on
  * loopback in place of the endpoints listed there.
  */
+// The JDK client's read timeout also bounds reading the body; a cold JVM on a loaded machine can take
+// longer than application.yml's 500 ms to decode the first answer. This test is about refused
+// connections, not timeouts: the inventory group (@ZoneAware("inventory")) gets more time.
+@TestPropertySource(properties = {"spring.http.serviceclient.inventory.read-timeout=5s",
+    "meshless.services.inventory.timeouts.per-try=5s", "meshless.services.inventory.timeouts.deadline=10s"})
 @SpringBootTest
 @AutoConfigureMeshlessTest
 class InventoryOutageTest {

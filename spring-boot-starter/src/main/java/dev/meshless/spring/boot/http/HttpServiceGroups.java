@@ -1,6 +1,9 @@
 package dev.meshless.spring.boot.http;
 
+import static org.springframework.core.annotation.AnnotatedElementUtils.hasAnnotation;
+
 import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.spring.boot.ZoneAware;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +32,8 @@ import org.springframework.web.service.registry.HttpServiceGroup;
  * </ul>
  * A service a group calls this way is routed by Meshless from start-up, as Spring Cloud would
  * balance it, even when only a discovery client knows it. A group without Meshless's interceptor
- * or filter ({@code meshless.zone-aware.http-clients.enabled=false}) is left as it is.
+ * or filter ({@code meshless.zone-aware.http-clients.enabled=false}) is left as it is, and so is a
+ * group holding {@code @ZoneAware} interfaces: the {@code zoneaware} package's configurer routes it.
  *
  * <p>Spring Cloud Commons 5.0 defines its group configurers only when Spring Boot's
  * {@code HttpServiceClientProperties} bean is defined before them, which the order of the
@@ -86,7 +90,7 @@ final class HttpServiceGroups {
      */
     <T> String settle(HttpServiceGroup group, List<T> chain, Class<?> meshless, T springCloud) {
         T ours = chain.stream().filter(meshless::isInstance).findFirst().orElse(null);
-        if (ours == null) {
+        if (ours == null || group.httpServiceTypes().stream().anyMatch(t -> hasAnnotation(t, ZoneAware.class))) {
             return null;
         }
         String configured = baseUrl(group.name());

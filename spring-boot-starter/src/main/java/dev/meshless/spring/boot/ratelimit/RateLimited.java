@@ -5,6 +5,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.aot.hint.annotation.Reflective;
 
 /**
  * Applies an inbound limit configured under {@code meshless.rate-limit.limits} to each call of a
@@ -23,10 +24,14 @@ import java.lang.annotation.Target;
  * limit without keys or an expression that does not parse stops the application naming the method.
  * Like any Spring AOP advice it applies to calls through the bean's proxy, not to calls from
  * inside the same object.
+ *
+ * <p>Meta-annotated with {@link Reflective}, so that Spring AOT keeps annotated methods of beans
+ * reachable by reflection in a native image.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective
 public @interface RateLimited {
 
     /** @return the name of the limit under {@code meshless.rate-limit.limits} */

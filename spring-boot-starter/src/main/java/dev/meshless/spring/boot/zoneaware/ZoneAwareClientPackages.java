@@ -13,7 +13,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * What every {@link EnableZoneAwareClients} asked for, gathered in one bean definition's attributes
- * so that {@link ZoneAwareClientRegistrar} reads it before any bean exists.
+ * so that {@link ZoneAwareHttpServiceRegistrar} reads it while bean definitions are registered; it
+ * then removes the definition, which no bean needs afterwards (nor does Spring AOT's generated code).
  */
 final class ZoneAwareClientPackages {
 
@@ -41,6 +42,17 @@ final class ZoneAwareClientPackages {
         return get(registry, CLIENTS);
     }
 
+    /**
+     * Forgets what was asked for, once it has been read.
+     *
+     * @param registry the registry
+     */
+    static void remove(BeanDefinitionRegistry registry) {
+        if (registry.containsBeanDefinition(BEAN)) {
+            registry.removeBeanDefinition(BEAN);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Set<String> get(BeanDefinitionRegistry registry, String key) {
         if (!registry.containsBeanDefinition(BEAN)) {
@@ -56,7 +68,7 @@ final class ZoneAwareClientPackages {
         if (registry.containsBeanDefinition(BEAN)) {
             definition = registry.getBeanDefinition(BEAN);
         } else {
-            RootBeanDefinition holder = new RootBeanDefinition(Marker.class, Marker::new);
+            RootBeanDefinition holder = new RootBeanDefinition(Marker.class);
             holder.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
             holder.setAttribute(PACKAGES, new LinkedHashSet<String>());
             holder.setAttribute(CLIENTS, new LinkedHashSet<String>());
@@ -67,8 +79,13 @@ final class ZoneAwareClientPackages {
         ((Set<String>) definition.getAttribute(CLIENTS)).addAll(clients);
     }
 
-    /** The holder bean itself carries nothing; its definition does. */
+    /**
+     * The holder bean itself carries nothing; its definition does. Created only when Meshless's
+     * interface clients are off and nothing removed the definition.
+     */
     static final class Marker {
+        Marker() {
+        }
     }
 
     /** Records one {@link EnableZoneAwareClients}. */

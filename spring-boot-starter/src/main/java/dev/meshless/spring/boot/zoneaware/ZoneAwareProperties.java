@@ -67,9 +67,11 @@ public class ZoneAwareProperties {
     public static class InterfaceClients {
 
         /**
-         * Whether a bean is registered for each {@code @ZoneAware} HTTP service interface found in
-         * the application's auto-configuration packages and in those of
-         * {@code @EnableZoneAwareClients}.
+         * Whether each {@code @ZoneAware} HTTP service interface found in the application's
+         * auto-configuration packages and in those of {@code @EnableZoneAwareClients} is registered
+         * with Spring's HTTP service registry, in the group named after its service. Groups the
+         * application declares with {@code @ImportHttpServices} are routed by their interfaces'
+         * {@code @ZoneAware} either way.
          */
         private boolean enabled = true;
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareAspect;
-import dev.meshless.spring.boot.zoneaware.ZoneAwareClientFactory;
+import dev.meshless.spring.boot.zoneaware.ZoneAwareRestClientGroupConfigurer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateBuilder;
@@ -96,7 +96,7 @@ class MeshlessHttpClientAutoConfigurationTest {
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(MeshlessClients.class)
                         .doesNotHaveBean(MeshlessClientHttpRequestInterceptor.class)
                         .doesNotHaveBean(MeshlessExchangeFilterFunction.class)
-                        .doesNotHaveBean(ZoneAwareClientFactory.class));
+                        .doesNotHaveBean(ZoneAwareRestClientGroupConfigurer.class));
     }
 
     @Test

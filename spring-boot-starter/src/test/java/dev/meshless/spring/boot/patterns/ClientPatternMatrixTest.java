@@ -27,6 +27,7 @@ import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.ReactiveGro
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.SpringCloudGroup;
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.StockGroup;
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.ZoneAwareClient;
+import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.ZoneAwareSpringCloudGroup;
 import dev.meshless.spring.boot.patterns.cloud.CloudClientsApplication;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -135,6 +136,8 @@ class ClientPatternMatrixTest {
                     bean(ReactiveGroup.class, group -> group.zone().block(Duration.ofSeconds(10)))),
             new Cell("@ZoneAware interface", "zone-aware",
                     MESHLESS, MESHLESS, BOOT, bean(ZoneAwareClient.class, ZoneAwareClient::zone)),
+            new Cell("@ImportHttpServices group with base-url lb:// of a @ZoneAware interface", "zone-aware-lb",
+                    MESHLESS, MESHLESS, BOOT, bean(ZoneAwareSpringCloudGroup.class, ZoneAwareSpringCloudGroup::zone)),
             new Cell("OpenFeign @FeignClient(name)", "feign",
                     SPRING_CLOUD, MESHLESS, BOOT, bean(FeignInventory.class, FeignInventory::zone)),
             new Cell("OpenFeign @FeignClient(name, url)", "feign-url",

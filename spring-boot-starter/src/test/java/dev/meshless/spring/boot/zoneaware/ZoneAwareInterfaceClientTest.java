@@ -39,8 +39,10 @@ import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.service.registry.HttpServiceProxyRegistry;
 
 /** Beans for {@code @ZoneAware} HTTP service interfaces, and their calls through the zone drills. */
 class ZoneAwareInterfaceClientTest {
@@ -69,7 +71,9 @@ class ZoneAwareInterfaceClientTest {
         runner().run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(InventoryClient.class)
                     .hasSingleBean(ReactiveInventoryClient.class).doesNotHaveBean(BillingClient.class);
-            assertThat(context.getBeanNamesForType(InventoryClient.class)).containsExactly(InventoryClient.class.getName());
+            assertThat(context.getBean(HttpServiceProxyRegistry.class).getClientTypesInGroup("inventory"))
+                    .as("registered in Spring's HTTP service registry, in the group named after the service")
+                    .contains(InventoryClient.class);
         });
     }
 
@@ -168,16 +172,17 @@ class ZoneAwareInterfaceClientTest {
     }
 
     @Test
-    void thePropertyTurnsInterfaceClientsOff() {
+    void thePropertyTurnsTheRegistrationOfInterfacesOff() {
         runner().withPropertyValues("meshless.zone-aware.interface-clients.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(InventoryClient.class)
-                        .doesNotHaveBean(ZoneAwareClientFactory.class));
+                        .doesNotHaveBean(HttpServiceProxyRegistry.class));
     }
 
     @Test
     void anInterfaceWithoutAServiceStopsStartupNamingIt() {
         runner().withUserConfiguration(WithNoService.class).run(context -> assertThat(context).getFailure()
-                .rootCause().asInstanceOf(InstanceOfAssertFactories.type(InvalidMeshlessConfigurationException.class))
+                .extracting(NestedExceptionUtils::getMostSpecificCause)
+                .asInstanceOf(InstanceOfAssertFactories.type(InvalidMeshlessConfigurationException.class))
                 .satisfies(e -> {
                     assertThat(e.property()).isEqualTo("@ZoneAware(service) on " + NoServiceClient.class.getName());
                     assertThat(e.rule()).contains("must name the service");
@@ -187,7 +192,8 @@ class ZoneAwareInterfaceClientTest {
     @Test
     void anInterfaceWithoutHttpExchangesStopsStartupNamingIt() {
         runner().withUserConfiguration(WithNotHttp.class).run(context -> assertThat(context).getFailure()
-                .rootCause().asInstanceOf(InstanceOfAssertFactories.type(InvalidMeshlessConfigurationException.class))
+                .extracting(NestedExceptionUtils::getMostSpecificCause)
+                .asInstanceOf(InstanceOfAssertFactories.type(InvalidMeshlessConfigurationException.class))
                 .satisfies(e -> {
                     assertThat(e.property()).isEqualTo("@ZoneAware on " + NotAnHttpClient.class.getName());
                     assertThat(e.rule()).contains("@HttpExchange");
@@ -197,7 +203,8 @@ class ZoneAwareInterfaceClientTest {
     @Test
     void aReactiveInterfaceWithoutWebFluxStopsStartupNamingIt() {
         runner().withClassLoader(new FilteredClassLoader("org.springframework.web.reactive"))
-                .run(context -> assertThat(context).getFailure().rootCause()
+                .run(context -> assertThat(context).getFailure()
+                        .extracting(NestedExceptionUtils::getMostSpecificCause, InstanceOfAssertFactories.THROWABLE)
                         .isInstanceOf(InvalidMeshlessConfigurationException.class)
                         .hasMessageContaining(ReactiveInventoryClient.class.getName())
                         .hasMessageContaining("spring-webflux"));

@@ -28,13 +28,15 @@ import reactor.core.publisher.Mono;
 @ImportHttpServices(group = "stock", types = BootClientsApplication.StockGroup.class)
 @ImportHttpServices(group = "group-no-base-url", types = BootClientsApplication.GroupWithoutBaseUrl.class)
 @ImportHttpServices(group = "lb", types = BootClientsApplication.SpringCloudGroup.class)
+@ImportHttpServices(group = "zone-aware-lb", types = BootClientsApplication.ZoneAwareSpringCloudGroup.class)
 @ImportHttpServices(group = "web-group-no-base-url", types = BootClientsApplication.ReactiveGroup.class,
         clientType = HttpServiceGroup.ClientType.WEB_CLIENT)
 public class BootClientsApplication {
 
     /** The base URLs of the {@code stock} and {@code lb} groups, which name their services. */
     public static final String[] BASE_URLS = {"spring.http.serviceclient.stock.base-url=http://group-base-url",
-        "spring.http.serviceclient.lb.base-url=lb://group-lb"};
+        "spring.http.serviceclient.lb.base-url=lb://group-lb",
+        "spring.http.serviceclient.zone-aware-lb.base-url=lb://zone-aware-lb"};
 
     /** The interface of a group with a base URL ({@link #BASE_URLS}). */
     public interface StockGroup {
@@ -69,6 +71,17 @@ public class BootClientsApplication {
     public interface ZoneAwareClient {
         /** @return the zone that answered */
         @GetExchange("/zone-aware")
+        String zone();
+    }
+
+    /**
+     * The {@code @ZoneAware} interface of a group whose base URL has Spring Cloud's scheme
+     * ({@link #BASE_URLS}): {@code @ZoneAware} makes it Meshless's all the same.
+     */
+    @ZoneAware("zone-aware-lb")
+    public interface ZoneAwareSpringCloudGroup {
+        /** @return the zone that answered */
+        @GetExchange("/zone-aware-lb")
         String zone();
     }
 
