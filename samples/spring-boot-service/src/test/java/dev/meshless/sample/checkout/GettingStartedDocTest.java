@@ -61,8 +61,7 @@ class GettingStartedDocTest {
             assertThat(isExcerpt(s.text(), read(ROOT.resolve(s.file()))))
                     .as("this snippet of docs/testing.md is not an excerpt of %s:%n%s", s.file(), s.text()).isTrue();
         }
-        assertThat(guide).contains("<artifactId>meshless-spring-boot-starter-test</artifactId>\n  <version>"
-                + System.getProperty("sample.meshless-version") + "</version>");
+        assertThat(guide).contains("<artifactId>meshless-spring-boot-starter-test</artifactId>\n  <scope>test</scope>");
     }
 
     @Test
@@ -78,16 +77,23 @@ class GettingStartedDocTest {
     }
 
     @Test
-    void theDependencyIsTheStarterAtThisVersion() throws IOException {
+    void theDependenciesAreTheBomAtThisVersionAndTheStarter() throws IOException {
         String guide = read(GUIDE);
         String version = System.getProperty("sample.meshless-version");
         assertThat(version).as("sample.meshless-version, set by the pom").isNotBlank();
         assertThat(guide).contains("""
                 <dependency>
                   <groupId>dev.meshless</groupId>
-                  <artifactId>meshless-spring-boot-starter</artifactId>
+                  <artifactId>meshless-bom</artifactId>
                   <version>%s</version>
+                  <type>pom</type>
+                  <scope>import</scope>
                 </dependency>""".formatted(version));
+        assertThat(guide).contains("""
+                <dependency>
+                  <groupId>dev.meshless</groupId>
+                  <artifactId>meshless-spring-boot-starter</artifactId>
+                </dependency>""");
         assertThat(read(ROOT.resolve("samples/spring-boot-service/pom.xml")))
                 .contains("<artifactId>meshless-spring-boot-starter</artifactId>");
     }
