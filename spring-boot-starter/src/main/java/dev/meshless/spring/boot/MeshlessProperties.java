@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -364,6 +365,23 @@ public class MeshlessProperties {
          * can override.
          */
         private List<Integer> retryableStatuses;
+
+        /**
+         * The most bytes of a response's body that a RestClient or RestTemplate attempt reads before
+         * it counts, so that a body that breaks off is retried on another endpoint instead of failing
+         * the caller; larger bodies and streaming media types are handed over unread. 0 reads none.
+         */
+        private DataSize bufferLimit = DataSize.ofMegabytes(1);
+
+        /** @return the most bytes of a body read within its attempt */
+        public DataSize getBufferLimit() {
+            return bufferLimit;
+        }
+
+        /** @param bufferLimit the most bytes of a body read within its attempt; 0 reads none */
+        public void setBufferLimit(DataSize bufferLimit) {
+            this.bufferLimit = bufferLimit;
+        }
 
         /** @return extra routed host names */
         public List<String> getServices() {

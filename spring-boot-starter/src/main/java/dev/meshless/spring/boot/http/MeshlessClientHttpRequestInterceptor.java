@@ -35,6 +35,11 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  *       attempt (connection refused everywhere, circuit open, no endpoint).</li>
  * </ul>
  *
+ * <p>Each attempt reads its response's body, up to {@code meshless.http.buffer-limit} (1 MiB by
+ * default), before it counts: a body that breaks off fails that attempt, which is retried elsewhere
+ * as the policy allows, instead of failing the caller after a "successful" attempt. Larger bodies and
+ * streaming media types are handed over unread, as without Meshless.
+ *
  * <p>Per-try timeout: a synchronous interceptor cannot bound one attempt on Spring's request
  * factories (none takes a timeout per request), so the request factory's read timeout
  * ({@code spring.http.clients.read-timeout}) bounds each attempt; set it to the service's per-try
@@ -44,11 +49,27 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  */
 public final class MeshlessClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
+    /** The default of {@code meshless.http.buffer-limit}: bodies up to 1 MiB are read within their attempt. */
+    public static final int DEFAULT_BUFFER_LIMIT = 1024 * 1024;
+
     private final MeshlessClients clients;
+    private final int bufferLimit;
 
     /** @param clients the application's Meshless clients */
     public MeshlessClientHttpRequestInterceptor(MeshlessClients clients) {
+        this(clients, DEFAULT_BUFFER_LIMIT);
+    }
+
+    /**
+     * @param clients the application's Meshless clients
+     * @param bufferLimit the most bytes of a response's body read within its attempt; 0 reads none
+     */
+    public MeshlessClientHttpRequestInterceptor(MeshlessClients clients, int bufferLimit) {
         this.clients = Objects.requireNonNull(clients, "clients");
+        if (bufferLimit < 0) {
+            throw new IllegalArgumentException("bufferLimit must be 0 or more, was " + bufferLimit);
+        }
+        this.bufferLimit = bufferLimit;
     }
 
     /**
@@ -63,7 +84,8 @@ public final class MeshlessClientHttpRequestInterceptor implements ClientHttpReq
             return execution.execute(request, body);
         }
         return Routing.call(target, ClientHttpResponse.class,
-                attempt -> execution.execute(new RoutedRequest(request, attempt.endpoint()), body));
+                attempt -> BufferedResponse.read(
+                        execution.execute(new RoutedRequest(request, attempt.endpoint()), body), bufferLimit));
     }
 
     /** The request, sent to one endpoint. */

@@ -2,6 +2,8 @@ package dev.meshless.spring.boot.http;
 
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.spring.boot.MeshlessProperties;
+import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,6 +20,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
@@ -51,12 +54,19 @@ public class MeshlessHttpClientAutoConfiguration {
 
     /**
      * @param clients the application's Meshless clients
+     * @param properties {@code meshless.*}, for {@code meshless.http.buffer-limit}
      * @return the interceptor for RestClient and RestTemplate
      */
     @Bean
     @ConditionalOnMissingBean
-    public MeshlessClientHttpRequestInterceptor meshlessClientHttpRequestInterceptor(MeshlessClients clients) {
-        return new MeshlessClientHttpRequestInterceptor(clients);
+    public MeshlessClientHttpRequestInterceptor meshlessClientHttpRequestInterceptor(MeshlessClients clients,
+                                                                                     MeshlessProperties properties) {
+        DataSize limit = properties.getHttp().getBufferLimit();
+        if (limit == null || limit.isNegative() || limit.toBytes() > Integer.MAX_VALUE - 8) {
+            throw new InvalidMeshlessConfigurationException("meshless.http.buffer-limit", limit,
+                    "must be between 0 (read no body ahead) and 2GB");
+        }
+        return new MeshlessClientHttpRequestInterceptor(clients, (int) limit.toBytes());
     }
 
     /** Adds the interceptor to Spring Boot's RestClient and RestTemplate builders. */
