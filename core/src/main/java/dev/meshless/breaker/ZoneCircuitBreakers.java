@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * One Resilience4j {@link CircuitBreaker} per (service, zone). An open breaker takes its zone out of
  * the balancer ({@link LocalityLoadBalancer#setZoneAvailable}), so the spillover maths moves the
  * zone's share to the next tier; after the breaker's wait it half-opens, the zone returns to the
- * plan and a few calls probe it; the outcome closes or reopens it.
+ * plan as probed only ({@link LocalityLoadBalancer#setZoneProbing}: a bounded share of first
+ * attempts, no retries, while known-good capacity exists elsewhere); the outcome closes or reopens it.
  *
  * <p>Breakers live in the given registry under {@code <service>-zone-<region>-<zone>}, so that an
  * application's Resilience4j configuration, metrics and actuator views see them; a breaker already
@@ -277,6 +278,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
             case OPEN:
             case FORCED_OPEN:
                 balancer.setZoneAvailable(zone, false);
+                balancer.setZoneProbing(zone, false);
                 if (to == CircuitBreaker.State.OPEN) {
                     scheduleHalfOpen(zone, cb);
                 }
@@ -286,6 +288,9 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
                 listeners.forEach(l -> notify(l, () -> l.onZoneBreakerOpened(service, zone)));
                 break;
             case HALF_OPEN:
+                // Probing first, so that the zone goes from unavailable to probed without a plan
+                // between in which it is known-good.
+                balancer.setZoneProbing(zone, true);
                 balancer.setZoneAvailable(zone, true);
                 log.info("{}: circuit breaker of zone {} half-open; probing with {} calls", service, zone,
                         cb.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
@@ -293,6 +298,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
                 break;
             default:
                 balancer.setZoneAvailable(zone, true);
+                balancer.setZoneProbing(zone, false);
                 log.info("{}: circuit breaker of zone {} closed", service, zone);
                 listeners.forEach(l -> notify(l, () -> l.onZoneBreakerClosed(service, zone)));
                 break;

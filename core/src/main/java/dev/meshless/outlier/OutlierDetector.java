@@ -57,6 +57,8 @@ public final class OutlierDetector implements AutoCloseable {
         final LongAdder successes = new LongAdder();
         final LongAdder failures = new LongAdder();
         volatile boolean ejected;
+        /** Back from an ejection and not yet answered since: only probed ({@link LocalityLoadBalancer#setProbing}). */
+        volatile boolean probing;
         Endpoint endpoint;
         int timesEjected;
         long returnedAtNanos;
@@ -134,6 +136,10 @@ public final class OutlierDetector implements AutoCloseable {
             case CALLER_ERROR:
                 // The endpoint answered: it works, even if the request was bad.
                 h.successes.increment();
+                if (h.probing) {
+                    HostState host = h;
+                    control.execute(() -> endProbe(host, endpoint));
+                }
                 if (h.consecutiveFailures.get() != 0 || h.consecutiveLocalOriginFailures.get() != 0
                         || h.consecutiveGatewayFailures.get() != 0) {
                     h.resetConsecutive();
@@ -266,6 +272,10 @@ public final class OutlierDetector implements AutoCloseable {
         h.resetConsecutive();
         h.successes.reset();
         h.failures.reset();
+        // Probing first, so that the endpoint goes from ejected to probed without a plan between
+        // in which it is known-good.
+        h.probing = true;
+        balancer.setProbing(h.endpoint.id(), true);
         balancer.setEjected(h.endpoint.id(), false);
         log.info("{}: {} ({}) is back in the pool after {} ejection(s)", service, h.endpoint.id(),
                 h.endpoint.address(), h.timesEjected);
@@ -275,6 +285,14 @@ public final class OutlierDetector implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("{}: outlier listener {} failed", service, l, e);
             }
+        }
+    }
+
+    /** A returned endpoint answered: it is known-good again. */
+    private void endProbe(HostState h, Endpoint endpoint) {
+        if (h.probing && !h.ejected) {
+            h.probing = false;
+            balancer.setProbing(endpoint.id(), false);
         }
     }
 

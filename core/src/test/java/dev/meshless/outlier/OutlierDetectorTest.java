@@ -89,8 +89,10 @@ class OutlierDetectorTest {
         time.advance(Duration.ofMillis(29_999));
         assertThat(state(0)).isEqualTo(EndpointState.EJECTED);
         time.advance(Duration.ofMillis(1));
-        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        assertThat(state(0)).as("back, but only probed until it answers").isEqualTo(EndpointState.PROBING);
         assertThat(events).last().isEqualTo("returned r1-a-0");
+        record(0, Outcome.success(), 1);
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
     }
 
     @Test
