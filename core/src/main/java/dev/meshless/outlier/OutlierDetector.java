@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Passive outlier detection for one service: watches the outcome of every attempt and ejects
  * endpoints that fail, by Envoy's rules (consecutive failures, consecutive gateway failures,
- * consecutive local-origin failures, failure percentage, success rate). An ejection marks the
+ * consecutive local-origin failures, failure percentage, success rate) and one of its own
+ * (consecutive connection refusals, which are unambiguous). An ejection marks the
  * endpoint ejected in the {@link LocalityLoadBalancer}, which rebuilds its picker; the endpoint
  * returns after {@code base × times ejected} (capped, plus jitter).
  *
@@ -54,6 +55,7 @@ public final class OutlierDetector implements AutoCloseable {
         final AtomicInteger consecutiveFailures = new AtomicInteger();
         final AtomicInteger consecutiveGatewayFailures = new AtomicInteger();
         final AtomicInteger consecutiveLocalOriginFailures = new AtomicInteger();
+        final AtomicInteger consecutiveRefusals = new AtomicInteger();
         final LongAdder successes = new LongAdder();
         final LongAdder failures = new LongAdder();
         volatile boolean ejected;
@@ -68,6 +70,7 @@ public final class OutlierDetector implements AutoCloseable {
             consecutiveFailures.set(0);
             consecutiveGatewayFailures.set(0);
             consecutiveLocalOriginFailures.set(0);
+            consecutiveRefusals.set(0);
         }
     }
 
@@ -141,7 +144,7 @@ public final class OutlierDetector implements AutoCloseable {
                     control.execute(() -> endProbe(host, endpoint));
                 }
                 if (h.consecutiveFailures.get() != 0 || h.consecutiveLocalOriginFailures.get() != 0
-                        || h.consecutiveGatewayFailures.get() != 0) {
+                        || h.consecutiveGatewayFailures.get() != 0 || h.consecutiveRefusals.get() != 0) {
                     h.resetConsecutive();
                 }
                 return;
@@ -171,6 +174,14 @@ public final class OutlierDetector implements AutoCloseable {
                     }
                 } else {
                     h.consecutiveLocalOriginFailures.set(0);
+                }
+                if (outcome.refused()) {
+                    int refusals = h.consecutiveRefusals.incrementAndGet();
+                    if (policy.consecutiveConnectionRefusals() > 0 && refusals >= policy.consecutiveConnectionRefusals()) {
+                        reason = EjectionReason.CONSECUTIVE_CONNECTION_REFUSALS;
+                    }
+                } else {
+                    h.consecutiveRefusals.set(0);
                 }
                 if (reason != null && !h.ejected) {
                     HostState host = h;

@@ -96,6 +96,34 @@ class OutlierDetectorTest {
     }
 
     @Test
+    void twoRefusedConnectionsInARowEjectButAmbiguousLocalFailuresStillNeedFive() {
+        detector(3, OutlierDetectionPolicy.builder());
+
+        record(0, Outcome.connectionRefused("ConnectException"), 1);
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        record(0, Outcome.connectionRefused("ConnectException"), 1);
+        assertThat(state(0)).isEqualTo(EndpointState.EJECTED);
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_CONNECTION_REFUSALS 30000ms");
+
+        record(1, Outcome.endpointFailure("SocketTimeoutException", true), 4);
+        assertThat(state(1)).as("timeouts are ambiguous").isEqualTo(EndpointState.AVAILABLE);
+        record(2, Outcome.connectionRefused("ConnectException"), 1);
+        record(2, Outcome.endpointFailure("SocketTimeoutException", true), 1);
+        record(2, Outcome.connectionRefused("ConnectException"), 1);
+        assertThat(state(2)).as("refusals must be in a row").isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
+    void theRefusalRuleCanBeTurnedOff() {
+        detector(3, OutlierDetectionPolicy.builder().consecutiveConnectionRefusals(0));
+
+        record(0, Outcome.connectionRefused("ConnectException"), 4);
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        record(0, Outcome.connectionRefused("ConnectException"), 1);
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_LOCAL_ORIGIN_FAILURES 30000ms");
+    }
+
+    @Test
     void aSuccessBreaksTheRun() {
         detector(3, OutlierDetectionPolicy.builder());
 
