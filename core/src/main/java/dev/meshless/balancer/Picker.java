@@ -64,7 +64,8 @@ public final class Picker {
                 double knownGoodShare = zone.share();
                 for (RoutingPlan.EndpointPlan e : zone.endpoints()) {
                     Endpoint endpoint = e.endpoint();
-                    Pick pick = new Pick(endpoint, tier.tier(), tier.kind(), loads.apply(endpoint.id()));
+                    Pick pick = new Pick(endpoint, tier.tier(), tier.kind(), loads.apply(endpoint.id()),
+                            e.state() == EndpointState.PROBING && !plan.probesAsCapacity());
                     every.add(pick);
                     byEndpoint.put(endpoint.id(), pick);
                     if (plan.routableState(e.state())) {

@@ -230,11 +230,11 @@ final class Execution {
                     + " the deadline of " + Duration.ofNanos(deadlineNanos - startNanos).toMillis() + " ms");
         }
         if (!settings.budget.tryRetry()) {
-            client.feedback.retry(false);
+            client.feedback.retry(false, false);
             return failWith(ServiceCallException.Reason.RETRY_BUDGET_EXHAUSTED, "the retry budget is spent ("
                     + settings.budgetRule() + ")");
         }
-        client.feedback.retry(true);
+        client.feedback.retry(true, attempts == 1);
         return backoff;
     }
 

@@ -95,11 +95,14 @@ final class Feedback implements AutoCloseable {
         }
     }
 
-    /** Counts a retry, or one the budget refused. */
-    void retry(boolean allowed) {
+    /** Counts a retry (the call's first when {@code first}), or one the budget refused. */
+    void retry(boolean allowed, boolean first) {
         try {
             if (allowed) {
                 metrics.retry(service);
+                if (first) {
+                    metrics.callRetried(service);
+                }
             } else {
                 metrics.retryBudgetExhausted(service);
             }

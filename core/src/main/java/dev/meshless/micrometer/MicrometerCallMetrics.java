@@ -52,6 +52,8 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
     private final Map<String, Map<Locality, Timer[][]>> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> exhausted = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retriedCalls = new ConcurrentHashMap<>();
+    private final Map<String, Counter> probes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> ejected = new ConcurrentHashMap<>();
 
     /** @param registry where meters are registered */
@@ -93,6 +95,16 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
             grid[pick.tierKind().ordinal()][outcome.kind().ordinal()] = timer;
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
+        if (pick.probe()) {
+            counter(probes, "meshless.client.probes", "attempts to endpoints or zones only being probed (an ejection"
+                    + " just expired, a zone breaker half-open)", service).increment();
+        }
+    }
+
+    @Override
+    public void callRetried(String service) {
+        counter(retriedCalls, "meshless.client.calls.retried", "calls whose first attempt failed and that were"
+                + " retried", service).increment();
     }
 
     @Override

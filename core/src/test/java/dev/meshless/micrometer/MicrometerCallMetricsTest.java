@@ -34,6 +34,7 @@ class MicrometerCallMetricsTest {
                 .caller(TestEndpoints.CALLER).timeSource(time).circuitBreakerRegistry(breakers)
                 .callPolicy(CallPolicy.builder().outlierDetection(OutlierDetectionPolicy.builder()
                         .consecutiveLocalOriginFailures(2).build()).build())
+                .balancingPolicy(dev.meshless.balancer.LoadBalancingPolicy.builder().probeSharePercent(50).build())
                 .metrics(metrics).listener(metrics).build();
 
         for (int i = 0; i < 4; i++) {
@@ -60,8 +61,17 @@ class MicrometerCallMetricsTest {
         assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", "inventory-zone-r1-r1-a").gauges())
                 .isNotEmpty();
 
+        assertThat(meters.get("meshless.client.calls.retried").tag("service", "inventory").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.find("meshless.client.probes").counter()).isNull();
+
         time.advance(Duration.ofSeconds(40));
         assertThat(meters.get("meshless.outlier.ejected").tags("zone", "r1-a").gauge().value()).isZero();
+        // Back from its ejection, r1-a-0 is probed with the probe share of first attempts.
+        for (int i = 0; i < 100 && meters.find("meshless.client.probes").counter() == null; i++) {
+            client.call(a -> "ok", CallOptions.idempotent());
+        }
+        assertThat(meters.get("meshless.client.probes").tag("service", "inventory").counter().count()).isEqualTo(1);
         client.close();
     }
 
