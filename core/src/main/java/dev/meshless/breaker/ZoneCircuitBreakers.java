@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * the balancer ({@link LocalityLoadBalancer#setZoneAvailable}), so the spillover maths moves the
  * zone's share to the next tier; after the breaker's wait it half-opens, the zone returns to the
  * plan as probed only ({@link LocalityLoadBalancer#setZoneProbing}: a bounded share of first
- * attempts, no retries, while known-good capacity exists elsewhere); the outcome closes or reopens it.
+ * attempts, no retries, while known-good capacity exists elsewhere) until a probe answers; then it
+ * takes its share again while the breaker's remaining probes close or reopen it.
  *
  * <p>Breakers live in the given registry under {@code <service>-zone-<region>-<zone>}, so that an
  * application's Resilience4j configuration, metrics and actuator views see them; a breaker already
@@ -90,6 +91,11 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         final BreakerRecorder recorder;
         /** Written only by control tasks. */
         volatile CircuitBreaker.State seen = CircuitBreaker.State.CLOSED;
+        /**
+         * Half-open and no probe answered yet: the balancer only probes the zone. Set by control
+         * tasks; cleared by the first success, on the call path.
+         */
+        volatile boolean probing;
 
         ZoneBreaker(Locality zone, CircuitBreaker breaker) {
             this.zone = zone;
@@ -209,6 +215,12 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         switch (outcome.kind()) {
             case SUCCESS:
             case CALLER_ERROR:
+                if (zb.probing) {
+                    // The half-open zone answered: known to work again, it takes its share while the
+                    // breaker counts its remaining probes (a failure among them reopens it).
+                    zb.probing = false;
+                    control.execute(() -> balancer.setZoneProbing(zb.zone, false));
+                }
                 if (closed) {
                     recorder.onSuccessNow(nanos); // no flush will follow
                 } else {
@@ -244,6 +256,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         CircuitBreaker.State now = zb.breaker.getState();
         if (now != zb.seen) {
             zb.seen = now;
+            zb.probing = now == CircuitBreaker.State.HALF_OPEN;
             onTransition(zb.zone, zb.breaker, now);
         }
     }

@@ -39,11 +39,14 @@ public final class Report {
      * @param errors why requests failed: reason → count, most frequent first
      * @param targetZones where traffic should go in this phase
      * @param capacityLeft whether some zone could serve
+     * @param probeAttempts attempts to endpoints or zones only being probed
+     * @param retriedCalls calls whose first attempt failed and that were retried
      */
     public record PhaseResult(String name, boolean fault, boolean changesSomething, long startMillis,
                               long endMillis, long requests, long failed, Map<String, Double> byZone,
                               double sameZoneShare, long p50Ms, long p99Ms, Long shiftMillis, long strayAttempts,
-                              Map<String, Long> errors, List<String> targetZones, boolean capacityLeft) {
+                              Map<String, Long> errors, List<String> targetZones, boolean capacityLeft,
+                              long probeAttempts, long retriedCalls) {
 
         /** @return whether requests failed although some zone could serve: the drill's first expectation */
         public boolean failedWithCapacityLeft() {
@@ -104,7 +107,7 @@ public final class Report {
                     p.endMillis(), in.size(), in.stream().filter(r -> !r.ok()).count(), shares,
                     shares.getOrDefault(scenario.callerZone(), 0.0), percentile(latencies, 0.50),
                     percentile(latencies, 0.99), shift, shift == null ? 0 : strays(slots, p, shift), errors(in),
-                    p.targetZones(), p.capacityLeft()));
+                    p.targetZones(), p.capacityLeft(), p.probeAttempts(), p.retriedCalls()));
         }
         List<Second> seconds = new ArrayList<>();
         long end = ran.isEmpty() ? 0 : ran.get(ran.size() - 1).endMillis();
@@ -241,7 +244,7 @@ public final class Report {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("caller", scenario.callerRegion() + "/" + scenario.callerZone());
         s.put("zones", zones);
-        s.put("instancesPerZone", scenario.instancesPerZone());
+        s.put("instancesPerZone", scenario.zoneSizes());
         s.put("rate", scenario.rate());
         json.put("scenario", s);
         List<Map<String, Object>> ps = new ArrayList<>();
@@ -260,6 +263,8 @@ public final class Report {
                 m.put("shiftMillis", p.shiftMillis());
                 m.put("strayAttempts", p.strayAttempts());
             }
+            m.put("probeAttempts", p.probeAttempts());
+            m.put("retriedCalls", p.retriedCalls());
             m.put("errors", p.errors());
             m.put("targetZones", p.targetZones());
             ps.add(m);
