@@ -83,7 +83,10 @@ class ZoneCircuitBreakersTest {
         assertThat(lb.plan().tierShare(0)).isCloseTo(0.05, within(1e-9));
         assertThat(lb.plan().endpoints()).filteredOn(e -> e.endpoint().locality().zone().equals("r1-a"))
                 .allMatch(e -> e.state() == EndpointState.PROBING);
-        calls(ZONE_A, Outcome.success(), FAST, 5); // 5 permitted probes succeed
+        calls(ZONE_A, Outcome.success(), FAST, 1); // the first probe answers: known-good, still half-open
+        assertThat(lb.plan().tierShare(0)).isEqualTo(1.0);
+        assertThat(breakers.breaker(ZONE_A).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        calls(ZONE_A, Outcome.success(), FAST, 4); // the other permitted probes succeed
         assertThat(events).last().isEqualTo("closed r1/r1-a");
         assertThat(breakers.breaker(ZONE_A).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(lb.plan().tierShare(0)).isEqualTo(1.0);
