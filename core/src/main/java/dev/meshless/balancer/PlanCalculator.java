@@ -130,13 +130,21 @@ final class PlanCalculator {
         boolean zoneAware = reason == null && applyZoneAware(in, callerZone, grouped, tierNumbers, healthyWeight,
                 shares, panic, zoneShares);
 
-        // Probes: a bounded share of first attempts, taken from the known-good plan.
+        // Probes: a bounded share of first attempts, taken from the known-good plan, for probing
+        // endpoints of the tiers up to the last one that receives traffic (a far region's returning
+        // endpoint is probed when the plan reaches its region, not in steady state).
+        int lastServing = -1;
+        for (int t = 0; t < n; t++) {
+            lastServing = shares[t] > 0.0 ? t : lastServing;
+        }
+        boolean[] probed = new boolean[n];
         long probeWeight = 0;
         if (reason == null && !in.probesAsCapacity()) {
             i = 0;
             for (TreeMap<Locality, List<Endpoint>> zones : grouped.values()) {
+                probed[i] = !panic[i] && i <= lastServing;
                 for (List<Endpoint> zone : zones.values()) {
-                    probeWeight += panic[i] ? 0 : probingWeight(zone, in);
+                    probeWeight += probed[i] ? probingWeight(zone, in) : 0;
                 }
                 i++;
             }
@@ -151,7 +159,7 @@ final class PlanCalculator {
             int z = 0;
             for (Map.Entry<Locality, List<Endpoint>> zone : zones.entrySet()) {
                 RoutingPlan.ZonePlan plan = zonePlan(zone.getKey(), zone.getValue(),
-                        zoneShares[i][z++] * (1.0 - probeShare), panic[i], panic[i] ? 0.0 : probeShare,
+                        zoneShares[i][z++] * (1.0 - probeShare), panic[i], probed[i] ? probeShare : 0.0,
                         probeWeight, in);
                 tierShare += plan.share();
                 zonePlans.add(plan);

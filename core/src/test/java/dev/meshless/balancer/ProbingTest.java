@@ -76,6 +76,20 @@ class ProbingTest {
     }
 
     @Test
+    void aReturningEndpointOfARegionThatGetsNoTrafficIsNotProbedFromAfar() {
+        List<Endpoint> twoRegions = concat(endpoints, zone("r2", "r2-a", 2, 0));
+        LocalityLoadBalancer lb = balancer(twoRegions, LoadBalancingPolicy.defaults());
+        lb.setProbing("r2-a-0", true);
+
+        assertThat(lb.plan().probeShare()).isZero();
+        assertThat(lb.plan().shareByZone().get(Locality.of("r1", "r1-a"))).isEqualTo(1.0);
+
+        lb.setZoneAvailable(ZONE_A, false);
+        lb.setZoneAvailable(Locality.of("r1", "r1-b"), false);
+        assertThat(lb.plan().probeShare()).as("its region serves now").isEqualTo(0.05);
+    }
+
+    @Test
     void probingIsForgottenWhenTheRegistryDropsTheEndpoint() {
         dev.meshless.registry.StaticRegistry registry = dev.meshless.registry.StaticRegistry.of(endpoints);
         LocalityLoadBalancer lb = balancer(registry, LoadBalancingPolicy.defaults());
