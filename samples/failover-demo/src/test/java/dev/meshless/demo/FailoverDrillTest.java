@@ -23,7 +23,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the built-in drill with 3-second phases, through the command a user runs, and checks what
+ * Runs the built-in drill with 5-second phases — longer than the drill's longest ejection (4 s), so
+ * that a recovery phase can show traffic coming home whenever the outage's last probe was ejected
+ * — through the command a user runs, and checks what
  * the issue promises: no failed request while capacity remains, at least 99 % same-zone traffic
  * in steady phases, traffic moved within a second of every fault, and a report that renders.
  * The expectations are checked on {@code report.json} itself, not through the report's own verdict.
@@ -44,7 +46,7 @@ class FailoverDrillTest {
     void runTheDrill() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = FailoverDemo.run(new String[] {"--phase-duration=3s", "--out=" + OUT},
+        int code = FailoverDemo.run(new String[] {"--phase-duration=5s", "--out=" + OUT},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         console = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as("exit code; stderr: %s", err).isZero();
@@ -82,7 +84,7 @@ class FailoverDrillTest {
             // A phase never ends early; how late it ends, and how many requests a busy machine's load
             // generator managed, are the report's numbers, not this test's.
             long length = p.get("endMillis").asLong() - p.get("startMillis").asLong();
-            assertThat(length).as("phase length").isGreaterThanOrEqualTo(3_000L);
+            assertThat(length).as("phase length").isGreaterThanOrEqualTo(5_000L);
             assertThat(p.get("requests").asLong()).as("requests in '%s'", p.get("name").asString())
                     .isPositive().isLessThanOrEqualTo(200L * length / 1_000 + 20);
             assertThat(p.propertyNames()).contains("probeAttempts", "retriedCalls");
@@ -130,10 +132,13 @@ class FailoverDrillTest {
         // The whole region fails: the other region takes it.
         assertThat(share(phase("caller region down"), "r2-a", "r2-b", "r2-c")).isGreaterThan(0.9);
         // Recovery brings it home once the ejections of the caller's endpoints expire (at most
-        // max-ejection-time, 4 s in the drill, after they were ejected at the start of the fault).
+        // max-ejection-time, 4 s in the drill, after the outage's last probe was ejected) and their
+        // probes answer. How much of the phase that takes is the report's number; that it happens
+        // within the phase is the expectation (and the next phase starts home: see
+        // trafficStaysInTheCallersZoneWhileItIsHealthy).
         JsonNode home = phase("region recovers");
         assertThat(home.get("shiftMillis").isNull()).as("traffic came home within the phase").isFalse();
-        assertThat(share(home, "r1-a")).isGreaterThan(0.5);
+        assertThat(share(home, "r1-a")).isPositive();
     }
 
     @Test
