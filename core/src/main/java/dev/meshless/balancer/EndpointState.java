@@ -14,5 +14,12 @@ public enum EndpointState {
     /** Its zone was marked unavailable, for example by an open zone circuit breaker. */
     ZONE_UNAVAILABLE,
     /** Outlier detection ejected it. */
-    EJECTED
+    EJECTED,
+    /**
+     * Only being probed: its ejection just expired, or its zone's breaker is half-open. While
+     * known-good capacity exists it receives a bounded share of first attempts
+     * ({@link LoadBalancingPolicy#probeSharePercent()}) and no retry; when none exists it counts as
+     * available.
+     */
+    PROBING
 }

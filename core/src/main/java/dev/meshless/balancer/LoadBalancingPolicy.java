@@ -25,6 +25,13 @@ public final class LoadBalancingPolicy {
     public static final double DEFAULT_PANIC_THRESHOLD_PERCENT = 50.0;
     /** Envoy's default minimum cluster size for zone-aware routing. */
     public static final int DEFAULT_MIN_CLUSTER_SIZE = 6;
+    /**
+     * Share of first attempts that endpoints and zones only being probed (an ejection just expired,
+     * a zone breaker half-open) receive, together, while known-good capacity exists: enough to
+     * confirm a returning endpoint within a second at a few requests per second, small enough that
+     * a probe of a still-dead endpoint touches few calls (each is retried on known-good capacity).
+     */
+    public static final double DEFAULT_PROBE_SHARE_PERCENT = 5.0;
     /** The default strategy inside a locality. */
     public static final EndpointStrategy DEFAULT_ENDPOINT_STRATEGY = EndpointStrategy.LEAST_REQUEST;
 
@@ -38,6 +45,7 @@ public final class LoadBalancingPolicy {
     private final int minClusterSize;
     private final EndpointStrategy endpointStrategy;
     private final boolean warningIsHealthy;
+    private final double probeSharePercent;
 
     private LoadBalancingPolicy(Builder b) {
         this.overprovisioningFactor = b.overprovisioningFactor;
@@ -48,6 +56,7 @@ public final class LoadBalancingPolicy {
         this.minClusterSize = b.minClusterSize;
         this.endpointStrategy = b.endpointStrategy;
         this.warningIsHealthy = b.warningIsHealthy;
+        this.probeSharePercent = b.probeSharePercent;
     }
 
     /** @return the policy with every default */
@@ -71,6 +80,7 @@ public final class LoadBalancingPolicy {
         b.minClusterSize = minClusterSize;
         b.endpointStrategy = endpointStrategy;
         b.warningIsHealthy = warningIsHealthy;
+        b.probeSharePercent = probeSharePercent;
         return b;
     }
 
@@ -84,7 +94,18 @@ public final class LoadBalancingPolicy {
         return panicThresholdPercent;
     }
 
-    /** @return regions in failover order after the caller's own; unlisted regions come after them */
+    /**
+     * @return the share of first attempts, in percent, that endpoints and zones only being probed
+     *     receive together while known-good capacity exists; above 0, at most 50
+     */
+    public double probeSharePercent() {
+        return probeSharePercent;
+    }
+
+    /**
+     * @return regions in failover order after the caller's own; unlisted regions come after them,
+     *     each its own tier, by proximity (see {@code docs/load-balancing.md})
+     */
     public List<String> regionOrder() {
         return regionOrder;
     }
@@ -127,13 +148,14 @@ public final class LoadBalancingPolicy {
                 && Double.compare(panicThresholdPercent, that.panicThresholdPercent) == 0
                 && excludeUnlistedRegions == that.excludeUnlistedRegions && zoneAware == that.zoneAware
                 && minClusterSize == that.minClusterSize && warningIsHealthy == that.warningIsHealthy
+                && Double.compare(probeSharePercent, that.probeSharePercent) == 0
                 && regionOrder.equals(that.regionOrder) && endpointStrategy == that.endpointStrategy;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(overprovisioningFactor, panicThresholdPercent, regionOrder, excludeUnlistedRegions,
-                zoneAware, minClusterSize, endpointStrategy, warningIsHealthy);
+                zoneAware, minClusterSize, endpointStrategy, warningIsHealthy, probeSharePercent);
     }
 
     @Override
@@ -142,7 +164,7 @@ public final class LoadBalancingPolicy {
                 + ", panicThresholdPercent=" + panicThresholdPercent + ", regionOrder=" + regionOrder
                 + ", excludeUnlistedRegions=" + excludeUnlistedRegions + ", zoneAware=" + zoneAware
                 + ", minClusterSize=" + minClusterSize + ", endpointStrategy=" + endpointStrategy
-                + ", warningIsHealthy=" + warningIsHealthy + "}";
+                + ", warningIsHealthy=" + warningIsHealthy + ", probeSharePercent=" + probeSharePercent + "}";
     }
 
     /** Builder for {@link LoadBalancingPolicy}; not thread-safe. Values are checked as they are set. */
@@ -155,6 +177,7 @@ public final class LoadBalancingPolicy {
         private int minClusterSize = DEFAULT_MIN_CLUSTER_SIZE;
         private EndpointStrategy endpointStrategy = DEFAULT_ENDPOINT_STRATEGY;
         private boolean warningIsHealthy = true;
+        private double probeSharePercent = DEFAULT_PROBE_SHARE_PERCENT;
 
         private Builder() {
         }
@@ -217,7 +240,7 @@ public final class LoadBalancingPolicy {
 
         /**
          * @param exclude when true, regions missing from the region order never receive traffic;
-         *     when false (default) they share the last tier
+         *     when false (default) each comes after the listed ones, in its own tier, by proximity
          * @return this builder
          */
         public Builder excludeUnlistedRegions(boolean exclude) {
@@ -260,6 +283,17 @@ public final class LoadBalancingPolicy {
          */
         public Builder warningIsHealthy(boolean healthy) {
             this.warningIsHealthy = healthy;
+            return this;
+        }
+
+        /**
+         * @param percent share of first attempts that endpoints and zones only being probed receive
+         *     together while known-good capacity exists; above 0, at most 50, default
+         *     {@value #DEFAULT_PROBE_SHARE_PERCENT}. Retries never go to them then.
+         * @return this builder
+         */
+        public Builder probeSharePercent(double percent) {
+            this.probeSharePercent = Check.abovePercent("probeShare", percent, 50.0);
             return this;
         }
 

@@ -24,7 +24,10 @@ public class LoadBalancingSpec implements Spec {
      */
     private Percent panicThreshold;
 
-    /** Regions in failover order after this instance's own region; unlisted regions come last. */
+    /**
+     * Regions in failover order after this instance's own region; unlisted regions come after them,
+     * each its own tier, nearest first.
+     */
     private List<String> regionOrder;
 
     /** Whether regions missing from region-order never receive traffic. */
@@ -41,6 +44,13 @@ public class LoadBalancingSpec implements Spec {
 
     /** Whether endpoints whose registry health is warning receive traffic. */
     private Boolean warningIsHealthy;
+
+    /**
+     * Share of first attempts that endpoints and zones only being probed (ejection just expired,
+     * zone breaker half-open) receive together while known-good capacity exists; above 0%, at most
+     * 50%. Retries and last attempts never go to them then.
+     */
+    private Percent probeShare;
 
     /** Creates a specification that sets nothing. */
     public LoadBalancingSpec() {
@@ -66,12 +76,12 @@ public class LoadBalancingSpec implements Spec {
         this.panicThreshold = panicThreshold;
     }
 
-    /** @return regions in failover order after this instance's own region; unlisted regions come last; {@code null} when not set */
+    /** @return regions in failover order after this instance's own region; unlisted regions come after them, each its own tier, nearest first; {@code null} when not set */
     public List<String> getRegionOrder() {
         return regionOrder;
     }
 
-    /** @param regionOrder regions in failover order after this instance's own region; unlisted regions come last */
+    /** @param regionOrder regions in failover order after this instance's own region; unlisted regions come after them, each its own tier, nearest first */
     public void setRegionOrder(List<String> regionOrder) {
         this.regionOrder = regionOrder;
     }
@@ -126,6 +136,16 @@ public class LoadBalancingSpec implements Spec {
         this.warningIsHealthy = warningIsHealthy;
     }
 
+    /** @return share of first attempts that endpoints and zones only being probed (ejection just expired, zone breaker half-open) receive together while known-good capacity exists; above 0%, at most 50%. Retries and last attempts never go to them then; {@code null} when not set */
+    public Percent getProbeShare() {
+        return probeShare;
+    }
+
+    /** @param probeShare share of first attempts that endpoints and zones only being probed (ejection just expired, zone breaker half-open) receive together while known-good capacity exists; above 0%, at most 50%. Retries and last attempts never go to them then */
+    public void setProbeShare(Percent probeShare) {
+        this.probeShare = probeShare;
+    }
+
     /**
      * @return every setting at Meshless's default
      */
@@ -140,6 +160,7 @@ public class LoadBalancingSpec implements Spec {
         s.minClusterSize = d.minClusterSize();
         s.endpointStrategy = d.endpointStrategy();
         s.warningIsHealthy = d.warningIsHealthy();
+        s.probeShare = Percent.of(d.probeSharePercent());
         return s;
     }
 
@@ -160,6 +181,7 @@ public class LoadBalancingSpec implements Spec {
         Specs.apply(minClusterSize, b::minClusterSize);
         Specs.apply(endpointStrategy, b::endpointStrategy);
         Specs.apply(warningIsHealthy, b::warningIsHealthy);
+        Specs.apply(probeShare, p -> b.probeSharePercent(p.value()));
         return b.build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.meshless.balancer;
 
+import dev.meshless.balancer.internal.RegionLatencies;
 import dev.meshless.concurrent.SerialExecutor;
 import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.ServiceEndpoints;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two sides, as in grpc-java:
  * <ul>
- *   <li>the <b>control side</b> ({@link #setEjected}, {@link #setZoneAvailable},
- *       {@link #updatePolicy}, registry deliveries) may be called from any thread; its work runs
+ *   <li>the <b>control side</b> ({@link #setEjected}, {@link #setProbing}, {@link #setZoneAvailable},
+ *       {@link #setZoneProbing}, {@link #updatePolicy}, registry deliveries) may be called from any
+ *       thread; its work runs
  *       one task at a time on a serial executor and ends by publishing a new immutable
  *       {@link Picker}, but only when the resulting {@link RoutingPlan} differs from the current one;</li>
  *   <li>the <b>data side</b> ({@link #pick()}, {@link #pick(Exclusions)}, {@link #picker()}) reads that
@@ -60,15 +62,23 @@ public final class LocalityLoadBalancer implements AutoCloseable {
     private Map<Locality, Integer> callerCounts = Map.of();
     private final Set<String> ejected = new HashSet<>();
     private final Set<Locality> unavailableZones = new HashSet<>();
+    private final Set<String> probing = new HashSet<>();
+    private final Set<Locality> probingZones = new HashSet<>();
     private final Map<String, AtomicInteger> loads = new HashMap<>();
     /** Slow start: when each endpoint still ramping came back (time source nanos). */
     private final Map<String, Long> returnedAt = new HashMap<>();
     private final SlowStartPolicy slowStart;
     private final dev.meshless.time.TimeSource time;
     private dev.meshless.time.TimeSource.Cancellable rampTimer;
+    /** Written once, by {@link #subscribe}; read by control tasks for the regions' proximity. */
+    private EndpointRegistry registry;
+    /** Written on the call path by {@link #recordLatency}; read by control tasks. */
+    private final RegionLatencies latencies = new RegionLatencies();
 
     /** Written only by control tasks; read by any thread on every pick. */
     private volatile Picker picker;
+    /** Written only by control tasks, with each rebuild; read by reports. */
+    private volatile List<String> regionOrder = List.of();
 
     private LocalityLoadBalancer(Builder b) {
         this.service = b.service;
@@ -91,6 +101,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
      * first, so that with a registry that answers at once the first plan already knows them.
      */
     private LocalityLoadBalancer subscribe(EndpointRegistry registry) {
+        this.registry = registry;
         if (callerService != null) {
             subscriptions.add(registry.subscribe(callerService, set -> control.execute(() -> onCallers(set))));
         }
@@ -114,6 +125,18 @@ public final class LocalityLoadBalancer implements AutoCloseable {
      */
     public Pick pick() {
         return picker.pick();
+    }
+
+    /**
+     * Picks an endpoint for a first attempt that is also the call's last: never one only being
+     * probed while known-good capacity exists.
+     *
+     * @return the pick
+     * @throws NoEndpointAvailableException when nothing can be picked, with the reason
+     * @see Picker#pickKnownGood()
+     */
+    public Pick pickKnownGood() {
+        return picker.pickKnownGood();
     }
 
     /**
@@ -157,12 +180,54 @@ public final class LocalityLoadBalancer implements AutoCloseable {
      */
     public void setEjected(String endpointId, boolean isEjected) {
         Objects.requireNonNull(endpointId, "endpointId");
-        control.execute(() -> {
-            boolean changed = isEjected ? ejected.add(endpointId) : ejected.remove(endpointId);
-            if (changed) {
-                rebuild("endpoint " + endpointId + (isEjected ? " ejected" : " returned"));
-            }
-        });
+        toggle(ejected, endpointId, isEjected, "endpoint " + endpointId + (isEjected ? " ejected" : " returned"));
+    }
+
+    /**
+     * Marks an endpoint as only being probed (its ejection just expired: it is not known to work
+     * again yet) or known-good again. Rebuilds the plan. While known-good capacity exists anywhere
+     * in the plan, a probing endpoint receives only its part of
+     * {@link LoadBalancingPolicy#probeSharePercent()} of first attempts and no retry. Forgotten when
+     * the registry no longer lists the endpoint. Other inputs (slow start) may build on this state.
+     *
+     * @param endpointId the endpoint's id
+     * @param isProbing true while it is only being probed
+     */
+    public void setProbing(String endpointId, boolean isProbing) {
+        Objects.requireNonNull(endpointId, "endpointId");
+        toggle(probing, endpointId, isProbing, "endpoint " + endpointId + (isProbing ? " probing" : " known-good"));
+    }
+
+    /**
+     * Marks a whole zone as only being probed (its circuit breaker is half-open) or known-good
+     * again. Rebuilds the plan; as {@link #setProbing} for every endpoint of the zone.
+     *
+     * @param zone the zone (its sub-zone, if any, is ignored)
+     * @param isProbing true while it is only being probed
+     */
+    public void setZoneProbing(Locality zone, boolean isProbing) {
+        Locality key = zone.withoutSubZone();
+        toggle(probingZones, key, isProbing, "zone " + key + (isProbing ? " probing" : " known-good"));
+    }
+
+    /**
+     * Records the latency of a successful attempt to another region, for the proximity order of
+     * regions the policy does not list. Lock-free; called on the call path. The order is read again
+     * at the next plan change.
+     *
+     * @param region the region of the endpoint that answered
+     * @param nanos how long the attempt took
+     */
+    public void recordLatency(String region, long nanos) {
+        latencies.record(region, nanos);
+    }
+
+    /**
+     * @return the regions after the caller's, in tier order (the order the current plan was built
+     *     with: those the policy lists, then the others nearest first)
+     */
+    public List<String> regionOrder() {
+        return regionOrder;
     }
 
     /**
@@ -174,12 +239,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
      */
     public void setZoneAvailable(Locality zone, boolean available) {
         Locality key = zone.withoutSubZone();
-        control.execute(() -> {
-            boolean changed = available ? unavailableZones.remove(key) : unavailableZones.add(key);
-            if (changed) {
-                rebuild("zone " + key + (available ? " available" : " unavailable"));
-            }
-        });
+        toggle(unavailableZones, key, !available, "zone " + key + (available ? " available" : " unavailable"));
     }
 
     /**
@@ -208,6 +268,15 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /** On the control side: adds or removes a key of a health input, and rebuilds when that changed it. */
+    private <T> void toggle(Set<T> set, T key, boolean present, String cause) {
+        control.execute(() -> {
+            if (present ? set.add(key) : set.remove(key)) {
+                rebuild(cause);
+            }
+        });
     }
 
     /** @return the policy in force */
@@ -241,7 +310,11 @@ public final class LocalityLoadBalancer implements AutoCloseable {
             ids.add(e.id());
         }
         ejected.retainAll(ids);
+        probing.retainAll(ids);
         loads.keySet().retainAll(ids);
+        Set<String> regions = new HashSet<>();
+        endpoints.forEach(e -> regions.add(e.locality().region()));
+        latencies.retain(regions);
         rebuild("registry update");
     }
 
@@ -316,8 +389,9 @@ public final class LocalityLoadBalancer implements AutoCloseable {
             });
             ramp = factors;
         }
-        return PlanCalculator.compute(new PlanCalculator.Input(service, caller, policy, endpoints, callerCounts,
-                ejected, unavailableZones, ramp));
+        PlanCalculator.Input in = input(ramp);
+        regionOrder = List.copyOf(PlanCalculator.regionTiers(in, caller == null ? null : caller.withoutSubZone()));
+        return PlanCalculator.compute(in);
     }
 
     /**
@@ -370,6 +444,28 @@ public final class LocalityLoadBalancer implements AutoCloseable {
                 scheduleRamp();
             }
         }), java.time.Duration.ofNanos(step));
+    }
+
+    /**
+     * The plan's inputs now. Proximity: the registry's order (Consul's round-trip order), then the
+     * regions measured by latency. Control tasks only.
+     */
+    private PlanCalculator.Input input(Map<String, Double> ramp) {
+        List<String> proximity = new ArrayList<>();
+        if (registry != null) {
+            try {
+                proximity.addAll(registry.regionsByProximity());
+            } catch (RuntimeException e) {
+                log.debug("{}: the registry could not order regions by proximity", service, e);
+            }
+        }
+        for (String r : latencies.nearestFirst()) {
+            if (!proximity.contains(r)) {
+                proximity.add(r);
+            }
+        }
+        return new PlanCalculator.Input(service, caller, policy, endpoints, callerCounts, ejected, unavailableZones,
+                probing, probingZones, proximity, false, ramp);
     }
 
     private void notify(BalancerListener listener, Runnable call) {

@@ -20,8 +20,15 @@ public final class Pick {
     private final TierKind tierKind;
     /** Calls in flight to this endpoint; shared by every snapshot's pick of the same endpoint id. */
     private final AtomicInteger inFlight;
+    /** Whether the endpoint was only being probed in the plan this pick belongs to. */
+    private final boolean probe;
 
     Pick(Endpoint endpoint, int tier, TierKind tierKind, AtomicInteger inFlight) {
+        this(endpoint, tier, tierKind, inFlight, false);
+    }
+
+    Pick(Endpoint endpoint, int tier, TierKind tierKind, AtomicInteger inFlight, boolean probe) {
+        this.probe = probe;
         this.endpoint = endpoint;
         this.tier = tier;
         this.tierKind = tierKind;
@@ -41,6 +48,14 @@ public final class Pick {
     /** @return where the tier lies relative to the caller */
     public TierKind tierKind() {
         return tierKind;
+    }
+
+    /**
+     * @return whether the endpoint is only being probed ({@link EndpointState#PROBING}) while
+     *     known-good capacity exists: an attempt to it is a probe
+     */
+    public boolean probe() {
+        return probe;
     }
 
     /** Records that a call to this endpoint has started. */

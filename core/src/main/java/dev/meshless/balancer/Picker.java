@@ -24,9 +24,14 @@ public final class Picker {
 
     private final RoutingPlan plan;
     private final double panicThresholdPercent;
-    /** Localities that receive traffic in the plan, and the cumulative plan shares over them. */
+    /**
+     * Localities that receive traffic in the plan, and the cumulative plan shares over them: the
+     * known-good ones first, then one bucket per probing endpoint (see {@link RoutingPlan#probeShare()}).
+     */
     private final Bucket[] buckets;
     private final double[] cumulative;
+    /** How many of {@link #buckets} are known-good; the rest are probes. */
+    private final int knownGood;
     /** Per tier, for retries that exclude tiers or endpoints. */
     private final TierSlots[] tiers;
     /** Each tier's health and healthy fraction, by index, for the routing rule on retries. */
@@ -42,6 +47,8 @@ public final class Picker {
         this.panicThresholdPercent = policy.panicThresholdPercent();
         List<Bucket> planBuckets = new ArrayList<>();
         List<Double> planShares = new ArrayList<>();
+        List<Bucket> probeBuckets = new ArrayList<>();
+        List<Double> probeShares = new ArrayList<>();
         this.tiers = new TierSlots[plan.tiers().size()];
         this.health = new double[tiers.length];
         this.healthyFraction = new double[tiers.length];
@@ -54,13 +61,20 @@ public final class Picker {
             for (RoutingPlan.ZonePlan zone : tier.zones()) {
                 List<Pick> available = new ArrayList<>();
                 List<Pick> every = new ArrayList<>();
+                double knownGoodShare = zone.share();
                 for (RoutingPlan.EndpointPlan e : zone.endpoints()) {
                     Endpoint endpoint = e.endpoint();
-                    Pick pick = new Pick(endpoint, tier.tier(), tier.kind(), loads.apply(endpoint.id()));
+                    Pick pick = new Pick(endpoint, tier.tier(), tier.kind(), loads.apply(endpoint.id()),
+                            e.state() == EndpointState.PROBING && !plan.probesAsCapacity());
                     every.add(pick);
                     byEndpoint.put(endpoint.id(), pick);
-                    if (e.state() == EndpointState.AVAILABLE) {
+                    if (plan.routableState(e.state())) {
                         available.add(pick);
+                    } else if (e.state() == EndpointState.PROBING && !tier.panic() && e.share() > 0.0) {
+                        probeBuckets.add(new Bucket(zone.zone(),
+                                EndpointChooser.create(policy.endpointStrategy(), List.of(pick)), endpoint.weight()));
+                        probeShares.add(e.share());
+                        knownGoodShare -= e.share();
                     }
                 }
                 Bucket healthyBucket = available.isEmpty() ? null : new Bucket(zone.zone(),
@@ -71,14 +85,17 @@ public final class Picker {
                     healthy.add(healthyBucket);
                 }
                 all.add(allBucket);
-                if (zone.share() > 0.0) {
+                if (knownGoodShare > 1e-12) {
                     planBuckets.add(tier.panic() ? allBucket : healthyBucket);
-                    planShares.add(zone.share());
+                    planShares.add(knownGoodShare);
                 }
             }
             tiers[t] = new TierSlots(tier, healthy.toArray(new Bucket[0]), all.toArray(new Bucket[0]));
         }
         this.baseLoads = plan.routable() ? loads(Exclusions.none()) : null;
+        this.knownGood = planBuckets.size();
+        planBuckets.addAll(probeBuckets);
+        planShares.addAll(probeShares);
         this.buckets = planBuckets.toArray(new Bucket[0]);
         this.cumulative = new double[buckets.length];
         double sum = 0.0;
@@ -126,16 +143,33 @@ public final class Picker {
      * @throws NoEndpointAvailableException when the plan routes nowhere
      */
     public Pick pick() {
+        return pickAmong(buckets.length);
+    }
+
+    /**
+     * Picks an endpoint for a first attempt that must not be a probe, because it is also the last
+     * attempt of its call: as {@link #pick()}, leaving out the endpoints only being probed while
+     * known-good capacity exists. Lock-free and allocation-free.
+     *
+     * @return the pick
+     * @throws NoEndpointAvailableException when the plan routes nowhere
+     */
+    public Pick pickKnownGood() {
+        return pickAmong(knownGood > 0 ? knownGood : buckets.length);
+    }
+
+    /** Draws among the first {@code n} plan buckets by their shares. */
+    private Pick pickAmong(int n) {
         Bucket[] b = buckets;
-        if (b.length == 0) {
+        if (n == 0) {
             throw unroutable(Exclusions.none());
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int i = 0;
-        if (b.length > 1) {
+        if (n > 1) {
             // Scale by the last cumulative value: shares sum to 1 up to rounding.
-            double r = random.nextDouble() * cumulative[b.length - 1];
-            int last = b.length - 1;
+            double r = random.nextDouble() * cumulative[n - 1];
+            int last = n - 1;
             while (i < last && r >= cumulative[i]) {
                 i++;
             }
@@ -145,16 +179,17 @@ public final class Picker {
 
     /**
      * Picks an endpoint for a retry: never an excluded endpoint while another routable one remains,
-     * and never in an excluded zone or tier. The spillover is recomputed over the tiers that are left;
+     * never in an excluded zone, region or tier, and never an endpoint only being probed while
+     * known-good capacity exists. The spillover is recomputed over the tiers that are left;
      * capacity-aware zone routing does not apply to retries.
      *
-     * @param exclusions endpoints and tiers already tried
+     * @param exclusions endpoints and tiers already tried; with none, as {@link #pickKnownGood()}
      * @return the pick
      * @throws NoEndpointAvailableException when nothing routable remains
      */
     public Pick pick(Exclusions exclusions) {
         if (exclusions.isEmpty()) {
-            return pick();
+            return pickKnownGood();
         }
         if (!plan.routable()) {
             throw unroutable(exclusions);
@@ -249,7 +284,7 @@ public final class Picker {
 
         /** Whether the zone is allowed and has an endpoint not tried yet. */
         boolean usable(Exclusions exclusions) {
-            return !exclusions.excludesZone(zone) && chooser.hasRemaining(exclusions);
+            return !exclusions.excludesLocality(zone) && chooser.hasRemaining(exclusions);
         }
     }
 

@@ -22,29 +22,42 @@ final class PlanCalculator {
             Comparator.comparing(Locality::region).thenComparing(Locality::zone);
 
     /**
-     * Everything a plan depends on. Sets and maps are read, never kept. {@code ramp}: the slow-start
-     * factor, below 1, of endpoints that came back recently; others count with their full weight.
+     * Everything a plan depends on. Sets and maps are read, never kept.
+     *
+     * @param probing endpoints only being probed (an ejection just expired)
+     * @param probingZones zones only being probed (their breaker is half-open)
+     * @param proximity regions nearest first, as far as known (the registry's order, then measured
+     *     latency); orders the regions the policy does not list
+     * @param probesAsCapacity whether probing endpoints count as available: set by
+     *     {@link #compute} when nothing known-good is left
+     * @param ramp the slow-start factor, below 1, of endpoints that came back recently; others count
+     *     with their full weight
      */
     record Input(String service, Locality caller, LoadBalancingPolicy policy, List<Endpoint> endpoints,
                  Map<Locality, Integer> callerCounts, Set<String> ejected, Set<Locality> unavailableZones,
+                 Set<String> probing, Set<Locality> probingZones, List<String> proximity, boolean probesAsCapacity,
                  Map<String, Double> ramp) {
 
         Input(String service, Locality caller, LoadBalancingPolicy policy, List<Endpoint> endpoints,
               Map<Locality, Integer> callerCounts, Set<String> ejected, Set<Locality> unavailableZones) {
-            this(service, caller, policy, endpoints, callerCounts, ejected, unavailableZones, Map.of());
+            this(service, caller, policy, endpoints, callerCounts, ejected, unavailableZones, Set.of(), Set.of(),
+                    List.of(), false, Map.of());
+        }
+
+        Input withProbesAsCapacity() {
+            return new Input(service, caller, policy, endpoints, callerCounts, ejected, unavailableZones, probing,
+                    probingZones, proximity, true, ramp);
         }
     }
 
     private PlanCalculator() {
     }
 
-    static RoutingPlan compute(Input in) {
-        LoadBalancingPolicy policy = in.policy();
-        Locality callerZone = in.caller() == null ? null : in.caller().withoutSubZone();
-        List<String> otherRegions = new ArrayList<>(policy.regionOrder());
-        if (callerZone != null) {
-            otherRegions.remove(callerZone.region());
-        }
+    static RoutingPlan compute(Input given) {
+        LoadBalancingPolicy policy = given.policy();
+        Locality callerZone = given.caller() == null ? null : given.caller().withoutSubZone();
+        List<String> otherRegions = regionTiers(given, callerZone);
+        Input in = knownGoodLeft(given, callerZone, otherRegions) ? given : given.withProbesAsCapacity();
 
         // Group by tier, then zone; sort so that equal inputs always give equal plans.
         TreeMap<Integer, TreeMap<Locality, List<Endpoint>>> grouped = new TreeMap<>();
@@ -66,8 +79,8 @@ final class PlanCalculator {
         int[] tierNumbers = new int[n];
         long[] totalWeight = new long[n];
         long[] healthyWeight = new long[n];
-        double[] rampedWeight = new double[n]; // healthy weight, returning endpoints at their slow-start factor
         double[] healthyFraction = new double[n];
+        double[] rampedWeight = new double[n]; // healthy weight, returning endpoints at their slow-start factor
         double[] health = new double[n];
         int i = 0;
         for (Map.Entry<Integer, TreeMap<Locality, List<Endpoint>>> tier : grouped.entrySet()) {
@@ -75,7 +88,7 @@ final class PlanCalculator {
             for (List<Endpoint> zone : tier.getValue().values()) {
                 for (Endpoint e : zone) {
                     totalWeight[i] += e.weight();
-                    if (stateOf(e, in) == EndpointState.AVAILABLE) {
+                    if (counts(e, in)) {
                         healthyWeight[i] += e.weight();
                         rampedWeight[i] += e.weight() * rampOf(e, in);
                     }
@@ -122,20 +135,122 @@ final class PlanCalculator {
         boolean zoneAware = reason == null && applyZoneAware(in, callerZone, grouped, tierNumbers, healthyWeight,
                 shares, panic, zoneShares);
 
+        // Probes: a bounded share of first attempts, taken from the known-good plan, for probing
+        // endpoints of the tiers up to the last one that receives traffic (a far region's returning
+        // endpoint is probed when the plan reaches its region, not in steady state).
+        int lastServing = -1;
+        for (int t = 0; t < n; t++) {
+            lastServing = shares[t] > 0.0 ? t : lastServing;
+        }
+        boolean[] probed = new boolean[n];
+        long probeWeight = 0;
+        if (reason == null && !in.probesAsCapacity()) {
+            i = 0;
+            for (TreeMap<Locality, List<Endpoint>> zones : grouped.values()) {
+                probed[i] = !panic[i] && i <= lastServing;
+                for (List<Endpoint> zone : zones.values()) {
+                    probeWeight += probed[i] ? probingWeight(zone, in) : 0;
+                }
+                i++;
+            }
+        }
+        double probeShare = probeWeight == 0 ? 0.0 : policy.probeSharePercent() / 100.0;
+
         List<RoutingPlan.TierPlan> tiers = new ArrayList<>(n);
         i = 0;
         for (TreeMap<Locality, List<Endpoint>> zones : grouped.values()) {
             List<RoutingPlan.ZonePlan> zonePlans = new ArrayList<>(zones.size());
+            double tierShare = 0.0;
             int z = 0;
             for (Map.Entry<Locality, List<Endpoint>> zone : zones.entrySet()) {
-                zonePlans.add(zonePlan(zone.getKey(), zone.getValue(), zoneShares[i][z++], panic[i], in));
+                RoutingPlan.ZonePlan plan = zonePlan(zone.getKey(), zone.getValue(),
+                        zoneShares[i][z++] * (1.0 - probeShare), panic[i], probed[i] ? probeShare : 0.0,
+                        probeWeight, in);
+                tierShare += plan.share();
+                zonePlans.add(plan);
             }
             tiers.add(new RoutingPlan.TierPlan(tierNumbers[i], TierKind.of(tierNumbers[i], callerZone != null),
-                    totalWeight[i], healthyWeight[i], healthyFraction[i], health[i], shares[i], panic[i],
-                    zonePlans));
+                    totalWeight[i], healthyWeight[i], healthyFraction[i], health[i],
+                    probeShare == 0.0 ? shares[i] : tierShare, panic[i], zonePlans));
             i++;
         }
-        return new RoutingPlan(in.service(), in.caller(), tiers, regionExcluded, zoneAware, reason, detail);
+        return new RoutingPlan(in.service(), in.caller(), tiers, regionExcluded, zoneAware, reason, detail,
+                probeShare, in.probesAsCapacity());
+    }
+
+    /**
+     * The regions after the caller's, in tier order: those the policy lists, in its order; then,
+     * unless the policy excludes them, every other region of the endpoints, each its own tier,
+     * nearest first ({@link Input#proximity}), then by name.
+     */
+    static List<String> regionTiers(Input in, Locality callerZone) {
+        List<String> regions = new ArrayList<>(in.policy().regionOrder());
+        String own = callerZone == null ? null : callerZone.region();
+        regions.remove(own);
+        if (in.policy().excludeUnlistedRegions() || callerZone == null) {
+            return regions;
+        }
+        List<String> unlisted = new ArrayList<>();
+        for (Endpoint e : in.endpoints()) {
+            String r = e.locality().region();
+            if (!r.equals(own) && !regions.contains(r) && !unlisted.contains(r)) {
+                unlisted.add(r);
+            }
+        }
+        List<String> proximity = in.proximity();
+        unlisted.sort(Comparator.<String>comparingInt(r -> {
+            int rank = proximity.indexOf(r);
+            return rank < 0 ? Integer.MAX_VALUE : rank;
+        }).thenComparing(Comparator.naturalOrder()));
+        regions.addAll(unlisted);
+        return regions;
+    }
+
+    /** Whether some endpoint with a tier is available by every health input, probes aside. */
+    private static boolean knownGoodLeft(Input in, Locality callerZone, List<String> otherRegions) {
+        for (Endpoint e : in.endpoints()) {
+            if (stateOf(e, in) == EndpointState.AVAILABLE
+                    && tierOf(e.locality(), callerZone, otherRegions, in.policy().excludeUnlistedRegions()) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the endpoint's weight counts as healthy: available, or probing when nothing known-good is left. */
+    static boolean counts(Endpoint e, Input in) {
+        EndpointState state = stateOf(e, in);
+        return state == EndpointState.AVAILABLE || (state == EndpointState.PROBING && in.probesAsCapacity());
+    }
+
+    /** The slow-start factor of an endpoint: below 1 while it ramps up after coming back. */
+    private static double rampOf(Endpoint e, Input in) {
+        if (in.ramp().isEmpty()) {
+            return 1.0;
+        }
+        Double f = in.ramp().get(e.id());
+        return f == null ? 1.0 : f;
+    }
+
+    /** Sum of the weights of endpoints that count as healthy, each at its slow-start factor. */
+    private static double rampedWeightOf(List<Endpoint> endpoints, Input in) {
+        double w = 0;
+        for (Endpoint e : endpoints) {
+            if (counts(e, in)) {
+                w += e.weight() * rampOf(e, in);
+            }
+        }
+        return w;
+    }
+
+    private static long probingWeight(List<Endpoint> endpoints, Input in) {
+        long w = 0;
+        for (Endpoint e : endpoints) {
+            if (stateOf(e, in) == EndpointState.PROBING) {
+                w += e.weight();
+            }
+        }
+        return w;
     }
 
     /**
@@ -205,19 +320,30 @@ final class PlanCalculator {
         return true;
     }
 
+    /**
+     * @param zoneShare the zone's share of known-good traffic
+     * @param probeShare the share of all traffic that goes to probes, spread by weight over
+     *     {@code probeWeight}
+     */
     private static RoutingPlan.ZonePlan zonePlan(Locality zone, List<Endpoint> endpoints, double zoneShare,
-                                                 boolean panic, Input in) {
+                                                 boolean panic, double probeShare, long probeWeight, Input in) {
         long total = weightOf(endpoints, null);
         long healthy = weightOf(endpoints, in);
         double routable = panic ? total : rampedWeightOf(endpoints, in);
+        double share = zoneShare;
         List<RoutingPlan.EndpointPlan> plans = new ArrayList<>(endpoints.size());
         for (Endpoint e : endpoints) {
             EndpointState state = stateOf(e, in);
-            boolean gets = routable > 0 && (panic || state == EndpointState.AVAILABLE);
-            double weight = panic ? e.weight() : e.weight() * rampOf(e, in);
-            plans.add(new RoutingPlan.EndpointPlan(e, state, gets ? zoneShare * weight / routable : 0.0));
+            double endpointShare = 0.0;
+            if (routable > 0 && (panic || counts(e, in))) {
+                endpointShare = zoneShare * (panic ? e.weight() : e.weight() * rampOf(e, in)) / routable;
+            } else if (state == EndpointState.PROBING && probeShare > 0.0) {
+                endpointShare = probeShare * e.weight() / probeWeight;
+                share += endpointShare;
+            }
+            plans.add(new RoutingPlan.EndpointPlan(e, state, endpointShare));
         }
-        return new RoutingPlan.ZonePlan(zone, total, healthy, zoneShare, plans);
+        return new RoutingPlan.ZonePlan(zone, total, healthy, share, plans);
     }
 
     /** Tier of a locality relative to the caller's zone, or -1 when its region is excluded. */
@@ -246,34 +372,18 @@ final class PlanCalculator {
         if (in.ejected().contains(e.id())) {
             return EndpointState.EJECTED;
         }
+        if ((!in.probing().isEmpty() && in.probing().contains(e.id()))
+                || (!in.probingZones().isEmpty() && in.probingZones().contains(e.locality().withoutSubZone()))) {
+            return EndpointState.PROBING;
+        }
         return EndpointState.AVAILABLE;
-    }
-
-    /** The slow-start factor of an endpoint: below 1 while it ramps up after coming back. */
-    private static double rampOf(Endpoint e, Input in) {
-        if (in.ramp().isEmpty()) {
-            return 1.0;
-        }
-        Double f = in.ramp().get(e.id());
-        return f == null ? 1.0 : f;
-    }
-
-    /** Sum of the weights of available endpoints, each at its slow-start factor. */
-    private static double rampedWeightOf(List<Endpoint> endpoints, Input in) {
-        double w = 0;
-        for (Endpoint e : endpoints) {
-            if (stateOf(e, in) == EndpointState.AVAILABLE) {
-                w += e.weight() * rampOf(e, in);
-            }
-        }
-        return w;
     }
 
     /** Sum of weights; of available endpoints only when {@code in} is given, of all otherwise. */
     private static long weightOf(List<Endpoint> endpoints, Input in) {
         long w = 0;
         for (Endpoint e : endpoints) {
-            if (in == null || stateOf(e, in) == EndpointState.AVAILABLE) {
+            if (in == null || counts(e, in)) {
                 w += e.weight();
             }
         }

@@ -26,10 +26,21 @@ public final class RoutingPlan {
     private final boolean zoneAwareApplied;
     private final NoEndpointAvailableException.Reason unroutableReason;
     private final String unroutableDetail;
+    private final double probeShare;
+    private final boolean probesAsCapacity;
 
     RoutingPlan(String service, Locality caller, List<TierPlan> tiers, List<EndpointPlan> excludedByRegion,
                 boolean zoneAwareApplied, NoEndpointAvailableException.Reason unroutableReason,
                 String unroutableDetail) {
+        this(service, caller, tiers, excludedByRegion, zoneAwareApplied, unroutableReason, unroutableDetail, 0.0,
+                false);
+    }
+
+    RoutingPlan(String service, Locality caller, List<TierPlan> tiers, List<EndpointPlan> excludedByRegion,
+                boolean zoneAwareApplied, NoEndpointAvailableException.Reason unroutableReason,
+                String unroutableDetail, double probeShare, boolean probesAsCapacity) {
+        this.probeShare = probeShare;
+        this.probesAsCapacity = probesAsCapacity;
         this.service = service;
         this.caller = caller;
         this.tiers = List.copyOf(tiers);
@@ -80,6 +91,31 @@ public final class RoutingPlan {
     /** @return a sentence saying why nothing can be picked, or {@code null} when routable */
     public String unroutableDetail() {
         return unroutableDetail;
+    }
+
+    /**
+     * @return the share of first attempts planned for endpoints only being probed
+     *     ({@link EndpointState#PROBING}) while known-good capacity exists; 0 when none are probed,
+     *     or when they count as available because nothing known-good is left
+     */
+    public double probeShare() {
+        return probeShare;
+    }
+
+    /**
+     * @return whether probing endpoints count as available, because no endpoint that receives
+     *     traffic is known to be good; retries may then go to them
+     */
+    public boolean probesAsCapacity() {
+        return probesAsCapacity;
+    }
+
+    /**
+     * @param state an endpoint's state in this plan
+     * @return whether an endpoint in that state takes part in the known-good plan (and retries)
+     */
+    public boolean routableState(EndpointState state) {
+        return state == EndpointState.AVAILABLE || (state == EndpointState.PROBING && probesAsCapacity);
     }
 
     /** @return whether any tier that receives traffic is in panic */
@@ -181,6 +217,7 @@ public final class RoutingPlan {
         }
         RoutingPlan that = (RoutingPlan) o;
         return zoneAwareApplied == that.zoneAwareApplied && service.equals(that.service)
+                && Double.compare(probeShare, that.probeShare) == 0 && probesAsCapacity == that.probesAsCapacity
                 && Objects.equals(caller, that.caller) && tiers.equals(that.tiers)
                 && excludedByRegion.equals(that.excludedByRegion)
                 && unroutableReason == that.unroutableReason
@@ -189,7 +226,8 @@ public final class RoutingPlan {
 
     @Override
     public int hashCode() {
-        return Objects.hash(service, caller, tiers, excludedByRegion, zoneAwareApplied, unroutableReason, unroutableDetail);
+        return Objects.hash(service, caller, tiers, excludedByRegion, zoneAwareApplied, unroutableReason, unroutableDetail,
+                probeShare, probesAsCapacity);
     }
 
     @Override
@@ -202,19 +240,23 @@ public final class RoutingPlan {
             sb.append(String.format(java.util.Locale.ROOT, " tier %d %.1f%%%s", t.tier(), t.share() * 100,
                     t.panic() ? " PANIC" : ""));
         }
+        if (probeShare > 0.0) {
+            sb.append(String.format(java.util.Locale.ROOT, " (probes %.1f%%)", probeShare * 100));
+        }
         return sb.toString();
     }
 
     /**
      * One priority tier.
      *
-     * @param tier tier number: 0 same zone, 1 same region, 2.. other regions
+     * @param tier tier number: 0 same zone, 1 same region, 2.. other regions, one each, nearest first
      * @param kind where the tier lies relative to the caller
      * @param totalWeight sum of the weights of all its endpoints
-     * @param healthyWeight sum of the weights of its available endpoints
+     * @param healthyWeight sum of the weights of its available endpoints (probing ones only when
+     *     nothing known-good is left)
      * @param healthyFraction {@code healthyWeight / totalWeight}
      * @param health {@code min(1, healthyFraction × over-provisioning factor)}
-     * @param share planned fraction of the caller's traffic
+     * @param share planned fraction of the caller's traffic, probes included
      * @param panic whether its share is spread over all its endpoints regardless of health
      * @param zones its zones, by region and zone name
      */
@@ -232,7 +274,7 @@ public final class RoutingPlan {
      * @param zone the zone (region and zone, no sub-zone)
      * @param totalWeight sum of the weights of all its endpoints
      * @param healthyWeight sum of the weights of its available endpoints
-     * @param share planned fraction of the caller's traffic
+     * @param share planned fraction of the caller's traffic, probes included
      * @param endpoints its endpoints, by id
      */
     public record ZonePlan(Locality zone, long totalWeight, long healthyWeight, double share,
@@ -249,7 +291,7 @@ public final class RoutingPlan {
      * @param endpoint the endpoint as the registry reported it
      * @param state whether it may receive traffic, and if not why
      * @param share planned fraction of the caller's traffic (non-zero for unavailable endpoints
-     *     only in a tier in panic)
+     *     only in a tier in panic; for a probing endpoint, its part of {@link #probeShare()})
      */
     public record EndpointPlan(Endpoint endpoint, EndpointState state, double share) {
     }

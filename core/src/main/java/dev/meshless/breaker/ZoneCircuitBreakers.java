@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * One Resilience4j {@link CircuitBreaker} per (service, zone). An open breaker takes its zone out of
  * the balancer ({@link LocalityLoadBalancer#setZoneAvailable}), so the spillover maths moves the
  * zone's share to the next tier; after the breaker's wait it half-opens, the zone returns to the
- * plan and a few calls probe it; the outcome closes or reopens it.
+ * plan as probed only ({@link LocalityLoadBalancer#setZoneProbing}: a bounded share of first
+ * attempts, no retries, while known-good capacity exists elsewhere) until a probe answers; then it
+ * takes its share again while the breaker's remaining probes close or reopen it.
  *
  * <p>Breakers live in the given registry under {@code <service>-zone-<region>-<zone>}, so that an
  * application's Resilience4j configuration, metrics and actuator views see them; a breaker already
@@ -89,6 +91,11 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         final BreakerRecorder recorder;
         /** Written only by control tasks. */
         volatile CircuitBreaker.State seen = CircuitBreaker.State.CLOSED;
+        /**
+         * Half-open and no probe answered yet: the balancer only probes the zone. Set by control
+         * tasks; cleared by the first success, on the call path.
+         */
+        volatile boolean probing;
 
         ZoneBreaker(Locality zone, CircuitBreaker breaker) {
             this.zone = zone;
@@ -208,6 +215,12 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         switch (outcome.kind()) {
             case SUCCESS:
             case CALLER_ERROR:
+                if (zb.probing) {
+                    // The half-open zone answered: known to work again, it takes its share while the
+                    // breaker counts its remaining probes (a failure among them reopens it).
+                    zb.probing = false;
+                    control.execute(() -> balancer.setZoneProbing(zb.zone, false));
+                }
                 if (closed) {
                     recorder.onSuccessNow(nanos); // no flush will follow
                 } else {
@@ -272,6 +285,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         CircuitBreaker.State now = zb.breaker.getState();
         if (now != zb.seen) {
             zb.seen = now;
+            zb.probing = now == CircuitBreaker.State.HALF_OPEN;
             onTransition(zb.zone, zb.breaker, now);
         }
     }
@@ -307,6 +321,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
             case OPEN:
             case FORCED_OPEN:
                 balancer.setZoneAvailable(zone, false);
+                balancer.setZoneProbing(zone, false);
                 if (to == CircuitBreaker.State.OPEN) {
                     scheduleHalfOpen(zone, cb);
                 }
@@ -316,6 +331,9 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
                 listeners.forEach(l -> notify(l, () -> l.onZoneBreakerOpened(service, zone)));
                 break;
             case HALF_OPEN:
+                // Probing first, so that the zone goes from unavailable to probed without a plan
+                // between in which it is known-good.
+                balancer.setZoneProbing(zone, true);
                 balancer.setZoneAvailable(zone, true);
                 log.info("{}: circuit breaker of zone {} half-open; probing with {} calls", service, zone,
                         cb.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
@@ -323,6 +341,7 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
                 break;
             default:
                 balancer.setZoneAvailable(zone, true);
+                balancer.setZoneProbing(zone, false);
                 log.info("{}: circuit breaker of zone {} closed", service, zone);
                 listeners.forEach(l -> notify(l, () -> l.onZoneBreakerClosed(service, zone)));
                 break;

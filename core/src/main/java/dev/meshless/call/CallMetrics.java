@@ -33,6 +33,15 @@ public interface CallMetrics {
     }
 
     /**
+     * A call's first attempt failed and the call is retried: counted once per call, with its first
+     * retry (whereas {@link #retry} counts every retry).
+     *
+     * @param service the service
+     */
+    default void callRetried(String service) {
+    }
+
+    /**
      * A retry was refused because the retry budget was spent.
      *
      * @param service the service

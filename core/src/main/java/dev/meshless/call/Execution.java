@@ -1,13 +1,16 @@
 package dev.meshless.call;
 
 import dev.meshless.balancer.Exclusions;
+import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.NoEndpointAvailableException;
 import dev.meshless.balancer.Pick;
 import dev.meshless.outcome.Outcome;
+import dev.meshless.topology.Locality;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a call keeps once it needs more than its first attempt: what to exclude from the next pick,
@@ -43,13 +46,21 @@ final class Execution {
     private final CallOptions options;
     private final long startNanos;
     private final long deadlineNanos;
-    /** Endpoints and zones tried, and tiers left after {@code attemptsPerTier} failures. */
+    /** Endpoints tried and zones whose breaker refused: never again in this call while anything else remains. */
     private Exclusions hosts = Exclusions.none();
-    private Exclusions withTiers = Exclusions.none();
+    /** Zones of failed attempts, and regions after a connect or zone-level failure: avoided while others can serve. */
+    private Exclusions zones = Exclusions.none();
+    private Exclusions regions = Exclusions.none();
+    /**
+     * Tiers left after {@code attemptsPerTier} failures (Envoy's previous priorities): the caller's
+     * zone and region by number, other regions by name.
+     */
+    private Exclusions tiers = Exclusions.none();
     /** Endpoints at their cap, skipped for the attempt being picked. */
     private Exclusions skipped = Exclusions.none();
     private int attempts;
-    private int[] failuresPerTier;
+    /** Failures per tier number, zone and region name, when {@code attemptsPerTier} is above 1. */
+    private Map<Object, Integer> failures;
     private List<AttemptRecord> records;
     private Object result;
     private Throwable lastError;
@@ -106,9 +117,10 @@ final class Execution {
     }
 
     /**
-     * @return the next endpoint: not tried, not skipped, not in a zone that refused; from another
-     *     tier after {@code attemptsPerTier} failures, falling back to the tiers already tried when
-     *     no other tier can serve
+     * @return the next endpoint: not tried, not skipped, not in a zone that refused; away from the
+     *     zones and regions that failed and from tiers after {@code attemptsPerTier} failures,
+     *     giving those back one by one (regions, then tiers, then zones) when nothing else can
+     *     serve; never an endpoint only being probed while known-good capacity exists
      * @throws ServiceCallException when nothing is left (the call is over)
      */
     Pick nextPick() {
@@ -121,30 +133,33 @@ final class Execution {
 
     /** As {@link #nextPick()}, for a caller that handles an empty pick itself. */
     Pick pick() {
-        if (skipped.isEmpty() && withTiers.isEmpty()) {
-            return client.balancer().pick();
+        LocalityLoadBalancer balancer = client.balancer();
+        Exclusions must = hosts.with(skipped);
+        if (must.isEmpty() && zones.isEmpty() && tiers.isEmpty()) {
+            // A first attempt: a probe may take it, unless it is also the last.
+            return settings.maxAttempts > 1 ? balancer.pick() : balancer.pickKnownGood();
         }
-        Exclusions full = merge(withTiers, skipped);
-        try {
-            return client.balancer().pick(full);
-        } catch (NoEndpointAvailableException e) {
-            if (!full.hasTiers()) {
-                throw e;
+        Exclusions avoidZones = must.with(zones);
+        Exclusions[] tries = {avoidZones.with(regions).with(tiers), avoidZones.with(tiers), avoidZones, must};
+        NoEndpointAvailableException last = null;
+        Exclusions tried = null;
+        for (Exclusions exclusions : tries) {
+            if (exclusions.equals(tried)) {
+                continue;
             }
-            return client.balancer().pick(merge(hosts, skipped));
+            tried = exclusions;
+            try {
+                return balancer.pick(exclusions);
+            } catch (NoEndpointAvailableException e) {
+                last = e;
+            }
         }
-    }
-
-    private static Exclusions merge(Exclusions base, Exclusions extra) {
-        Exclusions merged = base;
-        for (String id : extra.endpointIds()) {
-            merged = merged.withEndpointId(id);
-        }
-        return merged;
+        throw last;
     }
 
     /**
-     * Leaves a refused pick out of the next one: the endpoint for this attempt, or its zone for the call.
+     * Leaves a refused pick out of the next one: the endpoint for this attempt, or its zone for the
+     * call (and its region while other regions can serve: a zone-level failure).
      *
      * @param refusal {@link #AT_CAP} or {@link #ZONE_BREAKER}
      */
@@ -153,7 +168,7 @@ final class Execution {
             skipped = skipped.withEndpoint(pick.endpoint());
         } else {
             hosts = hosts.withZone(pick.endpoint().locality());
-            withTiers = withTiers.withZone(pick.endpoint().locality());
+            regions = regions.withRegion(pick.endpoint().locality().region());
         }
     }
 
@@ -215,33 +230,53 @@ final class Execution {
                     + " the deadline of " + Duration.ofNanos(deadlineNanos - startNanos).toMillis() + " ms");
         }
         if (!settings.budget.tryRetry()) {
-            client.feedback.retry(false);
+            client.feedback.retry(false, false);
             return failWith(ServiceCallException.Reason.RETRY_BUDGET_EXHAUSTED, "the retry budget is spent ("
                     + settings.budgetRule() + ")");
         }
-        client.feedback.retry(true);
+        client.feedback.retry(true, attempts == 1);
         return backoff;
     }
 
     /**
-     * Leaves a failed attempt's endpoint out of the next picks (Envoy's previous hosts) and, after
-     * {@code attemptsPerTier} endpoint failures in its tier, the tier too (previous priorities).
+     * Teaches the rest of the call what a failed attempt showed: its endpoint is not tried again
+     * (Envoy's previous hosts); after {@code attemptsPerTier} endpoint failures in one tier, one zone
+     * or — counting connect failures only, which say the place rather than the request is broken —
+     * one region, that tier, zone or region is avoided too (previous priorities, at locality
+     * granularity).
      *
      * @param outcome how the attempt ended, or {@code null} when unknown (only the endpoint is left out)
      */
     void exclude(Pick pick, Outcome outcome) {
         hosts = hosts.withEndpoint(pick.endpoint());
-        withTiers = withTiers.withEndpoint(pick.endpoint());
-        if (outcome != null && outcome.isEndpointFailure() && settings.attemptsPerTier > 0 && pick.tier() < 64) {
-            if (failuresPerTier == null) {
-                failuresPerTier = new int[Math.max(8, pick.tier() + 1)];
-            } else if (failuresPerTier.length <= pick.tier()) {
-                failuresPerTier = Arrays.copyOf(failuresPerTier, pick.tier() + 1);
-            }
-            if (++failuresPerTier[pick.tier()] >= settings.attemptsPerTier) {
-                withTiers = withTiers.withTier(pick.tier());
-            }
+        if (outcome == null || !outcome.isEndpointFailure() || settings.attemptsPerTier == 0) {
+            return;
         }
+        Locality where = pick.endpoint().locality();
+        if (failed(where.withoutSubZone())) {
+            zones = zones.withZone(where);
+        }
+        if (outcome.requestNotSent() && failed(where.region())) {
+            regions = regions.withRegion(where.region());
+        }
+        if (pick.tier() < 2 && failed(pick.tier())) {
+            tiers = tiers.withTier(pick.tier());
+        } else if (pick.tier() >= 2 && failed(where.region() + "#tier")) {
+            // Another region's tier is known by its region: its number changes when the regions'
+            // proximity order does, which may happen between two attempts.
+            tiers = tiers.withRegion(where.region());
+        }
+    }
+
+    /** Counts one more failure in a tier, zone or region; @return whether it reached {@code attemptsPerTier}. */
+    private boolean failed(Object place) {
+        if (settings.attemptsPerTier == 1) {
+            return true;
+        }
+        if (failures == null) {
+            failures = new HashMap<>();
+        }
+        return failures.merge(place, 1, Integer::sum) >= settings.attemptsPerTier;
     }
 
     /** Full jitter: uniform in [0, min(max, base × 2^(retry − 1))], and at least what an overloaded endpoint asked. */

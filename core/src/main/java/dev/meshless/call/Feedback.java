@@ -1,5 +1,6 @@
 package dev.meshless.call;
 
+import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.Pick;
 import dev.meshless.breaker.BreakerRecorder;
 import dev.meshless.breaker.ZoneCircuitBreakers;
@@ -28,6 +29,8 @@ final class Feedback implements AutoCloseable {
     private final OutcomeClassifier classifier;
     private final CallMetrics metrics;
     private final OutlierDetector outliers;
+    /** Learns the latency of other regions, for their proximity order. */
+    private final LocalityLoadBalancer balancer;
     /** {@code null} when the policy turns zone breakers off. */
     private final ZoneCircuitBreakers zoneBreakers;
     /** {@code null} when the policy turns the service breaker off. */
@@ -37,9 +40,11 @@ final class Feedback implements AutoCloseable {
     final TimeSource time;
     private volatile boolean closed;
 
-    Feedback(String service, OutcomeClassifier classifier, CallMetrics metrics, OutlierDetector outliers,
-             ZoneCircuitBreakers zoneBreakers, CircuitBreaker serviceBreaker, TimeSource time) {
+    Feedback(String service, OutcomeClassifier classifier, CallMetrics metrics, LocalityLoadBalancer balancer,
+             OutlierDetector outliers, ZoneCircuitBreakers zoneBreakers, CircuitBreaker serviceBreaker,
+             TimeSource time) {
         this.service = service;
+        this.balancer = balancer;
         this.classifier = classifier;
         this.metrics = metrics;
         this.outliers = outliers;
@@ -67,6 +72,9 @@ final class Feedback implements AutoCloseable {
      */
     void ended(Pick pick, ZoneCircuitBreakers.ZoneBreaker zone, boolean zonePermit, Outcome outcome, long nanos) {
         pick.callFinished();
+        if (pick.tier() >= 2 && outcome.kind() == Outcome.Kind.SUCCESS) {
+            balancer.recordLatency(pick.endpoint().locality().region(), nanos);
+        }
         if (zone != null) {
             zoneBreakers.record(zone, outcome, nanos, zonePermit);
         }
@@ -87,11 +95,14 @@ final class Feedback implements AutoCloseable {
         }
     }
 
-    /** Counts a retry, or one the budget refused. */
-    void retry(boolean allowed) {
+    /** Counts a retry (the call's first when {@code first}), or one the budget refused. */
+    void retry(boolean allowed, boolean first) {
         try {
             if (allowed) {
                 metrics.retry(service);
+                if (first) {
+                    metrics.callRetried(service);
+                }
             } else {
                 metrics.retryBudgetExhausted(service);
             }

@@ -131,7 +131,8 @@ public final class ServiceClient implements AutoCloseable {
         this.serviceBreaker = policy.serviceBreaker() == null ? null
                 : registry.find(service).orElseGet(() -> registry.circuitBreaker(service,
                         CircuitBreakerConfig.from(policy.serviceBreaker()).clock(time.clock()).build()));
-        this.feedback = new Feedback(service, b.classifier, b.metrics, outliers, zoneBreakers, serviceBreaker, time);
+        this.feedback = new Feedback(service, b.classifier, b.metrics, balancer, outliers, zoneBreakers, serviceBreaker,
+                time);
         healthChecks.start(balancer, outliers, zoneBreakers);
         this.settings = CallSettings.of(policy, null, time);
         if (serviceBreaker != null) {
@@ -326,10 +327,10 @@ public final class ServiceClient implements AutoCloseable {
         return start;
     }
 
-    /** The first attempt's pick: nothing is excluded yet. */
+    /** The first attempt's pick: nothing is excluded yet; a probe may take it unless it is also the last attempt. */
     private Pick firstPick(CallSettings callSettings, CallOptions options, long start) {
         try {
-            return balancer.pick();
+            return callSettings.maxAttempts > 1 ? balancer.pick() : balancer.pickKnownGood();
         } catch (NoEndpointAvailableException e) {
             throw new Execution(this, callSettings, options, start, 0).noEndpoint(e);
         }

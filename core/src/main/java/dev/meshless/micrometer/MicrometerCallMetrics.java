@@ -59,6 +59,8 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
     private final Map<String, Counter> probesPassed = new ConcurrentHashMap<>();
     private final Map<String, Counter> probesFailed = new ConcurrentHashMap<>();
     private final Map<String, Counter> recoveries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retriedCalls = new ConcurrentHashMap<>();
+    private final Map<String, Counter> probes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> ejected = new ConcurrentHashMap<>();
 
     /** @param registry where meters are registered */
@@ -105,6 +107,16 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
             grid[tier][outcome.kind().ordinal()] = timer; // a racing registration finds the same timer
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
+        if (pick.probe()) {
+            counter(probes, "meshless.client.probes", "attempts to endpoints or zones only being probed (an ejection"
+                    + " just expired, a zone breaker half-open)", service).increment();
+        }
+    }
+
+    @Override
+    public void callRetried(String service) {
+        counter(retriedCalls, "meshless.client.calls.retried", "calls whose first attempt failed and that were"
+                + " retried", service).increment();
     }
 
     /** A locality's grid with room for the tier; rows already there are shared, not copied. */

@@ -49,14 +49,16 @@ public final class Outcome {
     private final String description;
     private final boolean retryable;
     private final int httpStatus;
+    private final boolean refused;
 
     private Outcome(Kind kind, boolean localOrigin, boolean requestNotSent, Duration retryAfter, String description,
                     boolean retryable) {
-        this(kind, localOrigin, requestNotSent, retryAfter, description, retryable, 0);
+        this(kind, localOrigin, requestNotSent, retryAfter, description, retryable, 0, false);
     }
 
     private Outcome(Kind kind, boolean localOrigin, boolean requestNotSent, Duration retryAfter, String description,
-                    boolean retryable, int httpStatus) {
+                    boolean retryable, int httpStatus, boolean refused) {
+        this.refused = refused;
         this.kind = kind;
         this.localOrigin = localOrigin;
         this.requestNotSent = requestNotSent;
@@ -80,6 +82,19 @@ public final class Outcome {
      */
     public static Outcome connectFailure(String description) {
         return new Outcome(Kind.ENDPOINT_FAILURE, true, true, null, description, true);
+    }
+
+    /**
+     * The endpoint's address refused the connection or cannot be reached at all (connection
+     * refused, no route to host, port unreachable): a connect failure that, unlike a connect
+     * timeout, no amount of load explains. Outlier detection ejects on a few of them in a row
+     * ({@code consecutiveConnectionRefusals}).
+     *
+     * @param description what happened, e.g. "ConnectException"
+     * @return the outcome
+     */
+    public static Outcome connectionRefused(String description) {
+        return new Outcome(Kind.ENDPOINT_FAILURE, true, true, null, description, true, 0, true);
     }
 
     /**
@@ -129,7 +144,8 @@ public final class Outcome {
      * @return a copy that is not retryable
      */
     public Outcome notRetryable() {
-        return retryable ? new Outcome(kind, localOrigin, requestNotSent, retryAfter, description, false, httpStatus)
+        return retryable
+                ? new Outcome(kind, localOrigin, requestNotSent, retryAfter, description, false, httpStatus, refused)
                 : this;
     }
 
@@ -141,7 +157,7 @@ public final class Outcome {
      * @return a copy carrying the status
      */
     public Outcome withHttpStatus(int status) {
-        return new Outcome(kind, localOrigin, requestNotSent, retryAfter, description, retryable, status);
+        return new Outcome(kind, localOrigin, requestNotSent, retryAfter, description, retryable, status, refused);
     }
 
     /** @return the HTTP status this outcome was classified from, or 0 when it did not come from one */
@@ -172,6 +188,11 @@ public final class Outcome {
     /** @return whether the request certainly never reached the endpoint, so any method may be retried */
     public boolean requestNotSent() {
         return requestNotSent;
+    }
+
+    /** @return whether the connection was refused or the address unreachable: an unambiguous connect failure */
+    public boolean refused() {
+        return refused;
     }
 
     /** @return the delay the endpoint asked for, or {@code null} */

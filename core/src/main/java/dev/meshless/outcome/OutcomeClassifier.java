@@ -95,7 +95,8 @@ public interface OutcomeClassifier {
     /**
      * The exception rules, looking through {@code CompletionException}, {@code ExecutionException}
      * and {@code UncheckedIOException}: connect failures (refused, connect timeout, no route,
-     * unknown host) are local-origin failures that never sent the request; timeouts and other
+     * unknown host) are local-origin failures that never sent the request, and refusals (refused,
+     * no route, port unreachable) say so ({@link Outcome#refused()}); timeouts and other
      * {@code IOException}s (reset, closed) are local-origin endpoint failures; anything else says
      * nothing about the endpoint and is a caller error.
      *
@@ -109,8 +110,12 @@ public interface OutcomeClassifier {
             t = t.getCause();
         }
         String name = t.getClass().getSimpleName();
+        if ((t instanceof ConnectException && !name.contains("Timeout")) || t instanceof NoRouteToHostException
+                || t instanceof PortUnreachableException) {
+            // Netty's ConnectTimeoutException is a ConnectException, but a timeout is not a refusal.
+            return Outcome.connectionRefused(name);
+        }
         if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
-                || t instanceof NoRouteToHostException || t instanceof PortUnreachableException
                 || t instanceof UnknownHostException) {
             return Outcome.connectFailure(name);
         }

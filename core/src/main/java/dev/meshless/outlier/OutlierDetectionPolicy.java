@@ -18,6 +18,13 @@ public final class OutlierDetectionPolicy {
     public static final int DEFAULT_CONSECUTIVE_GATEWAY_FAILURES = 0;
     /** Envoy's default for consecutive local-origin failures. */
     public static final int DEFAULT_CONSECUTIVE_LOCAL_ORIGIN_FAILURES = 5;
+    /**
+     * Refused connections in a row that eject (no Envoy equivalent): a refusal is unambiguous — the
+     * address is not serving — so two are enough, where ambiguous local-origin failures (timeouts,
+     * resets) keep needing {@link #DEFAULT_CONSECUTIVE_LOCAL_ORIGIN_FAILURES}. Two rather than one, so
+     * that a single refusal during a restart's instant does not eject.
+     */
+    public static final int DEFAULT_CONSECUTIVE_CONNECTION_REFUSALS = 2;
     /** Envoy's default evaluation interval. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     /** Envoy's default base ejection time. */
@@ -55,6 +62,7 @@ public final class OutlierDetectionPolicy {
     private final int consecutiveFailures;
     private final int consecutiveGatewayFailures;
     private final int consecutiveLocalOriginFailures;
+    private final int consecutiveConnectionRefusals;
     private final Duration interval;
     private final Duration baseEjectionTime;
     private final Duration maxEjectionTime;
@@ -82,6 +90,7 @@ public final class OutlierDetectionPolicy {
         this.consecutiveFailures = b.consecutiveFailures;
         this.consecutiveGatewayFailures = b.consecutiveGatewayFailures;
         this.consecutiveLocalOriginFailures = b.consecutiveLocalOriginFailures;
+        this.consecutiveConnectionRefusals = b.consecutiveConnectionRefusals;
         this.interval = b.interval;
         this.baseEjectionTime = b.baseEjectionTime;
         this.maxEjectionTime = b.maxEjectionTime;
@@ -126,6 +135,11 @@ public final class OutlierDetectionPolicy {
     /** @return locally detected failures in a row that eject; 0 disables the rule */
     public int consecutiveLocalOriginFailures() {
         return consecutiveLocalOriginFailures;
+    }
+
+    /** @return refused connections (or unreachable addresses) in a row that eject; 0 disables the rule */
+    public int consecutiveConnectionRefusals() {
+        return consecutiveConnectionRefusals;
     }
 
     /** @return how often success rate and failure percentage are evaluated */
@@ -207,6 +221,7 @@ public final class OutlierDetectionPolicy {
         private int consecutiveFailures = DEFAULT_CONSECUTIVE_FAILURES;
         private int consecutiveGatewayFailures = DEFAULT_CONSECUTIVE_GATEWAY_FAILURES;
         private int consecutiveLocalOriginFailures = DEFAULT_CONSECUTIVE_LOCAL_ORIGIN_FAILURES;
+        private int consecutiveConnectionRefusals = DEFAULT_CONSECUTIVE_CONNECTION_REFUSALS;
         private Duration interval = DEFAULT_INTERVAL;
         private Duration baseEjectionTime = DEFAULT_BASE_EJECTION_TIME;
         private Duration maxEjectionTime = DEFAULT_MAX_EJECTION_TIME;
@@ -260,6 +275,16 @@ public final class OutlierDetectionPolicy {
          */
         public Builder consecutiveLocalOriginFailures(int n) {
             this.consecutiveLocalOriginFailures = Check.atLeast("consecutiveLocalOriginFailures", n, 0);
+            return this;
+        }
+
+        /**
+         * @param n refused connections (or unreachable addresses) in a row that eject, 0 disables;
+         *     default {@value #DEFAULT_CONSECUTIVE_CONNECTION_REFUSALS}
+         * @return this builder
+         */
+        public Builder consecutiveConnectionRefusals(int n) {
+            this.consecutiveConnectionRefusals = Check.atLeast("consecutiveConnectionRefusals", n, 0);
             return this;
         }
 

@@ -23,6 +23,12 @@ public class OutlierDetectionSpec implements Spec {
     /** Connection errors, timeouts and resets in a row that eject; 0 disables. */
     private Integer consecutiveLocalOriginFailures;
 
+    /**
+     * Refused connections (or unreachable addresses) in a row that eject; 0 disables. Refusals are
+     * unambiguous, so fewer are needed than for other local-origin failures.
+     */
+    private Integer consecutiveConnectionRefusals;
+
     /** How often success rate and failure percentage are evaluated. */
     private Duration interval;
 
@@ -111,6 +117,16 @@ public class OutlierDetectionSpec implements Spec {
     /** @param consecutiveLocalOriginFailures connection errors, timeouts and resets in a row that eject; 0 disables */
     public void setConsecutiveLocalOriginFailures(Integer consecutiveLocalOriginFailures) {
         this.consecutiveLocalOriginFailures = consecutiveLocalOriginFailures;
+    }
+
+    /** @return refused connections (or unreachable addresses) in a row that eject; 0 disables. Refusals are unambiguous, so fewer are needed than for other local-origin failures; {@code null} when not set */
+    public Integer getConsecutiveConnectionRefusals() {
+        return consecutiveConnectionRefusals;
+    }
+
+    /** @param consecutiveConnectionRefusals refused connections (or unreachable addresses) in a row that eject; 0 disables. Refusals are unambiguous, so fewer are needed than for other local-origin failures */
+    public void setConsecutiveConnectionRefusals(Integer consecutiveConnectionRefusals) {
+        this.consecutiveConnectionRefusals = consecutiveConnectionRefusals;
     }
 
     /** @return how often success rate and failure percentage are evaluated; {@code null} when not set */
@@ -261,6 +277,7 @@ public class OutlierDetectionSpec implements Spec {
         s.consecutiveFailures = d.consecutiveFailures();
         s.consecutiveGatewayFailures = d.consecutiveGatewayFailures();
         s.consecutiveLocalOriginFailures = d.consecutiveLocalOriginFailures();
+        s.consecutiveConnectionRefusals = d.consecutiveConnectionRefusals();
         s.interval = d.interval();
         s.baseEjectionTime = d.baseEjectionTime();
         s.maxEjectionTime = d.maxEjectionTime();
@@ -291,6 +308,7 @@ public class OutlierDetectionSpec implements Spec {
         Specs.apply(consecutiveFailures, b::consecutiveFailures);
         Specs.apply(consecutiveGatewayFailures, b::consecutiveGatewayFailures);
         Specs.apply(consecutiveLocalOriginFailures, b::consecutiveLocalOriginFailures);
+        Specs.apply(consecutiveConnectionRefusals, b::consecutiveConnectionRefusals);
         Specs.apply(interval, b::interval);
         Specs.apply(baseEjectionTime, b::baseEjectionTime);
         Specs.apply(maxEjectionTime, b::maxEjectionTime);

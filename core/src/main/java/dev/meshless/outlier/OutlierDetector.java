@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Passive outlier detection for one service: watches the outcome of every attempt and ejects
  * endpoints that fail, by Envoy's rules (consecutive failures, consecutive gateway failures,
- * consecutive local-origin failures, failure percentage, success rate). An ejection marks the
+ * consecutive local-origin failures, failure percentage, success rate) and one of its own
+ * (consecutive connection refusals, which are unambiguous). An ejection marks the
  * endpoint ejected in the {@link LocalityLoadBalancer}, which rebuilds its picker; the endpoint
  * returns after {@code base × times ejected} (capped, plus jitter), or earlier when health checks
  * pass ({@link #healthCheckPassed}, and the registry's checks passing again after critical) and
@@ -64,9 +65,12 @@ public final class OutlierDetector implements AutoCloseable {
         final AtomicInteger consecutiveFailures = new AtomicInteger();
         final AtomicInteger consecutiveGatewayFailures = new AtomicInteger();
         final AtomicInteger consecutiveLocalOriginFailures = new AtomicInteger();
+        final AtomicInteger consecutiveRefusals = new AtomicInteger();
         final LongAdder successes = new LongAdder();
         final LongAdder failures = new LongAdder();
         volatile boolean ejected;
+        /** Back from an ejection and not yet answered since: only probed ({@link LocalityLoadBalancer#setProbing}). */
+        volatile boolean probing;
         Endpoint endpoint;
         int timesEjected;
         long returnedAtNanos;
@@ -76,6 +80,7 @@ public final class OutlierDetector implements AutoCloseable {
             consecutiveFailures.set(0);
             consecutiveGatewayFailures.set(0);
             consecutiveLocalOriginFailures.set(0);
+            consecutiveRefusals.set(0);
         }
     }
 
@@ -150,8 +155,12 @@ public final class OutlierDetector implements AutoCloseable {
             case CALLER_ERROR:
                 // The endpoint answered: it works, even if the request was bad.
                 h.successes.increment();
+                if (h.probing) {
+                    HostState host = h;
+                    control.execute(() -> endProbe(host, endpoint));
+                }
                 if (h.consecutiveFailures.get() != 0 || h.consecutiveLocalOriginFailures.get() != 0
-                        || h.consecutiveGatewayFailures.get() != 0) {
+                        || h.consecutiveGatewayFailures.get() != 0 || h.consecutiveRefusals.get() != 0) {
                     h.resetConsecutive();
                 }
                 return;
@@ -181,6 +190,14 @@ public final class OutlierDetector implements AutoCloseable {
                     }
                 } else {
                     h.consecutiveLocalOriginFailures.set(0);
+                }
+                if (outcome.refused()) {
+                    int refusals = h.consecutiveRefusals.incrementAndGet();
+                    if (policy.consecutiveConnectionRefusals() > 0 && refusals >= policy.consecutiveConnectionRefusals()) {
+                        reason = EjectionReason.CONSECUTIVE_CONNECTION_REFUSALS;
+                    }
+                } else {
+                    h.consecutiveRefusals.set(0);
                 }
                 if (reason != null && !h.ejected) {
                     HostState host = h;
@@ -240,7 +257,7 @@ public final class OutlierDetector implements AutoCloseable {
             h.returnTimer.cancel();
         }
         log.info("{}: {} returns before its ejection time runs out: {}", service, h.endpoint.id(), evidence);
-        giveBack(h);
+        giveBack(h, true);
     }
 
     /**
@@ -323,7 +340,7 @@ public final class OutlierDetector implements AutoCloseable {
         h.endpoint = endpoint;
         h.resetConsecutive();
         balancer.setEjected(endpoint.id(), true);
-        h.returnTimer = time.schedule(() -> control.execute(() -> giveBack(h)), ejectionTime);
+        h.returnTimer = time.schedule(() -> control.execute(() -> giveBack(h, false)), ejectionTime);
         log.info("{}: ejected {}{} for {} ms: {} ({})", service, endpoint.id(),
                 endpoint.id().equals(endpoint.address()) ? "" : " (" + endpoint.address() + ")", ejectionTime.toMillis(), reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), detail);
         for (OutlierListener l : listeners) {
@@ -335,7 +352,11 @@ public final class OutlierDetector implements AutoCloseable {
         }
     }
 
-    private void giveBack(HostState h) {
+    /**
+     * @param confirmed whether health checks confirmed the endpoint answers: then it is known-good at
+     *     once; an ejection that ran out leaves it only probed until it answers a request
+     */
+    private void giveBack(HostState h, boolean confirmed) {
         if (!h.ejected) {
             return;
         }
@@ -345,6 +366,12 @@ public final class OutlierDetector implements AutoCloseable {
         h.resetConsecutive();
         h.successes.reset();
         h.failures.reset();
+        // Probing first, so that the endpoint goes from ejected to probed without a plan between
+        // in which it is known-good.
+        h.probing = !confirmed;
+        if (!confirmed) {
+            balancer.setProbing(h.endpoint.id(), true);
+        }
         balancer.setEjected(h.endpoint.id(), false);
         log.info("{}: {} ({}) is back in the pool after {} ejection(s)", service, h.endpoint.id(),
                 h.endpoint.address(), h.timesEjected);
@@ -354,6 +381,14 @@ public final class OutlierDetector implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("{}: outlier listener {} failed", service, l, e);
             }
+        }
+    }
+
+    /** A returned endpoint answered: it is known-good again. */
+    private void endProbe(HostState h, Endpoint endpoint) {
+        if (h.probing && !h.ejected) {
+            h.probing = false;
+            balancer.setProbing(endpoint.id(), false);
         }
     }
 

@@ -51,6 +51,16 @@ public final class CompositeRegistry implements EndpointRegistry {
         return of(List.of(sources));
     }
 
+    /** @return the sources' regions by proximity, in precedence order, each region once */
+    @Override
+    public List<String> regionsByProximity() {
+        java.util.LinkedHashSet<String> regions = new java.util.LinkedHashSet<>();
+        for (EndpointRegistry source : sources) {
+            regions.addAll(source.regionsByProximity());
+        }
+        return List.copyOf(regions);
+    }
+
     @Override
     public Subscription subscribe(String service, EndpointListener listener) {
         Merger merger = new Merger(service, listener, sources.size());

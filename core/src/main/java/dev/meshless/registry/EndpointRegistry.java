@@ -28,4 +28,16 @@ public interface EndpointRegistry {
      * @return a handle that stops the deliveries when closed
      */
     Subscription subscribe(String service, EndpointListener listener);
+
+    /**
+     * The regions this registry knows, nearest first, when it knows their distance: Consul's
+     * {@code /v1/catalog/datacenters} lists datacenters by round-trip time from the local agent.
+     * The balancer orders the regions a policy does not list by it (see
+     * {@code docs/load-balancing.md}). Called on the balancer's control side, not per request.
+     *
+     * @return region names nearest first; empty (the default) when unknown
+     */
+    default java.util.List<String> regionsByProximity() {
+        return java.util.List.of();
+    }
 }

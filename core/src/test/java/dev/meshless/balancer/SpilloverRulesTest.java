@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.meshless.registry.EndpointListener;
+import dev.meshless.registry.EndpointRegistry;
 import dev.meshless.registry.StaticRegistry;
+import dev.meshless.registry.Subscription;
 import dev.meshless.testing.TestEndpoints;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.HealthStatus;
@@ -53,14 +56,38 @@ class SpilloverRulesTest {
         }
 
         @Test
-        void unlistedRegionsShareTheLastTier() {
-            List<Endpoint> endpoints = concat(zone("r1", "r1-a", 0, 1), zone("r2", "r2-a", 1, 0),
-                    zone("r3", "r3-a", 1, 0));
+        void everyUnlistedRegionIsItsOwnTierByName() {
+            List<Endpoint> endpoints = concat(zone("r1", "r1-a", 0, 1), zone("r3", "r3-a", 1, 0),
+                    zone("r2", "r2-a", 1, 0));
             LocalityLoadBalancer lb = balancer(endpoints, LoadBalancingPolicy.defaults());
 
-            assertThat(lb.plan().tiers()).extracting(RoutingPlan.TierPlan::tier).containsExactly(0, 2);
-            assertThat(zoneFractions(lb::pick, PICKS)).hasEntrySatisfying("r2-a", f -> assertThat(f).isCloseTo(0.5, within(TOLERANCE)))
-                    .hasEntrySatisfying("r3-a", f -> assertThat(f).isCloseTo(0.5, within(TOLERANCE)));
+            assertThat(lb.plan().tiers()).extracting(RoutingPlan.TierPlan::tier).containsExactly(0, 2, 3);
+            assertThat(lb.regionOrder()).containsExactly("r2", "r3");
+            assertThat(zoneFractions(lb::pick, 10_000)).containsOnlyKeys("r2-a");
+        }
+
+        @Test
+        void listedRegionsComeFirstThenTheRegistrysProximityOrder() {
+            List<Endpoint> endpoints = concat(zone("r1", "r1-a", 1, 0), zone("r2", "r2-a", 1, 0),
+                    zone("r3", "r3-a", 1, 0), zone("r4", "r4-a", 1, 0));
+            StaticRegistry source = StaticRegistry.of(endpoints);
+            EndpointRegistry registry = new EndpointRegistry() {
+                @Override
+                public Subscription subscribe(String service, EndpointListener listener) {
+                    return source.subscribe(service, listener);
+                }
+
+                @Override
+                public List<String> regionsByProximity() {
+                    return List.of("r1", "r3", "r2"); // Consul lists its own datacenter first
+                }
+            };
+            LocalityLoadBalancer lb = LocalityLoadBalancer.builder(TestEndpoints.SERVICE).registry(registry).caller(TestEndpoints.CALLER)
+                    .policy(LoadBalancingPolicy.builder().regionOrder("r4").build()).build();
+
+            assertThat(lb.regionOrder()).containsExactly("r4", "r3", "r2");
+            assertThat(lb.plan().tiers()).extracting(t -> t.zones().get(0).zone().region())
+                    .containsExactly("r1", "r4", "r3", "r2");
         }
 
         @Test

@@ -3,7 +3,9 @@ package dev.meshless.breaker;
 import static dev.meshless.testing.TestEndpoints.concat;
 import static dev.meshless.testing.TestEndpoints.zone;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.meshless.balancer.EndpointState;
 import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.outcome.Outcome;
@@ -77,10 +79,17 @@ class ZoneCircuitBreakersTest {
         time.advance(Duration.ofMillis(1));        // wait in open state is over
 
         assertThat(events).containsExactly("opened r1/r1-a", "half-open r1/r1-a");
+        // Half-open: probed only, with the probe share of first attempts, while others can serve.
+        assertThat(lb.plan().tierShare(0)).isCloseTo(0.05, within(1e-9));
+        assertThat(lb.plan().endpoints()).filteredOn(e -> e.endpoint().locality().zone().equals("r1-a"))
+                .allMatch(e -> e.state() == EndpointState.PROBING);
+        calls(ZONE_A, Outcome.success(), FAST, 1); // the first probe answers: known-good, still half-open
         assertThat(lb.plan().tierShare(0)).isEqualTo(1.0);
-        calls(ZONE_A, Outcome.success(), FAST, 5); // 5 permitted probes succeed
+        assertThat(breakers.breaker(ZONE_A).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        calls(ZONE_A, Outcome.success(), FAST, 4); // the other permitted probes succeed
         assertThat(events).last().isEqualTo("closed r1/r1-a");
         assertThat(breakers.breaker(ZONE_A).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(lb.plan().tierShare(0)).isEqualTo(1.0);
     }
 
     @Test

@@ -48,7 +48,9 @@ class MicrometerCallMetricsTest {
     void attemptsRetriesEjectionsAndBreakersBecomeMeters() {
         ServiceClient client = measured(concat(zone("r1", "r1-a", 1, 0), zone("r1", "r1-b", 1, 0)),
                 CallPolicy.builder().outlierDetection(OutlierDetectionPolicy.builder()
-                        .consecutiveLocalOriginFailures(2).build()).build()).build();
+                        .consecutiveLocalOriginFailures(2).build()).build())
+                .balancingPolicy(dev.meshless.balancer.LoadBalancingPolicy.builder().probeSharePercent(50).build())
+                .build();
 
         for (int i = 0; i < 4; i++) {
             client.call(a -> {
@@ -78,8 +80,17 @@ class MicrometerCallMetricsTest {
         assertThat(meters.find("resilience4j.circuitbreaker.calls").timers())
                 .as("no per-call breaker timer").isEmpty();
 
+        assertThat(meters.get("meshless.client.calls.retried").tag("service", "inventory").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.find("meshless.client.probes").counter()).isNull();
+
         time.advance(Duration.ofSeconds(40));
         assertThat(meters.get("meshless.outlier.ejected").tags("zone", "r1-a").gauge().value()).isZero();
+        // Back from its ejection, r1-a-0 is probed with the probe share of first attempts.
+        for (int i = 0; i < 100 && meters.find("meshless.client.probes").counter() == null; i++) {
+            client.call(a -> "ok", CallOptions.idempotent());
+        }
+        assertThat(meters.get("meshless.client.probes").tag("service", "inventory").counter().count()).isEqualTo(1);
         client.close();
     }
 

@@ -36,6 +36,24 @@ class OutcomeClassifierTest {
         assertThat(refused.localOrigin()).isTrue();
         assertThat(refused.requestNotSent()).isTrue();
         assertThat(connectTimeout.requestNotSent()).isTrue();
+        assertThat(refused.refused()).as("a refusal is unambiguous").isTrue();
+        assertThat(connectTimeout.refused()).as("a connect timeout is not").isFalse();
+    }
+
+    @Test
+    void onlyRefusalsAndUnreachableAddressesCountAsRefused() {
+        assertThat(defaults.classify(null, new java.net.NoRouteToHostException()).refused()).isTrue();
+        assertThat(defaults.classify(null, new java.net.PortUnreachableException()).refused()).isTrue();
+        assertThat(defaults.classify(null, new java.net.UnknownHostException("inventory")).refused()).isFalse();
+        // Netty's connect timeout is a ConnectException by type, a timeout by name.
+        assertThat(defaults.classify(null, new ConnectTimeoutException()).refused()).isFalse();
+        assertThat(defaults.classify(null, new ConnectTimeoutException()).requestNotSent()).isTrue();
+        assertThat(defaults.classify(null, new java.net.SocketTimeoutException()).refused()).isFalse();
+        assertThat(Outcome.connectionRefused("x").notRetryable().withHttpStatus(0).refused()).isTrue();
+    }
+
+    /** Shaped like io.netty.channel.ConnectTimeoutException, which extends ConnectException. */
+    static final class ConnectTimeoutException extends ConnectException {
     }
 
     @Test

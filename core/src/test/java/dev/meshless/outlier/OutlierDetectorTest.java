@@ -95,8 +95,38 @@ class OutlierDetectorTest {
         time.advance(Duration.ofMillis(29_999));
         assertThat(state(0)).isEqualTo(EndpointState.EJECTED);
         time.advance(Duration.ofMillis(1));
-        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        assertThat(state(0)).as("back, but only probed until it answers").isEqualTo(EndpointState.PROBING);
         assertThat(events).last().isEqualTo("returned r1-a-0");
+        record(0, Outcome.success(), 1);
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
+    void twoRefusedConnectionsInARowEjectButAmbiguousLocalFailuresStillNeedFive() {
+        detector(3, OutlierDetectionPolicy.builder());
+
+        record(0, Outcome.connectionRefused("ConnectException"), 1);
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        record(0, Outcome.connectionRefused("ConnectException"), 1);
+        assertThat(state(0)).isEqualTo(EndpointState.EJECTED);
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_CONNECTION_REFUSALS 30000ms");
+
+        record(1, Outcome.endpointFailure("SocketTimeoutException", true), 4);
+        assertThat(state(1)).as("timeouts are ambiguous").isEqualTo(EndpointState.AVAILABLE);
+        record(2, Outcome.connectionRefused("ConnectException"), 1);
+        record(2, Outcome.endpointFailure("SocketTimeoutException", true), 1);
+        record(2, Outcome.connectionRefused("ConnectException"), 1);
+        assertThat(state(2)).as("refusals must be in a row").isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
+    void theRefusalRuleCanBeTurnedOff() {
+        detector(3, OutlierDetectionPolicy.builder().consecutiveConnectionRefusals(0));
+
+        record(0, Outcome.connectionRefused("ConnectException"), 4);
+        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        record(0, Outcome.connectionRefused("ConnectException"), 1);
+        assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_LOCAL_ORIGIN_FAILURES 30000ms");
     }
 
     @Test
@@ -324,7 +354,8 @@ class OutlierDetectorTest {
         detector.healthCheckPassed("r1-a-1", "not ejected: nothing to do");
 
         assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms", "returned r1-a-0");
-        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        assertThat(state(0)).as("confirmed by health checks: known-good, not only probed")
+                .isEqualTo(EndpointState.AVAILABLE);
         record(0, FAILURE, 4);
         assertThat(detector.ejected()).isEmpty(); // the run of failures started again
         time.advance(Duration.ofSeconds(30));
@@ -352,7 +383,8 @@ class OutlierDetectorTest {
         registry.replace(TestEndpoints.SERVICE, endpoints);
 
         assertThat(events).containsExactly("ejected r1-a-0 CONSECUTIVE_FAILURES 30000ms", "returned r1-a-0");
-        assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
+        assertThat(state(0)).as("confirmed by health checks: known-good, not only probed")
+                .isEqualTo(EndpointState.AVAILABLE);
     }
 
     @Test

@@ -156,6 +156,18 @@ public final class ConsulRegistry implements EndpointRegistry, AutoCloseable {
     }
 
     /**
+     * The regions of the known datacenters in watch order: configured datacenters in their order,
+     * discovered ones as {@code /v1/catalog/datacenters} lists them, which Consul sorts by estimated
+     * round-trip time from the local agent (the agent's own datacenter first).
+     *
+     * @return region names nearest first, each once
+     */
+    @Override
+    public List<String> regionsByProximity() {
+        return List.copyOf(new java.util.LinkedHashSet<>(datacenters().values()));
+    }
+
+    /**
      * @return the client of the local agent, with this registry's bounds and metrics; share it with
      *     {@link ConsulRegistration} so that registration requests are measured too
      */

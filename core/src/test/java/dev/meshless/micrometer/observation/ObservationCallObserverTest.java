@@ -19,6 +19,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +44,14 @@ class ObservationCallObserverTest {
     private final List<Observation> currentInAttempts = new ArrayList<>();
     private ServiceClient client;
 
-    /** r1-a (the caller's zone) refuses connections; r1-b and r2-a answer with the endpoint's id. */
+    /**
+     * r1-a (the caller's zone) resets connections; r1-b and r2-a answer with the endpoint's id. (A
+     * reset, not a refusal: a refused connection sends the retry out of the region.)
+     */
     private final AttemptFunction<String> refusedInR1a = attempt -> {
         currentInAttempts.add(observations.getCurrentObservation());
         if (attempt.endpoint().locality().zone().equals("r1-a")) {
-            throw new ConnectException("refused");
+            throw new SocketException("Connection reset");
         }
         return attempt.endpoint().id();
     };
@@ -138,7 +142,7 @@ class ObservationCallObserverTest {
                 "zone", "r1-a", "region", "r1", "tier", "0", "outcome", "endpoint_failure"));
         assertThat(attempts.get(0).getHighCardinalityKeyValues()).isEqualTo(KeyValues.of("endpoint", "r1-a-0",
                 "attempt", "1"));
-        assertThat(attempts.get(0).getError()).isInstanceOf(ConnectException.class);
+        assertThat(attempts.get(0).getError()).isInstanceOf(SocketException.class);
         assertThat(attempts.get(1).getLowCardinalityKeyValues()).isEqualTo(KeyValues.of("service", "inventory",
                 "zone", "r1-b", "region", "r1", "tier", "1", "outcome", "success"));
         assertThat(attempts.get(1).getHighCardinalityKeyValues()).isEqualTo(KeyValues.of("endpoint", "r1-b-0",
@@ -158,8 +162,9 @@ class ObservationCallObserverTest {
         assertThat(observations).hasNumberOfObservationsWithNameEqualTo(ATTEMPT, 3)
                 .hasObservationWithNameEqualTo(CALL).that()
                 .hasLowCardinalityKeyValue("outcome", "attempts_exhausted")
-                .hasLowCardinalityKeyValue("tier", "2")
-                .hasLowCardinalityKeyValue("zone", "r2-a")
+                // refused in r1-a, then in r2 (region r1 avoided), then r1-b once nothing else is left
+                .hasLowCardinalityKeyValue("tier", "1")
+                .hasLowCardinalityKeyValue("zone", "r1-b")
                 .hasHighCardinalityKeyValue("attempts", "3")
                 .hasError();
         assertThat(contexts(CALL).get(0).getError()).isInstanceOf(ServiceCallException.class);

@@ -106,6 +106,7 @@ public final class FailoverDemo {
             awaitRoutable(client);
             warmUp(scenario, upstream, client, out);
             Recorder recorder = new Recorder();
+            MeterRegistry meters = caller.getBean(MeterRegistry.class);
             long origin = System.nanoTime();
             List<PhaseRecord> ran = new ArrayList<>();
             try (ZoneSampler sampler = new ZoneSampler(caller.getBean(MeterRegistry.class), "upstream", origin, recorder);
@@ -123,13 +124,17 @@ public final class FailoverDemo {
                         }
                     }
                     List<String> targets = targetZones(scenario, fleet);
+                    long probes = count(meters, "meshless.client.probes");
+                    long retried = count(meters, "meshless.client.calls.retried");
                     long end = start + phase.duration().toMillis();
                     live.phase(i, phase);
                     while (millisSince(origin) < end) {
                         pause(Math.min(1_000, end - millisSince(origin)));
                         live.print(millisSince(origin));
                     }
-                    ran.add(new PhaseRecord(phase, start, millisSince(origin), targets));
+                    ran.add(new PhaseRecord(phase, start, millisSince(origin), targets,
+                            count(meters, "meshless.client.probes") - probes,
+                            count(meters, "meshless.client.calls.retried") - retried));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -137,6 +142,12 @@ public final class FailoverDemo {
             }
             return Report.of(scenario, ran, recorder);
         }
+    }
+
+    /** @return a counter of the upstream's calls so far, 0 before its first increment */
+    private static long count(MeterRegistry meters, String name) {
+        io.micrometer.core.instrument.Counter c = meters.find(name).tag("service", "upstream").counter();
+        return c == null ? 0 : (long) c.count();
     }
 
     /** An upstream answers {@code <instance> <zone> <region>}; anything else is a failed request. */
@@ -165,6 +176,7 @@ public final class FailoverDemo {
         p.put("meshless.services.upstream.service-breaker.wait-duration-in-open-state", "2s");
         p.put("spring.http.clients.connect-timeout", "200ms");
         p.put("spring.http.clients.read-timeout", "300ms");
+        scenario.callerPolicy().forEach((key, value) -> p.put("meshless.services.upstream." + key, value));
         return p;
     }
 

@@ -41,8 +41,8 @@ public final class HtmlReport {
         List<String> violations = report.violations();
         h.append("<h1>Meshless failover drill</h1>\n<p>Caller in <b>").append(esc(s.callerRegion() + "/"
                 + s.callerZone())).append("</b>, ").append(s.rate()).append(" requests per second to a service with ")
-                .append(s.instancesPerZone()).append(" instances in each of ").append(report.zones().size())
-                .append(" zones. ").append(violations.isEmpty()
+                .append(s.instanceCount()).append(" instances in ").append(report.zones().size())
+                .append(" zones of ").append(s.regions().size()).append(" regions. ").append(violations.isEmpty()
                         ? "<span class=\"ok\" id=\"verdict\">Every expectation met.</span>"
                         : "<span class=\"bad\" id=\"verdict\">" + violations.size() + " expectation(s) missed.</span>")
                 .append("</p>\n");
@@ -186,8 +186,8 @@ public final class HtmlReport {
 
     private static void phaseTable(StringBuilder h, Report report) {
         h.append("<h2>Phases</h2>\n<table id=\"phases\"><tr><th>Phase</th><th>Requests</th><th>Failed</th>"
-                + "<th>Same zone</th><th>p50</th><th>p99</th><th>Shift</th><th>Elsewhere after</th>"
-                + "<th>Traffic should go to</th></tr>\n");
+                + "<th>Same zone</th><th>p50</th><th>p99</th><th>Shift</th><th>Elsewhere after</th><th>Probes</th>"
+                + "<th>Retried calls</th><th>Traffic should go to</th></tr>\n");
         int i = 1;
         for (Report.PhaseResult p : report.phases()) {
             boolean failedBad = p.failedWithCapacityLeft();
@@ -202,6 +202,7 @@ public final class HtmlReport {
                     .append(!p.changesSomething() ? "–" : p.shiftMillis() == null ? "not within the phase"
                             : p.shiftMillis() + " ms").append("</td><td>")
                     .append(p.changesSomething() ? String.valueOf(p.strayAttempts()) : "–").append("</td><td>")
+                    .append(p.probeAttempts()).append("</td><td>").append(p.retriedCalls()).append("</td><td>")
                     .append(esc(String.join(", ", p.targetZones()))).append("</td></tr>\n");
         }
         h.append("</table>\n");
@@ -210,7 +211,10 @@ public final class HtmlReport {
                 + " During a fault these are probes — ejections expire and breakers half-open to test the bad zone"
                 + " again; a failed probe is retried elsewhere, so callers do not see it. During a recovery they are"
                 + " spillover: while some of the zone's endpoints are still ejected, the zone takes only its healthy"
-                + " share. Hover over a failure count for the reasons.</p>\n");
+                + " share. <b>Probes</b>: attempts to endpoints back from an ejection, or to a half-open zone, before"
+                + " they answered again — at most the probe share of first attempts, never a retry. <b>Retried"
+                + " calls</b>: requests whose first attempt failed and that were retried. Hover over a failure count"
+                + " for the reasons.</p>\n");
     }
 
     private static String describe(java.util.Map<String, Long> errors) {

@@ -10,8 +10,13 @@ import java.util.List;
  * @param endMillis when it ended
  * @param targetZones the zones that may take the traffic once Meshless has reacted
  *     ({@link FailoverDemo#targetZones})
+ * @param probeAttempts attempts to endpoints or zones only being probed during the phase
+ *     ({@code meshless.client.probes})
+ * @param retriedCalls calls whose first attempt failed and that were retried during the phase
+ *     ({@code meshless.client.calls.retried})
  */
-public record PhaseRecord(Scenario.Phase phase, long startMillis, long endMillis, List<String> targetZones) {
+public record PhaseRecord(Scenario.Phase phase, long startMillis, long endMillis, List<String> targetZones,
+                          long probeAttempts, long retriedCalls) {
 
     /** @return whether some zone could serve at all (zero failures are expected then) */
     public boolean capacityLeft() {

@@ -45,12 +45,15 @@ public final class Report {
      *     from its start to the end of the first 100 ms slot from which every slot to the end of the
      *     phase had at least 99 % of attempts in the caller's zone (home, and staying there);
      *     {@code null} for other phases, or when traffic was not home to stay by the phase's end
+     * @param probeAttempts attempts to endpoints or zones only being probed
+     * @param retriedCalls calls whose first attempt failed and that were retried
      */
     public record PhaseResult(String name, boolean fault, boolean changesSomething, long startMillis,
                               long endMillis, long requests, long failed, Map<String, Double> byZone,
                               double sameZoneShare, long p50Ms, long p99Ms, Long shiftMillis, long strayAttempts,
                               Map<String, Long> errors, List<String> targetZones, boolean capacityLeft,
-                              boolean recovery, Long recoveryMillis) {
+                              boolean recovery, Long recoveryMillis,
+                              long probeAttempts, long retriedCalls) {
 
         /** @return whether requests failed although some zone could serve: the drill's first expectation */
         public boolean failedWithCapacityLeft() {
@@ -112,7 +115,8 @@ public final class Report {
                     shares.getOrDefault(scenario.callerZone(), 0.0), percentile(latencies, 0.50),
                     percentile(latencies, 0.99), shift, shift == null ? 0 : strays(slots, p, shift), errors(in),
                     p.targetZones(), p.capacityLeft(), heals(p, fault, scenario.callerZone()),
-                    heals(p, fault, scenario.callerZone()) ? recovery(slots, p, scenario.callerZone()) : null));
+                    heals(p, fault, scenario.callerZone()) ? recovery(slots, p, scenario.callerZone()) : null,
+                    p.probeAttempts(), p.retriedCalls()));
         }
         List<Second> seconds = new ArrayList<>();
         long end = ran.isEmpty() ? 0 : ran.get(ran.size() - 1).endMillis();
@@ -277,7 +281,7 @@ public final class Report {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("caller", scenario.callerRegion() + "/" + scenario.callerZone());
         s.put("zones", zones);
-        s.put("instancesPerZone", scenario.instancesPerZone());
+        s.put("instancesPerZone", scenario.zoneSizes());
         s.put("rate", scenario.rate());
         json.put("scenario", s);
         List<Map<String, Object>> ps = new ArrayList<>();
@@ -299,6 +303,8 @@ public final class Report {
             if (p.recovery()) {
                 m.put("recoveryMillis", p.recoveryMillis());
             }
+            m.put("probeAttempts", p.probeAttempts());
+            m.put("retriedCalls", p.retriedCalls());
             m.put("errors", p.errors());
             m.put("targetZones", p.targetZones());
             ps.add(m);

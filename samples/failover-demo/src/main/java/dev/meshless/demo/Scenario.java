@@ -1,7 +1,9 @@
 package dev.meshless.demo;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A drill: where the caller runs, how the upstream service is spread, the load, and the timeline
@@ -10,14 +12,65 @@ import java.util.List;
  * @param callerRegion the caller's region
  * @param callerZone the caller's zone
  * @param regions the upstream's regions, in order
- * @param zonesPerRegion zones per region, named {@code <region>-a}, {@code -b} …
- * @param instancesPerZone instances per zone, named {@code <zone>-0}, {@code -1} …
+ * @param zoneSizes every zone of the upstream, region by region, with its number of instances
+ *     (named {@code <zone>-0}, {@code -1} …)
  * @param rate requests per second
  * @param threads most requests in flight
  * @param phases the timeline
+ * @param callerPolicy the caller's own settings for the upstream, over the drill's: keys under
+ *     {@code meshless.services.upstream.} ({@code outlier-detection.base-ejection-time}) and values
  */
-public record Scenario(String callerRegion, String callerZone, List<String> regions, int zonesPerRegion,
-                       int instancesPerZone, int rate, int threads, List<Phase> phases) {
+public record Scenario(String callerRegion, String callerZone, List<String> regions, Map<String, Integer> zoneSizes,
+                       int rate, int threads, List<Phase> phases, Map<String, String> callerPolicy) {
+
+    /** Copies the lists and keeps the zones' order. */
+    public Scenario {
+        regions = List.copyOf(regions);
+        zoneSizes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(zoneSizes));
+        phases = List.copyOf(phases);
+        callerPolicy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(callerPolicy));
+    }
+
+    /** A drill whose caller keeps the drill's settings. */
+    public Scenario(String callerRegion, String callerZone, List<String> regions, Map<String, Integer> zoneSizes,
+                    int rate, int threads, List<Phase> phases) {
+        this(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, Map.of());
+    }
+
+    /**
+     * @param regions regions, in order
+     * @param zonesPerRegion zones per region, named {@code <region>-a}, {@code -b} …
+     * @param instancesPerZone instances in each
+     * @return the zones of a uniform topology, region by region
+     */
+    public static Map<String, Integer> uniform(List<String> regions, int zonesPerRegion, int instancesPerZone) {
+        Map<String, Integer> zones = new LinkedHashMap<>();
+        for (String r : regions) {
+            for (int i = 0; i < zonesPerRegion; i++) {
+                zones.put(r + "-" + (char) ('a' + i), instancesPerZone);
+            }
+        }
+        return zones;
+    }
+
+    /**
+     * @param zone a zone of the upstream
+     * @return its region: the listed region its name starts with ({@code <region>-})
+     */
+    public String regionOf(String zone) {
+        String best = null;
+        for (String r : regions) {
+            if (zone.startsWith(r + "-") && (best == null || r.length() > best.length())) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** @return instances over all zones */
+    public int instanceCount() {
+        return zoneSizes.values().stream().mapToInt(Integer::intValue).sum();
+    }
 
     /**
      * One phase of the timeline.
@@ -70,8 +123,7 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
      * @return this scenario at another rate
      */
     public Scenario withRate(int newRate) {
-        return new Scenario(callerRegion, callerZone, regions, zonesPerRegion, instancesPerZone, newRate, threads,
-                phases);
+        return new Scenario(callerRegion, callerZone, regions, zoneSizes, newRate, threads, phases);
     }
 
     /**
@@ -79,13 +131,12 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
      * @return this scenario with every phase that long
      */
     public Scenario withPhaseDuration(Duration phaseDuration) {
-        return new Scenario(callerRegion, callerZone, regions, zonesPerRegion, instancesPerZone, rate, threads,
+        return new Scenario(callerRegion, callerZone, regions, zoneSizes, rate, threads,
                 phases.stream().map(p -> new Phase(p.name(), phaseDuration, p.actions())).toList());
     }
 
     /** @return every zone name, region by region */
     public List<String> zones() {
-        return regions.stream().flatMap(r -> java.util.stream.IntStream.range(0, zonesPerRegion)
-                .mapToObj(i -> r + "-" + (char) ('a' + i))).toList();
+        return List.copyOf(zoneSizes.keySet());
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,11 +88,20 @@ public final class ScenarioReader {
         }
         allowOnly(root, "", "caller", "upstream", "load", "phase-duration", "phases");
         JsonNode caller = required(root, "caller");
-        allowOnly(caller, "caller.", "region", "zone");
+        allowOnly(caller, "caller.", "region", "zone", "policy");
         String region = name(caller, "caller.region");
         String zone = name(caller, "caller.zone");
+        Map<String, String> callerPolicy = new LinkedHashMap<>();
+        JsonNode policy = caller.get("policy");
+        if (policy != null) {
+            if (!policy.isObject()) {
+                throw new BadScenarioException("caller.policy must be a mapping of settings under "
+                        + "meshless.services.upstream (outlier-detection.base-ejection-time: 2s), but was " + policy);
+            }
+            flatten(policy, "", "caller.policy", callerPolicy);
+        }
         JsonNode upstream = required(root, "upstream");
-        allowOnly(upstream, "upstream.", "regions", "zones-per-region", "instances-per-zone");
+        allowOnly(upstream, "upstream.", "regions", "zones-per-region", "instances-per-zone", "zones");
         List<String> regions = new ArrayList<>();
         JsonNode regionList = required(upstream, "regions");
         if (!regionList.isArray() || regionList.isEmpty()) {
@@ -105,8 +115,7 @@ public final class ScenarioReader {
             }
             regions.add(r);
         }
-        int zones = integer(upstream, "zones-per-region", "upstream.zones-per-region", 3, 1, 26);
-        int instances = integer(upstream, "instances-per-zone", "upstream.instances-per-zone", 2, 1, 10);
+        Map<String, Integer> zoneSizes = zones(upstream, regions);
         JsonNode load = root.path("load");
         if (!load.isMissingNode()) {
             allowOnly(load, "load.", "rate", "threads");
@@ -114,15 +123,15 @@ public final class ScenarioReader {
         int rate = integer(load, "rate", "load.rate", 200, 1, 5_000);
         int threads = integer(load, "threads", "load.threads", 256, 1, 1_024);
         Duration phaseDuration = duration(root.get("phase-duration"), "phase-duration", Duration.ofSeconds(10));
-        Scenario probe = new Scenario(region, zone, regions, zones, instances, rate, threads, List.of());
+        Scenario probe = new Scenario(region, zone, regions, zoneSizes, rate, threads, List.of());
         Set<String> targets = new HashSet<>(probe.zones());
         targets.addAll(regions);
         targets.add("all");
-        for (String z : probe.zones()) {
+        zoneSizes.forEach((z, instances) -> {
             for (int i = 0; i < instances; i++) {
                 targets.add(z + "-" + i);
             }
-        }
+        });
         if (!regions.contains(region) || !probe.zones().contains(zone)) {
             throw new BadScenarioException("caller.zone must be one of the upstream's zones " + probe.zones()
                     + ", but was '" + region + "/" + zone + "'");
@@ -135,7 +144,69 @@ public final class ScenarioReader {
         for (int i = 0; i < phaseList.size(); i++) {
             phases.add(phase(phaseList.get(i), "phases[" + i + "]", phaseDuration, targets));
         }
-        return new Scenario(region, zone, regions, zones, instances, rate, threads, phases);
+        return new Scenario(region, zone, regions, zoneSizes, rate, threads, phases, callerPolicy);
+    }
+
+    /** Nested mappings become dotted keys; a value must be a scalar, checked by the caller at start-up. */
+    private static void flatten(JsonNode node, String prefix, String path, Map<String, String> into) {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String key = prefix + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(value, key + ".", path + "." + field.getKey(), into);
+            } else if (value.isValueNode() && !value.isNull()) {
+                into.put(key, value.asString());
+            } else {
+                throw new BadScenarioException(path + "." + field.getKey() + " must be a value, but was " + value);
+            }
+        }
+    }
+
+    /**
+     * The upstream's zones: either uniform ({@code zones-per-region}, {@code instances-per-zone}) or
+     * listed with their instance counts ({@code zones: {r1-a: 1, r1-b: 4}}), each named
+     * {@code <region>-<name>} after one of the regions, every region with at least one zone.
+     */
+    static Map<String, Integer> zones(JsonNode upstream, List<String> regions) {
+        JsonNode listed = upstream.get("zones");
+        if (listed == null || listed.isNull()) {
+            int zones = integer(upstream, "zones-per-region", "upstream.zones-per-region", 3, 1, 26);
+            int instances = integer(upstream, "instances-per-zone", "upstream.instances-per-zone", 2, 1, 10);
+            return Scenario.uniform(regions, zones, instances);
+        }
+        for (String uniform : List.of("zones-per-region", "instances-per-zone")) {
+            if (upstream.has(uniform)) {
+                throw new BadScenarioException("upstream." + uniform + " cannot be combined with upstream.zones,"
+                        + " which gives every zone its instance count");
+            }
+        }
+        if (!listed.isObject() || listed.isEmpty()) {
+            throw new BadScenarioException("upstream.zones must map zone names to instance counts, such as"
+                    + " {r1-a: 1, r1-b: 4}");
+        }
+        Map<String, Integer> zones = new java.util.LinkedHashMap<>();
+        Scenario naming = new Scenario("x", "x", regions, Map.of(), 1, 1, List.of());
+        for (String region : regions) {
+            for (Map.Entry<String, JsonNode> z : listed.properties()) {
+                if (region.equals(naming.regionOf(z.getKey()))) {
+                    zones.put(z.getKey(), integer(listed, z.getKey(), "upstream.zones." + z.getKey(), -1, 1, 10));
+                }
+            }
+        }
+        for (Map.Entry<String, JsonNode> z : listed.properties()) {
+            String name = z.getKey();
+            if (!NAME.matcher(name).matches() || naming.regionOf(name) == null) {
+                throw new BadScenarioException("upstream.zones." + name + " must be named <region>-<zone> after one of"
+                        + " the regions " + regions + ", but was '" + name + "'");
+            }
+        }
+        for (String region : regions) {
+            if (zones.keySet().stream().noneMatch(z -> region.equals(naming.regionOf(z)))) {
+                throw new BadScenarioException("upstream.regions lists '" + region + "', but upstream.zones has no"
+                        + " zone " + region + "-...");
+            }
+        }
+        return zones;
     }
 
     private static Scenario.Phase phase(JsonNode node, String path, Duration defaultDuration, Set<String> targets) {

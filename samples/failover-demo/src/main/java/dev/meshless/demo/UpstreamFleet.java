@@ -79,8 +79,8 @@ public final class UpstreamFleet implements AutoCloseable {
     /** @param scenario how many regions, zones and instances */
     public UpstreamFleet(Scenario scenario) {
         for (String zone : scenario.zones()) {
-            String region = zone.substring(0, zone.lastIndexOf('-'));
-            for (int i = 0; i < scenario.instancesPerZone(); i++) {
+            String region = scenario.regionOf(zone);
+            for (int i = 0; i < scenario.zoneSizes().get(zone); i++) {
                 String id = zone + "-" + i;
                 HttpServer server = start(0, id);
                 Instance instance = new Instance(id, region, zone, server);

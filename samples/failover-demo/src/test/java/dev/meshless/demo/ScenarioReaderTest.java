@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +75,7 @@ class ScenarioReaderTest {
 
         assertThat(s.regions()).containsExactly("r1", "r2");
         assertThat(s.zones()).hasSize(6);
-        assertThat(s.instancesPerZone()).isEqualTo(2);
+        assertThat(s.zoneSizes()).containsOnlyKeys(s.zones()).allSatisfy((zone, n) -> assertThat(n).isEqualTo(2));
         assertThat(s.rate()).isEqualTo(200);
         assertThat(s.callerZone()).isEqualTo("r1-a");
         assertThat(s.phases()).allSatisfy(p -> assertThat(p.duration()).isEqualTo(Duration.ofSeconds(10)));
@@ -82,6 +83,18 @@ class ScenarioReaderTest {
                 "caller zone refuses connections", "caller zone recovers", "caller zone turns slow",
                 "caller zone answers 503", "caller zone recovers again", "caller region down", "region recovers",
                 "registry unreachable", "all healthy");
+    }
+
+    @Test
+    void zonesMayHaveDifferentSizesAndRegionListsAnyLength() {
+        Scenario s = parse(VALID.replace("regions: [r1, r2]\n  zones-per-region: 3\n  instances-per-zone: 2",
+                "regions: [r1, r2, r3]\n  zones: {r1-a: 1, r1-b: 4, r2-b: 2, r3-x: 3}"));
+
+        assertThat(s.regions()).containsExactly("r1", "r2", "r3");
+        assertThat(s.zoneSizes()).containsExactly(Map.entry("r1-a", 1), Map.entry("r1-b", 4), Map.entry("r2-b", 2),
+                Map.entry("r3-x", 3));
+        assertThat(s.instanceCount()).isEqualTo(10);
+        assertThat(s.regionOf("r3-x")).isEqualTo("r3");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -97,6 +110,10 @@ class ScenarioReaderTest {
             two actions in one       | '- refuse: r1-a'       | '- refuse: r1-a\n        heal: r1-b' | drill.yaml: phases[1].actions[0] must hold one action, but holds
             blank phase name         | 'name: steady'         | 'name: \"\"'            | drill.yaml: phases[0].name must not be blank
             not YAML                 | 'regions: [r1, r2]'    | 'regions: [r1, r2'      | drill.yaml is not valid YAML at line
+            zones and a uniform size | '  zones-per-region: 3'  | '  zones: {r1-a: 1, r2-a: 1}' | drill.yaml: upstream.instances-per-zone cannot be combined with upstream.zones
+            zone outside the regions | '  zones-per-region: 3\n  instances-per-zone: 2' | '  zones: {r1-a: 1, r9-a: 2}' | drill.yaml: upstream.zones.r9-a must be named <region>-<zone> after one of the regions [r1, r2], but was 'r9-a'
+            region without a zone    | '  zones-per-region: 3\n  instances-per-zone: 2' | '  zones: {r1-a: 1}' | drill.yaml: upstream.regions lists 'r2', but upstream.zones has no zone r2-...
+            zone size out of range   | '  zones-per-region: 3\n  instances-per-zone: 2' | '  zones: {r1-a: 11, r2-a: 1}' | drill.yaml: upstream.zones.r1-a must be a whole number from 1 to 10, but was 11
             """)
     void badScenariosFailWithOneLineNamingTheProblem(String why, String from, String to, String message) {
         String yaml = VALID.replace(from, to.replace("\\n", "\n"));

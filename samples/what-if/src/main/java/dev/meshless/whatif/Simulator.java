@@ -62,9 +62,10 @@ final class Simulator {
         try (LocalityLoadBalancer lb = builder.build()) {
             RoutingPlan plan = lb.plan();
             if (!plan.routable()) {
-                return Split.unroutable(plan.unroutableDetail());
+                return Split.unroutable(plan.unroutableDetail()).withRegionOrder(lb.regionOrder());
             }
-            return topology.picks() == 0 ? planned(plan) : sampled(lb, plan, topology.picks());
+            return (topology.picks() == 0 ? planned(plan) : sampled(lb, plan, topology.picks()))
+                    .withRegionOrder(lb.regionOrder());
         }
     }
 

@@ -21,9 +21,16 @@ import tools.jackson.databind.node.ObjectNode;
  * @param panic whether any tier that receives traffic is in panic
  * @param panicTiers the tiers in panic, ascending
  * @param unroutable why nothing can be picked, or {@code null} when the plan is routable
+ * @param regionOrder the regions after the caller's, in tier order (listed ones, then nearest first)
  */
 record Split(Map<String, Double> byTier, Map<String, Double> byZone, Map<String, Double> byRegion,
-             Map<String, Double> byEndpoint, boolean panic, List<Integer> panicTiers, String unroutable) {
+             Map<String, Double> byEndpoint, boolean panic, List<Integer> panicTiers, String unroutable,
+             List<String> regionOrder) {
+
+    Split(Map<String, Double> byTier, Map<String, Double> byZone, Map<String, Double> byRegion,
+          Map<String, Double> byEndpoint, boolean panic, List<Integer> panicTiers, String unroutable) {
+        this(byTier, byZone, byRegion, byEndpoint, panic, panicTiers, unroutable, List.of());
+    }
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
@@ -33,6 +40,15 @@ record Split(Map<String, Double> byTier, Map<String, Double> byZone, Map<String,
         byRegion = copy(byRegion);
         byEndpoint = copy(byEndpoint);
         panicTiers = List.copyOf(panicTiers);
+        regionOrder = List.copyOf(regionOrder);
+    }
+
+    /**
+     * @param regions the regions after the caller's, in tier order
+     * @return this answer with the region order it was computed with
+     */
+    Split withRegionOrder(List<String> regions) {
+        return new Split(byTier, byZone, byRegion, byEndpoint, panic, panicTiers, unroutable, regions);
     }
 
     /**
@@ -53,6 +69,8 @@ record Split(Map<String, Double> byTier, Map<String, Double> byZone, Map<String,
         root.put("panic", panic);
         ArrayNode tiers = root.putArray("panicTiers");
         panicTiers.forEach(tiers::add);
+        ArrayNode regions = root.putArray("regionOrder");
+        regionOrder.forEach(regions::add);
         if (unroutable != null) {
             root.put("unroutable", unroutable);
         }

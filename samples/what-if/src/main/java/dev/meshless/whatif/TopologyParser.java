@@ -28,7 +28,11 @@ import tools.jackson.databind.JsonNode;
 final class TopologyParser {
 
     private static final List<String> TOP_LEVEL =
-            List.of("caller", "policy", "callers", "endpoints", "unavailableZones", "picks");
+            List.of("caller", "policy", "callers", "endpoints", "upstream", "unavailableZones", "picks");
+    /** The failover drill's topology section ({@code samples/failover-demo}), by the same names. */
+    private static final List<String> UPSTREAM = List.of("regions", "zones-per-region", "instances-per-zone", "zones");
+    private static final int MAX_ZONES_PER_REGION = 26;
+    private static final int MAX_INSTANCES_PER_ZONE = 1_000;
     private static final List<String> LOCALITY = List.of("region", "zone");
     private static final List<String> CALLER_GROUP = List.of("region", "zone", "count");
     private static final List<String> ENDPOINT = List.of("id", "region", "zone", "weight", "health", "ejected");
@@ -49,7 +53,13 @@ final class TopologyParser {
         Locality caller = locality(root.get("caller"), "caller");
         LoadBalancingPolicy policy = policy(Fields.optional(root, "policy"));
         List<Topology.CallerGroup> callers = callers(Fields.optional(root, "callers"));
-        List<Topology.EndpointSpec> endpoints = endpoints(root.get("endpoints"));
+        JsonNode upstream = Fields.optional(root, "upstream");
+        if (upstream != null && Fields.optional(root, "endpoints") != null) {
+            throw new InputException("endpoints and upstream cannot both be given: list the endpoints, or describe"
+                    + " the upstream as the failover drill does");
+        }
+        List<Topology.EndpointSpec> endpoints = upstream != null ? upstream(upstream)
+                : endpoints(root.get("endpoints"));
         List<Locality> unavailable = new ArrayList<>();
         JsonNode zones = Fields.optional(root, "unavailableZones");
         for (JsonNode zone : array(zones, "unavailableZones")) {
@@ -121,6 +131,81 @@ final class TopologyParser {
             endpoints.add(new Topology.EndpointSpec(id, zone, weight, health, ejected));
         }
         return endpoints;
+    }
+
+    /**
+     * The failover drill's {@code upstream} section: {@code regions} and either
+     * {@code zones-per-region} and {@code instances-per-zone} (zones {@code <region>-a}, {@code -b} …)
+     * or {@code zones}, each zone ({@code <region>-<name>}) with its instance count. Instances are
+     * {@code <zone>-0}, {@code -1} …, passing, weight 1, as the drill starts them.
+     */
+    private static List<Topology.EndpointSpec> upstream(JsonNode node) throws InputException {
+        Fields.requireObject(node, "upstream");
+        Fields.requireKnown(node, "upstream", UPSTREAM);
+        JsonNode regionList = node.get("regions");
+        if (regionList == null || !regionList.isArray() || regionList.isEmpty()) {
+            throw new InputException("upstream.regions must be a non-empty array of region names, but was "
+                    + Fields.describe(regionList));
+        }
+        List<String> regions = new ArrayList<>();
+        for (JsonNode r : regionList.values()) {
+            String path = index("upstream.regions", regions.size());
+            if (!r.isString() || r.stringValue().isBlank() || regions.contains(r.stringValue())) {
+                throw new InputException(path + " must be a new, non-blank region name, but was " + Fields.describe(r));
+            }
+            regions.add(r.stringValue());
+        }
+        Map<String, Integer> zones = new java.util.LinkedHashMap<>();
+        JsonNode listed = Fields.optional(node, "zones");
+        if (listed == null) {
+            JsonNode perRegion = Fields.optional(node, "zones-per-region");
+            JsonNode perZone = Fields.optional(node, "instances-per-zone");
+            int zoneCount = perRegion == null ? 3
+                    : (int) Fields.wholeNumber(perRegion, "upstream.zones-per-region", 1, MAX_ZONES_PER_REGION);
+            int instances = perZone == null ? 2
+                    : (int) Fields.wholeNumber(perZone, "upstream.instances-per-zone", 1, MAX_INSTANCES_PER_ZONE);
+            for (String r : regions) {
+                for (int i = 0; i < zoneCount; i++) {
+                    zones.put(r + "-" + (char) ('a' + i), instances);
+                }
+            }
+        } else {
+            for (String uniform : List.of("zones-per-region", "instances-per-zone")) {
+                if (Fields.optional(node, uniform) != null) {
+                    throw new InputException("upstream." + uniform + " cannot be combined with upstream.zones, which"
+                            + " gives every zone its instance count");
+                }
+            }
+            Fields.requireObject(listed, "upstream.zones");
+            for (Map.Entry<String, JsonNode> z : listed.properties()) {
+                String path = path("upstream.zones", z.getKey());
+                if (regionOf(z.getKey(), regions) == null) {
+                    throw new InputException(path + " must be named <region>-<zone> after one of the regions "
+                            + regions + ", but was " + Fields.quote(z.getKey()));
+                }
+                zones.put(z.getKey(), (int) Fields.wholeNumber(z.getValue(), path, 1, MAX_INSTANCES_PER_ZONE));
+            }
+        }
+        List<Topology.EndpointSpec> endpoints = new ArrayList<>();
+        for (Map.Entry<String, Integer> z : zones.entrySet()) {
+            Locality zone = Locality.of(regionOf(z.getKey(), regions), z.getKey());
+            for (int i = 0; i < z.getValue(); i++) {
+                endpoints.add(new Topology.EndpointSpec(z.getKey() + "-" + i, zone, 1, HealthStatus.PASSING, false));
+            }
+        }
+        return endpoints;
+    }
+
+    /** @return the listed region a zone's name starts with ({@code <region>-}), the longest, or null */
+    private static String regionOf(String zone, List<String> regions) {
+        String best = null;
+        for (String r : regions) {
+            if (zone.startsWith(r + "-") && zone.length() > r.length() + 1
+                    && (best == null || r.length() > best.length())) {
+                best = r;
+            }
+        }
+        return best;
     }
 
     private static HealthStatus health(JsonNode node, String path) throws InputException {

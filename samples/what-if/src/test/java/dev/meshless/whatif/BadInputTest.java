@@ -119,6 +119,17 @@ class BadInputTest {
                         "policy.zoneAware must be true or false, but was 'yes'"),
                 bad("topology.json", endpoint("'id': 'e1', 'region': 'r1', 'zone': 'r1-a', 'ejected': 'true'"),
                         "endpoints[1].ejected must be true or false, but was 'true'"),
+                // the failover drill's upstream section
+                bad("topology.yaml", "caller: {region: r1, zone: r1-a}\nupstream: {regions: [r1], zones: {r9-a: 1}}\n",
+                        "upstream.zones.r9-a must be named <region>-<zone> after one of the regions [r1], but was 'r9-a'"),
+                bad("topology.yaml", "caller: {region: r1, zone: r1-a}\nupstream: {regions: [r1], zones: {r1-a: 0}}\n",
+                        "upstream.zones.r1-a must be between 1 and 1000, but was 0"),
+                bad("topology.yaml", "caller: {region: r1, zone: r1-a}\nupstream: {regions: [r1], zones: {r1-a: 1},"
+                        + " instances-per-zone: 2}\n", "upstream.instances-per-zone cannot be combined with upstream.zones"),
+                bad("topology.yaml", "caller: {region: r1, zone: r1-a}\nupstream: {regions: []}\n",
+                        "upstream.regions must be a non-empty array of region names, but was an empty array"),
+                bad("topology.yaml", "caller: {region: r1, zone: r1-a}\nupstream: {regions: [r1]}\n"
+                        + "endpoints: [{id: e1, region: r1, zone: r1-a}]\n", "endpoints and upstream cannot both be given"),
                 // syntax
                 bad("topology.json", "{\"caller\": {\"region\": \"r1\",}}", "malformed JSON in"),
                 bad("topology.json", valid("").replace("}]}", "}]"), "malformed JSON in"),

@@ -58,7 +58,7 @@ class SimulationTest {
         JsonNode answer = result.json();
 
         assertThat(answer.propertyNames()).containsExactly("byTier", "byZone", "byRegion", "byEndpoint", "panic",
-                "panicTiers", "unroutable");
+                "panicTiers", "regionOrder", "unroutable");
         assertThat(answer.get("byTier").isEmpty()).isTrue();
         assertThat(answer.get("byZone").isEmpty()).isTrue();
         assertThat(answer.get("byRegion").isEmpty()).isTrue();

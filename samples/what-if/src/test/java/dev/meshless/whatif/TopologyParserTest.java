@@ -35,15 +35,16 @@ class TopologyParserTest {
         Topology topology = parse("{'caller': {'region': 'r1', 'zone': 'r1-a'},"
                 + " 'policy': {'overprovisioningFactor': 2, 'panicThreshold': '20%', 'regionOrder': ['r3', 'r2'],"
                 + " 'excludeUnlistedRegions': true, 'zoneAware': false, 'minClusterSize': 9,"
-                + " 'endpointStrategy': 'random', 'warningIsHealthy': false},"
+                + " 'endpointStrategy': 'random', 'warningIsHealthy': false, 'probeShare': '10%'},"
                 + " 'endpoints': [{'id': 'e1', 'region': 'r1', 'zone': 'r1-b'}]}");
 
         LoadBalancingPolicy expected = LoadBalancingPolicy.builder().overprovisioningFactor(2)
                 .panicThresholdPercent(20).regionOrder("r3", "r2").excludeUnlistedRegions(true).zoneAware(false)
-                .minClusterSize(9).endpointStrategy(EndpointStrategy.RANDOM).warningIsHealthy(false).build();
+                .minClusterSize(9).endpointStrategy(EndpointStrategy.RANDOM).warningIsHealthy(false)
+                .probeSharePercent(10).build();
         assertThat(topology.policy()).isEqualTo(expected);
         // Each setting differs from its default, so none of them was dropped on the way.
-        assertThat(dev.meshless.config.Specs.settings(dev.meshless.balancer.LoadBalancingSpec.class)).hasSize(8);
+        assertThat(dev.meshless.config.Specs.settings(dev.meshless.balancer.LoadBalancingSpec.class)).hasSize(9);
     }
 
     @Test

@@ -67,13 +67,35 @@ class WhatIfTest {
         JsonNode answer = Cli.runFile(dir, "t.json", TOPOLOGY_JSON).json();
 
         assertThat(answer.propertyNames())
-                .containsExactly("byTier", "byZone", "byRegion", "byEndpoint", "panic", "panicTiers");
+                .containsExactly("byTier", "byZone", "byRegion", "byEndpoint", "panic", "panicTiers", "regionOrder");
         for (String map : List.of("byTier", "byZone", "byRegion", "byEndpoint")) {
             assertThat(answer.get(map).isObject()).as(map).isTrue();
             assertThat(answer.get(map).values()).as(map).isNotEmpty().allMatch(JsonNode::isDouble);
         }
         assertThat(answer.get("panic").isBoolean()).isTrue();
         assertThat(answer.get("panicTiers").isArray()).isTrue();
+        assertThat(answer.get("regionOrder").isArray()).isTrue();
+    }
+
+    @Test
+    void theFailoverDrillsTopologySectionDescribesTheUpstream() {
+        String drill = """
+                caller: {region: r1, zone: r1-a}
+                upstream:
+                  regions: [r1, r3, r2]
+                  zones: {r1-a: 1, r1-b: 4, r2-a: 2, r3-a: 1}
+                unavailableZones: [{region: r1, zone: r1-a}, {region: r1, zone: r1-b}]
+                picks: 0
+                """;
+
+        Cli.Result result = Cli.runFile(dir, "drill.yaml", drill);
+
+        assertThat(result.shares("byEndpoint").keySet())
+                .containsExactly("r1-a-0", "r1-b-0", "r1-b-1", "r1-b-2", "r1-b-3", "r2-a-0", "r2-a-1", "r3-a-0");
+        // No region order: the regions after r1 are their own tiers, by name (nothing measured).
+        assertThat(result.json().get("regionOrder").values()).extracting(JsonNode::asString)
+                .containsExactly("r2", "r3");
+        assertThat(result.shares("byRegion")).containsEntry("r2", 1.0).containsEntry("r3", 0.0);
     }
 
     @Test

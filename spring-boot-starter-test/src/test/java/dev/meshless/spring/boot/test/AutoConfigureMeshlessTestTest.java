@@ -3,6 +3,8 @@ package dev.meshless.spring.boot.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meshless.balancer.EndpointState;
+import dev.meshless.balancer.RoutingPlan;
 import dev.meshless.call.CallOptions;
 import dev.meshless.call.ServiceCallException;
 import dev.meshless.registry.EndpointRegistry;
@@ -112,7 +114,17 @@ class AutoConfigureMeshlessTestTest {
         assertThat(calls(5)).as("healed, but ejected for 30 s").containsOnly("eu-west-1b");
 
         time.advance(Duration.ofSeconds(31));
-        assertThat(calls(5)).as("the ejections ended").containsOnly("eu-west-1a");
+        // The ejections ended: each endpoint is probed with a small share of first attempts until it
+        // answers, then takes its share again.
+        RoutingPlan plan = clients.client("inventory").balancer().plan();
+        assertThat(plan.endpoints()).filteredOn(e -> e.endpoint().locality().zone().equals("eu-west-1a"))
+                .allMatch(e -> e.state() == EndpointState.PROBING);
+        for (int i = 0; i < 1_000 && clients.client("inventory").balancer().plan().probeShare() > 0; i++) {
+            call();
+        }
+        assertThat(clients.client("inventory").balancer().plan().probeShare()).as("every probe answered").isZero();
+        inventory.resetRequests();
+        assertThat(calls(5)).as("back in the caller's zone").containsOnly("eu-west-1a");
         assertThat(inventory.requests("eu-west-1a")).isEqualTo(5);
     }
 }

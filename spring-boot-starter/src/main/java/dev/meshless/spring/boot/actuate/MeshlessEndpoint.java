@@ -78,6 +78,10 @@ public class MeshlessEndpoint {
         s.put("panic", plan.panic());
         s.put("panicTiers", plan.panicTiers());
         s.put("zoneAwareApplied", plan.zoneAwareApplied());
+        // Other regions, one tier each: listed ones first, then by proximity (see docs/load-balancing.md).
+        s.put("regionOrder", client.balancer().regionOrder());
+        s.put("probeShare", plan.probeShare());
+        s.put("probesAsCapacity", plan.probesAsCapacity());
         Map<String, dev.meshless.health.ProbeStatus> probed = new java.util.HashMap<>();
         client.healthChecks().status().forEach(p -> probed.put(p.endpointId(), p));
         List<Map<String, Object>> tiers = new ArrayList<>();
@@ -85,6 +89,7 @@ public class MeshlessEndpoint {
             Map<String, Object> tier = new LinkedHashMap<>();
             tier.put("tier", t.tier());
             tier.put("kind", t.kind().tag());
+            tier.put("regions", t.zones().stream().map(z -> z.zone().region()).distinct().toList());
             tier.put("share", t.share());
             tier.put("healthyFraction", t.healthyFraction());
             tier.put("health", t.health());

@@ -12,8 +12,9 @@ import org.springframework.util.ClassUtils;
  * (RestClient and RestTemplate interceptors), {@code ResponseEntity}, WebFlux's
  * {@code ClientResponse}, OpenFeign's {@code Response}, the JDK's {@code HttpResponse} — and their status exceptions
  * ({@code RestClientResponseException}, {@code WebClientResponseException}); the I/O failures that
- * the clients wrap ({@code ResourceAccessException}, {@code WebClientRequestException}) by their
- * cause, so that a refused connection is a connect failure; everything else as
+ * the clients wrap ({@code ResourceAccessException}, {@code WebClientRequestException}, a
+ * {@code RestClientException} that could not read the body) by their cause, so that a refused
+ * connection is a connect failure and a reset while reading is an endpoint failure; everything else as
  * {@link OutcomeClassifier#defaults()} does. Status outcomes carry their status, so each
  * service's {@code retry.retryable-statuses} decides, in the call's own policy, which are retried.
  *
@@ -90,10 +91,18 @@ public final class SpringHttpOutcomeClassifier implements OutcomeClassifier {
             return null;
         }
 
-        /** @return the cause of a {@code ResourceAccessException} (refused, read timeout), or {@code null} */
+        /**
+         * @return the cause of a {@code ResourceAccessException} (refused, read timeout), or the
+         *     {@code IOException} behind a {@code RestClientException} that could not read the answer's
+         *     body (reset, closed: "Error while extracting response"); else {@code null}
+         */
         static Throwable transportCause(Throwable failure) {
-            return failure instanceof org.springframework.web.client.ResourceAccessException
-                    && failure.getCause() != null ? failure.getCause() : null;
+            if (failure instanceof org.springframework.web.client.ResourceAccessException) {
+                return failure.getCause();
+            }
+            boolean unread = failure instanceof org.springframework.web.client.RestClientException
+                    && !(failure instanceof org.springframework.web.client.RestClientResponseException);
+            return unread && failure.getCause() instanceof IOException ? failure.getCause() : null;
         }
 
         static void statusOf(Throwable failure, int[] status, String[] retryAfter) {

@@ -247,6 +247,8 @@ class MeshlessAutoConfigurationTest {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> tiers = (List<Map<String, Object>>) report.get("tiers");
             assertThat(tiers).extracting(t -> t.get("share")).containsExactly(0.0, 1.0);
+            assertThat(tiers).extracting(t -> t.get("regions")).containsExactly(List.of("r1"), List.of("r1"));
+            assertThat(report).containsEntry("regionOrder", List.of()).containsEntry("probeShare", 0.0);
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> events = (List<Map<String, Object>>) report.get("events");
             assertThat(events).singleElement().satisfies(e -> {

@@ -116,6 +116,13 @@ class SpringHttpOutcomeClassifierTest {
         assertThat(timeout.requestNotSent()).isFalse();
         assertThat(failure(new IOException("reset"))).isEqualTo(Outcome.Kind.ENDPOINT_FAILURE);
         assertThat(failure(new IllegalStateException("a bug"))).isEqualTo(Outcome.Kind.CALLER_ERROR);
+        // RestClient's "Error while extracting response": the body could not be read.
+        Outcome unread = classifier.classify(null, new org.springframework.web.client.RestClientException(
+                "Error while extracting response for type [java.lang.String]", new IOException("Connection reset")));
+        assertThat(unread.kind()).isEqualTo(Outcome.Kind.ENDPOINT_FAILURE);
+        assertThat(unread.localOrigin()).isTrue();
+        assertThat(failure(new org.springframework.web.client.RestClientException("no converter")))
+                .isEqualTo(Outcome.Kind.CALLER_ERROR);
     }
 
     @Test

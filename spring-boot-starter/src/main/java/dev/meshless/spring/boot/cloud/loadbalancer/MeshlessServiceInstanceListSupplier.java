@@ -18,7 +18,8 @@ import reactor.core.publisher.FluxSink;
  * the balancer then chooses among the instances Meshless currently routes to.
  *
  * <p>The list holds, in tier order (same zone, same region, other regions), the
- * {@link EndpointState#AVAILABLE available} endpoints of every tier that receives traffic, and all
+ * {@link EndpointState#AVAILABLE available} and {@link EndpointState#PROBING probing} endpoints of every
+ * tier that receives traffic (the probe share is not enforced here: Spring Cloud chooses), and all
  * endpoints of a tier in panic. It is the set, not the proportions: a round robin over it spreads
  * calls evenly over the listed instances, whatever the tiers' shares.
  *
@@ -94,7 +95,9 @@ public final class MeshlessServiceInstanceListSupplier implements ServiceInstanc
             }
             for (RoutingPlan.ZonePlan zone : tier.zones()) {
                 for (RoutingPlan.EndpointPlan e : zone.endpoints()) {
-                    if (tier.panic() || e.state() == EndpointState.AVAILABLE) {
+                    // Probing endpoints are listed too: Spring Cloud's own balancer chooses among the
+                    // list, and an endpoint it never saw could never answer and be known-good again.
+                    if (tier.panic() || e.state() == EndpointState.AVAILABLE || e.state() == EndpointState.PROBING) {
                         instances.add(MeshlessServiceInstance.of(e.endpoint()));
                     }
                 }

@@ -77,13 +77,22 @@ class MeshlessReactorLoadBalancerTest {
     void aRetryAfterAnEndpointFailureLeavesTheTierSoThatADeadZoneCostsOneAttempt() {
         MeshlessReactorLoadBalancer balancer = new MeshlessReactorLoadBalancer(clients.client("inventory"));
         MeshlessServiceInstance a1 = chosen(balancer, "a1");
-        a1.outcome(Outcome.connectFailure("ConnectException"));
+        a1.outcome(Outcome.endpointFailure("SocketTimeoutException", true));
 
         for (int i = 0; i < 20; i++) {
             ServiceInstance retry = balancer.chooseNow(retryAfter(a1)).getServer();
             assertThat(retry.getInstanceId()).isIn("b1", "b2");
             assertThat(((MeshlessServiceInstance) retry).pick().tier()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aRetryAfterAConnectFailureLeavesTheRegion() {
+        MeshlessReactorLoadBalancer balancer = new MeshlessReactorLoadBalancer(clients.client("inventory"));
+        MeshlessServiceInstance a1 = chosen(balancer, "a1");
+        a1.outcome(Outcome.connectionRefused("ConnectException"));
+
+        assertThat(balancer.chooseNow(retryAfter(a1)).getServer().getInstanceId()).isEqualTo("c1");
     }
 
     @Test

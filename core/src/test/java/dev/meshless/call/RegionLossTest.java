@@ -1,0 +1,116 @@
+package dev.meshless.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshless.outlier.OutlierDetectionPolicy;
+import dev.meshless.registry.StaticRegistry;
+import dev.meshless.testing.FakeTime;
+import dev.meshless.testing.TestEndpoints;
+import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.Locality;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+
+/**
+ * Issue 13's report, replayed on simulated time: a caller in one of three regions with no region
+ * order, 200 calls per second, and two regions then lost while the third is healthy. Ejections are
+ * shorter than the loss (2 s base, 4 s max, no jitter, as in the failover drill), so endpoints of
+ * the dead regions come back and are probed again and again while it lasts. While some zone can
+ * serve, no call may fail.
+ */
+class RegionLossTest {
+
+    private static final Locality CALLER = Locality.of("r1", "r1-a");
+    private static final Duration TICK = Duration.ofMillis(5); // 200 calls per second
+
+    private final FakeTime time = new FakeTime();
+    private final Set<String> deadRegions = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> attemptsByRegion = new TreeMap<>();
+    private ServiceClient client;
+
+    @AfterEach
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private static List<Endpoint> threeRegions() {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (String region : List.of("r1", "r2", "r3")) {
+            for (String zone : List.of("a", "b", "c")) {
+                endpoints.addAll(TestEndpoints.zone(region, region + "-" + zone, 2, 0));
+            }
+        }
+        return endpoints;
+    }
+
+    private void start() {
+        client = ServiceClient.builder(TestEndpoints.SERVICE)
+                .registry(StaticRegistry.of(threeRegions()))
+                .caller(CALLER)
+                .timeSource(time)
+                .jitter(() -> 0.5)
+                .callPolicy(CallPolicy.builder()
+                        .outlierDetection(OutlierDetectionPolicy.builder()
+                                .baseEjectionTime(Duration.ofSeconds(2))
+                                .maxEjectionTime(Duration.ofSeconds(4))
+                                .maxEjectionTimeJitter(Duration.ZERO)
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /** Calls at 200 per second for the given time; returns the failed calls' messages. */
+    private List<String> run(Duration duration) {
+        List<String> failures = new ArrayList<>();
+        long ticks = duration.toMillis() / TICK.toMillis();
+        for (long i = 0; i < ticks; i++) {
+            try {
+                client.call(a -> {
+                    String region = a.endpoint().locality().region();
+                    attemptsByRegion.merge(region, 1, Integer::sum);
+                    if (deadRegions.contains(region)) {
+                        throw new ConnectException("Connection refused");
+                    }
+                    return "ok";
+                }, CallOptions.method("GET"));
+            } catch (ServiceCallException e) {
+                failures.add(e.getMessage());
+            }
+            time.advance(TICK);
+        }
+        return failures;
+    }
+
+    @RepeatedTest(10) // picks are random: several runs
+    void noCallFailsWhenTwoOfThreeRegionsAreLostAndTheirEndpointsAreProbed() {
+        start();
+        assertThat(run(Duration.ofSeconds(2))).isEmpty();
+
+        deadRegions.addAll(List.of("r1", "r2"));
+        List<String> failures = run(Duration.ofSeconds(20));
+
+        assertThat(failures).as("failed calls of %d while r3 could serve", 20_000 / TICK.toMillis()).isEmpty();
+        assertThat(attemptsByRegion.get("r3")).isPositive();
+    }
+
+    @RepeatedTest(10)
+    void noCallFailsWhenTheFarthestRegionsAreLost() {
+        start();
+        assertThat(run(Duration.ofSeconds(2))).isEmpty();
+
+        deadRegions.addAll(List.of("r2", "r3"));
+        List<String> failures = run(Duration.ofSeconds(20));
+
+        assertThat(failures).isEmpty();
+    }
+}
