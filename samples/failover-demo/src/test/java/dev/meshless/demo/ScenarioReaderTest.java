@@ -97,6 +97,20 @@ class ScenarioReaderTest {
         assertThat(s.regionOf("r3-x")).isEqualTo("r3");
     }
 
+    @Test
+    void theCallersPolicyBecomesItsSettingsForTheUpstream() {
+        Scenario s = parse(VALID.replace("zone: r1-a", """
+                zone: r1-a
+                  policy:
+                    outlier-detection:
+                      base-ejection-time: 2s
+                    retry.max-attempts: 2"""));
+
+        assertThat(s.callerPolicy()).containsExactly(Map.entry("outlier-detection.base-ejection-time", "2s"),
+                Map.entry("retry.max-attempts", "2"));
+        assertThat(parse(VALID).callerPolicy()).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             unknown field            | 'phase-duration: 3s'   | 'phase-durations: 3s'   | drill.yaml: unknown field 'phase-durations'; expected one of
@@ -114,6 +128,8 @@ class ScenarioReaderTest {
             zone outside the regions | '  zones-per-region: 3\n  instances-per-zone: 2' | '  zones: {r1-a: 1, r9-a: 2}' | drill.yaml: upstream.zones.r9-a must be named <region>-<zone> after one of the regions [r1, r2], but was 'r9-a'
             region without a zone    | '  zones-per-region: 3\n  instances-per-zone: 2' | '  zones: {r1-a: 1}' | drill.yaml: upstream.regions lists 'r2', but upstream.zones has no zone r2-...
             zone size out of range   | '  zones-per-region: 3\n  instances-per-zone: 2' | '  zones: {r1-a: 11, r2-a: 1}' | drill.yaml: upstream.zones.r1-a must be a whole number from 1 to 10, but was 11
+            policy not a mapping     | 'zone: r1-a'           | 'zone: r1-a\n  policy: 2s' | drill.yaml: caller.policy must be a mapping of settings under meshless.services.upstream
+            policy value a list      | 'zone: r1-a'           | 'zone: r1-a\n  policy:\n    retry:\n      max-attempts: [3]' | drill.yaml: caller.policy.retry.max-attempts must be a value, but was [3]
             """)
     void badScenariosFailWithOneLineNamingTheProblem(String why, String from, String to, String message) {
         String yaml = VALID.replace(from, to.replace("\\n", "\n"));
