@@ -147,7 +147,7 @@ class SpringHttpOutcomeClassifierTest {
     }
 
     /** A JDK response with a status and headers only. */
-    private record JdkResponse(int statusCode, Map<String, List<String>> headerMap) implements HttpResponse<String> {
+    record JdkResponse(int statusCode, Map<String, List<String>> headerMap) implements HttpResponse<String> {
         @Override
         public HttpRequest request() {
             return HttpRequest.newBuilder(URI.create("http://inventory/")).build();
