@@ -25,11 +25,14 @@ public final class RedisServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(20);
 
     private final Path dir;
+    private final List<String> tls;
     private int port;
+    private int tlsPort;
     private Process process;
 
-    private RedisServer(Path dir) {
+    private RedisServer(Path dir, List<String> tls) {
         this.dir = dir;
+        this.tls = tls;
     }
 
     /**
@@ -39,11 +42,32 @@ public final class RedisServer implements AutoCloseable {
      * @throws IOException when it cannot start; the message says how to install redis-server
      */
     public static RedisServer start() throws IOException {
-        RedisServer server = new RedisServer(Files.createTempDirectory("meshless-redis"));
+        return start(List.of());
+    }
+
+    /**
+     * Starts a server that also listens for TLS on a second free loopback port (Debian's redis-server
+     * is built with TLS), with the given PEM files, requiring a client certificate signed by the CA.
+     *
+     * @param certificate the server's certificate
+     * @param key its unencrypted key
+     * @param ca the CA that signed it and the clients' certificates
+     * @return the running server
+     * @throws IOException when it cannot start
+     */
+    public static RedisServer startTls(Path certificate, Path key, Path ca) throws IOException {
+        return start(List.of("--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "yes"));
+    }
+
+    private static RedisServer start(List<String> tls) throws IOException {
+        RedisServer server = new RedisServer(Files.createTempDirectory("meshless-redis"), tls);
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 server.port = free.getLocalPort();
+                server.tlsPort = tls.isEmpty() ? 0 : second.getLocalPort();
             }
             try {
                 server.launch();
@@ -57,9 +81,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--logfile", dir.resolve("redis.log").toString());
+        List<String> command = new java.util.ArrayList<>(List.of(executable(), "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
+        if (!tls.isEmpty()) {
+            command.addAll(List.of("--tls-port", String.valueOf(tlsPort)));
+            command.addAll(tls);
+        }
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + STARTUP.toNanos();
@@ -116,6 +144,11 @@ public final class RedisServer implements AutoCloseable {
     /** @return the port it listens on, the same after {@link #restart()} */
     public int port() {
         return port;
+    }
+
+    /** @return the TLS port, or 0 when the server has none */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** @return {@code redis://127.0.0.1:port} */

@@ -27,6 +27,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -76,11 +77,18 @@ public class RedisRateLimitAutoConfiguration {
      * @return the store, connecting in the background; closing it closes what it opened
      */
     static SharedBuckets sharedBuckets(RedisRateLimitSpec spec, Supplier<RedisBucketStore.Builder> application,
-                                       ObjectProvider<TimeSource> time) {
+                                       ObjectProvider<TimeSource> time, ObjectProvider<SslBundles> sslBundles) {
         TimeSource clock = time.getIfUnique(TimeSource::system);
         try {
             boolean own = spec.getUri() != null && !spec.getUri().isBlank();
-            RedisBucketStore store = (own ? spec.ownClient() : spec.apply(application.get())).time(clock).build();
+            if (!own && spec.getSslBundle() != null && !spec.getSslBundle().isBlank()) {
+                throw new InvalidConfigurationException("sslBundle", spec.getSslBundle(), "applies only with uri (a"
+                        + " client of Meshless's own): the application's Lettuce connection factory takes its TLS"
+                        + " from spring.data.redis.ssl.*");
+            }
+            RedisBucketStore.Builder builder = own ? spec.ownClient(name -> RedisSslBundles.options(name, sslBundles))
+                    : spec.apply(application.get());
+            RedisBucketStore store = builder.time(clock).build();
             SharedBuckets buckets = spec.sharedBuckets(store, clock);
             store.start();
             log.info("Meshless: global and per-key-global rate limits are counted in Redis at {} (decisions wait at"
@@ -99,14 +107,16 @@ public class RedisRateLimitAutoConfiguration {
         /**
          * @param spec {@code meshless.rate-limit.redis.*}
          * @param time a time source bean, if any
+         * @param sslBundles Spring Boot's SSL bundles, for {@code ssl-bundle}
          * @return the limits' store
          */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        SharedBuckets meshlessSharedBuckets(RedisRateLimitSpec spec, ObjectProvider<TimeSource> time) {
+        SharedBuckets meshlessSharedBuckets(RedisRateLimitSpec spec, ObjectProvider<TimeSource> time,
+                                            ObjectProvider<SslBundles> sslBundles) {
             return sharedBuckets(spec, () -> {
                 throw new IllegalStateException("uri is set");
-            }, time);
+            }, time, sslBundles);
         }
     }
 
@@ -123,17 +133,26 @@ public class RedisRateLimitAutoConfiguration {
          * @param spec {@code meshless.rate-limit.redis.*}
          * @param factories the application's Lettuce connection factory
          * @param time a time source bean, if any
+         * @param sslBundles Spring Boot's SSL bundles (not used: the factory has its own TLS)
          * @return the limits' store
          */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         SharedBuckets meshlessSharedBuckets(RedisRateLimitSpec spec,
                                             ObjectProvider<LettuceConnectionFactory> factories,
-                                            ObjectProvider<TimeSource> time) {
-            return sharedBuckets(spec, () -> applicationClient(factories.getObject()), time);
+                                            ObjectProvider<TimeSource> time, ObjectProvider<SslBundles> sslBundles) {
+            return sharedBuckets(spec, () -> applicationClient(factories.getObject()), time, sslBundles);
         }
 
         private static RedisBucketStore.Builder applicationClient(LettuceConnectionFactory lettuce) {
+            if (lettuce.isClusterAware()) {
+                // The store speaks to one Redis endpoint; it would retry in the background and never
+                // connect, so say so once, at the level an operator sees.
+                log.warn("Meshless: the application's Redis is a Redis Cluster (spring.data.redis.cluster.*), and"
+                        + " exact rate limits need one standalone (or Sentinel-managed) Redis: global and"
+                        + " per-key-global limits stay on registry shares. Set {}.uri to a standalone Redis to"
+                        + " count them exactly", PREFIX);
+            }
             Supplier<StatefulRedisConnection<byte[], byte[]>> connector = () -> {
                 AbstractRedisClient client = lettuce.getRequiredNativeClient();
                 if (client instanceof RedisClient standalone) {
@@ -143,8 +162,11 @@ public class RedisRateLimitAutoConfiguration {
                         + client.getClass().getSimpleName() + "; exact rate limits use a standalone Redis: set "
                         + PREFIX + ".uri");
             };
-            String where = (lettuce.isUseSsl() ? "rediss://" : "redis://") + lettuce.getHostName() + ":"
-                    + lettuce.getPort() + " (the application's Lettuce connection factory)";
+            String where = lettuce.isClusterAware()
+                    ? "Redis Cluster " + lettuce.getClusterConfiguration().getClusterNodes()
+                            + " (the application's Lettuce connection factory: not supported)"
+                    : (lettuce.isUseSsl() ? "rediss://" : "redis://") + lettuce.getHostName() + ":"
+                            + lettuce.getPort() + " (the application's Lettuce connection factory)";
             return RedisBucketStore.builder(connector, where);
         }
     }
