@@ -13,7 +13,8 @@ import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import dev.meshless.time.TimeSource;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -145,26 +146,21 @@ public class RedisRateLimitAutoConfiguration {
         }
 
         private static RedisBucketStore.Builder applicationClient(LettuceConnectionFactory lettuce) {
-            if (lettuce.isClusterAware()) {
-                // The store speaks to one Redis endpoint; it would retry in the background and never
-                // connect, so say so once, at the level an operator sees.
-                log.warn("Meshless: the application's Redis is a Redis Cluster (spring.data.redis.cluster.*), and"
-                        + " exact rate limits need one standalone (or Sentinel-managed) Redis: global and"
-                        + " per-key-global limits stay on registry shares. Set {}.uri to a standalone Redis to"
-                        + " count them exactly", PREFIX);
-            }
-            Supplier<StatefulRedisConnection<byte[], byte[]>> connector = () -> {
+            Supplier<StatefulConnection<byte[], byte[]>> connector = () -> {
                 AbstractRedisClient client = lettuce.getRequiredNativeClient();
                 if (client instanceof RedisClient standalone) {
                     return standalone.connect(ByteArrayCodec.INSTANCE);
                 }
+                if (client instanceof RedisClusterClient cluster) {
+                    return cluster.connect(ByteArrayCodec.INSTANCE);
+                }
                 throw new IllegalStateException("the application's Lettuce client is a "
-                        + client.getClass().getSimpleName() + "; exact rate limits use a standalone Redis: set "
-                        + PREFIX + ".uri");
+                        + client.getClass().getSimpleName() + "; exact rate limits use a standalone Redis or a"
+                        + " Redis Cluster: set " + PREFIX + ".uri");
             };
             String where = lettuce.isClusterAware()
                     ? "Redis Cluster " + lettuce.getClusterConfiguration().getClusterNodes()
-                            + " (the application's Lettuce connection factory: not supported)"
+                            + " (the application's Lettuce connection factory)"
                     : (lettuce.isUseSsl() ? "rediss://" : "redis://") + lettuce.getHostName() + ":"
                             + lettuce.getPort() + " (the application's Lettuce connection factory)";
             return RedisBucketStore.builder(connector, where);

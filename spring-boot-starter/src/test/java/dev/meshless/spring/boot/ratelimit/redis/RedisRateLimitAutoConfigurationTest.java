@@ -12,16 +12,12 @@ import dev.meshless.ratelimit.redis.testing.RedisServerExtension;
 import dev.meshless.spring.boot.ratelimit.RateLimiters;
 import dev.meshless.spring.boot.testing.RateLimitContexts;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -78,21 +74,6 @@ class RedisRateLimitAutoConfigurationTest {
                     SharedBuckets buckets = context.getBean(SharedBuckets.class);
                     assertThat(buckets.describe()).isEqualTo(redis.uri());
                     decidesInRedis(context.getBean(RateLimiters.class), buckets);
-                });
-    }
-
-    @Test
-    @ExtendWith(OutputCaptureExtension.class)
-    void aRedisClusterIsReportedAtWarnAndTheLimitsStayOnShares(CapturedOutput output) {
-        runner.withBean(LettuceConnectionFactory.class, () -> new LettuceConnectionFactory(
-                new RedisClusterConfiguration(List.of("127.0.0.1:1")))).run(context -> {
-                    assertThat(context).hasNotFailed();
-                    assertThat(output).contains("Meshless: the application's Redis is a Redis Cluster"
-                            + " (spring.data.redis.cluster.*), and exact rate limits need one standalone (or"
-                            + " Sentinel-managed) Redis: global and per-key-global limits stay on registry shares."
-                            + " Set meshless.rate-limit.redis.uri to a standalone Redis");
-                    assertThat(context.getBean(SharedBuckets.class).describe()).isEqualTo("Redis Cluster"
-                            + " [127.0.0.1:1] (the application's Lettuce connection factory: not supported)");
                 });
     }
 
