@@ -16,7 +16,9 @@ import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -92,7 +94,7 @@ public final class RedisBucketStore implements BucketStore {
         PREDICTING
     }
 
-    private final Supplier<StatefulRedisConnection<byte[], byte[]>> connector;
+    private final Supplier<? extends StatefulConnection<byte[], byte[]>> connector;
     private final Runnable onClose;
     private final String description;
     private final String keyPrefix;
@@ -116,7 +118,7 @@ public final class RedisBucketStore implements BucketStore {
     private volatile long nextAttemptNanos;
     private volatile boolean closed;
 
-    private record Connected(StatefulRedisConnection<byte[], byte[]> connection, AsyncProxyManager<byte[]> buckets) {
+    private record Connected(StatefulConnection<byte[], byte[]> connection, AsyncProxyManager<byte[]> buckets) {
     }
 
     private RedisBucketStore(Builder b) {
@@ -145,11 +147,15 @@ public final class RedisBucketStore implements BucketStore {
     }
 
     /**
-     * @param connector opens a connection with a byte-array codec; called on a background thread
+     * @param connector opens a connection with a byte-array codec, to a standalone Redis
+     *     ({@link StatefulRedisConnection}) or a Redis Cluster ({@link StatefulRedisClusterConnection}:
+     *     every bucket is one key, so its commands go to the node of that key's slot); called on a
+     *     background thread
      * @param description where the connection goes, for logs and health (no credentials)
      * @return a builder
      */
-    public static Builder builder(Supplier<StatefulRedisConnection<byte[], byte[]>> connector, String description) {
+    public static Builder builder(Supplier<? extends StatefulConnection<byte[], byte[]>> connector,
+                                  String description) {
         return new Builder(Objects.requireNonNull(connector, "connector"), Objects.requireNonNull(description,
                 "description"));
     }
@@ -230,8 +236,10 @@ public final class RedisBucketStore implements BucketStore {
         }
         Thread opener = new Thread(() -> {
             try {
-                StatefulRedisConnection<byte[], byte[]> connection = connector.get();
-                var builder = Bucket4jLettuce.casBasedBuilder(connection)
+                StatefulConnection<byte[], byte[]> connection = connector.get();
+                var builder = (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster
+                        ? Bucket4jLettuce.casBasedBuilder(cluster)
+                        : Bucket4jLettuce.casBasedBuilder((StatefulRedisConnection<byte[], byte[]>) connection))
                         .expirationAfterWrite(ExpirationAfterWriteStrategy
                                 .basedOnTimeForRefillingBucketUpToMax(keepAfterRefill));
                 if (clock != null) {
@@ -309,7 +317,7 @@ public final class RedisBucketStore implements BucketStore {
 
     /** Builder; setters check their values with the setting's name. Not thread-safe. */
     public static final class Builder {
-        private final Supplier<StatefulRedisConnection<byte[], byte[]>> connector;
+        private final Supplier<? extends StatefulConnection<byte[], byte[]>> connector;
         private final String description;
         private Runnable onClose;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
@@ -320,7 +328,7 @@ public final class RedisBucketStore implements BucketStore {
         private Duration reconnectInterval = DEFAULT_RECONNECT_INTERVAL;
         private TimeSource time = TimeSource.system();
 
-        private Builder(Supplier<StatefulRedisConnection<byte[], byte[]>> connector, String description) {
+        private Builder(Supplier<? extends StatefulConnection<byte[], byte[]>> connector, String description) {
             this.connector = connector;
             this.description = description;
         }

@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -28,15 +29,33 @@ public final class RedisConnections {
      * @return a store builder whose store owns the client and closes it
      */
     public static RedisBucketStore.Builder ownClient(RedisURI uri, Duration connectTimeout) {
+        return ownClient(uri, connectTimeout, null);
+    }
+
+    /**
+     * @param uri Redis's address; may carry credentials, which are never logged
+     * @param connectTimeout the longest a connection attempt takes
+     * @param ssl the TLS material (trust, and a key for client certificates), or {@code null} for
+     *     {@code rediss://} with the JVM's trust store, or no TLS with {@code redis://}; when given,
+     *     the connection uses TLS whatever the scheme
+     * @return a store builder whose store owns the client and closes it
+     */
+    public static RedisBucketStore.Builder ownClient(RedisURI uri, Duration connectTimeout, SslOptions ssl) {
         Objects.requireNonNull(uri, "uri");
+        if (ssl != null) {
+            uri.setSsl(true);
+        }
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-                .build());
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build());
+        if (ssl != null) {
+            options.sslOptions(ssl);
+        }
+        client.setOptions(options.build());
         return RedisBucketStore.builder(() -> client.connect(ByteArrayCodec.INSTANCE), describe(uri))
                 .onClose(() -> {
                     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

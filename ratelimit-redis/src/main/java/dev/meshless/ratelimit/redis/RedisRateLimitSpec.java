@@ -7,7 +7,9 @@ import dev.meshless.ratelimit.SharedBuckets;
 import dev.meshless.ratelimit.redis.RedisBucketStore.Optimization;
 import dev.meshless.time.TimeSource;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * Where exact global limits are counted, as configuration gives it: Redis's address (when the
@@ -32,6 +34,13 @@ public class RedisRateLimitSpec implements Spec {
      * connection factory (Spring Data Redis) is reused, if it has one.
      */
     private String uri;
+
+    /**
+     * With 'uri': the name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material, and
+     * key for client certificates, the connection uses instead of the JVM's; the connection then uses
+     * TLS whatever the URI's scheme. Read at start-up.
+     */
+    private String sslBundle;
 
     /** With 'uri': the longest a connection attempt takes. Connecting never delays a decision. */
     private Duration connectTimeout;
@@ -97,6 +106,21 @@ public class RedisRateLimitSpec implements Spec {
      * @throws InvalidConfigurationException naming {@code uri} when it is missing or not a Redis URI
      */
     public RedisBucketStore.Builder ownClient() {
+        return ownClient(name -> {
+            throw new InvalidConfigurationException("sslBundle", name, "names a Spring Boot SSL bundle, which only"
+                    + " the Spring Boot starter resolves; without Spring, build the store with RedisConnections");
+        });
+    }
+
+    /**
+     * @param sslBundles resolves {@code sslBundle} into Lettuce's TLS options; throws
+     *     {@link InvalidConfigurationException} naming {@code sslBundle} for a name it does not know
+     * @return a store builder on a Lettuce client of the store's own, at {@code uri}, with this
+     *     specification's settings
+     * @throws InvalidConfigurationException naming {@code uri} when it is missing or not a Redis URI,
+     *     or {@code sslBundle} when it cannot be resolved
+     */
+    public RedisBucketStore.Builder ownClient(Function<String, SslOptions> sslBundles) {
         if (uri == null || uri.isBlank()) {
             throw new InvalidConfigurationException("uri", uri, "is required for a Redis client of Meshless's own");
         }
@@ -111,7 +135,8 @@ public class RedisRateLimitSpec implements Spec {
         if (connect.isNegative() || connect.isZero()) {
             throw new InvalidConfigurationException("connectTimeout", connect, "must be positive");
         }
-        return apply(RedisConnections.ownClient(parsed, connect));
+        SslOptions ssl = sslBundle == null || sslBundle.isBlank() ? null : sslBundles.apply(sslBundle.trim());
+        return apply(RedisConnections.ownClient(parsed, connect, ssl));
     }
 
     /**
@@ -159,6 +184,16 @@ public class RedisRateLimitSpec implements Spec {
     /** @param uri Redis's address */
     public void setUri(String uri) {
         this.uri = uri;
+    }
+
+    /** @return the name of the SSL bundle of a client of Meshless's own; {@code null} when not set */
+    public String getSslBundle() {
+        return sslBundle;
+    }
+
+    /** @param sslBundle the name of the SSL bundle of a client of Meshless's own */
+    public void setSslBundle(String sslBundle) {
+        this.sslBundle = sslBundle;
     }
 
     /** @return the longest a connection attempt takes; {@code null} when not set */

@@ -21,7 +21,7 @@ import dev.meshless.testing.ArchitectureRules;
  * The starter's packages depend only downward:
  * <pre>
  * check                      knows every properties class: the unknown-key check
- * features                   actuate, cloud.*, consul, http, ratelimit.*, zoneaware
+ * features                   actuate, cloud.*, consul, http, ratelimit.*, shedding, web, zoneaware
  * dev.meshless.spring.boot   the API and the core wiring: properties, clients, policies, auto-configuration
  * registry                   the sources of endpoints (static, and the contributor SPI)
  * config                     property names and the start-up failure for a bad value
@@ -39,7 +39,8 @@ class ArchitectureTest {
             .layer("Registry").definedBy(ROOT + ".registry..")
             .layer("Api").definedBy(ROOT)
             .layer("Features").definedBy(ROOT + ".actuate..", ROOT + ".cloud..", ROOT + ".consul..",
-                    ROOT + ".http..", ROOT + ".ratelimit..", ROOT + ".zoneaware..")
+                    ROOT + ".http..", ROOT + ".ratelimit..", ROOT + ".shedding..", ROOT + ".web..",
+                    ROOT + ".zoneaware..")
             .layer("Check").definedBy(ROOT + ".check..")
             .whereLayer("Check").mayNotBeAccessedByAnyLayer()
             .whereLayer("Features").mayOnlyBeAccessedByLayers("Check")

@@ -25,11 +25,17 @@ public final class RedisServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(20);
 
     private final Path dir;
+    /** The option that takes the second port ({@code --tls-port}, {@code --cluster-port}), or null. */
+    private final String secondPortOption;
+    private final List<String> options;
     private int port;
+    private int secondPort;
     private Process process;
 
-    private RedisServer(Path dir) {
+    private RedisServer(Path dir, String secondPortOption, List<String> options) {
         this.dir = dir;
+        this.secondPortOption = secondPortOption;
+        this.options = options;
     }
 
     /**
@@ -39,11 +45,44 @@ public final class RedisServer implements AutoCloseable {
      * @throws IOException when it cannot start; the message says how to install redis-server
      */
     public static RedisServer start() throws IOException {
-        RedisServer server = new RedisServer(Files.createTempDirectory("meshless-redis"));
+        return start(null, List.of());
+    }
+
+    /**
+     * Starts a server that also listens for TLS on a second free loopback port (Debian's redis-server
+     * is built with TLS), with the given PEM files, requiring a client certificate signed by the CA.
+     *
+     * @param certificate the server's certificate
+     * @param key its unencrypted key
+     * @param ca the CA that signed it and the clients' certificates
+     * @return the running server
+     * @throws IOException when it cannot start
+     */
+    public static RedisServer startTls(Path certificate, Path key, Path ca) throws IOException {
+        return start("--tls-port", List.of("--tls-cert-file", certificate.toString(), "--tls-key-file",
+                key.toString(), "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "yes"));
+    }
+
+    /**
+     * Starts a node for a Redis Cluster, its cluster bus on a second free loopback port; it is not part
+     * of a cluster until {@link RedisCluster} forms one.
+     *
+     * @return the running node
+     * @throws IOException when it cannot start
+     */
+    public static RedisServer startClusterNode() throws IOException {
+        return start("--cluster-port", List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "2000"));
+    }
+
+    private static RedisServer start(String secondPortOption, List<String> options) throws IOException {
+        RedisServer server = new RedisServer(Files.createTempDirectory("meshless-redis"), secondPortOption, options);
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 server.port = free.getLocalPort();
+                server.secondPort = secondPortOption == null ? 0 : second.getLocalPort();
             }
             try {
                 server.launch();
@@ -57,9 +96,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--logfile", dir.resolve("redis.log").toString());
+        List<String> command = new java.util.ArrayList<>(List.of(executable(), "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
+        if (secondPortOption != null) {
+            command.addAll(List.of(secondPortOption, String.valueOf(secondPort)));
+        }
+        command.addAll(options);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + STARTUP.toNanos();
@@ -83,6 +126,15 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private static String executable() throws IOException {
+        return executable("redis-server");
+    }
+
+    /**
+     * @param name a program of Debian's redis packages ({@code redis-server}, {@code redis-cli})
+     * @return its path
+     * @throws IOException when it is not installed
+     */
+    static String executable(String name) throws IOException {
         List<String> dirs = new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "")
                 .split(java.io.File.pathSeparator)));
         dirs.addAll(List.of("/usr/bin", "/usr/local/bin", "/usr/sbin"));
@@ -90,11 +142,11 @@ public final class RedisServer implements AutoCloseable {
             if (dir.isEmpty()) {
                 continue;
             }
-            if (Files.isExecutable(Path.of(dir, "redis-server"))) {
-                return Path.of(dir, "redis-server").toString();
+            if (Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
             }
         }
-        throw new IOException("redis-server is not installed; the tests of exact rate limits run against a real"
+        throw new IOException(name + " is not installed; the tests of exact rate limits run against a real"
                 + " one (Debian: apt-get install redis-server; .ci/run installs it)");
     }
 
@@ -116,6 +168,11 @@ public final class RedisServer implements AutoCloseable {
     /** @return the port it listens on, the same after {@link #restart()} */
     public int port() {
         return port;
+    }
+
+    /** @return the TLS port of a server started with {@link #startTls}, else 0 */
+    public int tlsPort() {
+        return "--tls-port".equals(secondPortOption) ? secondPort : 0;
     }
 
     /** @return {@code redis://127.0.0.1:port} */

@@ -7,6 +7,7 @@ import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.consul.MeshlessConsulAutoConfiguration;
 import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import dev.meshless.spring.boot.ratelimit.redis.RedisRateLimitAutoConfiguration;
+import dev.meshless.spring.boot.shedding.LoadSheddingProperties;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareProperties;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,6 +57,7 @@ public final class UnknownPropertiesCheck {
     static {
         OWNERS.put(RedisRateLimitAutoConfiguration.PREFIX, "dev.meshless.ratelimit.redis.RedisRateLimitSpec");
         OWNERS.put(RateLimitProperties.PREFIX, RateLimitProperties.class.getName());
+        OWNERS.put(LoadSheddingProperties.PREFIX, LoadSheddingProperties.class.getName());
         OWNERS.put(MeshlessConsulAutoConfiguration.PREFIX, "dev.meshless.consul.ConsulSpec");
         OWNERS.put(ZoneAwareProperties.PREFIX, ZoneAwareProperties.class.getName());
         OWNERS.put(MeshlessLoadBalancerProperties.PREFIX, MeshlessLoadBalancerProperties.class.getName());

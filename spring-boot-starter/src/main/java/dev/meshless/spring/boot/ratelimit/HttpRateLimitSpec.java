@@ -4,7 +4,7 @@ import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Spec;
 import dev.meshless.config.Values;
 import dev.meshless.ratelimit.InboundRateLimitSpec;
-import java.util.ArrayList;
+import dev.meshless.spring.boot.web.RouteProperties;
 import java.util.List;
 
 /**
@@ -130,36 +130,14 @@ public class HttpRateLimitSpec extends InboundRateLimitSpec {
         }
     }
 
-    /** Requests a limit applies to: a path pattern and HTTP methods. */
-    public static class Route {
+    /**
+     * Requests a limit applies to: a path pattern and HTTP methods. The path pattern's variables are
+     * what key source 'path-variable' reads.
+     */
+    public static class Route extends RouteProperties {
 
-        /**
-         * Spring PathPattern within the application (without the context path), for example
-         * '/api/**' or '/users/{userId}/**'. Its variables are what key source 'path-variable' reads.
-         */
-        private String path;
-
-        /** HTTP methods the route covers, for example [GET, POST]. Empty: every method. */
-        private List<String> methods = new ArrayList<>();
-
-        /** @return the path pattern */
-        public String getPath() {
-            return path;
-        }
-
-        /** @param path the path pattern */
-        public void setPath(String path) {
-            this.path = path;
-        }
-
-        /** @return the HTTP methods; empty for all */
-        public List<String> getMethods() {
-            return methods;
-        }
-
-        /** @param methods the HTTP methods */
-        public void setMethods(List<String> methods) {
-            this.methods = methods;
+        /** Creates a route that sets nothing. */
+        public Route() {
         }
     }
 }

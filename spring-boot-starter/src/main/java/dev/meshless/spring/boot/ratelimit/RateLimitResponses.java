@@ -2,8 +2,8 @@ package dev.meshless.spring.boot.ratelimit;
 
 import dev.meshless.ratelimit.Decision;
 import dev.meshless.ratelimit.RateLimitedException;
+import dev.meshless.spring.boot.web.ProblemJson;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 
@@ -27,7 +27,7 @@ public final class RateLimitResponses {
     /** Seconds until a permit is free (rejections only). */
     public static final String RETRY_AFTER = "Retry-After";
     /** The content type of rejection bodies. */
-    public static final String PROBLEM_JSON = "application/problem+json";
+    public static final String PROBLEM_JSON = ProblemJson.CONTENT_TYPE;
     /** The title of rejection bodies: the reason phrase of 429. */
     public static final String TITLE = "Too Many Requests";
     /** HTTP 429. */
@@ -88,20 +88,12 @@ public final class RateLimitResponses {
      * @return the body, UTF-8 JSON
      */
     public static byte[] problem(URI type, RateLimitedException rejection, String instance) {
-        StringBuilder json = new StringBuilder(256);
-        json.append("{\"type\":");
-        string(json, type.toString());
-        json.append(",\"title\":\"").append(TITLE).append("\",\"status\":").append(STATUS).append(",\"detail\":");
-        string(json, rejection.getMessage());
-        json.append(",\"instance\":");
-        string(json, instance);
-        json.append(",\"limit\":");
-        string(json, rejection.limitName());
+        ProblemJson json = new ProblemJson(type, TITLE, STATUS, rejection.getMessage(), instance)
+                .member("limit", rejection.limitName());
         if (rejection.key() != null) {
-            json.append(",\"key\":");
-            string(json, rejection.key());
+            json.member("key", rejection.key());
         }
-        return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        return json.toBytes();
     }
 
     static long ceilSeconds(Duration d) {
@@ -110,27 +102,5 @@ public final class RateLimitResponses {
         }
         long seconds = d.getSeconds();
         return d.getNano() > 0 ? seconds + 1 : seconds;
-    }
-
-    private static void string(StringBuilder json, String value) {
-        json.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
     }
 }

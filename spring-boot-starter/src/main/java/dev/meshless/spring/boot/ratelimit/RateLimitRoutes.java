@@ -2,23 +2,20 @@ package dev.meshless.spring.boot.ratelimit;
 
 import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.config.Specs;
-import dev.meshless.config.Values;
 import dev.meshless.ratelimit.InboundRateLimit;
 import dev.meshless.ratelimit.InboundRateLimits;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
 import dev.meshless.spring.boot.ratelimit.HttpRateLimitSpec.KeySource;
+import dev.meshless.spring.boot.web.RequestRoute;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.http.server.PathContainer;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
-import org.springframework.web.util.pattern.PatternParseException;
 
 /**
  * The limits the HTTP filters apply, each with its routes (path patterns and methods) and its key
@@ -29,9 +26,6 @@ import org.springframework.web.util.pattern.PatternParseException;
  * {@code path-variable} keys.
  */
 public final class RateLimitRoutes {
-
-    /** The methods a route may list: those Spring MVC and WebFlux map. */
-    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
 
     private final Rule[] rules;
 
@@ -79,11 +73,11 @@ public final class RateLimitRoutes {
         InboundRateLimit limit = limiters.find(name).orElseThrow(() -> new InvalidConfigurationException("routes",
                 name, "must belong to a limit of the application's RateLimiters bean, which has: "
                 + limiters.describeNames()));
-        Route[] routes = new Route[configured.size()];
+        RequestRoute[] routes = new RequestRoute[configured.size()];
         for (int i = 0; i < routes.length; i++) {
             routes[i] = route(i, configured.get(i));
             if (source == KeySource.PATH_VARIABLE) {
-                requireVariable(keyName, routes[i].pattern);
+                requireVariable(keyName, routes[i].pattern());
             }
         }
         return new Rule(limit, limit.isKeyed() ? source : null, keyName, resolver, routes);
@@ -107,37 +101,8 @@ public final class RateLimitRoutes {
         return rules[index];
     }
 
-    private static Route route(int index, HttpRateLimitSpec.Route config) {
-        String property = "routes[" + index + "]";
-        String path = config.getPath();
-        if (path == null || path.isBlank()) {
-            throw new InvalidConfigurationException(property + ".path", path,
-                    "is required: a path pattern such as /api/**");
-        }
-        if (!path.startsWith("/")) {
-            throw new InvalidConfigurationException(property + ".path", path,
-                    "must start with '/': it is matched against the path within the application");
-        }
-        PathPattern pattern;
-        try {
-            pattern = PathPatternParser.defaultInstance.parse(path);
-        } catch (PatternParseException e) {
-            InvalidConfigurationException invalid = new InvalidConfigurationException(property + ".path", path,
-                    "must be a valid Spring path pattern: " + e.getMessage() + " at position " + e.getPosition());
-            invalid.initCause(e);
-            throw invalid;
-        }
-        Set<String> methods = new LinkedHashSet<>();
-        List<String> listed = config.getMethods() == null ? List.of() : config.getMethods();
-        for (int i = 0; i < listed.size(); i++) {
-            String method = listed.get(i) == null ? "" : listed.get(i).trim().toUpperCase(Locale.ROOT);
-            if (!METHODS.contains(method)) {
-                throw new InvalidConfigurationException(property + ".methods[" + i + "]", listed.get(i),
-                        "must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE");
-            }
-            methods.add(method);
-        }
-        return new Route(pattern, methods.isEmpty() ? null : methods.toArray(new String[0]));
+    private static RequestRoute route(int index, HttpRateLimitSpec.Route config) {
+        return config.compile("routes[" + index + "]");
     }
 
     private static void requireVariable(String variable, PathPattern pattern) {
@@ -180,35 +145,16 @@ public final class RateLimitRoutes {
         return names;
     }
 
-    /** One route: a path pattern and the methods it covers ({@code null}: all). */
-    private record Route(PathPattern pattern, String[] methods) {
-        boolean matches(String method, PathContainer path) {
-            if (methods != null) {
-                boolean listed = false;
-                for (String m : methods) {
-                    if (m.equals(method)) {
-                        listed = true;
-                        break;
-                    }
-                }
-                if (!listed) {
-                    return false;
-                }
-            }
-            return pattern.matches(path);
-        }
-    }
-
     /** One limit with its routes and key source. Immutable; thread-safe. */
     public static final class Rule {
         private final InboundRateLimit limit;
         private final KeySource keySource;
         private final String keyName;
         private final RateLimitKeyResolver resolver;
-        private final Route[] routes;
+        private final RequestRoute[] routes;
 
         private Rule(InboundRateLimit limit, KeySource keySource, String keyName, RateLimitKeyResolver resolver,
-                     Route[] routes) {
+                     RequestRoute[] routes) {
             this.limit = limit;
             this.keySource = keySource;
             this.keyName = keyName;
@@ -247,9 +193,9 @@ public final class RateLimitRoutes {
          * @return the pattern of the first route that matches, or {@code null} when none does
          */
         public PathPattern match(String method, PathContainer path) {
-            for (Route route : routes) {
+            for (RequestRoute route : routes) {
                 if (route.matches(method, path)) {
-                    return route.pattern;
+                    return route.pattern();
                 }
             }
             return null;
@@ -267,8 +213,7 @@ public final class RateLimitRoutes {
 
         @Override
         public String toString() {
-            return limit.name() + " on " + java.util.Arrays.stream(routes).map(r -> r.pattern.getPatternString()
-                    + (r.methods == null ? "" : " " + String.join("|", r.methods))).toList();
+            return limit.name() + " on " + java.util.Arrays.stream(routes).map(RequestRoute::toString).toList();
         }
     }
 }

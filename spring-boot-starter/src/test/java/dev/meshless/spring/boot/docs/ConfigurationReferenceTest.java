@@ -57,6 +57,9 @@ class ConfigurationReferenceTest {
         for (String field : fields(HttpRateLimitSpec.class)) {
             assertThat(text).as("rate limit field %s", field).contains("`" + field + "`");
         }
+        for (String field : fields(dev.meshless.spring.boot.shedding.LoadSheddingProperties.PriorityRoute.class)) {
+            assertThat(text).as("load-shedding priority field %s", field).contains("`" + field + "`");
+        }
         String clusters = text.substring(text.indexOf("## Consul clusters"), text.indexOf("## Every property"));
         for (String field : fields(ConsulAgentSpec.class)) {
             assertThat(clusters).as("Consul cluster field %s", field).contains("| `" + field + "` |");

@@ -10,7 +10,7 @@ import dev.meshless.spring.boot.ratelimit.reactive.RateLimitReactiveAutoConfigur
 import dev.meshless.spring.boot.ratelimit.servlet.RateLimitServletAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -45,7 +45,7 @@ public final class RateLimitContexts {
      * @param context a context that failed to start
      * @return what Spring Boot prints for the failure, through the starter's analyzer
      */
-    public static FailureAnalysis analysis(AssertableApplicationContext context) {
+    public static FailureAnalysis analysis(ApplicationContextAssertProvider<?> context) {
         Throwable failure = context.getStartupFailure();
         if (failure == null) {
             throw new AssertionError("the context started, but a configuration failure was expected");
@@ -66,7 +66,7 @@ public final class RateLimitContexts {
      * @param value the value expected, as text
      * @param rule a part of the rule expected
      */
-    public static void assertInvalid(AssertableApplicationContext context, String property, String value, String rule) {
+    public static void assertInvalid(ApplicationContextAssertProvider<?> context, String property, String value, String rule) {
         InvalidMeshlessConfigurationException invalid = cause(context.getStartupFailure(),
                 InvalidMeshlessConfigurationException.class);
         assertThat(invalid.property()).as("property").isEqualTo(property);

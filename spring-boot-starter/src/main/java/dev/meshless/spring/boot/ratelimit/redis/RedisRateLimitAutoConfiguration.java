@@ -13,7 +13,8 @@ import dev.meshless.spring.boot.ratelimit.RateLimitProperties;
 import dev.meshless.time.TimeSource;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -76,11 +78,18 @@ public class RedisRateLimitAutoConfiguration {
      * @return the store, connecting in the background; closing it closes what it opened
      */
     static SharedBuckets sharedBuckets(RedisRateLimitSpec spec, Supplier<RedisBucketStore.Builder> application,
-                                       ObjectProvider<TimeSource> time) {
+                                       ObjectProvider<TimeSource> time, ObjectProvider<SslBundles> sslBundles) {
         TimeSource clock = time.getIfUnique(TimeSource::system);
         try {
             boolean own = spec.getUri() != null && !spec.getUri().isBlank();
-            RedisBucketStore store = (own ? spec.ownClient() : spec.apply(application.get())).time(clock).build();
+            if (!own && spec.getSslBundle() != null && !spec.getSslBundle().isBlank()) {
+                throw new InvalidConfigurationException("sslBundle", spec.getSslBundle(), "applies only with uri (a"
+                        + " client of Meshless's own): the application's Lettuce connection factory takes its TLS"
+                        + " from spring.data.redis.ssl.*");
+            }
+            RedisBucketStore.Builder builder = own ? spec.ownClient(name -> RedisSslBundles.options(name, sslBundles))
+                    : spec.apply(application.get());
+            RedisBucketStore store = builder.time(clock).build();
             SharedBuckets buckets = spec.sharedBuckets(store, clock);
             store.start();
             log.info("Meshless: global and per-key-global rate limits are counted in Redis at {} (decisions wait at"
@@ -99,14 +108,16 @@ public class RedisRateLimitAutoConfiguration {
         /**
          * @param spec {@code meshless.rate-limit.redis.*}
          * @param time a time source bean, if any
+         * @param sslBundles Spring Boot's SSL bundles, for {@code ssl-bundle}
          * @return the limits' store
          */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        SharedBuckets meshlessSharedBuckets(RedisRateLimitSpec spec, ObjectProvider<TimeSource> time) {
+        SharedBuckets meshlessSharedBuckets(RedisRateLimitSpec spec, ObjectProvider<TimeSource> time,
+                                            ObjectProvider<SslBundles> sslBundles) {
             return sharedBuckets(spec, () -> {
                 throw new IllegalStateException("uri is set");
-            }, time);
+            }, time, sslBundles);
         }
     }
 
@@ -123,28 +134,35 @@ public class RedisRateLimitAutoConfiguration {
          * @param spec {@code meshless.rate-limit.redis.*}
          * @param factories the application's Lettuce connection factory
          * @param time a time source bean, if any
+         * @param sslBundles Spring Boot's SSL bundles (not used: the factory has its own TLS)
          * @return the limits' store
          */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         SharedBuckets meshlessSharedBuckets(RedisRateLimitSpec spec,
                                             ObjectProvider<LettuceConnectionFactory> factories,
-                                            ObjectProvider<TimeSource> time) {
-            return sharedBuckets(spec, () -> applicationClient(factories.getObject()), time);
+                                            ObjectProvider<TimeSource> time, ObjectProvider<SslBundles> sslBundles) {
+            return sharedBuckets(spec, () -> applicationClient(factories.getObject()), time, sslBundles);
         }
 
         private static RedisBucketStore.Builder applicationClient(LettuceConnectionFactory lettuce) {
-            Supplier<StatefulRedisConnection<byte[], byte[]>> connector = () -> {
+            Supplier<StatefulConnection<byte[], byte[]>> connector = () -> {
                 AbstractRedisClient client = lettuce.getRequiredNativeClient();
                 if (client instanceof RedisClient standalone) {
                     return standalone.connect(ByteArrayCodec.INSTANCE);
                 }
+                if (client instanceof RedisClusterClient cluster) {
+                    return cluster.connect(ByteArrayCodec.INSTANCE);
+                }
                 throw new IllegalStateException("the application's Lettuce client is a "
-                        + client.getClass().getSimpleName() + "; exact rate limits use a standalone Redis: set "
-                        + PREFIX + ".uri");
+                        + client.getClass().getSimpleName() + "; exact rate limits use a standalone Redis or a"
+                        + " Redis Cluster: set " + PREFIX + ".uri");
             };
-            String where = (lettuce.isUseSsl() ? "rediss://" : "redis://") + lettuce.getHostName() + ":"
-                    + lettuce.getPort() + " (the application's Lettuce connection factory)";
+            String where = lettuce.isClusterAware()
+                    ? "Redis Cluster " + lettuce.getClusterConfiguration().getClusterNodes()
+                            + " (the application's Lettuce connection factory)"
+                    : (lettuce.isUseSsl() ? "rediss://" : "redis://") + lettuce.getHostName() + ":"
+                            + lettuce.getPort() + " (the application's Lettuce connection factory)";
             return RedisBucketStore.builder(connector, where);
         }
     }

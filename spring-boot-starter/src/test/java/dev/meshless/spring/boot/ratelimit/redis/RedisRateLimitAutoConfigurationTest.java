@@ -44,7 +44,7 @@ class RedisRateLimitAutoConfigurationTest {
         }
     }
 
-    private static void decidesInRedis(RateLimiters limiters, SharedBuckets buckets) {
+    static void decidesInRedis(RateLimiters limiters, SharedBuckets buckets) {
         InboundRateLimit perUser = limiters.get("per-user");
         assertThat(perUser.perKeyLimiter()).get().isInstanceOf(SharedKeyedRateLimiter.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
