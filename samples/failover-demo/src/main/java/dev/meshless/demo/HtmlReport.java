@@ -37,6 +37,8 @@ public final class HtmlReport {
                 + "margin-right:14px;font-size:13px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;"
                 + "vertical-align:-1px}svg{display:block;margin:6px 0}text{font-size:11px;fill:#4a5161}"
                 + ".note{font-size:12px;color:#4a5161;max-width:900px}"
+                + "table.settings{table-layout:fixed;width:100%}table.settings td,table.settings th{text-align:left;"
+                + "overflow-wrap:anywhere;vertical-align:top}"
                 + "</style></head><body>\n");
         List<String> violations = report.violations();
         h.append("<h1>Meshless failover drill</h1>\n<p>Caller in <b>").append(esc(s.callerRegion() + "/"
@@ -261,11 +263,11 @@ public final class HtmlReport {
 
     private static void settingsTable(StringBuilder h, Report caller) {
         h.append("<h2>Settings of the ").append(esc(caller.caller())).append(" caller</h2>\n<table id=\"settings-")
-                .append(esc(caller.caller())).append("\" class=\"settings\"><tr><th>Setting</th><th>Value</th>"
-                        + "<th>Why</th></tr>\n");
+                .append(esc(caller.caller())).append("\" class=\"settings\"><tr><th style=\"width:32%\">Setting</th>"
+                        + "<th style=\"width:20%\">Value</th><th>Why</th></tr>\n");
         for (CallerSetting s : caller.settings()) {
             h.append("<tr><td><code>").append(esc(s.key())).append("</code></td><td><code>").append(esc(s.value()))
-                    .append("</code></td><td style=\"text-align:left\">").append(esc(s.reason()))
+                    .append("</code></td><td>").append(esc(s.reason()))
                     .append(s.link().startsWith("http") ? " (<a href=\"" + esc(s.link()) + "\">docs</a>)"
                             : " (<code>" + esc(s.link()) + "</code> in the repository)").append("</td></tr>\n");
         }
