@@ -180,9 +180,10 @@ public final class FailoverDemo {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the drill was interrupted", e);
             }
-            Report report = Report.of(scenario, ran, recorder).of(Report.MESHLESS, meshlessSettings(scenario, registry));
+            Report report = Report.of(scenario, ran, recorder)
+                    .forCaller(Report.MESHLESS, meshlessSettings(scenario, registry));
             return peer == null ? report : report.withPeers(List.of(
-                    Report.of(scenario, peerRan, peerRecorder).of(SpringCloudCaller.NAME, peer.settings())));
+                    Report.of(scenario, peerRan, peerRecorder).forCaller(SpringCloudCaller.NAME, peer.settings())));
         }
     }
 

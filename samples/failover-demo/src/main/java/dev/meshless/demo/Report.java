@@ -110,7 +110,7 @@ public final class Report {
      * @param callerSettings its settings, for the report
      * @return these results as that caller's
      */
-    public Report of(String name, List<CallerSetting> callerSettings) {
+    public Report forCaller(String name, List<CallerSetting> callerSettings) {
         return new Report(scenario, phases, seconds, name, callerSettings, peers);
     }
 

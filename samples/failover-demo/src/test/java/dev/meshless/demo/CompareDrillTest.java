@@ -59,16 +59,13 @@ class CompareDrillTest {
 
     @Test
     void theTopLevelFieldsAndTheVerdictAreTheMeshlessCallers() {
+        // The verdict's logic with another caller beside it is ReportTest's; here, that it reads Meshless's phases.
         JsonNode meshless = caller("meshless");
         assertThat(run.report().get("phases")).isEqualTo(meshless.get("phases"));
         List<String> violations = new ArrayList<>();
         run.report().get("violations").forEach(v -> violations.add(v.asString()));
         // The verdict reads the Meshless caller's phases only: whatever the peer did, no violation names it.
         assertThat(violations).noneMatch(v -> v.contains(SpringCloudCaller.NAME));
-        for (JsonNode p : meshless.get("phases")) {
-            assertThat(p.get("failed").asLong()).as("Meshless failed requests in %s: %s", p.get("name"),
-                    p.get("errors")).isZero();
-        }
         assertThat(meshless.get("phases").get(0).has("probeAttempts")).isTrue();
         assertThat(caller("spring-cloud").get("phases").get(0).has("probeAttempts"))
                 .as("probes are Meshless's meters").isFalse();
