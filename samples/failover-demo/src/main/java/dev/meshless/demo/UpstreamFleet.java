@@ -81,7 +81,7 @@ public final class UpstreamFleet implements AutoCloseable {
             String region = scenario.regionOf(zone);
             for (int i = 0; i < scenario.zoneSizes().get(zone); i++) {
                 String id = zone + "-" + i;
-                handlers.put(id, new ThreadPoolExecutor(1, 512, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                handlers.put(id, new ThreadPoolExecutor(4, 512, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "upstream-" + id);
                     t.setDaemon(true);
                     return t;
