@@ -2,6 +2,7 @@ package dev.meshless.demo;
 
 import dev.meshless.call.ServiceClient;
 import dev.meshless.demo.caller.CallerApplication;
+import dev.meshless.demo.peer.SpringCloudCaller;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.topology.Locality;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -30,7 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
  * line per second; writes {@code report.json} and a self-contained {@code report.html}.
  *
  * <pre>java -jar samples/failover-demo/target/meshless-demo.jar [--scenario=FILE] [--rate=N]
- *     [--phase-duration=10s] [--out=DIR]</pre>
+ *     [--phase-duration=10s] [--out=DIR] [--compare]</pre>
+ *
+ * <p>With {@code --compare} (or {@code callers: [meshless, spring-cloud]} in the scenario) a second
+ * caller, built with Spring Cloud LoadBalancer and Resilience4j and without Meshless
+ * ({@link SpringCloudCaller}), runs the same timeline at the same rate over the same fleet and registry;
+ * the report puts both side by side, and the verdict remains the Meshless caller's.
  */
 public final class FailoverDemo {
 
@@ -65,6 +71,9 @@ public final class FailoverDemo {
             if (options.phaseDuration() != null) {
                 scenario = scenario.withPhaseDuration(options.phaseDuration());
             }
+            if (options.compare()) {
+                scenario = scenario.withCallers(Scenario.CALLERS);
+            }
         } catch (ScenarioReader.BadScenarioException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
@@ -86,6 +95,10 @@ public final class FailoverDemo {
         out.println(report.violations().isEmpty() ? "Every expectation met." : "Expectations missed:");
         report.violations().forEach(v -> out.println("  - " + v));
         out.println("Report: " + options.out().resolve("report.html").toAbsolutePath());
+        if (report.callers().size() > 1) {
+            out.println();
+            ComparisonTable.lines(report).forEach(out::println);
+        }
         return 0;
     }
 
@@ -100,19 +113,36 @@ public final class FailoverDemo {
         try (UpstreamFleet fleet = new UpstreamFleet(scenario);
              DemoRegistry registry = new DemoRegistry(fleet.instances());
              ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
-                     .web(WebApplicationType.NONE).properties(callerProperties(scenario, registry)).run()) {
+                     .web(WebApplicationType.NONE).properties(callerProperties(scenario, registry)).run();
+             SpringCloudCaller peer = scenario.callers().contains(SpringCloudCaller.NAME)
+                     ? new SpringCloudCaller(scenario, fleet, registry.url()) : null) {
             CallerApplication.Upstream upstream = caller.getBean(CallerApplication.Upstream.class);
             ServiceClient client = caller.getBean(MeshlessClients.class).client("upstream");
             awaitRoutable(client);
-            warmUp(scenario, upstream, client, out);
+            Runnable meshlessCall = () -> checkAnswer(upstream.work());
+            Runnable peerCall = peer == null ? null : () -> checkAnswer(peer.work());
+            warmUp(scenario, meshlessCall, peerCall, out);
+            awaitSettled(scenario, client, out);
+            if (peer != null && !peer.awaitHome(SETTLE_TIMEOUT)) {
+                out.println("  warm-up: the " + SpringCloudCaller.NAME + " caller was not answered from "
+                        + scenario.callerZone() + " with its breaker closed within " + SETTLE_TIMEOUT.toSeconds()
+                        + " s; starting anyway");
+            }
             Recorder recorder = new Recorder();
+            Recorder peerRecorder = new Recorder();
             MeterRegistry meters = caller.getBean(MeterRegistry.class);
             long origin = System.nanoTime();
             List<PhaseRecord> ran = new ArrayList<>();
-            try (ZoneSampler sampler = new ZoneSampler(caller.getBean(MeterRegistry.class), "upstream", origin, recorder);
-                 LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), origin,
-                         () -> checkAnswer(upstream.work()), recorder)) {
-                LiveLine live = new LiveLine(scenario, recorder, out);
+            List<PhaseRecord> peerRan = new ArrayList<>();
+            try (ZoneSampler sampler = new ZoneSampler(meters, "upstream", origin, recorder);
+                 LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), origin, meshlessCall,
+                         recorder);
+                 ZoneSampler peerSampler = peer == null ? null : new ZoneSampler(peer::attempts, origin, peerRecorder);
+                 LoadGenerator peerLoad = peer == null ? null : new LoadGenerator(scenario.rate(), scenario.threads(),
+                         origin, peerCall, peerRecorder)) {
+                LiveLine live = new LiveLine(scenario, recorder, out, peer == null ? "" : label(Report.MESHLESS));
+                LiveLine peerLive = peer == null ? null
+                        : new LiveLine(scenario, peerRecorder, out, label(SpringCloudCaller.NAME));
                 for (int i = 0; i < scenario.phases().size(); i++) {
                     Scenario.Phase phase = scenario.phases().get(i);
                     long start = millisSince(origin);
@@ -128,20 +158,56 @@ public final class FailoverDemo {
                     long retried = count(meters, "meshless.client.calls.retried");
                     long end = start + phase.duration().toMillis();
                     live.phase(i, phase);
+                    if (peerLive != null) {
+                        peerLive.phase(i, phase);
+                    }
                     while (millisSince(origin) < end) {
                         pause(Math.min(1_000, end - millisSince(origin)));
-                        live.print(millisSince(origin));
+                        long now = millisSince(origin);
+                        live.print(now);
+                        if (peerLive != null) {
+                            peerLive.print(now);
+                        }
                     }
-                    ran.add(new PhaseRecord(phase, start, millisSince(origin), targets,
+                    long ended = millisSince(origin);
+                    ran.add(new PhaseRecord(phase, start, ended, targets,
                             count(meters, "meshless.client.probes") - probes,
                             count(meters, "meshless.client.calls.retried") - retried));
+                    // The other caller's probes and retries are not counted: those are Meshless's meters.
+                    peerRan.add(new PhaseRecord(phase, start, ended, targets, 0, 0));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the drill was interrupted", e);
             }
-            return Report.of(scenario, ran, recorder);
+            Report report = Report.of(scenario, ran, recorder)
+                    .forCaller(Report.MESHLESS, meshlessSettings(scenario, registry));
+            return peer == null ? report : report.withPeers(List.of(
+                    Report.of(scenario, peerRan, peerRecorder).forCaller(SpringCloudCaller.NAME, peer.settings())));
         }
+    }
+
+    /** The live lines' prefix when two callers run: the caller's name, padded so that the lines align. */
+    private static String label(String caller) {
+        return String.format(java.util.Locale.ROOT, "%-13s", caller);
+    }
+
+    /**
+     * The Meshless caller's settings for the report: those of {@link #callerProperties} that configure it
+     * (the rest are the starter's defaults).
+     */
+    static List<CallerSetting> meshlessSettings(Scenario scenario, DemoRegistry registry) {
+        String why = "set by the drill so that it shows recovery in seconds (samples/failover-demo/README.md,"
+                + " 'What the drill configures'); everything not listed is the starter's default";
+        List<CallerSetting> settings = new ArrayList<>();
+        settings.add(new CallerSetting("@ZoneAware(\"upstream\") HTTP interface", "(code)", "Meshless routes,"
+                + " retries and fails over the interface's calls", "docs/spring-boot.md"));
+        callerProperties(scenario, registry).forEach((key, value) -> {
+            if (key.startsWith("meshless.") || key.startsWith("spring.http.clients.")) {
+                settings.add(new CallerSetting(key, String.valueOf(value), why, "docs/configuration.md"));
+            }
+        });
+        return settings;
     }
 
     /** @return a counter of the upstream's calls so far, 0 before its first increment */
@@ -169,6 +235,9 @@ public final class FailoverDemo {
         p.put("meshless.locality.zone", scenario.callerZone());
         p.put("meshless.registry.discovery-client.refresh-interval", "1s");
         p.put("meshless.http.services", "upstream");
+        // The demo's jar holds Spring Cloud LoadBalancer for the comparison's spring-cloud caller; this caller
+        // does not use it (its @ZoneAware interface is Meshless's either way), as before it was on the class path.
+        p.put("spring.cloud.loadbalancer.enabled", "false");
         // Ejection times and zone-breaker waits stay at their defaults (30 s, 10 s): recovery comes from
         // the active health probes (1 s apart, 2 passes), as it would in production.
         p.put("meshless.services.upstream.timeouts.deadline", "2s");
@@ -182,29 +251,41 @@ public final class FailoverDemo {
 
     /**
      * A running service has warm connections and compiled code. The warm-up ramps the load up over
-     * {@link #WARM_UP} (a tenth, a quarter, half, then the full rate), unrecorded, then waits until
-     * the caller has settled — its service breaker closed and every endpoint of its zone back in the
-     * routing plan — so that the first phase measures Meshless rather than the JVM's start. What
-     * failed during the warm-up is printed.
+     * {@link #WARM_UP} (a tenth, a quarter, half, then the full rate), unrecorded, through every caller
+     * at once. What failed during the warm-up is printed.
      */
-    private static void warmUp(Scenario scenario, CallerApplication.Upstream upstream, ServiceClient client,
-                               PrintStream out) {
+    private static void warmUp(Scenario scenario, Runnable meshlessCall, Runnable peerCall, PrintStream out) {
         out.println("Warming up for " + WARM_UP.toSeconds() + " s...");
         Recorder warm = new Recorder();
+        Recorder peerWarm = new Recorder();
         long step = WARM_UP.toMillis() / 4;
         for (double fraction : new double[] {0.1, 0.25, 0.5, 1.0}) {
             int rate = Math.max(1, (int) (scenario.rate() * fraction));
-            try (LoadGenerator load = new LoadGenerator(rate, scenario.threads(), System.nanoTime(),
-                    () -> checkAnswer(upstream.work()), warm)) {
+            try (LoadGenerator load = new LoadGenerator(rate, scenario.threads(), System.nanoTime(), meshlessCall, warm);
+                 LoadGenerator peerLoad = peerCall == null ? null
+                         : new LoadGenerator(rate, scenario.threads(), System.nanoTime(), peerCall, peerWarm)) {
                 pause(step);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the drill was interrupted", e);
             }
         }
+        printFailures(warm, peerCall == null ? "" : Report.MESHLESS + " ", out);
+        printFailures(peerWarm, SpringCloudCaller.NAME + " ", out);
+    }
+
+    private static void printFailures(Recorder warm, String caller, PrintStream out) {
         Map<String, Long> errors = new java.util.TreeMap<>();
         warm.requests().stream().filter(r -> !r.ok()).forEach(r -> errors.merge(r.error(), 1L, Long::sum));
-        errors.forEach((why, n) -> out.println("  warm-up: " + n + " of " + warm.requests().size() + " failed: " + why));
+        errors.forEach((why, n) -> out.println("  warm-up: " + caller + n + " of " + warm.requests().size()
+                + " failed: " + why));
+    }
+
+    /**
+     * Waits until the Meshless caller has settled — its service breaker closed and every endpoint of its
+     * zone back in the routing plan — so that the first phase measures Meshless rather than the JVM's start.
+     */
+    private static void awaitSettled(Scenario scenario, ServiceClient client, PrintStream out) {
         Locality home = Locality.of(scenario.callerRegion(), scenario.callerZone());
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         while (client.serviceBreaker().getState() != CircuitBreaker.State.CLOSED
@@ -271,13 +352,14 @@ public final class FailoverDemo {
     }
 
     /** The command line. */
-    record Options(Path scenario, Integer rate, Duration phaseDuration, Path out) {
+    record Options(Path scenario, Integer rate, Duration phaseDuration, Path out, boolean compare) {
 
         static Options parse(String[] args) {
             Path scenario = null;
             Integer rate = null;
             Duration phase = null;
             Path out = Path.of("target", "meshless-demo");
+            boolean compare = false;
             for (String arg : args) {
                 int eq = arg.indexOf('=');
                 String name = eq < 0 ? arg : arg.substring(0, eq);
@@ -287,13 +369,21 @@ public final class FailoverDemo {
                     case "--rate" -> rate = wholeNumber(name, value, 1, 5_000);
                     case "--phase-duration" -> phase = ScenarioReader.duration(value, name);
                     case "--out" -> out = Path.of(nonEmpty(name, value));
+                    case "--compare" -> compare = noValue(arg);
                     case "--help", "-h" -> throw new IllegalArgumentException("usage: java -jar meshless-demo.jar"
-                            + " [--scenario=FILE] [--rate=N] [--phase-duration=10s] [--out=DIR]");
+                            + " [--scenario=FILE] [--rate=N] [--phase-duration=10s] [--out=DIR] [--compare]");
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'; expected --scenario,"
-                            + " --rate, --phase-duration or --out");
+                            + " --rate, --phase-duration, --out or --compare");
                 }
             }
-            return new Options(scenario, rate, phase, out);
+            return new Options(scenario, rate, phase, out, compare);
+        }
+
+        private static boolean noValue(String arg) {
+            if (!arg.equals("--compare")) {
+                throw new IllegalArgumentException("--compare takes no value, but was '" + arg + "'");
+            }
+            return true;
         }
 
         private static String nonEmpty(String name, String value) {

@@ -37,6 +37,8 @@ public final class HtmlReport {
                 + "margin-right:14px;font-size:13px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;"
                 + "vertical-align:-1px}svg{display:block;margin:6px 0}text{font-size:11px;fill:#4a5161}"
                 + ".note{font-size:12px;color:#4a5161;max-width:900px}"
+                + "table.settings{table-layout:fixed;width:100%}table.settings td,table.settings th{text-align:left;"
+                + "overflow-wrap:anywhere;vertical-align:top}"
                 + "</style></head><body>\n");
         List<String> violations = report.violations();
         h.append("<h1>Meshless failover drill</h1>\n<p>Caller in <b>").append(esc(s.callerRegion() + "/"
@@ -52,13 +54,28 @@ public final class HtmlReport {
             h.append("</ul>\n");
         }
         legend(h, report.zones());
-        h.append("<h2>Share of traffic per zone (attempts, per second)</h2>\n");
-        shareChart(h, report);
-        h.append("<h2>Failed requests per second</h2>\n");
-        errorChart(h, report);
-        h.append("<h2>Latency per second (p50, p99)</h2>\n");
-        latencyChart(h, report);
+        // One scale for every caller, so that their charts compare at a glance.
+        List<Report> callers = report.callers();
+        long maxFailed = Math.max(1, callers.stream().flatMap(c -> c.seconds().stream())
+                .mapToLong(Report.Second::failed).max().orElse(0));
+        long maxLatency = Math.max(1, callers.stream().flatMap(c -> c.seconds().stream())
+                .mapToLong(Report.Second::p99Ms).max().orElse(1));
+        for (Report c : callers) {
+            // The Meshless caller's charts keep their ids; another caller's carry its name.
+            String id = c == report ? "" : "-" + c.caller();
+            String of = callers.size() == 1 ? "" : " — " + esc(c.caller()) + " caller";
+            h.append("<h2>Share of traffic per zone (attempts, per second)").append(of).append("</h2>\n");
+            shareChart(h, c, id);
+            h.append("<h2>Failed requests per second").append(of).append("</h2>\n");
+            errorChart(h, c, id, maxFailed);
+            h.append("<h2>Latency per second (p50, p99)").append(of).append("</h2>\n");
+            latencyChart(h, c, id, maxLatency);
+        }
         phaseTable(h, report);
+        if (callers.size() > 1) {
+            comparisonTable(h, report);
+            callers.forEach(c -> settingsTable(h, c));
+        }
         h.append("</body></html>\n");
         return h.toString();
     }
@@ -100,12 +117,12 @@ public final class HtmlReport {
         }
     }
 
-    private static void shareChart(StringBuilder h, Report report) {
+    private static void shareChart(StringBuilder h, Report report, String id) {
         List<Report.Second> seconds = report.seconds();
         int n = seconds.size();
         int top = 34;
         int height = 220;
-        h.append("<svg id=\"share-chart\" class=\"chart\" width=\"").append(WIDTH).append("\" height=\"")
+        h.append("<svg id=\"share-chart").append(esc(id)).append("\" class=\"chart\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(top + height + 24).append("\" role=\"img\" aria-label=\"share of traffic per zone\">");
         List<String> zones = report.zones();
         double[] base = new double[n];
@@ -129,13 +146,12 @@ public final class HtmlReport {
         h.append("</svg>\n");
     }
 
-    private static void errorChart(StringBuilder h, Report report) {
+    private static void errorChart(StringBuilder h, Report report, String id, long max) {
         List<Report.Second> seconds = report.seconds();
         int n = seconds.size();
-        long max = Math.max(1, seconds.stream().mapToLong(Report.Second::failed).max().orElse(0));
         int top = 8;
         int height = 90;
-        h.append("<svg id=\"error-chart\" class=\"chart\" width=\"").append(WIDTH).append("\" height=\"")
+        h.append("<svg id=\"error-chart").append(esc(id)).append("\" class=\"chart\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(top + height + 24).append("\" role=\"img\" aria-label=\"failed requests per second\">");
         double w = Math.max(1, (WIDTH - LEFT - RIGHT) / (double) Math.max(1, n) - 1);
         for (int s = 0; s < n; s++) {
@@ -149,13 +165,12 @@ public final class HtmlReport {
         h.append("</svg>\n");
     }
 
-    private static void latencyChart(StringBuilder h, Report report) {
+    private static void latencyChart(StringBuilder h, Report report, String id, long max) {
         List<Report.Second> seconds = report.seconds();
         int n = seconds.size();
-        long max = Math.max(1, seconds.stream().mapToLong(Report.Second::p99Ms).max().orElse(1));
         int top = 8;
         int height = 120;
-        h.append("<svg id=\"latency-chart\" class=\"chart\" width=\"").append(WIDTH).append("\" height=\"")
+        h.append("<svg id=\"latency-chart").append(esc(id)).append("\" class=\"chart\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(top + height + 24).append("\" role=\"img\" aria-label=\"latency per second\">");
         for (int line = 0; line < 2; line++) {
             StringBuilder points = new StringBuilder();
@@ -215,6 +230,48 @@ public final class HtmlReport {
                 + " they answered again — at most the probe share of first attempts, never a retry. <b>Retried"
                 + " calls</b>: requests whose first attempt failed and that were retried. Hover over a failure count"
                 + " for the reasons.</p>\n");
+    }
+
+    /** Both callers' failed requests, shift, cross-zone share and p99, phase by phase. */
+    private static void comparisonTable(StringBuilder h, Report report) {
+        List<Report> callers = report.callers();
+        h.append("<h2>The callers side by side</h2>\n<table id=\"comparison\"><tr><th rowspan=\"2\">Phase</th>");
+        callers.forEach(c -> h.append("<th colspan=\"").append(ComparisonTable.COLUMNS.size()).append("\">")
+                .append(esc(c.caller())).append("</th>"));
+        h.append("</tr><tr>");
+        callers.forEach(c -> ComparisonTable.COLUMNS.forEach(col -> h.append("<th>").append(esc(col)).append("</th>")));
+        h.append("</tr>\n");
+        for (int i = 0; i < report.phases().size(); i++) {
+            h.append("<tr><td>").append(i + 1).append(". ").append(esc(report.phases().get(i).name())).append("</td>");
+            for (Report c : callers) {
+                Report.PhaseResult p = c.phases().get(i);
+                List<String> cells = ComparisonTable.cells(p);
+                for (int k = 0; k < cells.size(); k++) {
+                    boolean bad = k == 0 && p.failedWithCapacityLeft();
+                    h.append(bad ? "<td class=\"bad\"" : "<td").append(k == 0 && !p.errors().isEmpty()
+                            ? " title=\"" + esc(describe(p.errors())) + "\"" : "").append(">")
+                            .append(esc(cells.get(k))).append("</td>");
+                }
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n<p class=\"note\"><b>cross-zone</b>: share of attempts sent outside the caller's zone"
+                + " (which is where they must go while that zone is down). Both callers ran at the same time, at the"
+                + " same rate, against the same instances and registry. The verdict above checks the Meshless"
+                + " caller's expectations only; the others' numbers are reported as they are.</p>\n");
+    }
+
+    private static void settingsTable(StringBuilder h, Report caller) {
+        h.append("<h2>Settings of the ").append(esc(caller.caller())).append(" caller</h2>\n<table id=\"settings-")
+                .append(esc(caller.caller())).append("\" class=\"settings\"><tr><th style=\"width:32%\">Setting</th>"
+                        + "<th style=\"width:20%\">Value</th><th>Why</th></tr>\n");
+        for (CallerSetting s : caller.settings()) {
+            h.append("<tr><td><code>").append(esc(s.key())).append("</code></td><td><code>").append(esc(s.value()))
+                    .append("</code></td><td>").append(esc(s.reason()))
+                    .append(s.link().startsWith("http") ? " (<a href=\"" + esc(s.link()) + "\">docs</a>)"
+                            : " (<code>" + esc(s.link()) + "</code> in the repository)").append("</td></tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static String describe(java.util.Map<String, Long> errors) {

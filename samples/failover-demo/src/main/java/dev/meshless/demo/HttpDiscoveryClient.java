@@ -22,7 +22,9 @@ import tools.jackson.databind.ObjectMapper;
 public final class HttpDiscoveryClient implements DiscoveryClient {
 
     private final String registryUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+    // Generous: a registry that is down refuses at once; one that answers slowly on a busy machine at start-up
+    // must not leave a caller without instances (the spring-cloud caller fetches them once, see SpringCloudSettings).
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     /** @param registryUrl the registry's base URL */
@@ -42,7 +44,7 @@ public final class HttpDiscoveryClient implements DiscoveryClient {
         }
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(registryUrl
-                    + "/services/upstream")).timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
+                    + "/services/upstream")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             List<ServiceInstance> instances = new ArrayList<>();
             for (JsonNode i : json.readTree(response.body())) {
                 instances.add(new DefaultServiceInstance(i.get("id").asString(), serviceId, i.get("host").asString(),

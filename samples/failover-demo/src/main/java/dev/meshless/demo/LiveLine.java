@@ -18,7 +18,15 @@ final class LiveLine {
     private int phaseIndex;
     private Scenario.Phase phase;
 
+    private final String label;
+
     LiveLine(Scenario scenario, Recorder recorder, PrintStream out) {
+        this(scenario, recorder, out, "");
+    }
+
+    /** A line that starts with its caller's name, when several callers run side by side. */
+    LiveLine(Scenario scenario, Recorder recorder, PrintStream out, String label) {
+        this.label = label;
         this.scenario = scenario;
         this.recorder = recorder;
         this.out = out;
@@ -46,7 +54,7 @@ final class LiveLine {
         }
         int width = 20;
         int done = (int) Math.min(width, width * nowMillis / Math.max(1, totalMillis));
-        out.println(String.format(Locale.ROOT, "[%3ds] %d/%d %-34s [%s%s] %4d rps %4d errors |%s", nowMillis / 1000,
+        out.println(label + String.format(Locale.ROOT, "[%3ds] %d/%d %-34s [%s%s] %4d rps %4d errors |%s", nowMillis / 1000,
                 phaseIndex + 1, scenario.phases().size(), truncate(phase.name(), 34), "#".repeat(done),
                 ".".repeat(width - done), last.size(), failed, zones));
     }

@@ -79,16 +79,65 @@ public final class Report {
     public record Second(int second, long requests, long failed, Map<String, Double> byZone, long p50Ms, long p99Ms) {
     }
 
+    /** The caller whose expectations the drill checks. */
+    public static final String MESHLESS = "meshless";
+
     private final Scenario scenario;
     private final List<PhaseResult> phases;
     private final List<Second> seconds;
     private final List<String> zones;
+    private final String caller;
+    private final List<CallerSetting> settings;
+    private final List<Report> peers;
 
     private Report(Scenario scenario, List<PhaseResult> phases, List<Second> seconds) {
+        this(scenario, phases, seconds, MESHLESS, List.of(), List.of());
+    }
+
+    private Report(Scenario scenario, List<PhaseResult> phases, List<Second> seconds, String caller,
+                   List<CallerSetting> settings, List<Report> peers) {
         this.scenario = scenario;
         this.phases = phases;
         this.seconds = seconds;
         this.zones = scenario.zones();
+        this.caller = caller;
+        this.settings = List.copyOf(settings);
+        this.peers = List.copyOf(peers);
+    }
+
+    /**
+     * @param name the caller these results are of
+     * @param callerSettings its settings, for the report
+     * @return these results as that caller's
+     */
+    public Report forCaller(String name, List<CallerSetting> callerSettings) {
+        return new Report(scenario, phases, seconds, name, callerSettings, peers);
+    }
+
+    /**
+     * @param others the results of the other callers that ran the same drill at the same time
+     * @return this report with theirs beside it; the verdict stays this caller's
+     */
+    public Report withPeers(List<Report> others) {
+        return new Report(scenario, phases, seconds, caller, settings, others);
+    }
+
+    /** @return the caller these results are of */
+    public String caller() {
+        return caller;
+    }
+
+    /** @return its settings, each with its reason */
+    public List<CallerSetting> settings() {
+        return settings;
+    }
+
+    /** @return this caller's results followed by the other callers' */
+    public List<Report> callers() {
+        List<Report> all = new ArrayList<>();
+        all.add(this);
+        all.addAll(peers);
+        return all;
     }
 
     /**
@@ -275,7 +324,10 @@ public final class Report {
         return broken;
     }
 
-    /** @return {@code report.json}: scenario summary, phases, seconds and expectations */
+    /**
+     * @return {@code report.json}: scenario summary, this caller's phases, seconds and expectations, and
+     *     {@code callers}: every caller's name, settings, phases and seconds, this one first
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         Map<String, Object> s = new LinkedHashMap<>();
@@ -284,6 +336,34 @@ public final class Report {
         s.put("instancesPerZone", scenario.zoneSizes());
         s.put("rate", scenario.rate());
         json.put("scenario", s);
+        json.put("phases", phasesJson());
+        json.put("seconds", secondsJson());
+        json.put("violations", violations());
+        json.put("zonesSeen", new TreeSet<>(phases.stream().flatMap(p -> p.byZone().keySet().stream()).toList()));
+        List<Map<String, Object>> callers = new ArrayList<>();
+        for (Report r : callers()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", r.caller());
+            List<Map<String, Object>> settingsJson = new ArrayList<>();
+            for (CallerSetting setting : r.settings()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("key", setting.key());
+                m.put("value", setting.value());
+                m.put("reason", setting.reason());
+                m.put("link", setting.link());
+                settingsJson.add(m);
+            }
+            c.put("settings", settingsJson);
+            c.put("phases", r.phasesJson());
+            c.put("seconds", r.secondsJson());
+            callers.add(c);
+        }
+        json.put("callers", callers);
+        return json;
+    }
+
+    /** Meshless's own meters count probes and retried calls; another caller's phases leave them out. */
+    private List<Map<String, Object>> phasesJson() {
         List<Map<String, Object>> ps = new ArrayList<>();
         for (PhaseResult p : phases) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -303,13 +383,18 @@ public final class Report {
             if (p.recovery()) {
                 m.put("recoveryMillis", p.recoveryMillis());
             }
-            m.put("probeAttempts", p.probeAttempts());
-            m.put("retriedCalls", p.retriedCalls());
+            if (caller.equals(MESHLESS)) {
+                m.put("probeAttempts", p.probeAttempts());
+                m.put("retriedCalls", p.retriedCalls());
+            }
             m.put("errors", p.errors());
             m.put("targetZones", p.targetZones());
             ps.add(m);
         }
-        json.put("phases", ps);
+        return ps;
+    }
+
+    private List<Map<String, Object>> secondsJson() {
         List<Map<String, Object>> ss = new ArrayList<>();
         for (Second sec : seconds) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -321,9 +406,6 @@ public final class Report {
             m.put("p99Ms", sec.p99Ms());
             ss.add(m);
         }
-        json.put("seconds", ss);
-        json.put("violations", violations());
-        json.put("zonesSeen", new TreeSet<>(phases.stream().flatMap(p -> p.byZone().keySet().stream()).toList()));
-        return json;
+        return ss;
     }
 }

@@ -19,9 +19,15 @@ import java.util.Map;
  * @param phases the timeline
  * @param callerPolicy the caller's own settings for the upstream, over the drill's: keys under
  *     {@code meshless.services.upstream.} ({@code outlier-detection.base-ejection-time}) and values
+ * @param callers the callers that run the timeline side by side, at the same rate: {@code meshless}
+ *     first, whose expectations the drill checks, and optionally {@code spring-cloud}
  */
 public record Scenario(String callerRegion, String callerZone, List<String> regions, Map<String, Integer> zoneSizes,
-                       int rate, int threads, List<Phase> phases, Map<String, String> callerPolicy) {
+                       int rate, int threads, List<Phase> phases, Map<String, String> callerPolicy,
+                       List<String> callers) {
+
+    /** The caller names a scenario may list, in the order they run and are reported. */
+    public static final List<String> CALLERS = List.of("meshless", "spring-cloud");
 
     /** Copies the lists and keeps the zones' order. */
     public Scenario {
@@ -29,6 +35,13 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
         zoneSizes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(zoneSizes));
         phases = List.copyOf(phases);
         callerPolicy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(callerPolicy));
+        callers = List.copyOf(callers);
+    }
+
+    /** A drill of the Meshless caller alone. */
+    public Scenario(String callerRegion, String callerZone, List<String> regions, Map<String, Integer> zoneSizes,
+                    int rate, int threads, List<Phase> phases, Map<String, String> callerPolicy) {
+        this(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, callerPolicy, List.of("meshless"));
     }
 
     /** A drill whose caller keeps the drill's settings. */
@@ -123,7 +136,21 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
      * @return this scenario at another rate
      */
     public Scenario withRate(int newRate) {
-        return new Scenario(callerRegion, callerZone, regions, zoneSizes, newRate, threads, phases);
+        return new Scenario(callerRegion, callerZone, regions, zoneSizes, newRate, threads, phases, callerPolicy,
+                callers);
+    }
+
+    /**
+     * @param names the callers, {@code meshless} first
+     * @return this scenario run by those callers
+     */
+    public Scenario withCallers(List<String> names) {
+        return new Scenario(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, callerPolicy, names);
+    }
+
+    /** @return whether a second caller runs beside the Meshless caller */
+    public boolean compares() {
+        return callers.size() > 1;
     }
 
     /**
@@ -132,7 +159,8 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
      */
     public Scenario withPhaseDuration(Duration phaseDuration) {
         return new Scenario(callerRegion, callerZone, regions, zoneSizes, rate, threads,
-                phases.stream().map(p -> new Phase(p.name(), phaseDuration, p.actions())).toList());
+                phases.stream().map(p -> new Phase(p.name(), phaseDuration, p.actions())).toList(), callerPolicy,
+                callers);
     }
 
     /** @return every zone name, region by region */

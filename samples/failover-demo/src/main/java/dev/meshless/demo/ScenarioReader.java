@@ -86,7 +86,7 @@ public final class ScenarioReader {
         if (root == null || !root.isObject()) {
             throw new BadScenarioException(source + " must hold a mapping with caller, upstream, load and phases");
         }
-        allowOnly(root, "", "caller", "upstream", "load", "phase-duration", "phases");
+        allowOnly(root, "", "caller", "upstream", "load", "phase-duration", "phases", "callers");
         JsonNode caller = required(root, "caller");
         allowOnly(caller, "caller.", "region", "zone", "policy");
         String region = name(caller, "caller.region");
@@ -144,7 +144,33 @@ public final class ScenarioReader {
         for (int i = 0; i < phaseList.size(); i++) {
             phases.add(phase(phaseList.get(i), "phases[" + i + "]", phaseDuration, targets));
         }
-        return new Scenario(region, zone, regions, zoneSizes, rate, threads, phases, callerPolicy);
+        return new Scenario(region, zone, regions, zoneSizes, rate, threads, phases, callerPolicy,
+                callers(root.get("callers")));
+    }
+
+    /** {@code callers}: known names, each once, {@code meshless} among them; it runs first. */
+    private static List<String> callers(JsonNode list) {
+        if (list == null || list.isNull()) {
+            return List.of(Scenario.CALLERS.get(0));
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            throw new BadScenarioException("callers must be a non-empty list of " + Scenario.CALLERS + ", but was "
+                    + list);
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String name = list.get(i).asString(String.valueOf(list.get(i)));
+            if (!Scenario.CALLERS.contains(name) || names.contains(name)) {
+                throw new BadScenarioException("callers[" + i + "] must be one of " + Scenario.CALLERS
+                        + ", each once, but was '" + name + "'");
+            }
+            names.add(name);
+        }
+        if (!names.contains(Scenario.CALLERS.get(0))) {
+            throw new BadScenarioException("callers must include meshless, whose expectations the drill checks,"
+                    + " but was " + names);
+        }
+        return Scenario.CALLERS.stream().filter(names::contains).toList();
     }
 
     /** Nested mappings become dotted keys; a value must be a scalar, checked by the caller at start-up. */

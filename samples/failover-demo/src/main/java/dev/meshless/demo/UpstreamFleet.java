@@ -69,12 +69,11 @@ public final class UpstreamFleet implements AutoCloseable {
     }
 
     private final Map<String, Instance> instances = new LinkedHashMap<>();
-    private final ExecutorService handlers = new ThreadPoolExecutor(8, 512, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "upstream");
-                t.setDaemon(true);
-                return t;
-            });
+    /**
+     * Each instance's own request threads, as each server has its own capacity: a slow instance holding
+     * its threads (a comparison drill sends it two callers' retries) must not stop the others answering.
+     */
+    private final Map<String, ExecutorService> handlers = new LinkedHashMap<>();
 
     /** @param scenario how many regions, zones and instances */
     public UpstreamFleet(Scenario scenario) {
@@ -82,6 +81,11 @@ public final class UpstreamFleet implements AutoCloseable {
             String region = scenario.regionOf(zone);
             for (int i = 0; i < scenario.zoneSizes().get(zone); i++) {
                 String id = zone + "-" + i;
+                handlers.put(id, new ThreadPoolExecutor(4, 512, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "upstream-" + id);
+                    t.setDaemon(true);
+                    return t;
+                }));
                 HttpServer server = start(0, id);
                 Instance instance = new Instance(id, region, zone, server);
                 bind(server, instance);
@@ -93,7 +97,7 @@ public final class UpstreamFleet implements AutoCloseable {
     private HttpServer start(int port, String id) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
-            server.setExecutor(handlers);
+            server.setExecutor(handlers.get(id));
             server.start();
             return server;
         } catch (IOException e) {
@@ -198,6 +202,6 @@ public final class UpstreamFleet implements AutoCloseable {
                 i.server.stop(0);
             }
         });
-        handlers.shutdownNow();
+        handlers.values().forEach(ExecutorService::shutdownNow);
     }
 }

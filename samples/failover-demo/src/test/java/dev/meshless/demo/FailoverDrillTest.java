@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the built-in drill with 5-second phases — longer than the drill's longest ejection (4 s), so
@@ -44,13 +41,9 @@ class FailoverDrillTest {
 
     @BeforeAll
     void runTheDrill() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = FailoverDemo.run(new String[] {"--phase-duration=5s", "--out=" + OUT},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        console = out.toString(StandardCharsets.UTF_8);
-        assertThat(code).as("exit code; stderr: %s", err).isZero();
-        report = JsonMapper.builder().build().readTree(Files.readString(OUT.resolve("report.json")));
+        DemoRun run = DemoRun.of(OUT, "--phase-duration=5s");
+        console = run.console();
+        report = run.report();
     }
 
     private JsonNode phase(String name) {
@@ -179,12 +172,7 @@ class FailoverDrillTest {
 
         @BeforeAll
         void runIt() throws IOException {
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = FailoverDemo.run(new String[] {"--scenario=scenarios/three-regions-two-lost.yaml",
-                    "--out=" + out}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            assertThat(code).as("exit code; stderr: %s", err).isZero();
-            drill = JsonMapper.builder().build().readTree(Files.readString(out.resolve("report.json")));
+            drill = DemoRun.of(out, "--scenario=scenarios/three-regions-two-lost.yaml").report();
         }
 
         @Test

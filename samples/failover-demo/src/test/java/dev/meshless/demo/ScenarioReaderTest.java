@@ -111,6 +111,30 @@ class ScenarioReaderTest {
         assertThat(parse(VALID).callerPolicy()).isEmpty();
     }
 
+    @Test
+    void callersDefaultToMeshlessAndMayAddTheSpringCloudCaller() {
+        assertThat(parse(VALID).callers()).containsExactly("meshless");
+        assertThat(parse(VALID).compares()).isFalse();
+
+        Scenario both = parse(VALID.replace("phase-duration: 3s", "phase-duration: 3s\ncallers: [spring-cloud, meshless]"));
+
+        assertThat(both.callers()).as("meshless runs first").containsExactly("meshless", "spring-cloud");
+        assertThat(both.compares()).isTrue();
+    }
+
+    @Test
+    void changingTheRateOrThePhasesKeepsTheCallersAndThePolicy() {
+        Scenario s = parse(VALID.replace("zone: r1-a", "zone: r1-a\n  policy:\n    retry.max-attempts: 2")
+                .replace("phase-duration: 3s", "phase-duration: 3s\ncallers: [meshless, spring-cloud]"));
+
+        Scenario changed = s.withRate(10).withPhaseDuration(Duration.ofSeconds(1));
+
+        assertThat(changed.callers()).containsExactly("meshless", "spring-cloud");
+        assertThat(changed.callerPolicy()).containsExactly(Map.entry("retry.max-attempts", "2"));
+        assertThat(changed.rate()).isEqualTo(10);
+        assertThat(ScenarioReader.builtIn().withCallers(Scenario.CALLERS).compares()).isTrue();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             unknown field            | 'phase-duration: 3s'   | 'phase-durations: 3s'   | drill.yaml: unknown field 'phase-durations'; expected one of
@@ -129,6 +153,10 @@ class ScenarioReaderTest {
             region without a zone    | '  zones-per-region: 3\n  instances-per-zone: 2' | '  zones: {r1-a: 1}' | drill.yaml: upstream.regions lists 'r2', but upstream.zones has no zone r2-...
             zone size out of range   | '  zones-per-region: 3\n  instances-per-zone: 2' | '  zones: {r1-a: 11, r2-a: 1}' | drill.yaml: upstream.zones.r1-a must be a whole number from 1 to 10, but was 11
             policy not a mapping     | 'zone: r1-a'           | 'zone: r1-a\n  policy: 2s' | drill.yaml: caller.policy must be a mapping of settings under meshless.services.upstream
+            unknown caller           | 'phase-duration: 3s'   | 'phase-duration: 3s\ncallers: [meshless, istio]' | drill.yaml: callers[1] must be one of [meshless, spring-cloud], each once, but was 'istio'
+            caller twice             | 'phase-duration: 3s'   | 'phase-duration: 3s\ncallers: [meshless, meshless]' | drill.yaml: callers[1] must be one of [meshless, spring-cloud], each once, but was 'meshless'
+            callers not a list       | 'phase-duration: 3s'   | 'phase-duration: 3s\ncallers: spring-cloud' | drill.yaml: callers must be a non-empty list of [meshless, spring-cloud], but was \"spring-cloud\"
+            callers without meshless | 'phase-duration: 3s'   | 'phase-duration: 3s\ncallers: [spring-cloud]' | drill.yaml: callers must include meshless, whose expectations the drill checks, but was [spring-cloud]
             policy value a list      | 'zone: r1-a'           | 'zone: r1-a\n  policy:\n    retry:\n      max-attempts: [3]' | drill.yaml: caller.policy.retry.max-attempts must be a value, but was [3]
             """)
     void badScenariosFailWithOneLineNamingTheProblem(String why, String from, String to, String message) {
@@ -172,7 +200,8 @@ class ScenarioReaderTest {
             --phase-duration=10    | --phase-duration must be a duration such as 500ms, 10s or 2m, but was '10'
             --phase-duration=0s    | --phase-duration must be above 0 and at most 60m, but was '0s'
             --phase-duration=120m  | --phase-duration must be above 0 and at most 60m, but was '120m'
-            --speed=fast           | unknown option '--speed=fast'; expected --scenario, --rate, --phase-duration or --out
+            --speed=fast           | unknown option '--speed=fast'; expected --scenario, --rate, --phase-duration, --out or --compare
+            --compare=yes          | --compare takes no value, but was '--compare=yes'
             --out=                 | --out needs a value, as in --out=...
             """)
     void badFlagsAreNamed(String flag, String message) {
