@@ -1,5 +1,6 @@
 package dev.meshless.call;
 
+import dev.meshless.adaptive.AdaptiveConcurrencyLimiter;
 import dev.meshless.balancer.Pick;
 import dev.meshless.breaker.ZoneCircuitBreakers;
 import dev.meshless.outcome.Outcome;
@@ -90,6 +91,10 @@ final class AsyncDriver<T> {
             return; // the answer and the timeout raced, and the other one ended the attempt
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        AdaptiveConcurrencyLimiter limiter = client.concurrencyLimiter();
+        if (limiter != null) {
+            limiter.onAttempt(outcome, error != null, token.startNanos(), end - token.startNanos());
+        }
         if (observed != null) {
             observed.ended(outcome, cause);
         }
