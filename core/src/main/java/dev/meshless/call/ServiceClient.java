@@ -73,8 +73,9 @@ import org.slf4j.LoggerFactory;
  * attempts are observed from start to end ({@link CallObserver}); without one, the pipeline takes
  * no observation step at all.
  *
- * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt)
- * or as the rejection of the call gate; an unchecked exception the classifier calls a caller error
+ * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt),
+ * as the rejection of the call gate, or as the adaptive concurrency limit's
+ * {@link dev.meshless.adaptive.ConcurrencyLimitExceededException}; an unchecked exception the classifier calls a caller error
  * is rethrown as it is.
  *
  * <p><b>Threading.</b> Thread-safe; as with the balancer, the data side never locks:
