@@ -113,16 +113,17 @@ public final class AdaptiveConcurrencyLimiter {
      * event loop's). The wait is on the system clock, since it is a real thread waiting.
      *
      * @param maxWait the longest wait; zero does not wait
+     * @return whether the call had to wait for its slot
      * @throws ConcurrencyLimitExceededException when no slot came free in time, or the thread was
      *     interrupted while waiting (its interrupt flag is set again)
      */
-    public void acquire(Duration maxWait) {
+    public boolean acquire(Duration maxWait) {
         if (take()) {
-            return;
+            return false;
         }
         long waitNanos = maxWait.toNanos();
         if (waitNanos > 0 && awaitSlot(waitNanos)) {
-            return;
+            return true;
         }
         rejected.increment();
         throw exceeded(maxWait);

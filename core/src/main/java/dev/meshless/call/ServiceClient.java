@@ -353,7 +353,8 @@ public final class ServiceClient implements AutoCloseable {
 
     /**
      * Gate, adaptive concurrency limit, service breaker, budget: the steps before any attempt. A
-     * call refused after it took a concurrency slot gives the slot back.
+     * call refused after it took a concurrency slot gives the slot back; a call that waited for its
+     * slot starts when it has it.
      *
      * @param mayWait whether the calling thread may wait for a concurrency slot (a synchronous call)
      * @return the call's start time
@@ -363,7 +364,11 @@ public final class ServiceClient implements AutoCloseable {
         gate.admit(service);
         if (limiter != null) {
             if (mayWait) {
-                limiter.acquire(limiter.policy().maxWait());
+                if (limiter.acquire(limiter.policy().maxWait())) {
+                    // The call starts when it has its slot: the wait (at most maxWait) counts neither
+                    // against its deadline nor in its first attempt's latency, which the limit learns.
+                    start = time.nanoTime();
+                }
             } else if (!limiter.tryAcquire()) {
                 throw limiter.exceeded(Duration.ZERO);
             }

@@ -125,6 +125,52 @@ class AdaptiveConcurrencyCallTest {
     }
 
     @Test
+    void aBlockingCallWaitsUpToMaxWaitForASlotAndStartsWhenItHasIt() throws Exception {
+        List<Long> attemptNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client = ServiceClient.builder(TestEndpoints.SERVICE)
+                .registry(StaticRegistry.of(zone("r1", "r1-a", 2, 0))).caller(TestEndpoints.CALLER)
+                .callPolicy(CallPolicy.builder().adaptiveConcurrency(AdaptiveConcurrencyPolicy.builder().enabled(true)
+                        .initialLimit(1).minLimit(1).maxLimit(1).maxWait(Duration.ofMinutes(1)).build()).build())
+                .classifier(HTTP).timeSource(time)
+                .metrics(new CallMetrics() {
+                    @Override
+                    public void attempt(String service, dev.meshless.balancer.Pick pick,
+                                        dev.meshless.outcome.Outcome outcome, long nanos) {
+                        attemptNanos.add(nanos);
+                    }
+                })
+                .build();
+        limiter = client.concurrencyLimiter();
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> client.call(a -> {
+            holding.countDown();
+            release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            time.advance(Duration.ofSeconds(5)); // the first call takes 5 s on the fake clock
+            return new Response(200);
+        }));
+        assertThat(holding.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread[] waiter = new Thread[1];
+        CompletableFuture<Response> second = CompletableFuture.supplyAsync(() -> {
+            waiter[0] = Thread.currentThread();
+            return client.call(a -> new Response(200));
+        });
+        long bound = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while ((waiter[0] == null || waiter[0].getState() != Thread.State.TIMED_WAITING) && System.nanoTime() < bound) {
+            Thread.onSpinWait(); // until the second call waits for the slot
+        }
+        assertThat(second).isNotDone();
+
+        release.countDown();
+
+        assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(second.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(limiter.rejected()).isZero();
+        assertThat(attemptNanos).as("the second call's attempt does not count the 5 s it waited")
+                .containsExactlyInAnyOrder(Duration.ofSeconds(5).toNanos(), 0L);
+    }
+
+    @Test
     void aSynchronousCallGivesItsSlotBackOnEveryOutcome() {
         client(1);
 
