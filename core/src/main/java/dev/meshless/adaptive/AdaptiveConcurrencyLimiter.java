@@ -186,12 +186,14 @@ public final class AdaptiveConcurrencyLimiter {
      * @param threw whether it ended with an exception rather than a value
      * @param startNanos when it started, on the client's time source
      * @param nanos how long it took
+     * @param inFlightAtStart calls holding a slot when it started ({@link #inFlight()} then), which
+     *     Netflix's limits compare with the limit to tell a busy caller from an idle one
      */
-    public void onAttempt(Outcome outcome, boolean threw, long startNanos, long nanos) {
+    public void onAttempt(Outcome outcome, boolean threw, long startNanos, long nanos, int inFlightAtStart) {
         int sample = sampleOf(outcome, threw);
         if (sample != IGNORED) {
             // Vegas refuses a round trip of 0 (a coarse or fake clock can measure one).
-            limit.onSample(startNanos, Math.max(1, nanos), inFlight.get(), sample == DROPPED);
+            limit.onSample(startNanos, Math.max(1, nanos), inFlightAtStart, sample == DROPPED);
         }
     }
 

@@ -259,6 +259,7 @@ public final class ServiceClient implements AutoCloseable {
             AttemptToken token = new AttemptToken(feedback, pick, zone, zone != null, attemptStart);
             CallObserver.ObservedAttempt observed = observation == null ? null
                     : observation.attemptStarted(pick, number);
+            int slotsInUse = limiter == null ? 0 : limiter.inFlight();
             Object value = null;
             Throwable error = null;
             try {
@@ -274,7 +275,7 @@ public final class ServiceClient implements AutoCloseable {
             Outcome outcome = feedback.classify(value, error);
             feedback.ended(token.pick(), token.zone(), token.zonePermit(), outcome, end - token.startNanos());
             if (limiter != null) {
-                limiter.onAttempt(outcome, error != null, token.startNanos(), end - token.startNanos());
+                limiter.onAttempt(outcome, error != null, token.startNanos(), end - token.startNanos(), slotsInUse);
             }
             if (observed != null) {
                 observed.ended(outcome, error);

@@ -25,7 +25,7 @@ class AdaptiveConcurrencyLimiterTest {
             while (limiter.inFlight() < limiter.limit() && limiter.tryAcquire()) {
                 held++;
             }
-            limiter.onAttempt(Outcome.success(), false, 0, latencyNanos);
+            limiter.onAttempt(Outcome.success(), false, 0, latencyNanos, limiter.inFlight());
             for (int j = 0; j < held; j++) {
                 limiter.release();
             }
@@ -68,12 +68,12 @@ class AdaptiveConcurrencyLimiterTest {
     void vegasShrinksOnADroppedCallButNotBelowTheMinLimit() {
         AdaptiveConcurrencyLimiter limiter = limiter(AdaptiveConcurrencyPolicy.builder()
                 .algorithm(AdaptiveConcurrencyPolicy.Algorithm.VEGAS).initialLimit(10).minLimit(8).maxLimit(100));
-        limiter.onAttempt(Outcome.success(), false, 0, 10 * MS); // the first sample sets the no-load latency
+        limiter.onAttempt(Outcome.success(), false, 0, 10 * MS, 10); // the first sample sets the no-load latency
         Outcome timeout = Outcome.endpointFailure("timed out after 100 ms", true);
-        limiter.onAttempt(timeout, true, 0, 100 * MS);
+        limiter.onAttempt(timeout, true, 0, 100 * MS, 10);
         assertThat(limiter.limit()).isEqualTo(9);
         for (int i = 0; i < 10; i++) {
-            limiter.onAttempt(timeout, true, 0, 100 * MS);
+            limiter.onAttempt(timeout, true, 0, 100 * MS, 10);
         }
         assertThat(limiter.limit()).isEqualTo(8);
     }
@@ -99,7 +99,7 @@ class AdaptiveConcurrencyLimiterTest {
         samples(limiter, 5, 10 * MS);
         int before = limiter.limit();
         for (int i = 0; i < 50; i++) {
-            limiter.onAttempt(Outcome.connectionRefused("refused"), true, 0, 1);
+            limiter.onAttempt(Outcome.connectionRefused("refused"), true, 0, 1, 10);
         }
         assertThat(limiter.limit()).isEqualTo(before);
     }
