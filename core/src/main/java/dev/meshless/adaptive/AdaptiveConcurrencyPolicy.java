@@ -16,9 +16,9 @@ import java.util.Objects;
  */
 public final class AdaptiveConcurrencyPolicy {
 
-    /** Off: Envoy's filter is opt-in too, and a limit that learns needs the owner's consent to shed calls. */
+    /** Off: Envoy's filter is opt-in too, and a limit that sheds calls is the service owner's choice. */
     public static final boolean DEFAULT_ENABLED = false;
-    /** Netflix's Gradient2, the algorithm its own documentation recommends and closest to Envoy's gradient controller. */
+    /** Netflix's Gradient2: averages rather than one minimum latency, and the closest to Envoy's gradient controller. */
     public static final Algorithm DEFAULT_ALGORITHM = Algorithm.GRADIENT2;
     /** Both Netflix algorithms start at 20. */
     public static final int DEFAULT_INITIAL_LIMIT = 20;

@@ -51,10 +51,11 @@ import org.slf4j.LoggerFactory;
  *       and keeps it to its end; its <b>deadline</b> starts (the call's, or the policy's);</li>
  *   <li>the <b>call gate</b> (outbound rate limit hook) admits or rejects the call;</li>
  *   <li>the <b>adaptive concurrency limit</b>, when the policy turns it on, gives the call a slot
- *       or refuses it ({@link dev.meshless.adaptive.ConcurrencyLimitExceededException}); a synchronous call may wait up
- *       to {@code maxWait} for one, an asynchronous call never waits. The call keeps its slot, for
- *       every attempt and backoff, until it ends (answered, failed, or its future cancelled); each
- *       attempt that reached the service teaches the limit its latency;</li>
+ *       or refuses it ({@link dev.meshless.adaptive.ConcurrencyLimitExceededException}); a
+ *       synchronous call may wait up to {@code maxWait} for one, an asynchronous call never waits.
+ *       The call keeps its slot, for every attempt and backoff, until it ends (answered, failed, or
+ *       its future cancelled); each attempt that reached the service teaches the limit its
+ *       latency;</li>
  *   <li>the <b>service circuit breaker</b> fails fast when the service fails everywhere; the call
  *       holds its permission and settles it exactly once, when it ends;</li>
  *   <li>the request is counted in the <b>retry budget</b>;</li>
@@ -75,8 +76,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt),
  * as the rejection of the call gate, or as the adaptive concurrency limit's
- * {@link dev.meshless.adaptive.ConcurrencyLimitExceededException}; an unchecked exception the classifier calls a caller error
- * is rethrown as it is.
+ * {@link dev.meshless.adaptive.ConcurrencyLimitExceededException}; an unchecked exception the
+ * classifier calls a caller error is rethrown as it is.
  *
  * <p><b>Threading.</b> Thread-safe; as with the balancer, the data side never locks:
  * <ul>
@@ -191,8 +192,8 @@ public final class ServiceClient implements AutoCloseable {
      * @param <T> the answer's type
      * @return the answer
      * @throws ServiceCallException when the call could not be served
-     * @throws dev.meshless.adaptive.ConcurrencyLimitExceededException when adaptive concurrency is on and the service's
-     *     limit was reached (and no slot came free within {@code maxWait})
+     * @throws dev.meshless.adaptive.ConcurrencyLimitExceededException when adaptive concurrency is
+     *     on and the service's limit was reached (and no slot came free within {@code maxWait})
      */
     public <T> T call(AttemptFunction<T> function, CallOptions options) {
         Objects.requireNonNull(options, "options");
