@@ -131,7 +131,15 @@ class AdaptiveConcurrencyLimiterTest {
         AdaptiveConcurrencyLimiter limiter = limiter(AdaptiveConcurrencyPolicy.builder().initialLimit(1).minLimit(1));
         limiter.acquire(Duration.ZERO);
 
-        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> limiter.acquire(Duration.ofMinutes(1)));
+        Thread[] thread = new Thread[1];
+        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+            thread[0] = Thread.currentThread();
+            limiter.acquire(Duration.ofMinutes(1));
+        });
+        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((thread[0] == null || thread[0].getState() != Thread.State.TIMED_WAITING) && System.nanoTime() < bound) {
+            Thread.onSpinWait(); // until it waits for the slot
+        }
         assertThat(waiter).isNotDone();
         limiter.release();
 

@@ -41,6 +41,7 @@ class AdaptiveConcurrencyHttpTest {
     private final CountDownLatch atUpstream = new CountDownLatch(LIMIT);
     private final AtomicInteger received = new AtomicInteger();
     private final ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+    private final ExecutorService upstreamThreads = Executors.newFixedThreadPool(CALLERS);
     private HttpServer upstream;
 
     @AfterEach
@@ -48,13 +49,14 @@ class AdaptiveConcurrencyHttpTest {
         upstreamAnswers.countDown();
         callers.shutdownNow();
         upstream.stop(0);
+        upstreamThreads.shutdownNow();
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void callsBeyondTheLimitAreRefusedAtOnceWhileTheUpstreamStalls() throws Exception {
         upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        upstream.setExecutor(Executors.newFixedThreadPool(CALLERS));
+        upstream.setExecutor(upstreamThreads);
         upstream.createContext("/stock", exchange -> {
             received.incrementAndGet();
             atUpstream.countDown();
