@@ -533,8 +533,8 @@ public final class ServiceClient implements AutoCloseable {
      * settings snapshot: attempts, deadline and per-try timeout, retry rules, backoff, retry budget
      * (a new, empty window when its settings change) and the concurrency cap apply together to
      * calls admitted from now on; a call in progress keeps the snapshot it was admitted with.
-     * Outlier detection and circuit breakers keep the settings they were built with until the
-     * client is rebuilt.
+     * Outlier detection, circuit breakers and the adaptive concurrency limiter keep the settings
+     * they were built with until the client is rebuilt.
      *
      * @param next the new policy
      */
