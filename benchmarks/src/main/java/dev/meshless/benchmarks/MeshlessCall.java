@@ -101,6 +101,11 @@ public final class MeshlessCall implements Supplier<Integer>, AutoCloseable {
         }
     }
 
+    /** @return the client, for the checks of variants of the current build */
+    ServiceClient client() {
+        return client;
+    }
+
     /** @return the measured call's answer: the port of the endpoint that served it */
     @Override
     public Integer get() {

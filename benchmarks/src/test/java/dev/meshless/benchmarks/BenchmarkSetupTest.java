@@ -51,6 +51,22 @@ class BenchmarkSetupTest {
         assertNotNull(benchmark.choose().getServer());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"off", "on"})
+    void adaptiveConcurrencySetupServesAndGivesEverySlotBack(String adaptive) {
+        AdaptiveConcurrencyBenchmark benchmark = new AdaptiveConcurrencyBenchmark();
+        benchmark.adaptive = adaptive;
+        benchmark.setUp();
+        try {
+            assertNotNull(benchmark.call());
+        } finally {
+            benchmark.tearDown();
+        }
+        AdaptiveConcurrencyBenchmark wrong = new AdaptiveConcurrencyBenchmark();
+        wrong.adaptive = "maybe";
+        assertThrows(IllegalArgumentException.class, wrong::setUp);
+    }
+
     @Test
     void callPathSetupsServeInTheCallersZoneAtTheFirstAttempt() {
         CallPathBenchmark benchmark = new CallPathBenchmark();

@@ -1,5 +1,6 @@
 package dev.meshless.call;
 
+import dev.meshless.adaptive.AdaptiveConcurrencyLimiter;
 import dev.meshless.balancer.Pick;
 import dev.meshless.breaker.ZoneCircuitBreakers;
 import dev.meshless.outcome.Outcome;
@@ -61,6 +62,8 @@ final class AsyncDriver<T> {
             fail(e);
             return;
         }
+        AdaptiveConcurrencyLimiter limiter = client.concurrencyLimiter();
+        int slotsInUse = limiter == null ? 0 : limiter.inFlight();
         CallObserver.ObservedAttempt observed = observation == null ? null
                 : observation.attemptStarted(token.pick(), attempt.number());
         CompletionStage<T> stage;
@@ -72,24 +75,29 @@ final class AsyncDriver<T> {
         }
         CompletionStage<T> running = stage;
         TimeSource.Cancellable timer = client.time().schedule(() -> {
-            ended(token, observed, null, new TimeoutException("attempt " + attempt.number() + " to "
+            ended(token, observed, slotsInUse, null, new TimeoutException("attempt " + attempt.number() + " to "
                     + token.endpoint().id() + " timed out after " + attempt.timeout().toMillis() + " ms"));
             running.toCompletableFuture().cancel(true);
         }, attempt.timeout());
         stage.whenComplete((value, error) -> {
             timer.cancel();
-            ended(token, observed, value, error);
+            ended(token, observed, slotsInUse, value, error);
         });
     }
 
     @SuppressWarnings("unchecked")
-    private void ended(AttemptToken token, CallObserver.ObservedAttempt observed, Object value, Throwable error) {
+    private void ended(AttemptToken token, CallObserver.ObservedAttempt observed, int slotsInUse, Object value,
+                       Throwable error) {
         long end = client.nowNanos();
         Outcome outcome = token.completeAt(value, error, end);
         if (outcome == null) {
             return; // the answer and the timeout raced, and the other one ended the attempt
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        AdaptiveConcurrencyLimiter limiter = client.concurrencyLimiter();
+        if (limiter != null) {
+            limiter.onAttempt(outcome, error != null, token.startNanos(), end - token.startNanos(), slotsInUse);
+        }
         if (observed != null) {
             observed.ended(outcome, cause);
         }

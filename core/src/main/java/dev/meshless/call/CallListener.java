@@ -1,5 +1,6 @@
 package dev.meshless.call;
 
+import dev.meshless.adaptive.AdaptiveConcurrencyLimiter;
 import dev.meshless.balancer.BalancerListener;
 import dev.meshless.breaker.ZoneBreakerListener;
 import dev.meshless.health.HealthCheckListener;
@@ -23,5 +24,16 @@ public interface CallListener extends BalancerListener, OutlierListener, ZoneBre
      * @param breaker its Resilience4j breaker
      */
     default void onServiceBreakerCreated(String service, CircuitBreaker breaker) {
+    }
+
+    /**
+     * The service's adaptive concurrency limiter was made, when the client was built with adaptive
+     * concurrency on. For meters that read its limit, calls in flight and refusals when they are
+     * published (never on the call path).
+     *
+     * @param service the service
+     * @param limiter its limiter
+     */
+    default void onConcurrencyLimiterCreated(String service, AdaptiveConcurrencyLimiter limiter) {
     }
 }

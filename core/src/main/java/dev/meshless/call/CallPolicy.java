@@ -2,6 +2,7 @@ package dev.meshless.call;
 
 import dev.meshless.breaker.Breakers;
 import dev.meshless.outcome.Outcome;
+import dev.meshless.adaptive.AdaptiveConcurrencyPolicy;
 import dev.meshless.balancer.SlowStartPolicy;
 import dev.meshless.health.HealthCheckPolicy;
 import dev.meshless.outlier.OutlierDetectionPolicy;
@@ -76,6 +77,7 @@ public final class CallPolicy {
     private final OutlierDetectionPolicy outlierDetection;
     private final HealthCheckPolicy healthCheck;
     private final SlowStartPolicy slowStart;
+    private final AdaptiveConcurrencyPolicy adaptiveConcurrency;
     private final CircuitBreakerConfig zoneBreaker;
     private final CircuitBreakerConfig serviceBreaker;
 
@@ -107,6 +109,7 @@ public final class CallPolicy {
         this.outlierDetection = b.outlierDetection;
         this.healthCheck = b.healthCheck;
         this.slowStart = b.slowStart;
+        this.adaptiveConcurrency = b.adaptiveConcurrency;
         this.zoneBreaker = b.zoneBreaker;
         this.serviceBreaker = b.serviceBreaker;
     }
@@ -201,6 +204,11 @@ public final class CallPolicy {
         return slowStart;
     }
 
+    /** @return the adaptive concurrency limit of calls to the service; off by default */
+    public AdaptiveConcurrencyPolicy adaptiveConcurrency() {
+        return adaptiveConcurrency;
+    }
+
     /** @return configuration of the breaker per zone, or {@code null} when zone breakers are off */
     public CircuitBreakerConfig zoneBreaker() {
         return zoneBreaker;
@@ -232,6 +240,7 @@ public final class CallPolicy {
         private OutlierDetectionPolicy outlierDetection = OutlierDetectionPolicy.defaults();
         private HealthCheckPolicy healthCheck = HealthCheckPolicy.defaults();
         private SlowStartPolicy slowStart = SlowStartPolicy.disabled();
+        private AdaptiveConcurrencyPolicy adaptiveConcurrency = AdaptiveConcurrencyPolicy.disabled();
         private CircuitBreakerConfig zoneBreaker = Breakers.zoneDefaults();
         private CircuitBreakerConfig serviceBreaker = Breakers.serviceDefaults();
 
@@ -413,6 +422,16 @@ public final class CallPolicy {
          */
         public Builder slowStart(SlowStartPolicy policy) {
             this.slowStart = Objects.requireNonNull(policy, "slowStart");
+            return this;
+        }
+
+        /**
+         * @param policy the adaptive concurrency limit of calls to the service; default off
+         *     ({@link AdaptiveConcurrencyPolicy#disabled()})
+         * @return this builder
+         */
+        public Builder adaptiveConcurrency(AdaptiveConcurrencyPolicy policy) {
+            this.adaptiveConcurrency = Objects.requireNonNull(policy, "adaptiveConcurrency");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.meshless.call;
 
+import dev.meshless.adaptive.AdaptiveConcurrencyLimiter;
+import dev.meshless.adaptive.AdaptiveConcurrencyPolicy;
 import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.balancer.LocalityLoadBalancer;
 import dev.meshless.balancer.NoEndpointAvailableException;
@@ -48,6 +50,12 @@ import org.slf4j.LoggerFactory;
  *   <li>the call reads the service's <b>settings snapshot</b> ({@link CallPolicy} as of now) once
  *       and keeps it to its end; its <b>deadline</b> starts (the call's, or the policy's);</li>
  *   <li>the <b>call gate</b> (outbound rate limit hook) admits or rejects the call;</li>
+ *   <li>the <b>adaptive concurrency limit</b>, when the policy turns it on, gives the call a slot
+ *       or refuses it ({@link dev.meshless.adaptive.ConcurrencyLimitExceededException}); a
+ *       synchronous call may wait up to {@code maxWait} for one, an asynchronous call never waits.
+ *       The call keeps its slot, for every attempt and backoff, until it ends (answered, failed, or
+ *       its future cancelled); each attempt that reached the service teaches the limit its
+ *       latency;</li>
  *   <li>the <b>service circuit breaker</b> fails fast when the service fails everywhere; the call
  *       holds its permission and settles it exactly once, when it ends;</li>
  *   <li>the request is counted in the <b>retry budget</b>;</li>
@@ -66,9 +74,10 @@ import org.slf4j.LoggerFactory;
  * attempts are observed from start to end ({@link CallObserver}); without one, the pipeline takes
  * no observation step at all.
  *
- * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt)
- * or as the rejection of the call gate; an unchecked exception the classifier calls a caller error
- * is rethrown as it is.
+ * <p>Failures reach the caller as {@link ServiceCallException} (with the reason and every attempt),
+ * as the rejection of the call gate, or as the adaptive concurrency limit's
+ * {@link dev.meshless.adaptive.ConcurrencyLimitExceededException}; an unchecked exception the
+ * classifier calls a caller error is rethrown as it is.
  *
  * <p><b>Threading.</b> Thread-safe; as with the balancer, the data side never locks:
  * <ul>
@@ -101,6 +110,8 @@ public final class ServiceClient implements AutoCloseable {
     private final ActiveHealthChecker healthChecks;
     private final ZoneCircuitBreakers zoneBreakers;
     private final CircuitBreaker serviceBreaker;
+    /** The adaptive concurrency limit of calls, or {@code null} when the policy leaves it off. */
+    private final AdaptiveConcurrencyLimiter limiter;
     /** Where every attempt's and call's outcome goes; for AttemptToken and Execution too. */
     final Feedback feedback;
     /** Follows calls and attempts for tracing; {@link CallObserver#NOOP} skips every step. */
@@ -135,13 +146,18 @@ public final class ServiceClient implements AutoCloseable {
                 time);
         healthChecks.start(balancer, outliers, zoneBreakers);
         this.settings = CallSettings.of(policy, null, time);
-        if (serviceBreaker != null) {
-            for (CallListener listener : b.listeners) {
-                try {
+        AdaptiveConcurrencyPolicy adaptive = policy.adaptiveConcurrency();
+        this.limiter = adaptive.enabled() ? AdaptiveConcurrencyLimiter.of(service, adaptive) : null;
+        for (CallListener listener : b.listeners) {
+            try {
+                if (serviceBreaker != null) {
                     listener.onServiceBreakerCreated(service, serviceBreaker);
-                } catch (RuntimeException e) {
-                    log.warn("{}: listener {} failed on the service breaker", service, listener, e);
                 }
+                if (limiter != null) {
+                    listener.onConcurrencyLimiterCreated(service, limiter);
+                }
+            } catch (RuntimeException e) {
+                log.warn("{}: listener {} failed on the service breaker or concurrency limiter", service, listener, e);
             }
         }
     }
@@ -176,6 +192,8 @@ public final class ServiceClient implements AutoCloseable {
      * @param <T> the answer's type
      * @return the answer
      * @throws ServiceCallException when the call could not be served
+     * @throws dev.meshless.adaptive.ConcurrencyLimitExceededException when adaptive concurrency is
+     *     on and the service's limit was reached (and no slot came free within {@code maxWait})
      */
     public <T> T call(AttemptFunction<T> function, CallOptions options) {
         Objects.requireNonNull(options, "options");
@@ -206,10 +224,23 @@ public final class ServiceClient implements AutoCloseable {
      *
      * @param observation the call's observation, or {@code null} when it is not observed
      */
-    @SuppressWarnings("unchecked")
     private <T> T run(AttemptFunction<T> function, CallOptions options, CallObserver.ObservedCall observation) {
         CallSettings callSettings = settings; // the one read of the settings this call makes
-        long start = admit(callSettings);
+        long start = admit(callSettings, true);
+        if (limiter == null) {
+            return attempts(function, options, observation, callSettings, start);
+        }
+        try {
+            return attempts(function, options, observation, callSettings, start);
+        } finally {
+            limiter.release(); // however the call ends: answer, failure, Error
+        }
+    }
+
+    /** The synchronous attempt loop of an admitted call. */
+    @SuppressWarnings("unchecked")
+    private <T> T attempts(AttemptFunction<T> function, CallOptions options, CallObserver.ObservedCall observation,
+                           CallSettings callSettings, long start) {
         // Every attempt, the first included, runs this loop. The call's Execution is made by the
         // first refusal or failure, so that a call answered at once allocates nothing of its own;
         // the token and the Attempt never leave this frame, so the JIT can drop them too.
@@ -229,6 +260,7 @@ public final class ServiceClient implements AutoCloseable {
             AttemptToken token = new AttemptToken(feedback, pick, zone, zone != null, attemptStart);
             CallObserver.ObservedAttempt observed = observation == null ? null
                     : observation.attemptStarted(pick, number);
+            int slotsInUse = limiter == null ? 0 : limiter.inFlight();
             Object value = null;
             Throwable error = null;
             try {
@@ -243,6 +275,9 @@ public final class ServiceClient implements AutoCloseable {
             token.endOwned();
             Outcome outcome = feedback.classify(value, error);
             feedback.ended(token.pick(), token.zone(), token.zonePermit(), outcome, end - token.startNanos());
+            if (limiter != null) {
+                limiter.onAttempt(outcome, error != null, token.startNanos(), end - token.startNanos(), slotsInUse);
+            }
             if (observed != null) {
                 observed.ended(outcome, error);
             }
@@ -301,7 +336,12 @@ public final class ServiceClient implements AutoCloseable {
             Objects.requireNonNull(options, "options");
             observation = observer == CallObserver.NOOP ? null : observer.callStarted(service, options);
             CallSettings callSettings = settings; // the one read of the settings this call makes
-            call = new Execution(this, callSettings, options, admit(callSettings), 0);
+            call = new Execution(this, callSettings, options, admit(callSettings, false), 0);
+            if (limiter != null) {
+                // The slot goes back when the answer completes, however: answered, failed, or
+                // cancelled by the caller (a cancelled attempt's late answer still teaches the limit).
+                answer.whenComplete((value, failure) -> limiter.release());
+            }
         } catch (RuntimeException rejected) {
             if (observation != null) {
                 observation.ended(rejected);
@@ -313,11 +353,32 @@ public final class ServiceClient implements AutoCloseable {
         return answer;
     }
 
-    /** Gate, service breaker, budget: the steps before any attempt. @return the call's start time */
-    private long admit(CallSettings callSettings) {
+    /**
+     * Gate, adaptive concurrency limit, service breaker, budget: the steps before any attempt. A
+     * call refused after it took a concurrency slot gives the slot back; a call that waited for its
+     * slot starts when it has it.
+     *
+     * @param mayWait whether the calling thread may wait for a concurrency slot (a synchronous call)
+     * @return the call's start time
+     */
+    private long admit(CallSettings callSettings, boolean mayWait) {
         long start = time.nanoTime();
         gate.admit(service);
+        if (limiter != null) {
+            if (mayWait) {
+                if (limiter.acquire(limiter.policy().maxWait())) {
+                    // The call starts when it has its slot: the wait (at most maxWait) counts neither
+                    // against its deadline nor in its first attempt's latency, which the limit learns.
+                    start = time.nanoTime();
+                }
+            } else if (!limiter.tryAcquire()) {
+                throw limiter.exceeded(Duration.ZERO);
+            }
+        }
         if (serviceBreaker != null && !serviceBreaker.tryAcquirePermission()) {
+            if (limiter != null) {
+                limiter.release();
+            }
             throw new ServiceCallException(service, ServiceCallException.Reason.CIRCUIT_OPEN,
                     "its circuit breaker '" + serviceBreaker.getName() + "' is " + serviceBreaker.getState()
                             + " (failure rate " + serviceBreaker.getMetrics().getFailureRate() + "%)",
@@ -472,8 +533,8 @@ public final class ServiceClient implements AutoCloseable {
      * settings snapshot: attempts, deadline and per-try timeout, retry rules, backoff, retry budget
      * (a new, empty window when its settings change) and the concurrency cap apply together to
      * calls admitted from now on; a call in progress keeps the snapshot it was admitted with.
-     * Outlier detection and circuit breakers keep the settings they were built with until the
-     * client is rebuilt.
+     * Outlier detection, circuit breakers and the adaptive concurrency limiter keep the settings
+     * they were built with until the client is rebuilt.
      *
      * @param next the new policy
      */
@@ -487,6 +548,14 @@ public final class ServiceClient implements AutoCloseable {
     /** @return attempts started whose token is not yet ended (calls in flight to the current endpoints) */
     public int attemptsInFlight() {
         return balancer.picker().callsInFlight();
+    }
+
+    /**
+     * @return the adaptive concurrency limiter, for its limit, calls in flight and refusals, or
+     *     {@code null} when the policy leaves adaptive concurrency off
+     */
+    public AdaptiveConcurrencyLimiter concurrencyLimiter() {
+        return limiter;
     }
 
     /** @return retries the budget still allows now */

@@ -1,5 +1,6 @@
 package dev.meshless.micrometer;
 
+import dev.meshless.adaptive.AdaptiveConcurrencyLimiter;
 import dev.meshless.balancer.Pick;
 import dev.meshless.balancer.RoutingPlan;
 import dev.meshless.call.CallListener;
@@ -12,6 +13,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -39,6 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code region}, {@code zone}) and service breaker ({@code meshless.service.breaker.*}; tag
  *       {@code service}): state, failure and slow-call rates, calls not permitted, buffered calls,
  *       read when meters are published (see {@code BreakerGauges}), from the breaker's first use;</li>
+ *   <li>with adaptive concurrency on, {@code meshless.client.concurrency.limit} and
+ *       {@code meshless.client.concurrency.in-flight} (gauges) and
+ *       {@code meshless.client.concurrency.rejected} (counter), tag {@code service}, read from the
+ *       service's limiter when meters are published;</li>
  *   <li>the balancer gauges of {@link BalancerMetrics} ({@code meshless.locality.share},
  *       {@code meshless.balancer.panic}, {@code meshless.balancer.endpoints}).</li>
  * </ul>
@@ -183,6 +189,19 @@ public final class MicrometerCallMetrics implements CallMetrics, CallListener {
     @Override
     public void onServiceBreakerCreated(String service, CircuitBreaker breaker) {
         BreakerGauges.bind(registry, "meshless.service.breaker", Tags.of(MeshlessTags.SERVICE, service), breaker);
+    }
+
+    @Override
+    public void onConcurrencyLimiterCreated(String service, AdaptiveConcurrencyLimiter limiter) {
+        Tags tags = Tags.of(MeshlessTags.SERVICE, service);
+        Gauge.builder("meshless.client.concurrency.limit", limiter, AdaptiveConcurrencyLimiter::limit).tags(tags)
+                .description("adaptive concurrency limit of calls to the service, as its latency moves it")
+                .register(registry);
+        Gauge.builder("meshless.client.concurrency.in-flight", limiter, AdaptiveConcurrencyLimiter::inFlight)
+                .tags(tags).description("calls to the service holding an adaptive concurrency slot").register(registry);
+        FunctionCounter.builder("meshless.client.concurrency.rejected", limiter, AdaptiveConcurrencyLimiter::rejected)
+                .tags(tags).description("calls refused because the service's adaptive concurrency limit was reached")
+                .register(registry);
     }
 
     private Counter counter(Map<String, Counter> cache, String name, String description, String service) {

@@ -1,5 +1,6 @@
 package dev.meshless.policy;
 
+import dev.meshless.adaptive.AdaptiveConcurrencySpec;
 import dev.meshless.balancer.LoadBalancingPolicy;
 import dev.meshless.balancer.LoadBalancingSpec;
 import dev.meshless.balancer.SlowStartSpec;
@@ -23,7 +24,8 @@ import java.util.TreeSet;
 
 /**
  * Policies for calls to one service, as configuration gives them: load balancing, retries,
- * timeouts, outlier detection, circuit breakers, concurrency and an outbound rate limit. Spring
+ * timeouts, outlier detection, circuit breakers, concurrency (a cap per endpoint, an adaptive limit
+ * per service) and an outbound rate limit. Spring
  * Boot binds {@code meshless.defaults} and each {@code meshless.services.<name>} to one; a
  * service's section is layered over the defaults with {@link Specs#merge} and mapped onto the
  * builders by {@link #toPolicies(String)}, which checks every value once and names a bad one by its
@@ -60,6 +62,9 @@ public class PolicySpec implements Spec {
 
     /** Calls in flight to one endpoint beyond which it is skipped; at least 1. */
     private Integer maxConcurrentCallsPerEndpoint;
+
+    /** An adaptive limit on the calls this instance has in flight to the service, moved by their latency (off by default). */
+    private AdaptiveConcurrencySpec adaptiveConcurrency = new AdaptiveConcurrencySpec();
 
     /** Creates a specification that sets nothing. */
     public PolicySpec() {
@@ -165,12 +170,22 @@ public class PolicySpec implements Spec {
         this.maxConcurrentCallsPerEndpoint = maxConcurrentCallsPerEndpoint;
     }
 
+    /** @return an adaptive limit on the calls this instance has in flight to the service, moved by their latency (off by default) */
+    public AdaptiveConcurrencySpec getAdaptiveConcurrency() {
+        return adaptiveConcurrency;
+    }
+
+    /** @param adaptiveConcurrency an adaptive limit on the calls this instance has in flight to the service, moved by their latency (off by default) */
+    public void setAdaptiveConcurrency(AdaptiveConcurrencySpec adaptiveConcurrency) {
+        this.adaptiveConcurrency = adaptiveConcurrency;
+    }
+
     /**
      * The sections whose changes reach running clients only after a restart: outlier detectors,
      * breakers and limiters are built once per client. Everything else applies on reload.
      */
     public static final Set<String> RESTART_REQUIRED = Set.of("outlierDetection", "healthCheck", "slowStart",
-            "zoneBreaker", "serviceBreaker", "outboundRateLimit");
+            "zoneBreaker", "serviceBreaker", "outboundRateLimit", "adaptiveConcurrency");
 
     /** @return every setting at Meshless's default (no outbound limit, no per-try timeout) */
     public static PolicySpec builtIn() {
@@ -194,6 +209,7 @@ public class PolicySpec implements Spec {
         s.serviceBreaker = BreakerSpec.of(Breakers.serviceDefaults());
         s.outboundRateLimit = OutboundRateLimitSpec.builtIn();
         s.maxConcurrentCallsPerEndpoint = d.maxConcurrentCallsPerEndpoint();
+        s.adaptiveConcurrency = AdaptiveConcurrencySpec.builtIn();
         return s;
     }
 
@@ -225,6 +241,7 @@ public class PolicySpec implements Spec {
         b.outlierDetection(Specs.under("outlierDetection", outlierDetection::toPolicy));
         b.healthCheck(Specs.under("healthCheck", healthCheck::toPolicy));
         b.slowStart(Specs.under("slowStart", slowStart::toPolicy));
+        b.adaptiveConcurrency(Specs.under("adaptiveConcurrency", adaptiveConcurrency::toPolicy));
         b.zoneBreaker(Specs.under("zoneBreaker", () -> zoneBreaker.toConfig(Breakers.zoneDefaults())));
         b.serviceBreaker(Specs.under("serviceBreaker", () -> serviceBreaker.toConfig(Breakers.serviceDefaults())));
         CallPolicy call = b.build();

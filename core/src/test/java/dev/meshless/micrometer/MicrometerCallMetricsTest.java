@@ -230,4 +230,34 @@ class MicrometerCallMetricsTest {
         assertThat(client.outlierDetector().ejected()).isEmpty();
         client.close();
     }
+
+    @Test
+    void anAdaptiveConcurrencyLimitShowsItsLimitCallsInFlightAndRefusals() {
+        ServiceClient client = measured(zone("r1", "r1-a", 1, 0), CallPolicy.builder()
+                .adaptiveConcurrency(dev.meshless.adaptive.AdaptiveConcurrencyPolicy.builder().enabled(true)
+                        .initialLimit(1).minLimit(1).build()).build()).build();
+
+        client.call(a -> {
+            assertThat(meters.get("meshless.client.concurrency.in-flight").tag("service", TestEndpoints.SERVICE)
+                    .gauge().value()).isEqualTo(1);
+            assertThatThrownBy(() -> client.call(b -> "nested"))
+                    .isInstanceOf(dev.meshless.adaptive.ConcurrencyLimitExceededException.class);
+            return "ok";
+        });
+
+        assertThat(meters.get("meshless.client.concurrency.limit").tag("service", TestEndpoints.SERVICE).gauge()
+                .value()).isEqualTo(1);
+        assertThat(meters.get("meshless.client.concurrency.in-flight").gauge().value()).isZero();
+        assertThat(meters.get("meshless.client.concurrency.rejected").tag("service", TestEndpoints.SERVICE)
+                .functionCounter().count()).isEqualTo(1);
+        client.close();
+    }
+
+    @Test
+    void noConcurrencyMetersWhileAdaptiveConcurrencyIsOff() {
+        ServiceClient client = measured(zone("r1", "r1-a", 1, 0), CallPolicy.defaults()).build();
+        client.call(a -> "ok");
+        assertThat(meters.find("meshless.client.concurrency.limit").meters()).isEmpty();
+        client.close();
+    }
 }

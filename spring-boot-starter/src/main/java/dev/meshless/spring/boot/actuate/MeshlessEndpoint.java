@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot.actuate;
 
+import dev.meshless.adaptive.AdaptiveConcurrencyLimiter;
 import dev.meshless.balancer.RoutingPlan;
 import dev.meshless.breaker.ZoneCircuitBreakers;
 import dev.meshless.call.ServiceClient;
@@ -17,7 +18,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 /**
  * The {@code meshless} actuator endpoint: for each called service, this instance's locality, the
  * tiers with their planned shares, every endpoint with its registry health, ejection and zone
- * breaker state, panic, the service breaker and retry budget, and the last events (failovers,
+ * breaker state, panic, the service breaker, retry budget and adaptive concurrency limit (limit,
+ * calls in flight, refusals), and the last events (failovers,
  * ejections, breaker transitions) with their times; and what each registry source reports about
  * itself (Consul: every service's view per datacenter and the self-registration). Read-only;
  * endpoint metadata and anything else that could hold secrets are left out.
@@ -127,6 +129,7 @@ public class MeshlessEndpoint {
         s.put("probing", probed.keySet().stream().sorted().toList());
         s.put("serviceBreaker", client.serviceBreaker() == null ? "DISABLED" : client.serviceBreaker().getState().name());
         s.put("retryBudgetRemaining", client.retryBudgetRemaining());
+        s.put("adaptiveConcurrency", adaptiveConcurrency(client.concurrencyLimiter()));
         List<Map<String, Object>> events = new ArrayList<>();
         for (EventJournal.Event e : journal.events(client.service())) {
             events.add(Map.of("time", e.time().toString(), "type", e.type(), "detail", e.detail()));
@@ -144,6 +147,22 @@ public class MeshlessEndpoint {
         m.put("lastResult", p.lastResult() == null ? null : p.lastResult().detail());
         m.put("lastPassed", p.lastResult() == null ? null : p.lastResult().healthy());
         m.put("lastAt", p.lastAt() == null ? null : p.lastAt().toString());
+        return m;
+    }
+
+    /** The limit now, calls holding a slot and calls refused; only {@code enabled: false} when it is off. */
+    private static Map<String, Object> adaptiveConcurrency(AdaptiveConcurrencyLimiter limiter) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", limiter != null);
+        if (limiter != null) {
+            m.put("algorithm", limiter.policy().algorithm().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("limit", limiter.limit());
+            m.put("inFlight", limiter.inFlight());
+            m.put("rejected", limiter.rejected());
+            m.put("minLimit", limiter.policy().minLimit());
+            m.put("maxLimit", limiter.policy().maxLimit());
+            m.put("maxWait", limiter.policy().maxWait().toString());
+        }
         return m;
     }
 

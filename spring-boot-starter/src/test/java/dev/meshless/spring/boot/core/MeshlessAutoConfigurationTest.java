@@ -215,6 +215,31 @@ class MeshlessAutoConfigurationTest {
         assertFails(new String[] {"meshless.defaults.zone-breaker.sliding-window-size=5",
                         "meshless.services.inventory.zone-breaker.minimum-number-of-calls=0"},
                 "meshless.services.inventory.zone-breaker.minimum-number-of-calls", "0", "must be at least 1");
+        // The floor from the defaults, the ceiling from the service: the one that breaks the order is named.
+        assertFails(new String[] {"meshless.defaults.adaptive-concurrency.min-limit=10",
+                        "meshless.services.inventory.adaptive-concurrency.max-limit=5"},
+                "meshless.defaults.adaptive-concurrency.min-limit", "10", "must be at most the max limit (5)");
+        assertFails(new String[] {"meshless.services.inventory.adaptive-concurrency.max-wait=2m"},
+                "meshless.services.inventory.adaptive-concurrency.max-wait", "2m", "must be between 0s and 1m");
+    }
+
+    @Test
+    void adaptiveConcurrencyIsOffUnlessTurnedOnAndBindsFromTheDefaultsAndTheService() {
+        runner.withPropertyValues(TOPOLOGY).withPropertyValues(
+                        "meshless.defaults.adaptive-concurrency.algorithm=vegas",
+                        "meshless.defaults.adaptive-concurrency.max-wait=50ms",
+                        "meshless.services.inventory.adaptive-concurrency.enabled=true",
+                        "meshless.services.inventory.adaptive-concurrency.max-limit=40")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    dev.meshless.adaptive.AdaptiveConcurrencyLimiter limiter = context.getBean(MeshlessClients.class)
+                            .client("inventory").concurrencyLimiter();
+                    assertThat(limiter.policy()).isEqualTo(dev.meshless.adaptive.AdaptiveConcurrencyPolicy.builder()
+                            .enabled(true).algorithm(dev.meshless.adaptive.AdaptiveConcurrencyPolicy.Algorithm.VEGAS)
+                            .maxLimit(40).maxWait(Duration.ofMillis(50)).build());
+                });
+        runner.withPropertyValues(TOPOLOGY).run(context -> assertThat(context.getBean(MeshlessClients.class)
+                .client("inventory").concurrencyLimiter()).as("off by default").isNull());
     }
 
     private void assertFails(String[] properties, String property, String value, String rule) {

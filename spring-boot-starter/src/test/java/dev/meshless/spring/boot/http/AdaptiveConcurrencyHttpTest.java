@@ -1,0 +1,144 @@
+package dev.meshless.spring.boot.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.meshless.adaptive.ConcurrencyLimitExceededException;
+import dev.meshless.spring.boot.MeshlessClients;
+import dev.meshless.spring.boot.actuate.MeshlessActuatorAutoConfiguration;
+import dev.meshless.spring.boot.actuate.MeshlessEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Adaptive concurrency as an application turns it on, in its properties, with a real upstream on
+ * loopback: when the upstream stalls, the calls beyond the limit are refused at once instead of
+ * each holding a thread until the upstream answers.
+ */
+class AdaptiveConcurrencyHttpTest {
+
+    private static final int LIMIT = 4;
+    private static final int CALLERS = 10;
+
+    /** Opened by the test: until then the upstream holds every request it receives. */
+    private final CountDownLatch upstreamAnswers = new CountDownLatch(1);
+    private final CountDownLatch atUpstream = new CountDownLatch(LIMIT);
+    private final AtomicInteger received = new AtomicInteger();
+    private final ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+    private final ExecutorService upstreamThreads = Executors.newFixedThreadPool(CALLERS);
+    private HttpServer upstream;
+
+    @AfterEach
+    void stop() {
+        upstreamAnswers.countDown();
+        callers.shutdownNow();
+        upstream.stop(0);
+        upstreamThreads.shutdownNow();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void callsBeyondTheLimitAreRefusedAtOnceWhileTheUpstreamStalls() throws Exception {
+        upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        upstream.setExecutor(upstreamThreads);
+        upstream.createContext("/stock", exchange -> {
+            received.incrementAndGet();
+            atUpstream.countDown();
+            try {
+                upstreamAnswers.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "42".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        upstream.start();
+
+        HttpClientContexts.runner()
+                .withConfiguration(AutoConfigurations.of(MeshlessActuatorAutoConfiguration.class))
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("meshless.locality.region=r1", "meshless.locality.zone=r1-a",
+                        "meshless.registry.endpoints.inventory[0].host=127.0.0.1",
+                        "meshless.registry.endpoints.inventory[0].port=" + upstream.getAddress().getPort(),
+                        "meshless.registry.endpoints.inventory[0].region=r1",
+                        "meshless.registry.endpoints.inventory[0].zone=r1-a",
+                        "meshless.services.inventory.timeouts.deadline=60s",
+                        "meshless.services.inventory.adaptive-concurrency.enabled=true",
+                        "meshless.services.inventory.adaptive-concurrency.initial-limit=" + LIMIT,
+                        "management.endpoints.web.exposure.include=meshless")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    RestClient rest = context.getBean(RestClient.Builder.class).build();
+                    CountDownLatch refused = new CountDownLatch(CALLERS - LIMIT);
+                    List<Throwable> refusals = new ArrayList<>();
+                    List<CompletableFuture<String>> calls = new ArrayList<>();
+                    for (int i = 0; i < CALLERS; i++) {
+                        calls.add(CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return rest.get().uri("http://inventory/stock").retrieve().body(String.class);
+                            } catch (ConcurrencyLimitExceededException e) {
+                                synchronized (refusals) {
+                                    refusals.add(e);
+                                }
+                                refused.countDown();
+                                throw e;
+                            }
+                        }, callers));
+                    }
+
+                    // While the upstream still holds every request it got: as many as the limit reached
+                    // it, and every other call has already been refused.
+                    assertThat(atUpstream.await(30, TimeUnit.SECONDS)).isTrue();
+                    assertThat(refused.await(30, TimeUnit.SECONDS)).as("refused without waiting for the upstream")
+                            .isTrue();
+                    assertThat(upstreamAnswers.getCount()).isEqualTo(1);
+                    assertThat(received).hasValue(LIMIT);
+                    assertThat(refusals).hasSize(CALLERS - LIMIT).allSatisfy(e -> assertThat(e)
+                            .hasMessage("Adaptive concurrency limit of service 'inventory' reached: 4 call(s) in"
+                                    + " flight, limit 4"));
+
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    assertThat(meters.get("meshless.client.concurrency.in-flight").tag("service", "inventory")
+                            .gauge().value()).isEqualTo(LIMIT);
+                    assertThat(meters.get("meshless.client.concurrency.limit").tag("service", "inventory")
+                            .gauge().value()).isEqualTo(LIMIT);
+                    assertThat(meters.get("meshless.client.concurrency.rejected").tag("service", "inventory")
+                            .functionCounter().count()).isEqualTo(CALLERS - LIMIT);
+                    Map<String, Object> report = (Map<String, Object>) context.getBean(MeshlessEndpoint.class)
+                            .service("inventory").get("adaptiveConcurrency");
+                    assertThat(report).containsEntry("enabled", true).containsEntry("algorithm", "gradient2")
+                            .containsEntry("limit", LIMIT).containsEntry("inFlight", LIMIT)
+                            .containsEntry("rejected", (long) (CALLERS - LIMIT));
+
+                    upstreamAnswers.countDown();
+                    long answered = calls.stream().filter(c -> {
+                        try {
+                            return "42".equals(c.get(30, TimeUnit.SECONDS));
+                        } catch (Exception refusedCall) {
+                            return false;
+                        }
+                    }).count();
+                    assertThat(answered).isEqualTo(LIMIT);
+                    assertThat(context.getBean(MeshlessClients.class).client("inventory").concurrencyLimiter()
+                            .inFlight()).as("every slot given back").isZero();
+                });
+    }
+}
