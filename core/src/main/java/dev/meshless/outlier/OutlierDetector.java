@@ -367,11 +367,10 @@ public final class OutlierDetector implements AutoCloseable {
         h.successes.reset();
         h.failures.reset();
         // Probing first, so that the endpoint goes from ejected to probed without a plan between
-        // in which it is known-good.
+        // in which it is known-good. A confirmed return also ends a probe left from an earlier return
+        // (ejected again while probed), or it would stay only probed with nothing to end it.
         h.probing = !confirmed;
-        if (!confirmed) {
-            balancer.setProbing(h.endpoint.id(), true);
-        }
+        balancer.setProbing(h.endpoint.id(), !confirmed);
         balancer.setEjected(h.endpoint.id(), false);
         log.info("{}: {} ({}) is back in the pool after {} ejection(s)", service, h.endpoint.id(),
                 h.endpoint.address(), h.timesEjected);

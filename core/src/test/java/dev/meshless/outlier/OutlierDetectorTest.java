@@ -363,6 +363,20 @@ class OutlierDetectorTest {
     }
 
     @Test
+    void anEndpointEjectedAgainWhileProbedIsKnownGoodOnceHealthChecksConfirmIt() {
+        detector(3, OutlierDetectionPolicy.builder().maxEjectionTimeJitter(Duration.ZERO));
+        record(0, FAILURE, 5);
+        time.advance(Duration.ofSeconds(30));
+        assertThat(state(0)).isEqualTo(EndpointState.PROBING);
+        record(0, FAILURE, 5); // its probes fail: out again, for 60 s
+
+        detector.healthCheckPassed("r1-a-0", "2 probes passed");
+
+        assertThat(state(0)).as("confirmed by health checks: known-good, not left only probed")
+                .isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
     void healthChecksDoNotUnejectWhenThePolicySaysSo() {
         detector(3, OutlierDetectionPolicy.builder().successfulHealthCheckUnejects(false));
         record(0, FAILURE, 5);
