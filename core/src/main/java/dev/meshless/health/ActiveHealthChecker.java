@@ -131,21 +131,30 @@ public final class ActiveHealthChecker implements AutoCloseable {
         if (!policy.enabled() || !policy.continuous()) {
             return registry;
         }
-        return (name, listener) -> {
-            if (!name.equals(service)) {
-                return registry.subscribe(name, listener);
-            }
-            viewListeners.add(listener);
-            Subscription upstream = registry.subscribe(name, set -> control.execute(() -> onRegistered(set)));
-            control.execute(() -> {
-                if (delivered != null) {
-                    deliver(listener, delivered);
+        return new EndpointRegistry() {
+            @Override
+            public Subscription subscribe(String name, EndpointListener listener) {
+                if (!name.equals(service)) {
+                    return registry.subscribe(name, listener);
                 }
-            });
-            return () -> {
-                viewListeners.remove(listener);
-                upstream.close();
-            };
+                viewListeners.add(listener);
+                Subscription upstream = registry.subscribe(name, set -> control.execute(() -> onRegistered(set)));
+                control.execute(() -> {
+                    if (delivered != null) {
+                        deliver(listener, delivered);
+                    }
+                });
+                return () -> {
+                    viewListeners.remove(listener);
+                    upstream.close();
+                };
+            }
+
+            /** The real registry's order: the checks change endpoints' health, not where regions are. */
+            @Override
+            public List<String> regionsByProximity() {
+                return registry.regionsByProximity();
+            }
         };
     }
 

@@ -271,6 +271,27 @@ class ActiveHealthCheckerTest {
     }
 
     @Test
+    void theContinuousChecksViewKeepsTheRegistrysRegionOrder() {
+        HealthCheckPolicy policy = HealthCheckPolicy.builder().continuous(true).build();
+        ActiveHealthChecker continuous = new ActiveHealthChecker("s", policy, scripted, time, List.of(), () -> 0.0);
+        StaticRegistry r = StaticRegistry.of(zone("r1", "r1-a", 1, 0));
+        dev.meshless.registry.EndpointRegistry byRoundTrip = new dev.meshless.registry.EndpointRegistry() {
+            @Override
+            public dev.meshless.registry.Subscription subscribe(String service,
+                                                                 dev.meshless.registry.EndpointListener listener) {
+                return r.subscribe(service, listener);
+            }
+
+            @Override
+            public List<String> regionsByProximity() {
+                return List.of("r1", "r3", "r2"); // as Consul's /v1/catalog/datacenters orders them
+            }
+        };
+
+        assertThat(continuous.view(byRoundTrip).regionsByProximity()).containsExactly("r1", "r3", "r2");
+    }
+
+    @Test
     void badSettingsNameTheProperty() {
         assertInvalid(() -> HealthCheckPolicy.builder().timeout(Duration.ofSeconds(2)).build(), "timeout",
                 Duration.ofSeconds(2), "must be at most the interval (1s)");
