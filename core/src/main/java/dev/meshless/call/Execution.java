@@ -159,7 +159,9 @@ final class Execution {
 
     /**
      * Leaves a refused pick out of the next one: the endpoint for this attempt, or its zone for the
-     * call (and its region while other regions can serve: a zone-level failure).
+     * call (and its region while other regions can serve: a zone-level failure). A probe refused by
+     * its zone's half-open breaker is the breaker rationing its probes, not a failure: its region
+     * is not avoided.
      *
      * @param refusal {@link #AT_CAP} or {@link #ZONE_BREAKER}
      */
@@ -168,7 +170,9 @@ final class Execution {
             skipped = skipped.withEndpoint(pick.endpoint());
         } else {
             hosts = hosts.withZone(pick.endpoint().locality());
-            regions = regions.withRegion(pick.endpoint().locality().region());
+            if (!pick.probe()) {
+                regions = regions.withRegion(pick.endpoint().locality().region());
+            }
         }
     }
 
