@@ -40,6 +40,11 @@ final class Execution {
     static final int AT_CAP = 1;
     /** The zone's breaker gave no permit: leave the zone out for the rest of the call. */
     static final int ZONE_BREAKER = 2;
+    /**
+     * The zone's half-open breaker has no probe permit left: leave the zone out for the rest of the
+     * call, as {@link #ZONE_BREAKER}, but not its region, since nothing failed.
+     */
+    static final int ZONE_HALF_OPEN = 3;
 
     private final ServiceClient client;
     private final CallSettings settings;
@@ -159,18 +164,18 @@ final class Execution {
 
     /**
      * Leaves a refused pick out of the next one: the endpoint for this attempt, or its zone for the
-     * call (and its region while other regions can serve: a zone-level failure). A probe refused by
-     * its zone's half-open breaker is the breaker rationing its probes, not a failure: its region
-     * is not avoided.
+     * call (and its region while other regions can serve: a zone-level failure). A refusal by a
+     * half-open breaker is the breaker rationing its probe permits, not a failure: its region is
+     * not avoided.
      *
-     * @param refusal {@link #AT_CAP} or {@link #ZONE_BREAKER}
+     * @param refusal {@link #AT_CAP}, {@link #ZONE_BREAKER} or {@link #ZONE_HALF_OPEN}
      */
     void refused(Pick pick, int refusal) {
         if (refusal == AT_CAP) {
             skipped = skipped.withEndpoint(pick.endpoint());
         } else {
             hosts = hosts.withZone(pick.endpoint().locality());
-            if (!pick.probe()) {
+            if (refusal == ZONE_BREAKER) {
                 regions = regions.withRegion(pick.endpoint().locality().region());
             }
         }

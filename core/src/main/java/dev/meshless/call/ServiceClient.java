@@ -346,14 +346,15 @@ public final class ServiceClient implements AutoCloseable {
      * its zone breaker's permit, asked once (a permit, once given, belongs to the attempt's token).
      *
      * @return {@link Execution#ADMITTED} when the attempt may start, else why not
-     *     ({@link Execution#AT_CAP}, {@link Execution#ZONE_BREAKER})
+     *     ({@link Execution#AT_CAP}, {@link Execution#ZONE_BREAKER}, {@link Execution#ZONE_HALF_OPEN})
      */
     int refusal(CallSettings callSettings, Pick pick, ZoneCircuitBreakers.ZoneBreaker zone) {
         if (pick.callsInFlight() >= callSettings.maxConcurrentCallsPerEndpoint) {
             return Execution.AT_CAP;
         }
         if (zone != null && !zoneBreakers.tryAcquire(zone)) {
-            return Execution.ZONE_BREAKER;
+            return zone.breaker().getState() == CircuitBreaker.State.HALF_OPEN ? Execution.ZONE_HALF_OPEN
+                    : Execution.ZONE_BREAKER;
         }
         return Execution.ADMITTED;
     }

@@ -126,6 +126,26 @@ class RegionLossTest {
      */
     @Test
     void aProbeRefusedByAHalfOpenZoneIsRetriedInTheCallersRegion() {
+        halfOpenCallerZone(1);
+
+        assertThat(attemptsWhileAPermitIsHeld()).as("refused by r1-a's breaker, the calls stay in r1")
+                .containsOnly("r1-b");
+    }
+
+    /** The same once a probe answered: the zone takes its share again while the breaker is still half-open. */
+    @Test
+    void aHalfOpenZoneThatAnsweredKeepsRefusedCallsInTheCallersRegion() {
+        halfOpenCallerZone(2);
+        while (state("r1-a-0") == EndpointState.PROBING) {
+            client.call(a -> "ok", CallOptions.method("GET"));
+        }
+
+        assertThat(attemptsWhileAPermitIsHeld()).as("refused by r1-a's breaker, the calls stay in r1")
+                .containsOnly("r1-b");
+    }
+
+    /** Opens the breaker of the caller's zone r1-a by failures, then lets it half-open with that many permits. */
+    private void halfOpenCallerZone(int permits) {
         client = ServiceClient.builder(TestEndpoints.SERVICE)
                 .registry(StaticRegistry.of(TestEndpoints.concat(TestEndpoints.zone("r1", "r1-a", 2, 0),
                         TestEndpoints.zone("r1", "r1-b", 2, 0), TestEndpoints.zone("r2", "r2-a", 2, 0))))
@@ -137,7 +157,7 @@ class RegionLossTest {
                         .zoneBreaker(CircuitBreakerConfig.custom()
                                 .slidingWindow(10, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                                 .waitDurationInOpenState(Duration.ofSeconds(10))
-                                .permittedNumberOfCallsInHalfOpenState(1).build())
+                                .permittedNumberOfCallsInHalfOpenState(permits).build())
                         .build())
                 .build();
         // r1-a fails until its breaker opens; the calls' retries answer from r1-b.
@@ -152,12 +172,19 @@ class RegionLossTest {
         assertThat(state("r1-a-0")).isEqualTo(EndpointState.ZONE_UNAVAILABLE);
         time.advance(Duration.ofSeconds(10));
         assertThat(state("r1-a-0")).as("half-open").isEqualTo(EndpointState.PROBING);
+    }
 
-        // A call whose attempt holds r1-a's one probe permit; calls made meanwhile that pick r1-a are refused.
+    /**
+     * Calls until one's attempt holds r1-a's last permit, and while it does makes 50 calls, which are
+     * refused by r1-a's breaker when they pick it.
+     *
+     * @return the zones where those 50 calls' attempts went
+     */
+    private List<String> attemptsWhileAPermitIsHeld() {
         List<String> nestedAttempts = new ArrayList<>();
-        boolean probed = false;
-        for (int i = 0; i < 200 && !probed; i++) {
-            probed = client.call(a -> {
+        boolean held = false;
+        for (int i = 0; i < 200 && !held; i++) {
+            held = client.call(a -> {
                 if (!a.endpoint().locality().sameZoneAs(CALLER)) {
                     return false;
                 }
@@ -167,9 +194,8 @@ class RegionLossTest {
                 return true;
             }, CallOptions.method("GET"));
         }
-
-        assertThat(probed).as("a first attempt probed r1-a").isTrue();
-        assertThat(nestedAttempts).as("refused by r1-a's breaker, the calls stay in r1").containsOnly("r1-b");
+        assertThat(held).as("an attempt went to r1-a").isTrue();
+        return nestedAttempts;
     }
 
     private EndpointState state(String id) {
