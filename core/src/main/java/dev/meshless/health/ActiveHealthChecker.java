@@ -261,6 +261,11 @@ public final class ActiveHealthChecker implements AutoCloseable {
                 schedule(t, Duration.ofNanos((long) (random.getAsDouble() * policy.interval().toNanos())));
             }
             t.endpoint = endpoints.get(id);
+            boolean wasIn = "continuous".equals(t.reason) || "unhealthy".equals(t.reason);
+            if (wasIn && !why.equals("continuous")) {
+                // It just left the plan: only passes from now on bring it back, not those before.
+                t.passes = 0;
+            }
             t.reason = !t.healthy && why.equals("continuous") ? "unhealthy" : why;
         });
     }

@@ -262,6 +262,22 @@ class ActiveHealthCheckerTest {
     }
 
     @Test
+    void underContinuousChecksAnEjectedEndpointStillNeedsItsHealthyThresholdOfPassesSinceItLeft() {
+        start(HealthCheckPolicy.builder().continuous(true));
+        time.advance(Duration.ofSeconds(5)); // r1-a-0's health path passes all along
+        assertThat(checker.status()).filteredOn(s -> s.endpointId().equals("r1-a-0")).singleElement()
+                .satisfies(s -> assertThat(s.consecutivePasses()).isGreaterThanOrEqualTo(2));
+
+        eject("r1-a-0"); // while its calls fail
+        time.advance(Duration.ofSeconds(1));
+
+        assertThat(state("r1-a-0")).as("one pass since it left is not the threshold of two")
+                .isEqualTo(EndpointState.EJECTED);
+        time.advance(Duration.ofSeconds(1));
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
     void withoutContinuousChecksTheRegistryIsNotWrapped() {
         HealthCheckPolicy policy = HealthCheckPolicy.defaults();
         ActiveHealthChecker plain = new ActiveHealthChecker("s", policy, scripted, time, List.of(), () -> 0.0);
