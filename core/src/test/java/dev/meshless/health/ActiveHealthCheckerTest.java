@@ -215,6 +215,32 @@ class ActiveHealthCheckerTest {
     }
 
     @Test
+    void aProbeTheProberCouldNotSendCountsAsNothingAndIsTriedAgainShortly() {
+        AtomicInteger refusals = new AtomicInteger(3);
+        start(zone("r1", "r1-a", 3, 0), HealthCheckPolicy.builder(), (endpoint, timeout) -> {
+            if (refusals.getAndDecrement() > 0) {
+                return CompletableFuture.failedFuture(new ProbeNotSentException("every probe thread busy"));
+            }
+            return scripted.check(endpoint, timeout);
+        });
+        eject("r1-a-0");
+        time.advance(Duration.ofMillis(1));
+        assertThat(checker.status()).singleElement().satisfies(s -> {
+            assertThat(s.consecutiveFailures()).as("not sent is not a failure").isZero();
+            assertThat(s.lastResult()).isNull();
+        });
+
+        // Refused at 0, 20 and 40 ms (tried again one slot of the 50-per-second cap later, the
+        // random part being 0 here), passes at 60 and 1,060 ms. Counted as failures, the refusals
+        // would have taken three intervals and the return would come at 4 s.
+        time.advance(Duration.ofMillis(1_700));
+
+        assertThat(refusals.get()).isNegative();
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
+        assertThat(events).containsExactly("1060ms confirmed r1-a-0", "1060ms returned r1-a-0");
+    }
+
+    @Test
     void probesOfAServiceStayUnderItsCapPerSecond() {
         start(zone("r1", "r1-a", 10, 0), HealthCheckPolicy.builder().maxProbesPerSecond(3), scripted);
         down.addAll(endpoints.stream().map(Endpoint::id).toList());
