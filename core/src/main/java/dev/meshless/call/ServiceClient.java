@@ -327,10 +327,13 @@ public final class ServiceClient implements AutoCloseable {
         return start;
     }
 
-    /** The first attempt's pick: nothing is excluded yet; a probe may take it unless it is also the last attempt. */
+    /**
+     * The first attempt's pick: nothing is excluded yet; a probe may take it unless the call could
+     * not be repeated after it (a single attempt, or a call that may not be retried).
+     */
     private Pick firstPick(CallSettings callSettings, CallOptions options, long start) {
         try {
-            return callSettings.maxAttempts > 1 ? balancer.pick() : balancer.pickKnownGood();
+            return callSettings.mayProbe(options) ? balancer.pick() : balancer.pickKnownGood();
         } catch (NoEndpointAvailableException e) {
             throw new Execution(this, callSettings, options, start, 0).noEndpoint(e);
         }
