@@ -104,10 +104,7 @@ public final class SpringHealthProbes implements MeshlessClients.HealthProbeFact
         return (endpoint, timeout) -> {
             CompletableFuture<ProbeResult> result = new CompletableFuture<>();
             Future<?> task = start(() -> {
-                // Built on the probe thread: the caller is a timer that must not block.
-                ClientHttpRequestFactory requests = owns ? built.computeIfAbsent(timeout, factories)
-                        : factories.apply(timeout);
-                try (ClientHttpResponse response = request(requests, endpoint, policy, method).execute()) {
+                try (ClientHttpResponse response = request(requests(timeout), endpoint, policy, method).execute()) {
                     result.complete(HealthProbes.result(response.getStatusCode().value()));
                 } catch (Exception e) {
                     result.complete(ProbeResult.unhealthy(e.getClass().getSimpleName()
@@ -132,6 +129,11 @@ public final class SpringHealthProbes implements MeshlessClients.HealthProbeFact
             });
             return result;
         };
+    }
+
+    /** Built on the probe thread: the caller is a timer that must not block. */
+    private ClientHttpRequestFactory requests(Duration timeout) {
+        return owns ? built.computeIfAbsent(timeout, factories) : factories.apply(timeout);
     }
 
     /** @return the running probe, or {@code null} when every thread is busy */
