@@ -151,6 +151,18 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         return picker.pick(exclusions);
     }
 
+    /**
+     * Picks, for a retry that has no known-good endpoint left, an endpoint only being probed.
+     *
+     * @param exclusions what the call avoids
+     * @return the pick
+     * @throws NoEndpointAvailableException when none is left either
+     * @see Picker#pickProbing(Exclusions)
+     */
+    public Pick pickProbing(Exclusions exclusions) {
+        return picker.pickProbing(exclusions);
+    }
+
     /** @return the current picker; keep it for several picks only when they must see one snapshot */
     public Picker picker() {
         return picker;

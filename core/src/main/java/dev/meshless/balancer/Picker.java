@@ -58,9 +58,12 @@ public final class Picker {
             healthyFraction[t] = tier.healthyFraction();
             List<Bucket> healthy = new ArrayList<>();
             List<Bucket> all = new ArrayList<>();
+            List<Bucket> probed = new ArrayList<>();
             for (RoutingPlan.ZonePlan zone : tier.zones()) {
                 List<Pick> available = new ArrayList<>();
                 List<Pick> every = new ArrayList<>();
+                List<Pick> probing = new ArrayList<>();
+                long probingWeight = 0L;
                 double knownGoodShare = zone.share();
                 for (RoutingPlan.EndpointPlan e : zone.endpoints()) {
                     Endpoint endpoint = e.endpoint();
@@ -70,11 +73,15 @@ public final class Picker {
                     byEndpoint.put(endpoint.id(), pick);
                     if (plan.routableState(e.state())) {
                         available.add(pick);
-                    } else if (e.state() == EndpointState.PROBING && !tier.panic() && e.share() > 0.0) {
-                        probeBuckets.add(new Bucket(zone.zone(),
-                                EndpointChooser.create(policy.endpointStrategy(), List.of(pick)), endpoint.weight()));
-                        probeShares.add(e.share());
-                        knownGoodShare -= e.share();
+                    } else if (e.state() == EndpointState.PROBING) {
+                        probing.add(pick);
+                        probingWeight += endpoint.weight();
+                        if (!tier.panic() && e.share() > 0.0) {
+                            probeBuckets.add(new Bucket(zone.zone(),
+                                    EndpointChooser.create(policy.endpointStrategy(), List.of(pick)), endpoint.weight()));
+                            probeShares.add(e.share());
+                            knownGoodShare -= e.share();
+                        }
                     }
                 }
                 Bucket healthyBucket = available.isEmpty() ? null : new Bucket(zone.zone(),
@@ -85,12 +92,17 @@ public final class Picker {
                     healthy.add(healthyBucket);
                 }
                 all.add(allBucket);
+                if (!probing.isEmpty()) {
+                    probed.add(new Bucket(zone.zone(), EndpointChooser.create(policy.endpointStrategy(), probing),
+                            probingWeight));
+                }
                 if (knownGoodShare > 1e-12) {
                     planBuckets.add(tier.panic() ? allBucket : healthyBucket);
                     planShares.add(knownGoodShare);
                 }
             }
-            tiers[t] = new TierSlots(tier, healthy.toArray(new Bucket[0]), all.toArray(new Bucket[0]));
+            tiers[t] = new TierSlots(tier, healthy.toArray(new Bucket[0]), all.toArray(new Bucket[0]),
+                    probed.toArray(new Bucket[0]));
         }
         this.baseLoads = plan.routable() ? loads(Exclusions.none()) : null;
         this.knownGood = planBuckets.size();
@@ -232,6 +244,30 @@ public final class Picker {
     }
 
     /**
+     * Picks, for a retry that {@link #pick(Exclusions)} found no known-good endpoint for, an endpoint
+     * that is only being probed (an ejection just expired, a zone breaker half-open): the first tier
+     * in order that has one in an allowed locality, drawn by configured weight. Trying a returning
+     * endpoint is better than ending the call with no endpoint while one is left.
+     *
+     * @param exclusions endpoints, localities and tiers the call avoids
+     * @return the pick
+     * @throws NoEndpointAvailableException when no probed endpoint is left either
+     */
+    public Pick pickProbing(Exclusions exclusions) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (TierSlots t : tiers) {
+            if (!exclusions.excludesTier(t.tier)) {
+                Pick p = t.chooseProbing(exclusions, random);
+                if (p != null) {
+                    return p;
+                }
+            }
+        }
+        throw new NoEndpointAvailableException(plan.service(), NoEndpointAvailableException.Reason.ALL_EXCLUDED,
+                "every routable endpoint and every endpoint being probed was already tried", exclusions);
+    }
+
+    /**
      * The plan's routing rule ({@link Spillover#tierLoads}) over the tiers that are not excluded;
      * capacity-aware zone routing is not applied to retries.
      *
@@ -296,12 +332,41 @@ public final class Picker {
         final Bucket[] all;
         final long totalWeight;
 
-        TierSlots(RoutingPlan.TierPlan plan, Bucket[] healthy, Bucket[] all) {
+        /** Per zone, the endpoints only being probed, weighted by their configured weights. */
+        final Bucket[] probing;
+
+        TierSlots(RoutingPlan.TierPlan plan, Bucket[] healthy, Bucket[] all, Bucket[] probing) {
             this.tier = plan.tier();
             this.healthy = healthy;
             this.healthyWeight = plan.healthyWeight();
             this.all = all;
             this.totalWeight = plan.totalWeight();
+            this.probing = probing;
+        }
+
+        /** @return a probed endpoint in a usable locality, drawn by weight, or {@code null} */
+        Pick chooseProbing(Exclusions exclusions, ThreadLocalRandom random) {
+            long left = 0L;
+            for (Bucket b : probing) {
+                if (b.usable(exclusions)) {
+                    left += b.weight;
+                }
+            }
+            if (left == 0L) {
+                return null;
+            }
+            double r = random.nextDouble() * left;
+            Bucket chosen = null;
+            for (Bucket b : probing) {
+                if (b.usable(exclusions)) {
+                    chosen = b;
+                    r -= b.weight;
+                    if (r < 0.0) {
+                        break;
+                    }
+                }
+            }
+            return chosen.chooser.choose(random, exclusions);
         }
 
         /** Fraction of the tier's routable weight that sits in localities with an untried endpoint. */

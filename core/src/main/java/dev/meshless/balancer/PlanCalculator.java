@@ -94,8 +94,10 @@ final class PlanCalculator {
                     }
                 }
             }
-            healthyFraction[i] = rampedWeight[i] / totalWeight[i];
-            health[i] = Spillover.tierHealth(healthyFraction[i], policy.overprovisioningFactor());
+            // Slow start lowers a tier's health, so that traffic comes back over the window, but not
+            // its healthy fraction, which decides panic: endpoints ramping up are available.
+            healthyFraction[i] = (double) healthyWeight[i] / totalWeight[i];
+            health[i] = Spillover.tierHealth(rampedWeight[i] / totalWeight[i], policy.overprovisioningFactor());
             i++;
         }
 

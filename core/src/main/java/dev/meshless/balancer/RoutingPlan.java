@@ -255,7 +255,8 @@ public final class RoutingPlan {
      * @param healthyWeight sum of the weights of its available endpoints (probing ones only when
      *     nothing known-good is left)
      * @param healthyFraction {@code healthyWeight / totalWeight}
-     * @param health {@code min(1, healthyFraction × over-provisioning factor)}
+     * @param health {@code min(1, healthyFraction × over-provisioning factor)}, endpoints in slow
+     *     start counting at their ramp factor
      * @param share planned fraction of the caller's traffic, probes included
      * @param panic whether its share is spread over all its endpoints regardless of health
      * @param zones its zones, by region and zone name

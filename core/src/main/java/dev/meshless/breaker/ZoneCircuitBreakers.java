@@ -96,6 +96,10 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
          * tasks; cleared by the first success, on the call path.
          */
         volatile boolean probing;
+        /** Whether a permit was given while probing, since half-open or the last check. */
+        volatile boolean probed;
+        /** Counts half-open episodes, so that a check left from an earlier one does nothing; control only. */
+        int halfOpens;
 
         ZoneBreaker(Locality zone, CircuitBreaker breaker) {
             this.zone = zone;
@@ -153,6 +157,9 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
      */
     public boolean tryAcquire(ZoneBreaker zb) {
         boolean permitted = zb.breaker.tryAcquirePermission();
+        if (permitted && zb.probing && !zb.probed) {
+            zb.probed = true;
+        }
         noticeChange(zb);
         return permitted;
     }
@@ -286,8 +293,38 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         if (now != zb.seen) {
             zb.seen = now;
             zb.probing = now == CircuitBreaker.State.HALF_OPEN;
+            zb.probed = false;
             onTransition(zb.zone, zb.breaker, now);
+            if (now == CircuitBreaker.State.HALF_OPEN) {
+                probeDeadline(zb, ++zb.halfOpens);
+            }
         }
+    }
+
+    /**
+     * A half-open zone that no attempt reaches for one wait in open state (calls that may not be
+     * probes: not repeatable, or single attempts) takes its share again, as after a first answer,
+     * while its breaker still counts its probe permits: without this, a zone of a service whose
+     * calls are all POSTs would stay probed forever. A zone probed in that time and not answered is
+     * checked again one wait later.
+     */
+    private void probeDeadline(ZoneBreaker zb, int episode) {
+        long waitMillis = zb.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        time.schedule(() -> control.execute(() -> {
+            if (closed || zb.halfOpens != episode || !zb.probing
+                    || zb.breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
+                return;
+            }
+            if (zb.probed) {
+                zb.probed = false;
+                probeDeadline(zb, episode);
+                return;
+            }
+            zb.probing = false;
+            log.info("{}: half-open zone {} got no probe within {} ms; it takes its share while its breaker"
+                    + " counts its probes", service, zb.zone, waitMillis);
+            balancer.setZoneProbing(zb.zone, false);
+        }), Duration.ofMillis(waitMillis));
     }
 
     /**

@@ -114,6 +114,18 @@ final class CallSettings {
         return options.isIdempotent() || (options.method() != null && retryableMethods.contains(options.method()));
     }
 
+    /**
+     * Whether a call's first attempt may be a probe: only when a later attempt could follow it,
+     * whatever the first one meets. A call that is not repeatable is retried only after failures
+     * that never sent it, so a probe that answers badly would be its only attempt.
+     *
+     * @param options what the call says about itself
+     * @return whether its first attempt may go to an endpoint or zone only being probed
+     */
+    boolean mayProbe(CallOptions options) {
+        return maxAttempts > 1 && mayRepeat(options);
+    }
+
     /** @return the budget's rule, for the failure that says it is spent */
     String budgetRule() {
         return "at most " + Percent.format(budgetPercent) + " of requests plus " + budgetMinRetriesPerSecond + " per second";

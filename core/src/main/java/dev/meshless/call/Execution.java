@@ -40,6 +40,11 @@ final class Execution {
     static final int AT_CAP = 1;
     /** The zone's breaker gave no permit: leave the zone out for the rest of the call. */
     static final int ZONE_BREAKER = 2;
+    /**
+     * The zone's half-open breaker has no probe permit left: leave the zone out for the rest of the
+     * call, as {@link #ZONE_BREAKER}, but not its region, since nothing failed.
+     */
+    static final int ZONE_HALF_OPEN = 3;
 
     private final ServiceClient client;
     private final CallSettings settings;
@@ -120,7 +125,8 @@ final class Execution {
      * @return the next endpoint: not tried, not skipped, not in a zone that refused; away from the
      *     zones and regions that failed and from tiers after {@code attemptsPerTier} failures,
      *     giving those back one by one (regions, then tiers, then zones) when nothing else can
-     *     serve; never an endpoint only being probed while known-good capacity exists
+     *     serve; never an endpoint only being probed while known-good capacity is left for the
+     *     call, and one when none is
      * @throws ServiceCallException when nothing is left (the call is over)
      */
     Pick nextPick() {
@@ -136,11 +142,25 @@ final class Execution {
         LocalityLoadBalancer balancer = client.balancer();
         Exclusions must = hosts.with(skipped);
         if (must.isEmpty() && zones.isEmpty() && tiers.isEmpty()) {
-            // A first attempt: a probe may take it, unless it is also the last.
-            return settings.maxAttempts > 1 ? balancer.pick() : balancer.pickKnownGood();
+            // A first attempt: a probe may take it, unless the call could not be repeated after it.
+            return settings.mayProbe(options) ? balancer.pick() : balancer.pickKnownGood();
         }
         Exclusions avoidZones = must.with(zones);
         Exclusions[] tries = {avoidZones.with(regions).with(tiers), avoidZones.with(tiers), avoidZones, must};
+        try {
+            return pickAlong(tries, balancer::pick);
+        } catch (NoEndpointAvailableException none) {
+            // No known-good endpoint is left for this call: one only being probed is better than none.
+            try {
+                return pickAlong(tries, balancer::pickProbing);
+            } catch (NoEndpointAvailableException alsoNone) {
+                throw none; // the known-good path's reason says more
+            }
+        }
+    }
+
+    /** @return the first pick along exclusions that loosen one by one; the last refusal when none */
+    private static Pick pickAlong(Exclusions[] tries, java.util.function.Function<Exclusions, Pick> picker) {
         NoEndpointAvailableException last = null;
         Exclusions tried = null;
         for (Exclusions exclusions : tries) {
@@ -149,7 +169,7 @@ final class Execution {
             }
             tried = exclusions;
             try {
-                return balancer.pick(exclusions);
+                return picker.apply(exclusions);
             } catch (NoEndpointAvailableException e) {
                 last = e;
             }
@@ -159,16 +179,20 @@ final class Execution {
 
     /**
      * Leaves a refused pick out of the next one: the endpoint for this attempt, or its zone for the
-     * call (and its region while other regions can serve: a zone-level failure).
+     * call (and its region while other regions can serve: a zone-level failure). A refusal by a
+     * half-open breaker is the breaker rationing its probe permits, not a failure: its region is
+     * not avoided.
      *
-     * @param refusal {@link #AT_CAP} or {@link #ZONE_BREAKER}
+     * @param refusal {@link #AT_CAP}, {@link #ZONE_BREAKER} or {@link #ZONE_HALF_OPEN}
      */
     void refused(Pick pick, int refusal) {
         if (refusal == AT_CAP) {
             skipped = skipped.withEndpoint(pick.endpoint());
         } else {
             hosts = hosts.withZone(pick.endpoint().locality());
-            regions = regions.withRegion(pick.endpoint().locality().region());
+            if (refusal == ZONE_BREAKER) {
+                regions = regions.withRegion(pick.endpoint().locality().region());
+            }
         }
     }
 

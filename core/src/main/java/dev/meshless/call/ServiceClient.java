@@ -388,10 +388,13 @@ public final class ServiceClient implements AutoCloseable {
         return start;
     }
 
-    /** The first attempt's pick: nothing is excluded yet; a probe may take it unless it is also the last attempt. */
+    /**
+     * The first attempt's pick: nothing is excluded yet; a probe may take it unless the call could
+     * not be repeated after it (a single attempt, or a call that may not be retried).
+     */
     private Pick firstPick(CallSettings callSettings, CallOptions options, long start) {
         try {
-            return callSettings.maxAttempts > 1 ? balancer.pick() : balancer.pickKnownGood();
+            return callSettings.mayProbe(options) ? balancer.pick() : balancer.pickKnownGood();
         } catch (NoEndpointAvailableException e) {
             throw new Execution(this, callSettings, options, start, 0).noEndpoint(e);
         }
@@ -407,14 +410,15 @@ public final class ServiceClient implements AutoCloseable {
      * its zone breaker's permit, asked once (a permit, once given, belongs to the attempt's token).
      *
      * @return {@link Execution#ADMITTED} when the attempt may start, else why not
-     *     ({@link Execution#AT_CAP}, {@link Execution#ZONE_BREAKER})
+     *     ({@link Execution#AT_CAP}, {@link Execution#ZONE_BREAKER}, {@link Execution#ZONE_HALF_OPEN})
      */
     int refusal(CallSettings callSettings, Pick pick, ZoneCircuitBreakers.ZoneBreaker zone) {
         if (pick.callsInFlight() >= callSettings.maxConcurrentCallsPerEndpoint) {
             return Execution.AT_CAP;
         }
         if (zone != null && !zoneBreakers.tryAcquire(zone)) {
-            return Execution.ZONE_BREAKER;
+            return zone.breaker().getState() == CircuitBreaker.State.HALF_OPEN ? Execution.ZONE_HALF_OPEN
+                    : Execution.ZONE_BREAKER;
         }
         return Execution.ADMITTED;
     }

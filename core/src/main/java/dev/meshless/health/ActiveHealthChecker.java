@@ -131,21 +131,30 @@ public final class ActiveHealthChecker implements AutoCloseable {
         if (!policy.enabled() || !policy.continuous()) {
             return registry;
         }
-        return (name, listener) -> {
-            if (!name.equals(service)) {
-                return registry.subscribe(name, listener);
-            }
-            viewListeners.add(listener);
-            Subscription upstream = registry.subscribe(name, set -> control.execute(() -> onRegistered(set)));
-            control.execute(() -> {
-                if (delivered != null) {
-                    deliver(listener, delivered);
+        return new EndpointRegistry() {
+            @Override
+            public Subscription subscribe(String name, EndpointListener listener) {
+                if (!name.equals(service)) {
+                    return registry.subscribe(name, listener);
                 }
-            });
-            return () -> {
-                viewListeners.remove(listener);
-                upstream.close();
-            };
+                viewListeners.add(listener);
+                Subscription upstream = registry.subscribe(name, set -> control.execute(() -> onRegistered(set)));
+                control.execute(() -> {
+                    if (delivered != null) {
+                        deliver(listener, delivered);
+                    }
+                });
+                return () -> {
+                    viewListeners.remove(listener);
+                    upstream.close();
+                };
+            }
+
+            /** The real registry's order: the checks change endpoints' health, not where regions are. */
+            @Override
+            public List<String> regionsByProximity() {
+                return registry.regionsByProximity();
+            }
         };
     }
 
@@ -252,6 +261,11 @@ public final class ActiveHealthChecker implements AutoCloseable {
                 schedule(t, Duration.ofNanos((long) (random.getAsDouble() * policy.interval().toNanos())));
             }
             t.endpoint = endpoints.get(id);
+            boolean wasIn = "continuous".equals(t.reason) || "unhealthy".equals(t.reason);
+            if (wasIn && !why.equals("continuous")) {
+                // It just left the plan: only passes from now on bring it back, not those before.
+                t.passes = 0;
+            }
             t.reason = !t.healthy && why.equals("continuous") ? "unhealthy" : why;
         });
     }
@@ -304,11 +318,42 @@ public final class ActiveHealthChecker implements AutoCloseable {
                 cancel(running);
             }
         }, policy.timeout());
-        running.whenComplete((r, e) -> settled.complete(r != null ? r : ProbeResult.unhealthy(describe(e))));
-        settled.thenAccept(r -> {
-            timeout.cancel();
-            control.execute(() -> onResult(t, r));
+        running.whenComplete((r, e) -> {
+            if (r == null && unwrap(e) instanceof ProbeNotSentException notSent) {
+                if (settled.complete(null)) {
+                    timeout.cancel();
+                    control.execute(() -> notSent(t, notSent));
+                }
+            } else {
+                settled.complete(r != null ? r : ProbeResult.unhealthy(describe(e)));
+            }
         });
+        settled.thenAccept(r -> {
+            if (r != null) {
+                timeout.cancel();
+                control.execute(() -> onResult(t, r));
+            }
+        });
+    }
+
+    /**
+     * A probe the prober could not send taught nothing: the endpoint keeps its passes and failures,
+     * the token goes back, and it is tried again after one slot of the service's probe rate plus a
+     * random part of one probe timeout (how long a busy prober's thread stays busy at most), so
+     * that probes deferred together do not come back together.
+     */
+    private void notSent(Target t, ProbeNotSentException e) {
+        t.inFlight = false;
+        tokens = Math.min(policy.maxProbesPerSecond(), tokens + 1.0);
+        log.debug("{}: probe of {} not sent, tried again shortly: {}", service, t.endpoint.id(), e.getMessage());
+        if (!closed && targets.get(t.endpoint.id()) == t) {
+            long slot = 1_000_000_000L / policy.maxProbesPerSecond();
+            schedule(t, Duration.ofNanos(slot + (long) (random.getAsDouble() * policy.timeout().toNanos())));
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     private static void cancel(CompletionStage<ProbeResult> stage) {
@@ -320,8 +365,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
     }
 
     private static String describe(Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause() : e;
+        Throwable cause = unwrap(e);
         return cause == null ? "failed" : cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }

@@ -18,7 +18,9 @@ public interface HealthProbe {
     /**
      * @param endpoint the endpoint to check
      * @param timeout how long the check may take
-     * @return the result to come; an exceptional completion counts as a failed probe
+     * @return the result to come; an exceptional completion counts as a failed probe, except with a
+     *     {@link ProbeNotSentException} (the prober had no capacity), which counts as nothing and
+     *     is tried again shortly
      */
     CompletionStage<ProbeResult> check(Endpoint endpoint, Duration timeout);
 }

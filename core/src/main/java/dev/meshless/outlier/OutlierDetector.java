@@ -71,6 +71,8 @@ public final class OutlierDetector implements AutoCloseable {
         volatile boolean ejected;
         /** Back from an ejection and not yet answered since: only probed ({@link LocalityLoadBalancer#setProbing}). */
         volatile boolean probing;
+        /** Whether an attempt reached it while probed, since its return or the last check. */
+        volatile boolean probed;
         Endpoint endpoint;
         int timesEjected;
         long returnedAtNanos;
@@ -149,6 +151,9 @@ public final class OutlierDetector implements AutoCloseable {
         HostState h = hosts.get(endpoint.id());
         if (h == null) {
             h = hosts.computeIfAbsent(endpoint.id(), id -> new HostState());
+        }
+        if (h.probing && !h.probed) {
+            h.probed = true;
         }
         switch (outcome.kind()) {
             case SUCCESS:
@@ -367,10 +372,13 @@ public final class OutlierDetector implements AutoCloseable {
         h.successes.reset();
         h.failures.reset();
         // Probing first, so that the endpoint goes from ejected to probed without a plan between
-        // in which it is known-good.
+        // in which it is known-good. A confirmed return also ends a probe left from an earlier return
+        // (ejected again while probed), or it would stay only probed with nothing to end it.
         h.probing = !confirmed;
+        h.probed = false;
+        balancer.setProbing(h.endpoint.id(), !confirmed);
         if (!confirmed) {
-            balancer.setProbing(h.endpoint.id(), true);
+            probeDeadline(h, h.returnedAtNanos);
         }
         balancer.setEjected(h.endpoint.id(), false);
         log.info("{}: {} ({}) is back in the pool after {} ejection(s)", service, h.endpoint.id(),
@@ -382,6 +390,31 @@ public final class OutlierDetector implements AutoCloseable {
                 log.warn("{}: outlier listener {} failed", service, l, e);
             }
         }
+    }
+
+    /**
+     * A returned endpoint that no attempt reaches for one {@code interval} is known-good again, as
+     * Envoy returns a host fully when its ejection ends. Without this, calls that may not be probes
+     * (not repeatable, or single attempts) would leave the endpoints of a service that only has such
+     * calls probed forever. One interval is the detector's own period: its statistics would not
+     * judge the endpoint sooner, and it keeps the endpoint out of those calls only that much longer
+     * than Envoy would. An endpoint that was probed and neither answered nor failed its way out
+     * again is checked once more an interval later.
+     */
+    private void probeDeadline(HostState h, long returnedAt) {
+        time.schedule(() -> control.execute(() -> {
+            if (closed || !h.probing || h.ejected || h.returnedAtNanos != returnedAt) {
+                return;
+            }
+            if (h.probed) {
+                h.probed = false;
+                probeDeadline(h, returnedAt);
+                return;
+            }
+            log.info("{}: {} ({}) got no probe within {} ms of its return: known-good again", service,
+                    h.endpoint.id(), h.endpoint.address(), policy.interval().toMillis());
+            endProbe(h, h.endpoint);
+        }), policy.interval());
     }
 
     /** A returned endpoint answered: it is known-good again. */

@@ -108,10 +108,14 @@ public final class SharedBuckets implements AutoCloseable {
             store.tryTake(key, limit).whenComplete((permit, failure) -> {
                 if (failure == null && permit != null) {
                     back();
+                } else if (failure != null) {
+                    // Still down, maybe for another reason than the loss: health shows the latest.
+                    lastFailure = String.valueOf(failure instanceof java.util.concurrent.CompletionException
+                            && failure.getCause() != null ? failure.getCause() : failure);
                 }
             });
         } catch (RuntimeException e) {
-            // Still down; the next probe is due in retryInterval.
+            lastFailure = e.toString(); // still down; the next probe is due in retryInterval
         }
     }
 
@@ -155,7 +159,7 @@ public final class SharedBuckets implements AutoCloseable {
         return unavailableSince;
     }
 
-    /** @return the last failure seen, or {@code null} if none */
+    /** @return the last failure seen, by a decision or a probe, or {@code null} if none */
     public String lastFailure() {
         return lastFailure;
     }

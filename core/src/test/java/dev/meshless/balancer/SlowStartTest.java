@@ -103,6 +103,22 @@ class SlowStartTest {
     }
 
     @Test
+    void aServiceThatComesBackWholeRampsWithoutPanic() {
+        // Envoy's slow start changes endpoint weights, not priority health: a tier whose every
+        // endpoint is available is not below the panic threshold because they all ramp.
+        lb = LocalityLoadBalancer.builder(TestEndpoints.SERVICE)
+                .registry(StaticRegistry.of(zone("r1", "r1-a", 2, 0))).caller(TestEndpoints.CALLER)
+                .slowStart(SlowStartPolicy.of(Duration.ofSeconds(10), 1.0, 10), time).build();
+        lb.setZoneAvailable(R1A, false);
+
+        lb.setZoneAvailable(R1A, true);
+
+        assertThat(lb.plan().panic()).isFalse();
+        assertThat(lb.plan().tiers().get(0).healthyFraction()).as("healthyWeight / totalWeight").isEqualTo(1.0);
+        assertThat(local()).isEqualTo(1.0);
+    }
+
+    @Test
     void offByDefaultAReturningZoneTakesItsFullShareAtOnce() {
         balancer(SlowStartPolicy.disabled());
         lb.setZoneAvailable(R1A, false);

@@ -92,6 +92,31 @@ class ZoneCircuitBreakersTest {
         assertThat(lb.plan().tierShare(0)).isEqualTo(1.0);
     }
 
+    /**
+     * A half-open zone that no call probes (a service whose calls may not be probes, all POSTs)
+     * takes its share again after one wait in open state, the breaker still counting its probes;
+     * one that was probed is checked again a wait later.
+     */
+    @Test
+    void aHalfOpenZoneThatNoCallProbesTakesItsShareAfterOneWait() {
+        calls(ZONE_A, FAILURE, FAST, 10);
+        time.advance(Duration.ofSeconds(10));
+        assertThat(breakers.breaker(ZONE_A).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        assertThat(breakers.tryAcquire(ZONE_A)).isTrue(); // a probe, still in flight
+
+        time.advance(Duration.ofSeconds(10));
+        assertThat(lb.plan().tierShare(0)).as("probed: still only probed").isCloseTo(0.05, within(1e-9));
+        time.advance(Duration.ofMillis(9_999));
+        assertThat(lb.plan().tierShare(0)).isCloseTo(0.05, within(1e-9));
+        time.advance(Duration.ofMillis(1));
+
+        assertThat(lb.plan().tierShare(0)).isEqualTo(1.0);
+        assertThat(breakers.breaker(ZONE_A).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        breakers.record(ZONE_A, FAILURE, FAST);
+        calls(ZONE_A, FAILURE, FAST, 4); // its probes fail: open again
+        assertThat(lb.plan().tierShare(0)).isZero();
+    }
+
     @Test
     void halfOpenLetsOnlyTheProbesThroughAndAFailedProbeReopens() {
         calls(ZONE_A, FAILURE, FAST, 10);

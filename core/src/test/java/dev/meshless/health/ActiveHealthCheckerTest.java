@@ -215,6 +215,32 @@ class ActiveHealthCheckerTest {
     }
 
     @Test
+    void aProbeTheProberCouldNotSendCountsAsNothingAndIsTriedAgainShortly() {
+        AtomicInteger refusals = new AtomicInteger(3);
+        start(zone("r1", "r1-a", 3, 0), HealthCheckPolicy.builder(), (endpoint, timeout) -> {
+            if (refusals.getAndDecrement() > 0) {
+                return CompletableFuture.failedFuture(new ProbeNotSentException("every probe thread busy"));
+            }
+            return scripted.check(endpoint, timeout);
+        });
+        eject("r1-a-0");
+        time.advance(Duration.ofMillis(1));
+        assertThat(checker.status()).singleElement().satisfies(s -> {
+            assertThat(s.consecutiveFailures()).as("not sent is not a failure").isZero();
+            assertThat(s.lastResult()).isNull();
+        });
+
+        // Refused at 0, 20 and 40 ms (tried again one slot of the 50-per-second cap later, the
+        // random part being 0 here), passes at 60 and 1,060 ms. Counted as failures, the refusals
+        // would have taken three intervals and the return would come at 4 s.
+        time.advance(Duration.ofMillis(1_700));
+
+        assertThat(refusals.get()).isNegative();
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
+        assertThat(events).containsExactly("1060ms confirmed r1-a-0", "1060ms returned r1-a-0");
+    }
+
+    @Test
     void probesOfAServiceStayUnderItsCapPerSecond() {
         start(zone("r1", "r1-a", 10, 0), HealthCheckPolicy.builder().maxProbesPerSecond(3), scripted);
         down.addAll(endpoints.stream().map(Endpoint::id).toList());
@@ -262,12 +288,49 @@ class ActiveHealthCheckerTest {
     }
 
     @Test
+    void underContinuousChecksAnEjectedEndpointStillNeedsItsHealthyThresholdOfPassesSinceItLeft() {
+        start(HealthCheckPolicy.builder().continuous(true));
+        time.advance(Duration.ofSeconds(5)); // r1-a-0's health path passes all along
+        assertThat(checker.status()).filteredOn(s -> s.endpointId().equals("r1-a-0")).singleElement()
+                .satisfies(s -> assertThat(s.consecutivePasses()).isGreaterThanOrEqualTo(2));
+
+        eject("r1-a-0"); // while its calls fail
+        time.advance(Duration.ofSeconds(1));
+
+        assertThat(state("r1-a-0")).as("one pass since it left is not the threshold of two")
+                .isEqualTo(EndpointState.EJECTED);
+        time.advance(Duration.ofSeconds(1));
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
     void withoutContinuousChecksTheRegistryIsNotWrapped() {
         HealthCheckPolicy policy = HealthCheckPolicy.defaults();
         ActiveHealthChecker plain = new ActiveHealthChecker("s", policy, scripted, time, List.of(), () -> 0.0);
         StaticRegistry r = StaticRegistry.of(zone("r1", "r1-a", 1, 0));
 
         assertThat(plain.view(r)).isSameAs(r);
+    }
+
+    @Test
+    void theContinuousChecksViewKeepsTheRegistrysRegionOrder() {
+        HealthCheckPolicy policy = HealthCheckPolicy.builder().continuous(true).build();
+        ActiveHealthChecker continuous = new ActiveHealthChecker("s", policy, scripted, time, List.of(), () -> 0.0);
+        StaticRegistry r = StaticRegistry.of(zone("r1", "r1-a", 1, 0));
+        dev.meshless.registry.EndpointRegistry byRoundTrip = new dev.meshless.registry.EndpointRegistry() {
+            @Override
+            public dev.meshless.registry.Subscription subscribe(String service,
+                                                                 dev.meshless.registry.EndpointListener listener) {
+                return r.subscribe(service, listener);
+            }
+
+            @Override
+            public List<String> regionsByProximity() {
+                return List.of("r1", "r3", "r2"); // as Consul's /v1/catalog/datacenters orders them
+            }
+        };
+
+        assertThat(continuous.view(byRoundTrip).regionsByProximity()).containsExactly("r1", "r3", "r2");
     }
 
     @Test

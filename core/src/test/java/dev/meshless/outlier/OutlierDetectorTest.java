@@ -101,6 +101,29 @@ class OutlierDetectorTest {
         assertThat(state(0)).isEqualTo(EndpointState.AVAILABLE);
     }
 
+    /**
+     * An endpoint back from ejection that no attempt reaches (its service's calls may not be probes)
+     * is known-good after one interval, as Envoy returns a host fully; one that was probed and
+     * neither answered nor was ejected again is checked once more an interval later.
+     */
+    @Test
+    void aReturnedEndpointThatNoAttemptReachesForAnIntervalIsKnownGoodAgain() {
+        detector(3, OutlierDetectionPolicy.builder().interval(Duration.ofSeconds(10)));
+        record(0, FAILURE, 5);
+        time.advance(Duration.ofSeconds(30));
+        assertThat(state(0)).isEqualTo(EndpointState.PROBING);
+
+        time.advance(Duration.ofSeconds(5));
+        record(0, FAILURE, 1); // probed once, failed, not ejected
+        time.advance(Duration.ofSeconds(5));
+        assertThat(state(0)).as("probed in its first interval").isEqualTo(EndpointState.PROBING);
+
+        time.advance(Duration.ofMillis(9_999));
+        assertThat(state(0)).isEqualTo(EndpointState.PROBING);
+        time.advance(Duration.ofMillis(1));
+        assertThat(state(0)).as("no attempt in its second interval").isEqualTo(EndpointState.AVAILABLE);
+    }
+
     @Test
     void twoRefusedConnectionsInARowEjectButAmbiguousLocalFailuresStillNeedFive() {
         detector(3, OutlierDetectionPolicy.builder());
@@ -179,7 +202,8 @@ class OutlierDetectorTest {
         record(0, FAILURE, 5);                 // 1st ejection: 30 s
         time.advance(Duration.ofSeconds(30));  // returned
         record(0, FAILURE, 5);                 // 2nd ejection: 60 s
-        time.advance(Duration.ofSeconds(60));
+        time.advance(Duration.ofSeconds(60));  // returned, only probed
+        record(0, Outcome.success(), 1);       // its probe answers: known-good
         time.advance(Duration.ofSeconds(10));  // one healthy interval: multiplier 2 → 1
         record(0, FAILURE, 5);                 // next ejection counts as the 2nd again
 
@@ -360,6 +384,20 @@ class OutlierDetectorTest {
         assertThat(detector.ejected()).isEmpty(); // the run of failures started again
         time.advance(Duration.ofSeconds(30));
         assertThat(events).hasSize(2); // the cancelled return timer does not fire
+    }
+
+    @Test
+    void anEndpointEjectedAgainWhileProbedIsKnownGoodOnceHealthChecksConfirmIt() {
+        detector(3, OutlierDetectionPolicy.builder().maxEjectionTimeJitter(Duration.ZERO));
+        record(0, FAILURE, 5);
+        time.advance(Duration.ofSeconds(30));
+        assertThat(state(0)).isEqualTo(EndpointState.PROBING);
+        record(0, FAILURE, 5); // its probes fail: out again, for 60 s
+
+        detector.healthCheckPassed("r1-a-0", "2 probes passed");
+
+        assertThat(state(0)).as("confirmed by health checks: known-good, not left only probed")
+                .isEqualTo(EndpointState.AVAILABLE);
     }
 
     @Test

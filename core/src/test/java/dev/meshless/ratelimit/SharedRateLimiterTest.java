@@ -124,6 +124,20 @@ class SharedRateLimiterTest {
     }
 
     @Test
+    void aFailedProbeSaysWhyTheStoreIsStillUnavailable() {
+        SharedRateLimiter api = limiter(limit);
+        store.mode(Mode.HANGING);
+        api.decide();
+        assertThat(buckets.lastFailure()).contains("no answer within 1 ms");
+
+        store.mode(Mode.FAILING);
+        time.advance(Duration.ofSeconds(1));
+        api.decide();
+
+        assertThat(buckets.lastFailure()).as("what the probe met, for health").contains("connection refused");
+    }
+
+    @Test
     void aStoreThatSaysItIsReadyMakesLimitsExactWithoutWaitingForAProbe() {
         SharedRateLimiter api = limiter(limit);
         store.mode(Mode.FAILING);

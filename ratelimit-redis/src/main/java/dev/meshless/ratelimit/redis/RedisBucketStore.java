@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Connection.</b> Opened on first use, on a background thread, by the supplier given (the
  * application's Lettuce client, or the store's own); until it is open every request fails at once
  * (core falls back to shares), and a failed attempt is retried by the next request after
- * {@code reconnectInterval}; opening it tells {@link #onReady} listeners. Once open, Lettuce
- * reconnects by itself.
+ * {@code reconnectInterval}, and requests fail with the reason the last attempt failed (logged at
+ * WARN once per reason); opening it tells {@link #onReady} listeners. Once open, Lettuce reconnects
+ * by itself.
  *
  * <p><b>Optimizations.</b> Bucket4j's, per bucket proxy: {@link Optimization#BATCHING} folds
  * concurrent requests for one key on this instance into one Redis command (still exact);
@@ -117,6 +118,8 @@ public final class RedisBucketStore implements BucketStore {
     private volatile Connected connected;
     private volatile long nextAttemptNanos;
     private volatile boolean closed;
+    /** Why the last connection attempt failed, or {@code null}; written by the connecting thread. */
+    private volatile String connectFailure;
 
     private record Connected(StatefulConnection<byte[], byte[]> connection, AsyncProxyManager<byte[]> buckets) {
     }
@@ -165,7 +168,9 @@ public final class RedisBucketStore implements BucketStore {
         Connected c = connected;
         if (c == null) {
             connect();
-            return CompletableFuture.failedFuture(new IllegalStateException("not connected to " + description));
+            String why = connectFailure;
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to " + description
+                    + (why == null ? "" : " (" + why + ")")));
         }
         return proxy(c, key, limit).tryConsumeAndReturnRemaining(1).thenApply(RedisBucketStore::permit);
     }
@@ -247,6 +252,7 @@ public final class RedisBucketStore implements BucketStore {
                 }
                 Connected opened = new Connected(connection, builder.build().asAsync());
                 warmUp(opened);
+                connectFailure = null;
                 connected = opened;
                 if (closed) {
                     close();
@@ -256,7 +262,15 @@ public final class RedisBucketStore implements BucketStore {
                 readyListeners.forEach(Runnable::run);
             } catch (RuntimeException e) {
                 nextAttemptNanos = time.nanoTime() + reconnectNanos;
-                log.debug("Exact rate limits: cannot connect to {}: {}", description, e.toString());
+                String why = e.toString();
+                if (why.equals(connectFailure)) {
+                    log.debug("Exact rate limits: cannot connect to {}: {}", description, why);
+                } else {
+                    // Once per reason: a connector that cannot work must be seen.
+                    log.warn("Exact rate limits: cannot connect to {}: {}; retrying every {} ms", description, why,
+                            reconnectNanos / 1_000_000);
+                }
+                connectFailure = why;
             } finally {
                 connecting.set(false);
             }

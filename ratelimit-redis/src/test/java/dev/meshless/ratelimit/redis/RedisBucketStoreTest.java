@@ -58,6 +58,22 @@ class RedisBucketStoreTest {
     }
 
     @Test
+    void aStoreThatCannotConnectSaysWhyInTheFailuresOfItsRequests() {
+        // As the starter's connector answers for an application whose Lettuce client is a cluster client.
+        RedisBucketStore store = RedisBucketStore.builder(() -> {
+            throw new IllegalStateException("the application's Lettuce client is a RedisClusterClient");
+        }, "redis://cluster:6379").time(time).build();
+        stores.add(store);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> failureOf(store).contains("RedisClusterClient"));
+        assertThat(failureOf(store)).startsWith("not connected to redis://cluster:6379");
+    }
+
+    private String failureOf(RedisBucketStore store) {
+        return store.tryTake("orders:api", limit).handle((permit, failure) -> failure.getMessage()).join();
+    }
+
+    @Test
     void aBucketGrantsItsBurstThenRefillsAtTheLimitsRate(RedisServer server) {
         RedisBucketStore store = store(server, Optimization.NONE);
 

@@ -4,6 +4,8 @@ import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessProperties;
 import dev.meshless.spring.boot.config.InvalidMeshlessConfigurationException;
+import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,6 +45,7 @@ public class MeshlessHttpClientAutoConfiguration {
 
     private static final String SERVICE_CLIENT_PROPERTIES =
             "org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties";
+    private static final String HTTP_CLIENT_BUILDER = "org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder";
     private static final String SPRING_CLOUD_INTERCEPTOR =
             "org.springframework.cloud.client.loadbalancer.DeferringLoadBalancerInterceptor";
     private static final String SPRING_CLOUD_FILTER =
@@ -69,15 +72,23 @@ public class MeshlessHttpClientAutoConfiguration {
         return new MeshlessClientHttpRequestInterceptor(clients, (int) limit.toBytes());
     }
 
-    /** Adds the interceptor to Spring Boot's RestClient and RestTemplate builders. */
     /**
-     * @param requests the application's request factory (Spring Boot's, from
-     *     {@code spring.http.clients.*}), if there is exactly one
-     * @return HTTP health-check probes over it
+     * @param requests the application's request factory, if there is exactly one: used when Spring
+     *     Boot's {@code ClientHttpRequestFactoryBuilder} is not there
+     * @param beans where Spring Boot's builder and {@code HttpClientSettings} are found
+     * @return HTTP health-check probes built with Spring Boot's builder and settings, each bounded by
+     *     its timeout, else over the application's request factory
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(MeshlessClients.HealthProbeFactory.class)
-    SpringHealthProbes meshlessHealthProbes(ObjectProvider<ClientHttpRequestFactory> requests) {
+    SpringHealthProbes meshlessHealthProbes(ObjectProvider<ClientHttpRequestFactory> requests,
+                                            ListableBeanFactory beans) {
+        if (ClassUtils.isPresent(HTTP_CLIENT_BUILDER, getClass().getClassLoader())) {
+            Function<Duration, ClientHttpRequestFactory> built = BootProbeFactories.of(beans);
+            if (built != null) {
+                return SpringHealthProbes.withTimeouts(built);
+            }
+        }
         return new SpringHealthProbes(requests.getIfUnique());
     }
 
