@@ -76,6 +76,7 @@ public final class FailoverDemo {
             err.println("error: cannot write the report to " + options.out() + ": " + e.getMessage());
             return 1;
         }
+        Summary.print(report, out);
         out.println();
         for (Report.PhaseResult p : report.phases()) {
             if (p.recoveryMillis() != null) {
@@ -97,21 +98,41 @@ public final class FailoverDemo {
      * @return the report
      */
     public static Report drill(Scenario scenario, PrintStream out) {
-        try (UpstreamFleet fleet = new UpstreamFleet(scenario);
-             DemoRegistry registry = new DemoRegistry(fleet.instances());
+        Map<String, UpstreamFleet> fleets = new LinkedHashMap<>();
+        try {
+            for (Scenario.Upstream u : scenario.upstreams()) {
+                fleets.put(u.name(), new UpstreamFleet(u));
+            }
+            return drill(scenario, fleets, out);
+        } finally {
+            fleets.values().forEach(UpstreamFleet::close);
+        }
+    }
+
+    private static Report drill(Scenario scenario, Map<String, UpstreamFleet> fleets, PrintStream out) {
+        Map<String, List<UpstreamFleet.Instance>> listed = new LinkedHashMap<>();
+        fleets.forEach((name, fleet) -> listed.put(name, fleet.instances()));
+        List<String> services = scenario.services();
+        String first = services.get(0);
+        try (DemoRegistry registry = new DemoRegistry(listed);
              ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
                      .web(WebApplicationType.NONE).properties(callerProperties(scenario, registry)).run()) {
-            CallerApplication.Upstream upstream = caller.getBean(CallerApplication.Upstream.class);
-            ServiceClient client = caller.getBean(MeshlessClients.class).client("upstream");
-            awaitRoutable(client);
-            warmUp(scenario, upstream, client, out);
+            CallerApplication.ServiceCalls calls = caller.getBean(CallerApplication.ServiceCalls.class);
+            MeshlessClients clients = caller.getBean(MeshlessClients.class);
+            for (String service : services) {
+                awaitRoutable(clients.client(service));
+            }
+            Runnable request = () -> callEach(services, calls);
+            warmUp(scenario, request, clients, out);
             Recorder recorder = new Recorder();
             MeterRegistry meters = caller.getBean(MeterRegistry.class);
             long origin = System.nanoTime();
+            fleets.forEach((name, fleet) -> fleet.countArrivals(i -> recorder.arrival(name,
+                    (int) (millisSince(origin) / Recorder.SLOT_MILLIS), i.id())));
             List<PhaseRecord> ran = new ArrayList<>();
-            try (ZoneSampler sampler = new ZoneSampler(caller.getBean(MeterRegistry.class), "upstream", origin, recorder);
-                 LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), origin,
-                         () -> checkAnswer(upstream.work()), recorder)) {
+            try (ZoneSampler sampler = new ZoneSampler(meters, services, origin, recorder);
+                 LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), origin, request,
+                         recorder)) {
                 LiveLine live = new LiveLine(scenario, recorder, out);
                 for (int i = 0; i < scenario.phases().size(); i++) {
                     Scenario.Phase phase = scenario.phases().get(i);
@@ -120,33 +141,55 @@ public final class FailoverDemo {
                         if (a.kind() == Scenario.Kind.REGISTRY) {
                             registry.setUp(a.target().equals("up"));
                         } else {
-                            fleet.apply(a);
+                            fleets.get(a.service() == null ? first : a.service()).apply(a);
                         }
                     }
-                    List<String> targets = targetZones(scenario, fleet);
-                    long probes = count(meters, "meshless.client.probes");
-                    long retried = count(meters, "meshless.client.calls.retried");
+                    Map<String, List<String>> targets = new LinkedHashMap<>();
+                    fleets.forEach((name, fleet) -> targets.put(name, targetZones(scenario, scenario.upstream(name),
+                            fleet)));
+                    long probes = count(meters, "meshless.client.probes", first);
+                    long retried = count(meters, "meshless.client.calls.retried", first);
                     long end = start + phase.duration().toMillis();
                     live.phase(i, phase);
                     while (millisSince(origin) < end) {
                         pause(Math.min(1_000, end - millisSince(origin)));
                         live.print(millisSince(origin));
                     }
-                    ran.add(new PhaseRecord(phase, start, millisSince(origin), targets,
-                            count(meters, "meshless.client.probes") - probes,
-                            count(meters, "meshless.client.calls.retried") - retried));
+                    ran.add(new PhaseRecord(phase, start, millisSince(origin), targets.get(first),
+                            count(meters, "meshless.client.probes", first) - probes,
+                            count(meters, "meshless.client.calls.retried", first) - retried, targets));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the drill was interrupted", e);
+            } finally {
+                fleets.values().forEach(f -> f.countArrivals(i -> { }));
             }
             return Report.of(scenario, ran, recorder);
         }
     }
 
-    /** @return a counter of the upstream's calls so far, 0 before its first increment */
-    private static long count(MeterRegistry meters, String name) {
-        io.micrometer.core.instrument.Counter c = meters.find(name).tag("service", "upstream").counter();
+    /**
+     * One user request: a call to each service, in order; it fails when one of them fails, and says
+     * which (all are called, so that each service's failures are counted on their own).
+     */
+    private static void callEach(List<String> services, CallerApplication.ServiceCalls calls) {
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (String service : services) {
+            try {
+                checkAnswer(calls.call(service));
+            } catch (RuntimeException e) {
+                failures.put(service, LoadGenerator.reason(e));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new LoadGenerator.ServicesFailedException(failures);
+        }
+    }
+
+    /** @return a counter of the service's calls so far, 0 before its first increment */
+    private static long count(MeterRegistry meters, String name, String service) {
+        io.micrometer.core.instrument.Counter c = meters.find(name).tag("service", service).counter();
         return c == null ? 0 : (long) c.count();
     }
 
@@ -157,7 +200,7 @@ public final class FailoverDemo {
         }
     }
 
-    /** The caller's configuration: where it runs, where its registry is, and its policies for upstream. */
+    /** The caller's configuration: where it runs, where its registry is, and its policies for each upstream service. */
     static Map<String, Object> callerProperties(Scenario scenario, DemoRegistry registry) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("spring.application.name", "caller");
@@ -168,15 +211,18 @@ public final class FailoverDemo {
         p.put("meshless.locality.region", scenario.callerRegion());
         p.put("meshless.locality.zone", scenario.callerZone());
         p.put("meshless.registry.discovery-client.refresh-interval", "1s");
-        p.put("meshless.http.services", "upstream");
-        // Ejection times and zone-breaker waits stay at their defaults (30 s, 10 s): recovery comes from
-        // the active health probes (1 s apart, 2 passes), as it would in production.
-        p.put("meshless.services.upstream.timeouts.deadline", "2s");
-        p.put("meshless.services.upstream.timeouts.per-try", "300ms");
-        p.put("meshless.services.upstream.service-breaker.wait-duration-in-open-state", "2s");
+        p.put("meshless.http.services", String.join(",", scenario.services()));
+        for (String service : scenario.services()) {
+            // Ejection times and zone-breaker waits stay at their defaults (30 s, 10 s): recovery comes from
+            // the active health probes (1 s apart, 2 passes), as it would in production.
+            String prefix = "meshless.services." + service + ".";
+            p.put(prefix + "timeouts.deadline", "2s");
+            p.put(prefix + "timeouts.per-try", "300ms");
+            p.put(prefix + "service-breaker.wait-duration-in-open-state", "2s");
+            scenario.callerPolicy().forEach((key, value) -> p.put(prefix + key, value));
+        }
         p.put("spring.http.clients.connect-timeout", "200ms");
         p.put("spring.http.clients.read-timeout", "300ms");
-        scenario.callerPolicy().forEach((key, value) -> p.put("meshless.services.upstream." + key, value));
         return p;
     }
 
@@ -187,15 +233,13 @@ public final class FailoverDemo {
      * routing plan — so that the first phase measures Meshless rather than the JVM's start. What
      * failed during the warm-up is printed.
      */
-    private static void warmUp(Scenario scenario, CallerApplication.Upstream upstream, ServiceClient client,
-                               PrintStream out) {
+    private static void warmUp(Scenario scenario, Runnable request, MeshlessClients clients, PrintStream out) {
         out.println("Warming up for " + WARM_UP.toSeconds() + " s...");
         Recorder warm = new Recorder();
         long step = WARM_UP.toMillis() / 4;
         for (double fraction : new double[] {0.1, 0.25, 0.5, 1.0}) {
             int rate = Math.max(1, (int) (scenario.rate() * fraction));
-            try (LoadGenerator load = new LoadGenerator(rate, scenario.threads(), System.nanoTime(),
-                    () -> checkAnswer(upstream.work()), warm)) {
+            try (LoadGenerator load = new LoadGenerator(rate, scenario.threads(), System.nanoTime(), request, warm)) {
                 pause(step);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -207,15 +251,21 @@ public final class FailoverDemo {
         errors.forEach((why, n) -> out.println("  warm-up: " + n + " of " + warm.requests().size() + " failed: " + why));
         Locality home = Locality.of(scenario.callerRegion(), scenario.callerZone());
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-        while (client.serviceBreaker().getState() != CircuitBreaker.State.CLOSED
-                || client.balancer().plan().shareByZone().getOrDefault(home, 0.0) < 0.999) {
-            if (System.nanoTime() > deadline) {
-                out.println("  warm-up: the caller had not settled after " + SETTLE_TIMEOUT.toSeconds()
-                        + " s (service breaker " + client.serviceBreaker().getState() + ", share of " + home + " "
-                        + client.balancer().plan().shareByZone().getOrDefault(home, 0.0) + "); starting anyway");
-                return;
+        for (Scenario.Upstream u : scenario.upstreams()) {
+            ServiceClient client = clients.client(u.name());
+            // A service without a zone in the caller's has no home share to wait for.
+            double settled = u.zoneSizes().containsKey(scenario.callerZone()) ? 0.999 : 0.0;
+            while (client.serviceBreaker().getState() != CircuitBreaker.State.CLOSED
+                    || client.balancer().plan().shareByZone().getOrDefault(home, 0.0) < settled) {
+                if (System.nanoTime() > deadline) {
+                    out.println("  warm-up: the caller had not settled after " + SETTLE_TIMEOUT.toSeconds()
+                            + " s (" + u.name() + ": service breaker " + client.serviceBreaker().getState()
+                            + ", share of " + home + " " + client.balancer().plan().shareByZone().getOrDefault(home, 0.0)
+                            + "); starting anyway");
+                    return;
+                }
+                pause(50);
             }
-            pause(50);
         }
     }
 
@@ -237,12 +287,17 @@ public final class FailoverDemo {
      * not in zone shares.
      */
     static List<String> targetZones(Scenario scenario, UpstreamFleet fleet) {
-        if (fleet.healthy(scenario.callerZone())) {
+        return targetZones(scenario, scenario.upstreams().get(0), fleet);
+    }
+
+    /** {@link #targetZones(Scenario, UpstreamFleet)} for one of the scenario's upstream services. */
+    static List<String> targetZones(Scenario scenario, Scenario.Upstream upstream, UpstreamFleet fleet) {
+        if (upstream.zoneSizes().containsKey(scenario.callerZone()) && fleet.healthy(scenario.callerZone())) {
             return List.of(scenario.callerZone());
         }
         List<String> sameRegion = new ArrayList<>();
         List<String> others = new ArrayList<>();
-        for (String zone : scenario.zones()) {
+        for (String zone : upstream.zones()) {
             if (fleet.canServe(zone)) {
                 (zone.startsWith(scenario.callerRegion() + "-") ? sameRegion : others).add(zone);
             }

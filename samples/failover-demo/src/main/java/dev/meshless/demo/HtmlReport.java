@@ -59,6 +59,8 @@ public final class HtmlReport {
         h.append("<h2>Latency per second (p50, p99)</h2>\n");
         latencyChart(h, report);
         phaseTable(h, report);
+        serviceTable(h, report);
+        loadTable(h, report);
         h.append("</body></html>\n");
         return h.toString();
     }
@@ -215,6 +217,66 @@ public final class HtmlReport {
                 + " they answered again — at most the probe share of first attempts, never a retry. <b>Retried"
                 + " calls</b>: requests whose first attempt failed and that were retried. Hover over a failure count"
                 + " for the reasons.</p>\n");
+    }
+
+    private static void serviceTable(StringBuilder h, Report report) {
+        h.append("<h2>Per service: failures, regions and surge</h2>\n<table id=\"services\"><tr><th>Phase</th>"
+                + "<th>Service</th><th>Failed</th><th>Attempts by region</th><th>Shift</th>"
+                + "<th>Peak calls/s by region</th><th>Ramp to 90 % of peak</th><th>Hottest instance</th></tr>\n");
+        int i = 1;
+        for (Report.PhaseResult p : report.phases()) {
+            String name = i++ + ". " + p.name();
+            for (PhaseDetails.ServiceResult r : p.services()) {
+                h.append("<tr><td>").append(esc(name)).append("</td><td>").append(esc(r.service()))
+                        .append("</td><td class=\"").append(r.failed() > 0 ? "bad" : "ok").append("\">")
+                        .append(r.failed()).append("</td><td>").append(esc(join(r.byRegion(), v -> String.format(
+                                Locale.ROOT, "%.1f%%", v * 100)))).append("</td><td>")
+                        .append(!r.faulted() ? "–" : r.shiftMillis() == null ? "not within the phase"
+                                : r.shiftMillis() + " ms").append("</td><td>")
+                        .append(esc(join(r.peakRpsByRegion(), String::valueOf))).append("</td><td>")
+                        .append(esc(join(r.rampMillisByRegion(), v -> v + " ms"))).append("</td><td>")
+                        .append(esc(r.hottest())).append("</td></tr>\n");
+                name = "";
+            }
+        }
+        h.append("</table>\n<p class=\"note\"><b>Failed</b>: requests whose call to that service failed (a request"
+                + " calls every service and fails when one fails). <b>Peak calls/s</b>: calls each region's instances"
+                + " received, counted by the instances, in the busiest 1 s window (windows start every 100 ms) of the"
+                + " phase — the surge on the region that takes over. <b>Ramp</b>: from the phase's start to the end of"
+                + " the first 1 s window with 90 % of that peak: about 1 000 ms when the load jumps.</p>\n");
+    }
+
+    private static void loadTable(StringBuilder h, Report report) {
+        h.append("<h2>Load: in flight, latency of successful calls, failures by kind</h2>\n<table id=\"load\"><tr>"
+                + "<th>Phase</th><th>In flight (max)</th><th>p99 of successful</th><th>Failures (kind, count, p50/max)"
+                + "</th><th>Concurrency limit, rejected/s</th></tr>\n");
+        int i = 1;
+        for (Report.PhaseResult p : report.phases()) {
+            PhaseDetails.Load l = p.load();
+            StringBuilder failures = new StringBuilder();
+            l.failures().forEach((type, f) -> failures.append(failures.length() == 0 ? "" : "; ").append(type)
+                    .append(" (").append(f.kind()).append("): ").append(f.count()).append(", ").append(f.p50Ms())
+                    .append("/").append(f.maxMs()).append(" ms"));
+            StringBuilder limits = new StringBuilder();
+            l.concurrency().forEach((service, c) -> limits.append(limits.length() == 0 ? "" : "; ").append(service)
+                    .append(": ").append(c.limitMin() == null ? "–" : String.format(Locale.ROOT, "%.0f..%.0f",
+                            c.limitMin(), c.limitMax())).append(", ").append(c.rejectedPerSecond() == null ? "–"
+                            : String.format(Locale.ROOT, "%.1f/s", c.rejectedPerSecond())));
+            h.append("<tr><td>").append(i++).append(". ").append(esc(p.name())).append("</td><td>")
+                    .append(l.inFlightMax()).append("</td><td>").append(l.okP99Ms()).append(" ms</td><td>")
+                    .append(esc(failures.length() == 0 ? "none" : failures.toString())).append("</td><td>")
+                    .append(esc(limits.length() == 0 ? "no meters" : limits.toString())).append("</td></tr>\n");
+        }
+        h.append("</table>\n<p class=\"note\"><b>Kinds</b>: a <i>rejection</i> is the caller refusing fast (a"
+                + " concurrency limit, an open breaker), a <i>timeout</i> a per-try timeout or deadline, <i>not-sent</i>"
+                + " the drill's own cap on requests in flight. The concurrency columns read the caller's"
+                + " <code>meshless.client.concurrency.*</code> meters when it has them.</p>\n");
+    }
+
+    private static <V> String join(java.util.Map<String, V> values, java.util.function.Function<V, String> format) {
+        StringBuilder b = new StringBuilder();
+        values.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append(" ").append(format.apply(v)));
+        return b.length() == 0 ? "–" : b.toString();
     }
 
     private static String describe(java.util.Map<String, Long> errors) {

@@ -78,11 +78,17 @@ class ScenarioReaderTest {
         assertThat(s.zoneSizes()).containsOnlyKeys(s.zones()).allSatisfy((zone, n) -> assertThat(n).isEqualTo(2));
         assertThat(s.rate()).isEqualTo(200);
         assertThat(s.callerZone()).isEqualTo("r1-a");
-        assertThat(s.phases()).allSatisfy(p -> assertThat(p.duration()).isEqualTo(Duration.ofSeconds(10)));
+        assertThat(s.services()).containsExactly("inventory", "pricing");
+        assertThat(s.upstreams()).allSatisfy(u -> assertThat(u.zoneSizes()).isEqualTo(s.zoneSizes()));
         assertThat(s.phases()).extracting(Scenario.Phase::name).containsExactly("steady",
                 "caller zone refuses connections", "caller zone recovers", "caller zone turns slow",
-                "caller zone answers 503", "caller zone recovers again", "caller region down", "region recovers",
-                "registry unreachable", "all healthy");
+                "caller zone answers 503", "caller zone recovers again", "caller region down", "crossed failures",
+                "region recovers", "registry unreachable", "all healthy");
+        // The README's demo keeps its length: 100 s of phases, the first and last shortened to make room.
+        assertThat(s.duration()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(s.phases().get(7).actions()).containsExactly(
+                new Scenario.Action(Scenario.Kind.REFUSE, "r1", null, 0, "inventory", 0, null),
+                new Scenario.Action(Scenario.Kind.REFUSE, "r2", null, 0, "pricing", 0, null));
     }
 
     @Test
