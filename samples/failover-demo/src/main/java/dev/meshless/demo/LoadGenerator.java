@@ -90,7 +90,11 @@ public final class LoadGenerator implements AutoCloseable {
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** The exception's type and the first line of its message, short enough to group by. */
+    /**
+     * The exception's type (with Meshless's reason for a {@code ServiceCallException}, such as
+     * {@code ServiceCallException(CIRCUIT_OPEN)}) and the first line of its message, short enough to
+     * group by.
+     */
     static String reason(Throwable e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
@@ -98,7 +102,11 @@ public final class LoadGenerator implements AutoCloseable {
         if (message.length() > 160) {
             message = message.substring(0, 159) + "…";
         }
-        return e.getClass().getSimpleName() + ": " + message;
+        String type = e.getClass().getSimpleName();
+        if (e instanceof dev.meshless.call.ServiceCallException call) {
+            type += "(" + call.reason() + ")";
+        }
+        return type + ": " + message;
     }
 
     /** Stops sending and waits (bounded) for requests in flight. */

@@ -145,12 +145,17 @@ final class PhaseDetails {
         List<Long> ok = in.stream().filter(Recorder.Request::ok).map(Recorder.Request::latencyMillis).sorted()
                 .toList();
         Map<String, List<Long>> byType = new TreeMap<>();
-        in.stream().filter(r -> !r.ok()).forEach(r -> byType.computeIfAbsent(type(r.error()), t -> new ArrayList<>())
-                .add(r.latencyMillis()));
+        Map<String, String> kinds = new TreeMap<>();
+        in.stream().filter(r -> !r.ok()).forEach(r -> {
+            String kind = kind(r.error());
+            String type = type(r.error()) + " " + kind;
+            kinds.put(type, kind);
+            byType.computeIfAbsent(type, t -> new ArrayList<>()).add(r.latencyMillis());
+        });
         Map<String, Failures> failures = new LinkedHashMap<>();
         byType.forEach((type, latencies) -> {
             List<Long> sorted = latencies.stream().sorted().toList();
-            failures.put(type, new Failures(kind(type), sorted.size(), percentile(sorted, 0.5),
+            failures.put(type, new Failures(kinds.get(type), sorted.size(), percentile(sorted, 0.5),
                     sorted.get(sorted.size() - 1)));
         });
         int first = firstSlot(p);
@@ -186,18 +191,23 @@ final class PhaseDetails {
     }
 
     /**
-     * @param type a failure type from {@link #type}
-     * @return whether it was a fast refusal, a timeout, the drill not sending, or another error
+     * @param error a failed request's reason ({@link LoadGenerator#reason})
+     * @return {@code not-sent} (the drill's own cap), {@code rejection} (refused by the caller without
+     *     trying: a limit or an open breaker), {@code timeout} (a deadline, or an attempt that timed out)
+     *     or {@code error}; the type and Meshless's reason decide, then the message
      */
-    static String kind(String type) {
-        String t = type.toLowerCase(Locale.ROOT);
-        if (t.startsWith("not sent")) {
+    static String kind(String error) {
+        String type = type(error).toLowerCase(Locale.ROOT);
+        String all = error.toLowerCase(Locale.ROOT);
+        if (type.startsWith("not sent")) {
             return "not-sent";
         }
-        if (t.contains("reject") || t.contains("limit") || t.contains("circuit") || t.contains("callnotpermitted")) {
+        if (type.contains("reject") || type.contains("limit") || type.contains("circuit_open")
+                || type.contains("callnotpermitted")) {
             return "rejection";
         }
-        if (t.contains("timeout") || t.contains("timed out") || t.contains("deadline")) {
+        if (type.contains("deadline") || type.contains("timeout") || all.contains("timed out")
+                || all.contains("timeout")) {
             return "timeout";
         }
         return "error";

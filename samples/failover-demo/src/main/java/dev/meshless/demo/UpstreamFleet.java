@@ -84,9 +84,9 @@ public final class UpstreamFleet implements AutoCloseable {
             this.port = server.getAddress().getPort();
         }
 
-        /** Accepts connections and answers at once with 200. */
+        /** Accepts connections and answers at once with 200, without a capacity cut. */
         boolean healthy() {
-            return server != null && delay.isZero() && status == 200;
+            return server != null && delay.isZero() && status == 200 && capacity == null;
         }
 
         /** @return the instance id, e.g. {@code r1-a-0} */

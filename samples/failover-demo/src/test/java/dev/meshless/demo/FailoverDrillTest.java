@@ -57,6 +57,17 @@ class FailoverDrillTest {
         return phase(report, name);
     }
 
+    /** Runs a scenario file through the command, its console discarded, and returns its report.json. */
+    private static JsonNode runScenario(Path out, String... args) throws IOException {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--out=" + out);
+        int code = FailoverDemo.run(all.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as("exit code; stderr: %s", err).isZero();
+        return JsonMapper.builder().build().readTree(Files.readString(out.resolve("report.json")));
+    }
+
     private static JsonNode phase(JsonNode report, String name) {
         for (JsonNode p : report.get("phases")) {
             if (p.get("name").asString().equals(name)) {
@@ -218,12 +229,7 @@ class FailoverDrillTest {
 
         @BeforeAll
         void runIt() throws IOException {
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = FailoverDemo.run(new String[] {"--scenario=scenarios/three-regions-two-lost.yaml",
-                    "--out=" + out}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            assertThat(code).as("exit code; stderr: %s", err).isZero();
-            drill = JsonMapper.builder().build().readTree(Files.readString(out.resolve("report.json")));
+            drill = runScenario(out, "--scenario=scenarios/three-regions-two-lost.yaml");
         }
 
         @Test
@@ -243,6 +249,38 @@ class FailoverDrillTest {
         void everyZoneHasItsOwnSize() {
             assertThat(drill.get("scenario").get("instancesPerZone").get("r3-b").asInt()).isEqualTo(4);
             assertThat(drill.get("scenario").get("zones")).hasSize(6);
+        }
+    }
+
+    /**
+     * Issue 14 §4's overload drill ({@code scenarios/overload.yaml}): every instance serves at most two
+     * requests at once, each taking 100 ms, under 200 requests per second. What the caller does about
+     * it is the report's to show; this checks the drill overloads and reports it.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class Overload {
+
+        private final Path out = Path.of("target", "failover-drill-overload");
+        private JsonNode drill;
+
+        @BeforeAll
+        void runIt() throws IOException {
+            drill = runScenario(out, "--scenario=scenarios/overload.yaml", "--phase-duration=4s");
+        }
+
+        @Test
+        void servedCallsWaitForCapacityAndFailuresAreClassifiedWithTheirLatency() {
+            JsonNode load = phase(drill, "overload").get("load");
+
+            // Every call served in the phase took the cut's 100 ms at least.
+            assertThat(load.get("okP99Ms").asLong()).isGreaterThanOrEqualTo(100L);
+            assertThat(load.get("inFlightMax").asLong()).isPositive();
+            for (JsonNode f : load.get("failures")) {
+                assertThat(f.get("kind").asString()).isIn("rejection", "timeout", "not-sent", "error");
+                assertThat(f.get("p50Ms").asLong()).isLessThanOrEqualTo(f.get("maxMs").asLong());
+            }
+            assertThat(phase(drill, "overload").get("targetZones")).as("a cut instance is not healthy").isEmpty();
         }
     }
 
