@@ -248,14 +248,14 @@ public final class HtmlReport {
 
     private static void loadTable(StringBuilder h, Report report) {
         h.append("<h2>Load: in flight, latency of successful calls, failures by kind</h2>\n<table id=\"load\"><tr>"
-                + "<th>Phase</th><th>In flight (max)</th><th>p99 of successful</th><th>Failures (kind, count, p50/max)"
+                + "<th>Phase</th><th>In flight (max)</th><th>p99 of successful</th><th>Failures (type kind: count, p50/max)"
                 + "</th><th>Concurrency limit, rejected/s</th></tr>\n");
         int i = 1;
         for (Report.PhaseResult p : report.phases()) {
             PhaseDetails.Load l = p.load();
             StringBuilder failures = new StringBuilder();
             l.failures().forEach((type, f) -> failures.append(failures.length() == 0 ? "" : "; ").append(type)
-                    .append(" (").append(f.kind()).append("): ").append(f.count()).append(", ").append(f.p50Ms())
+                    .append(": ").append(f.count()).append(", ").append(f.p50Ms())
                     .append("/").append(f.maxMs()).append(" ms"));
             StringBuilder limits = new StringBuilder();
             l.concurrency().forEach((service, c) -> limits.append(limits.length() == 0 ? "" : "; ").append(service)

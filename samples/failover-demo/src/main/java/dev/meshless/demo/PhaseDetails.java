@@ -82,7 +82,7 @@ final class PhaseDetails {
      * @param okP99Ms p99 latency of the successful requests
      * @param inFlightMax most requests in flight, sampled at each send
      * @param inFlightMean mean of the 100 ms slots' largest samples
-     * @param failures failed requests by type ({@code Exception: reason} up to the first colon)
+     * @param failures failed requests by type and kind ({@code ServiceCallException(CIRCUIT_OPEN) rejection})
      * @param concurrency per service, the caller's concurrency meters; absent for a service without them
      */
     record Load(long okP99Ms, long inFlightMax, double inFlightMean, Map<String, Failures> failures,

@@ -63,9 +63,12 @@ public final class Report {
             return capacityLeft && failed > 0;
         }
 
-        /** @return whether a fault's traffic took more than a second to move, or never did */
+        /**
+         * @return whether a fault's traffic took more than a second to move, or never did, although it
+         *     had somewhere to go
+         */
         public boolean shiftTooSlow() {
-            return fault && (shiftMillis == null || shiftMillis > 1_000);
+            return fault && capacityLeft && (shiftMillis == null || shiftMillis > 1_000);
         }
     }
 
@@ -244,7 +247,7 @@ public final class Report {
                         : p.shiftMillis() + " ms") + " to move to " + p.targetZones());
             }
             for (PhaseDetails.ServiceResult r : p.services().subList(1, p.services().size())) {
-                if (r.faulted() && (r.shiftMillis() == null || r.shiftMillis() > 1_000)) {
+                if (r.faulted() && !r.targetZones().isEmpty() && (r.shiftMillis() == null || r.shiftMillis() > 1_000)) {
                     broken.add("'" + p.name() + "': " + r.service() + "'s traffic took " + (r.shiftMillis() == null
                             ? "longer than the phase" : r.shiftMillis() + " ms") + " to move to " + r.targetZones());
                 }

@@ -31,15 +31,15 @@ final class Summary {
             }
         }
         out.println();
-        out.println("Load (in flight: the drill's requests; failures: kind count p50/max latency)");
+        out.println("Load (in flight: the drill's requests; failures: type kind count p50/max latency)");
         out.println(String.format(Locale.ROOT, "%-34s %9s %8s  %s", "phase", "in flight", "ok p99", "failures"
                 + " | concurrency limit, rejected/s"));
         n = 1;
         for (Report.PhaseResult p : report.phases()) {
             PhaseDetails.Load l = p.load();
             StringJoiner failures = new StringJoiner(", ");
-            l.failures().forEach((type, f) -> failures.add(String.format(Locale.ROOT, "%s %s %d %d/%d ms", type,
-                    f.kind(), f.count(), f.p50Ms(), f.maxMs())));
+            l.failures().forEach((type, f) -> failures.add(String.format(Locale.ROOT, "%s %d %d/%d ms", type,
+                    f.count(), f.p50Ms(), f.maxMs())));
             StringJoiner limits = new StringJoiner(", ");
             l.concurrency().forEach((service, c) -> limits.add(String.format(Locale.ROOT, "%s limit %s..%s,"
                     + " %s/s", service, number(c.limitMin()), number(c.limitMax()), number(c.rejectedPerSecond()))));
