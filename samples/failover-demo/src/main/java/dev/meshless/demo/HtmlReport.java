@@ -40,7 +40,10 @@ public final class HtmlReport {
                 + "</style></head><body>\n");
         List<String> violations = report.violations();
         h.append("<h1>Meshless failover drill</h1>\n<p>Caller in <b>").append(esc(s.callerRegion() + "/"
-                + s.callerZone())).append("</b>, ").append(s.rate()).append(" requests per second to a service with ")
+                + s.callerZone())).append("</b>, ").append(s.rate()).append(" requests per second to ")
+                .append(s.upstreams().size() == 1 ? "a service" : esc(s.services().size() + " services ("
+                        + String.join(", ", s.services()) + ") each called once per request; the first, shown in"
+                        + " the charts,")).append(" with ")
                 .append(s.instanceCount()).append(" instances in ").append(report.zones().size())
                 .append(" zones of ").append(s.regions().size()).append(" regions. ").append(violations.isEmpty()
                         ? "<span class=\"ok\" id=\"verdict\">Every expectation met.</span>"
