@@ -6,23 +6,34 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The demo's service registry: a small HTTP server listing the upstream's instances with their
- * region and zone at {@code GET /services/upstream} (the part of a discovery server the caller
+ * The demo's service registry: a small HTTP server listing each upstream service's instances with
+ * their region and zone at {@code GET /services/<service>} (an empty list for a service it does not
+ * know) and the services at {@code GET /services} (the part of a discovery server the caller
  * needs). It can go down and come back, as a control plane does in an outage.
  */
 public final class DemoRegistry implements AutoCloseable {
 
-    private final List<UpstreamFleet.Instance> instances;
+    private final Map<String, List<UpstreamFleet.Instance>> services;
     private final int port;
     private volatile HttpServer server;
 
-    /** @param instances the instances to list */
+    /** @param instances the instances of the service {@value Scenario#DEFAULT_SERVICE} */
     public DemoRegistry(List<UpstreamFleet.Instance> instances) {
-        this.instances = List.copyOf(instances);
+        this(Map.of(Scenario.DEFAULT_SERVICE, instances));
+    }
+
+    /** @param services each service's instances */
+    public DemoRegistry(Map<String, List<UpstreamFleet.Instance>> services) {
+        Map<String, List<UpstreamFleet.Instance>> copy = new LinkedHashMap<>();
+        services.forEach((name, instances) -> copy.put(name, List.copyOf(instances)));
+        this.services = Collections.unmodifiableMap(copy);
         this.server = start(0);
         this.port = server.getAddress().getPort();
     }
@@ -30,9 +41,12 @@ public final class DemoRegistry implements AutoCloseable {
     private HttpServer start(int onPort) {
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 64);
-            s.createContext("/services/upstream", exchange -> {
+            s.createContext("/services", exchange -> {
                 try (exchange) {
-                    byte[] body = json().getBytes(StandardCharsets.UTF_8);
+                    String path = exchange.getRequestURI().getPath();
+                    String name = path.startsWith("/services/") ? path.substring("/services/".length()) : null;
+                    byte[] body = (name == null ? names() : json(services.getOrDefault(name, List.of())))
+                            .getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().set("Content-Type", "application/json");
                     exchange.sendResponseHeaders(200, body.length);
                     try (OutputStream out = exchange.getResponseBody()) {
@@ -47,7 +61,13 @@ public final class DemoRegistry implements AutoCloseable {
         }
     }
 
-    private String json() {
+    private String names() {
+        StringJoiner list = new StringJoiner(",", "[", "]");
+        services.keySet().forEach(name -> list.add("\"" + name + "\""));
+        return list.toString();
+    }
+
+    private static String json(List<UpstreamFleet.Instance> instances) {
         StringJoiner list = new StringJoiner(",", "[", "]");
         for (UpstreamFleet.Instance i : instances) {
             list.add("{\"id\":\"" + i.id() + "\",\"host\":\"127.0.0.1\",\"port\":" + i.port() + ",\"region\":\""

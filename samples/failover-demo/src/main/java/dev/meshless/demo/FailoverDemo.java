@@ -85,6 +85,7 @@ public final class FailoverDemo {
             err.println("error: cannot write the report to " + options.out() + ": " + e.getMessage());
             return 1;
         }
+        Summary.print(report, out);
         out.println();
         for (Report.PhaseResult p : report.phases()) {
             if (p.recoveryMillis() != null) {
@@ -110,36 +111,60 @@ public final class FailoverDemo {
      * @return the report
      */
     public static Report drill(Scenario scenario, PrintStream out) {
-        try (UpstreamFleet fleet = new UpstreamFleet(scenario);
-             DemoRegistry registry = new DemoRegistry(fleet.instances());
+        Map<String, UpstreamFleet> fleets = new LinkedHashMap<>();
+        try {
+            for (Scenario.Upstream u : scenario.upstreams()) {
+                fleets.put(u.name(), new UpstreamFleet(u));
+            }
+            return drill(scenario, fleets, out);
+        } finally {
+            fleets.values().forEach(UpstreamFleet::close);
+        }
+    }
+
+    private static Report drill(Scenario scenario, Map<String, UpstreamFleet> fleets, PrintStream out) {
+        Map<String, List<UpstreamFleet.Instance>> listed = new LinkedHashMap<>();
+        fleets.forEach((name, fleet) -> listed.put(name, fleet.instances()));
+        List<String> services = scenario.services();
+        String first = services.get(0);
+        AttemptTimeline timeline = new AttemptTimeline(services);
+        try (DemoRegistry registry = new DemoRegistry(listed);
              ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
-                     .web(WebApplicationType.NONE).properties(callerProperties(scenario, registry)).run();
+                     .web(WebApplicationType.NONE).properties(callerProperties(scenario, registry))
+                     .initializers(c -> c.getBeanFactory().registerSingleton("attemptTimeline", timeline)).run();
              SpringCloudCaller peer = scenario.callers().contains(SpringCloudCaller.NAME)
-                     ? new SpringCloudCaller(scenario, fleet, registry.url()) : null) {
-            CallerApplication.Upstream upstream = caller.getBean(CallerApplication.Upstream.class);
-            ServiceClient client = caller.getBean(MeshlessClients.class).client("upstream");
-            awaitRoutable(client);
-            Runnable meshlessCall = () -> checkAnswer(upstream.work());
-            Runnable peerCall = peer == null ? null : () -> checkAnswer(peer.work());
-            warmUp(scenario, meshlessCall, peerCall, out);
-            awaitSettled(scenario, client, out);
+                     ? new SpringCloudCaller(scenario, fleets, registry.url()) : null) {
+            CallerApplication.ServiceCalls calls = caller.getBean(CallerApplication.ServiceCalls.class);
+            MeshlessClients clients = caller.getBean(MeshlessClients.class);
+            for (String service : services) {
+                awaitRoutable(clients.client(service));
+            }
+            Runnable request = () -> callEach(services, calls::call);
+            Runnable peerRequest = peer == null ? null : () -> callEach(services, peer::call);
+            warmUp(scenario, request, peerRequest, out);
+            awaitSettled(scenario, clients, out);
             if (peer != null && !peer.awaitHome(SETTLE_TIMEOUT)) {
                 out.println("  warm-up: the " + SpringCloudCaller.NAME + " caller was not answered from "
-                        + scenario.callerZone() + " with its breaker closed within " + SETTLE_TIMEOUT.toSeconds()
+                        + scenario.callerZone() + " with its breakers closed within " + SETTLE_TIMEOUT.toSeconds()
                         + " s; starting anyway");
             }
             Recorder recorder = new Recorder();
             Recorder peerRecorder = new Recorder();
             MeterRegistry meters = caller.getBean(MeterRegistry.class);
             long origin = System.nanoTime();
+            fleets.forEach((name, fleet) -> fleet.countArrivals((i, by) -> (SpringCloudCaller.NAME.equals(by)
+                    ? peerRecorder : recorder).arrival(name, (int) (millisSince(origin) / Recorder.SLOT_MILLIS), i.id())));
+            timeline.start(origin, recorder);
+            if (peer != null) {
+                peer.startFiling(origin, peerRecorder);
+            }
             List<PhaseRecord> ran = new ArrayList<>();
             List<PhaseRecord> peerRan = new ArrayList<>();
-            try (ZoneSampler sampler = new ZoneSampler(meters, "upstream", origin, recorder);
-                 LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), origin, meshlessCall,
+            try (ConcurrencySampler sampler = new ConcurrencySampler(meters, services, origin, recorder);
+                 LoadGenerator load = new LoadGenerator(scenario.rate(), scenario.threads(), origin, request,
                          recorder);
-                 ZoneSampler peerSampler = peer == null ? null : new ZoneSampler(peer::attempts, origin, peerRecorder);
                  LoadGenerator peerLoad = peer == null ? null : new LoadGenerator(scenario.rate(), scenario.threads(),
-                         origin, peerCall, peerRecorder)) {
+                         origin, peerRequest, peerRecorder)) {
                 LiveLine live = new LiveLine(scenario, recorder, out, peer == null ? "" : label(Report.MESHLESS));
                 LiveLine peerLive = peer == null ? null
                         : new LiveLine(scenario, peerRecorder, out, label(SpringCloudCaller.NAME));
@@ -150,12 +175,14 @@ public final class FailoverDemo {
                         if (a.kind() == Scenario.Kind.REGISTRY) {
                             registry.setUp(a.target().equals("up"));
                         } else {
-                            fleet.apply(a);
+                            fleets.get(a.service() == null ? first : a.service()).apply(a);
                         }
                     }
-                    List<String> targets = targetZones(scenario, fleet);
-                    long probes = count(meters, "meshless.client.probes");
-                    long retried = count(meters, "meshless.client.calls.retried");
+                    Map<String, List<String>> targets = new LinkedHashMap<>();
+                    fleets.forEach((name, fleet) -> targets.put(name, targetZones(scenario, scenario.upstream(name),
+                            fleet)));
+                    long probes = count(meters, "meshless.client.probes", first);
+                    long retried = count(meters, "meshless.client.calls.retried", first);
                     long end = start + phase.duration().toMillis();
                     live.phase(i, phase);
                     if (peerLive != null) {
@@ -170,15 +197,21 @@ public final class FailoverDemo {
                         }
                     }
                     long ended = millisSince(origin);
-                    ran.add(new PhaseRecord(phase, start, ended, targets,
-                            count(meters, "meshless.client.probes") - probes,
-                            count(meters, "meshless.client.calls.retried") - retried));
+                    ran.add(new PhaseRecord(phase, start, ended, targets.get(first),
+                            count(meters, "meshless.client.probes", first) - probes,
+                            count(meters, "meshless.client.calls.retried", first) - retried, targets));
                     // The other caller's probes and retries are not counted: those are Meshless's meters.
-                    peerRan.add(new PhaseRecord(phase, start, ended, targets, 0, 0));
+                    peerRan.add(new PhaseRecord(phase, start, ended, targets.get(first), 0, 0, targets));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the drill was interrupted", e);
+            } finally {
+                fleets.values().forEach(f -> f.countArrivals((i, by) -> { }));
+                timeline.stop();
+                if (peer != null) {
+                    peer.stopFiling();
+                }
             }
             Report report = Report.of(scenario, ran, recorder)
                     .forCaller(Report.MESHLESS, meshlessSettings(scenario, registry));
@@ -200,8 +233,10 @@ public final class FailoverDemo {
         String why = "set by the drill so that it shows recovery in seconds (samples/failover-demo/README.md,"
                 + " 'What the drill configures'); everything not listed is the starter's default";
         List<CallerSetting> settings = new ArrayList<>();
-        settings.add(new CallerSetting("@ZoneAware(\"upstream\") HTTP interface", "(code)", "Meshless routes,"
-                + " retries and fails over the interface's calls", "docs/spring-boot.md"));
+        for (String service : scenario.services()) {
+            settings.add(new CallerSetting("@ZoneAware(\"" + service + "\") HTTP interface", "(code)", "Meshless"
+                    + " routes, retries and fails over the interface's calls", "docs/spring-boot.md"));
+        }
         callerProperties(scenario, registry).forEach((key, value) -> {
             if (key.startsWith("meshless.") || key.startsWith("spring.http.clients.")) {
                 settings.add(new CallerSetting(key, String.valueOf(value), why, "docs/configuration.md"));
@@ -210,9 +245,27 @@ public final class FailoverDemo {
         return settings;
     }
 
-    /** @return a counter of the upstream's calls so far, 0 before its first increment */
-    private static long count(MeterRegistry meters, String name) {
-        io.micrometer.core.instrument.Counter c = meters.find(name).tag("service", "upstream").counter();
+    /**
+     * One user request: a call to each service, in order; it fails when one of them fails, and says
+     * which (all are called, so that each service's failures are counted on their own).
+     */
+    private static void callEach(List<String> services, java.util.function.Function<String, String> call) {
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (String service : services) {
+            try {
+                checkAnswer(call.apply(service));
+            } catch (RuntimeException e) {
+                failures.put(service, LoadGenerator.reason(e));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new LoadGenerator.ServicesFailedException(failures);
+        }
+    }
+
+    /** @return a counter of the service's calls so far, 0 before its first increment */
+    private static long count(MeterRegistry meters, String name, String service) {
+        io.micrometer.core.instrument.Counter c = meters.find(name).tag("service", service).counter();
         return c == null ? 0 : (long) c.count();
     }
 
@@ -223,7 +276,7 @@ public final class FailoverDemo {
         }
     }
 
-    /** The caller's configuration: where it runs, where its registry is, and its policies for upstream. */
+    /** The caller's configuration: where it runs, where its registry is, and its policies for each upstream service. */
     static Map<String, Object> callerProperties(Scenario scenario, DemoRegistry registry) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("spring.application.name", "caller");
@@ -234,18 +287,21 @@ public final class FailoverDemo {
         p.put("meshless.locality.region", scenario.callerRegion());
         p.put("meshless.locality.zone", scenario.callerZone());
         p.put("meshless.registry.discovery-client.refresh-interval", "1s");
-        p.put("meshless.http.services", "upstream");
+        p.put("meshless.http.services", String.join(",", scenario.services()));
         // The demo's jar holds Spring Cloud LoadBalancer for the comparison's spring-cloud caller; this caller
-        // does not use it (its @ZoneAware interface is Meshless's either way), as before it was on the class path.
+        // does not use it (its @ZoneAware interfaces are Meshless's either way), as before it was on the class path.
         p.put("spring.cloud.loadbalancer.enabled", "false");
-        // Ejection times and zone-breaker waits stay at their defaults (30 s, 10 s): recovery comes from
-        // the active health probes (1 s apart, 2 passes), as it would in production.
-        p.put("meshless.services.upstream.timeouts.deadline", "2s");
-        p.put("meshless.services.upstream.timeouts.per-try", "300ms");
-        p.put("meshless.services.upstream.service-breaker.wait-duration-in-open-state", "2s");
+        for (String service : scenario.services()) {
+            // Ejection times and zone-breaker waits stay at their defaults (30 s, 10 s): recovery comes from
+            // the active health probes (1 s apart, 2 passes), as it would in production.
+            String prefix = "meshless.services." + service + ".";
+            p.put(prefix + "timeouts.deadline", "2s");
+            p.put(prefix + "timeouts.per-try", "300ms");
+            p.put(prefix + "service-breaker.wait-duration-in-open-state", "2s");
+            scenario.callerPolicy().forEach((key, value) -> p.put(prefix + key, value));
+        }
         p.put("spring.http.clients.connect-timeout", "200ms");
         p.put("spring.http.clients.read-timeout", "300ms");
-        scenario.callerPolicy().forEach((key, value) -> p.put("meshless.services.upstream." + key, value));
         return p;
     }
 
@@ -254,23 +310,23 @@ public final class FailoverDemo {
      * {@link #WARM_UP} (a tenth, a quarter, half, then the full rate), unrecorded, through every caller
      * at once. What failed during the warm-up is printed.
      */
-    private static void warmUp(Scenario scenario, Runnable meshlessCall, Runnable peerCall, PrintStream out) {
+    private static void warmUp(Scenario scenario, Runnable request, Runnable peerRequest, PrintStream out) {
         out.println("Warming up for " + WARM_UP.toSeconds() + " s...");
         Recorder warm = new Recorder();
         Recorder peerWarm = new Recorder();
         long step = WARM_UP.toMillis() / 4;
         for (double fraction : new double[] {0.1, 0.25, 0.5, 1.0}) {
             int rate = Math.max(1, (int) (scenario.rate() * fraction));
-            try (LoadGenerator load = new LoadGenerator(rate, scenario.threads(), System.nanoTime(), meshlessCall, warm);
-                 LoadGenerator peerLoad = peerCall == null ? null
-                         : new LoadGenerator(rate, scenario.threads(), System.nanoTime(), peerCall, peerWarm)) {
+            try (LoadGenerator load = new LoadGenerator(rate, scenario.threads(), System.nanoTime(), request, warm);
+                 LoadGenerator peerLoad = peerRequest == null ? null
+                         : new LoadGenerator(rate, scenario.threads(), System.nanoTime(), peerRequest, peerWarm)) {
                 pause(step);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the drill was interrupted", e);
             }
         }
-        printFailures(warm, peerCall == null ? "" : Report.MESHLESS + " ", out);
+        printFailures(warm, peerRequest == null ? "" : Report.MESHLESS + " ", out);
         printFailures(peerWarm, SpringCloudCaller.NAME + " ", out);
     }
 
@@ -285,18 +341,24 @@ public final class FailoverDemo {
      * Waits until the Meshless caller has settled — its service breaker closed and every endpoint of its
      * zone back in the routing plan — so that the first phase measures Meshless rather than the JVM's start.
      */
-    private static void awaitSettled(Scenario scenario, ServiceClient client, PrintStream out) {
+    private static void awaitSettled(Scenario scenario, MeshlessClients clients, PrintStream out) {
         Locality home = Locality.of(scenario.callerRegion(), scenario.callerZone());
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-        while (client.serviceBreaker().getState() != CircuitBreaker.State.CLOSED
-                || client.balancer().plan().shareByZone().getOrDefault(home, 0.0) < 0.999) {
-            if (System.nanoTime() > deadline) {
-                out.println("  warm-up: the caller had not settled after " + SETTLE_TIMEOUT.toSeconds()
-                        + " s (service breaker " + client.serviceBreaker().getState() + ", share of " + home + " "
-                        + client.balancer().plan().shareByZone().getOrDefault(home, 0.0) + "); starting anyway");
-                return;
+        for (Scenario.Upstream u : scenario.upstreams()) {
+            ServiceClient client = clients.client(u.name());
+            // A service without a zone in the caller's has no home share to wait for.
+            double settled = u.zoneSizes().containsKey(scenario.callerZone()) ? 0.999 : 0.0;
+            while (client.serviceBreaker().getState() != CircuitBreaker.State.CLOSED
+                    || client.balancer().plan().shareByZone().getOrDefault(home, 0.0) < settled) {
+                if (System.nanoTime() > deadline) {
+                    out.println("  warm-up: the caller had not settled after " + SETTLE_TIMEOUT.toSeconds()
+                            + " s (" + u.name() + ": service breaker " + client.serviceBreaker().getState()
+                            + ", share of " + home + " " + client.balancer().plan().shareByZone().getOrDefault(home, 0.0)
+                            + "); starting anyway");
+                    return;
+                }
+                pause(50);
             }
-            pause(50);
         }
     }
 
@@ -318,12 +380,17 @@ public final class FailoverDemo {
      * not in zone shares.
      */
     static List<String> targetZones(Scenario scenario, UpstreamFleet fleet) {
-        if (fleet.healthy(scenario.callerZone())) {
+        return targetZones(scenario, scenario.upstreams().get(0), fleet);
+    }
+
+    /** {@link #targetZones(Scenario, UpstreamFleet)} for one of the scenario's upstream services. */
+    static List<String> targetZones(Scenario scenario, Scenario.Upstream upstream, UpstreamFleet fleet) {
+        if (upstream.zoneSizes().containsKey(scenario.callerZone()) && fleet.healthy(scenario.callerZone())) {
             return List.of(scenario.callerZone());
         }
         List<String> sameRegion = new ArrayList<>();
         List<String> others = new ArrayList<>();
-        for (String zone : scenario.zones()) {
+        for (String zone : upstream.zones()) {
             if (fleet.canServe(zone)) {
                 (zone.startsWith(scenario.callerRegion() + "-") ? sameRegion : others).add(zone);
             }

@@ -42,7 +42,10 @@ public final class HtmlReport {
                 + "</style></head><body>\n");
         List<String> violations = report.violations();
         h.append("<h1>Meshless failover drill</h1>\n<p>Caller in <b>").append(esc(s.callerRegion() + "/"
-                + s.callerZone())).append("</b>, ").append(s.rate()).append(" requests per second to a service with ")
+                + s.callerZone())).append("</b>, ").append(s.rate()).append(" requests per second to ")
+                .append(s.upstreams().size() == 1 ? "a service" : esc(s.services().size() + " services ("
+                        + String.join(", ", s.services()) + ") each called once per request; the first, shown in"
+                        + " the charts,")).append(" with ")
                 .append(s.instanceCount()).append(" instances in ").append(report.zones().size())
                 .append(" zones of ").append(s.regions().size()).append(" regions. ").append(violations.isEmpty()
                         ? "<span class=\"ok\" id=\"verdict\">Every expectation met.</span>"
@@ -72,6 +75,8 @@ public final class HtmlReport {
             latencyChart(h, c, id, maxLatency);
         }
         phaseTable(h, report);
+        serviceTable(h, report);
+        loadTable(h, report);
         if (callers.size() > 1) {
             comparisonTable(h, report);
             callers.forEach(c -> settingsTable(h, c));
@@ -272,6 +277,66 @@ public final class HtmlReport {
                             : " (<code>" + esc(s.link()) + "</code> in the repository)").append("</td></tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    private static void serviceTable(StringBuilder h, Report report) {
+        h.append("<h2>Per service: failures, regions and surge</h2>\n<table id=\"services\"><tr><th>Phase</th>"
+                + "<th>Service</th><th>Failed</th><th>Attempts by region</th><th>Shift</th>"
+                + "<th>Peak calls/s by region</th><th>Ramp to 90 % of peak</th><th>Hottest instance</th></tr>\n");
+        int i = 1;
+        for (Report.PhaseResult p : report.phases()) {
+            String name = i++ + ". " + p.name();
+            for (PhaseDetails.ServiceResult r : p.services()) {
+                h.append("<tr><td>").append(esc(name)).append("</td><td>").append(esc(r.service()))
+                        .append("</td><td class=\"").append(r.failed() > 0 ? "bad" : "ok").append("\">")
+                        .append(r.failed()).append("</td><td>").append(esc(join(r.byRegion(), v -> String.format(
+                                Locale.ROOT, "%.1f%%", v * 100)))).append("</td><td>")
+                        .append(!r.faulted() ? "–" : r.shiftMillis() == null ? "not within the phase"
+                                : r.shiftMillis() + " ms").append("</td><td>")
+                        .append(esc(join(r.peakRpsByRegion(), String::valueOf))).append("</td><td>")
+                        .append(esc(join(r.rampMillisByRegion(), v -> v + " ms"))).append("</td><td>")
+                        .append(esc(r.hottest())).append("</td></tr>\n");
+                name = "";
+            }
+        }
+        h.append("</table>\n<p class=\"note\"><b>Failed</b>: requests whose call to that service failed (a request"
+                + " calls every service and fails when one fails). <b>Peak calls/s</b>: calls each region's instances"
+                + " received, counted by the instances, in the busiest 1 s window (windows start every 100 ms) of the"
+                + " phase — the surge on the region that takes over. <b>Ramp</b>: from the phase's start to the end of"
+                + " the first 1 s window with 90 % of that peak: about 1 000 ms when the load jumps.</p>\n");
+    }
+
+    private static void loadTable(StringBuilder h, Report report) {
+        h.append("<h2>Load: in flight, latency of successful calls, failures by kind</h2>\n<table id=\"load\"><tr>"
+                + "<th>Phase</th><th>In flight (max)</th><th>p99 of successful</th><th>Failures (type kind: count, p50/max)"
+                + "</th><th>Concurrency limit, rejected/s</th></tr>\n");
+        int i = 1;
+        for (Report.PhaseResult p : report.phases()) {
+            PhaseDetails.Load l = p.load();
+            StringBuilder failures = new StringBuilder();
+            l.failures().forEach((type, f) -> failures.append(failures.length() == 0 ? "" : "; ").append(type)
+                    .append(": ").append(f.count()).append(", ").append(f.p50Ms())
+                    .append("/").append(f.maxMs()).append(" ms"));
+            StringBuilder limits = new StringBuilder();
+            l.concurrency().forEach((service, c) -> limits.append(limits.length() == 0 ? "" : "; ").append(service)
+                    .append(": ").append(c.limitMin() == null ? "–" : String.format(Locale.ROOT, "%.0f..%.0f",
+                            c.limitMin(), c.limitMax())).append(", ").append(c.rejectedPerSecond() == null ? "–"
+                            : String.format(Locale.ROOT, "%.1f/s", c.rejectedPerSecond())));
+            h.append("<tr><td>").append(i++).append(". ").append(esc(p.name())).append("</td><td>")
+                    .append(l.inFlightMax()).append("</td><td>").append(l.okP99Ms()).append(" ms</td><td>")
+                    .append(esc(failures.length() == 0 ? "none" : failures.toString())).append("</td><td>")
+                    .append(esc(limits.length() == 0 ? "no meters" : limits.toString())).append("</td></tr>\n");
+        }
+        h.append("</table>\n<p class=\"note\"><b>Kinds</b>: a <i>rejection</i> is the caller refusing fast (a"
+                + " concurrency limit, an open breaker), a <i>timeout</i> a per-try timeout or deadline, <i>not-sent</i>"
+                + " the drill's own cap on requests in flight. The concurrency columns read the caller's"
+                + " <code>meshless.client.concurrency.*</code> meters when it has them.</p>\n");
+    }
+
+    private static <V> String join(java.util.Map<String, V> values, java.util.function.Function<V, String> format) {
+        StringBuilder b = new StringBuilder();
+        values.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append(" ").append(format.apply(v)));
+        return b.length() == 0 ? "–" : b.toString();
     }
 
     private static String describe(java.util.Map<String, Long> errors) {

@@ -39,19 +39,20 @@ public final class HttpDiscoveryClient implements DiscoveryClient {
 
     @Override
     public List<ServiceInstance> getInstances(String serviceId) {
-        if (!serviceId.equals("upstream")) {
-            return List.of();
+        List<ServiceInstance> instances = new ArrayList<>();
+        for (JsonNode i : get("/services/" + serviceId)) {
+            instances.add(new DefaultServiceInstance(i.get("id").asString(), serviceId, i.get("host").asString(),
+                    i.get("port").asInt(), false, Map.of("zone", i.get("zone").asString(),
+                    "region", i.get("region").asString())));
         }
+        return instances;
+    }
+
+    private JsonNode get(String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(registryUrl
-                    + "/services/upstream")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            List<ServiceInstance> instances = new ArrayList<>();
-            for (JsonNode i : json.readTree(response.body())) {
-                instances.add(new DefaultServiceInstance(i.get("id").asString(), serviceId, i.get("host").asString(),
-                        i.get("port").asInt(), false, Map.of("zone", i.get("zone").asString(),
-                        "region", i.get("region").asString())));
-            }
-            return instances;
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(registryUrl + path))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return json.readTree(response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while asking the registry", e);
@@ -62,6 +63,8 @@ public final class HttpDiscoveryClient implements DiscoveryClient {
 
     @Override
     public List<String> getServices() {
-        return List.of("upstream");
+        List<String> names = new ArrayList<>();
+        get("/services").forEach(n -> names.add(n.asString()));
+        return names;
     }
 }

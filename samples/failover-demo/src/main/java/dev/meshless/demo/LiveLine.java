@@ -59,7 +59,7 @@ final class LiveLine {
                 ".".repeat(width - done), last.size(), failed, zones));
     }
 
-    private static String truncate(String s, int max) {
+    static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

@@ -15,6 +15,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoadGenerator implements AutoCloseable {
 
+    /** The series of {@link Recorder#samples()} that holds the requests in flight, as the ticker sees them. */
+    public static final String IN_FLIGHT = "inFlight";
+
+    /**
+     * A request that called several upstream services and saw some of them fail.
+     *
+     * @see #failures()
+     */
+    public static final class ServicesFailedException extends RuntimeException {
+        private final transient java.util.Map<String, String> failures;
+
+        /** @param failures each service whose call failed, in call order, with why ({@link #reason}) */
+        public ServicesFailedException(java.util.Map<String, String> failures) {
+            super(failures.values().iterator().next(), null, false, false);
+            this.failures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failures));
+        }
+
+        /** @return each service whose call failed, with why */
+        public java.util.Map<String, String> failures() {
+            return failures;
+        }
+    }
+
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "load-ticker");
         t.setDaemon(true);
@@ -41,6 +64,8 @@ public final class LoadGenerator implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> {
             long start = System.nanoTime();
             long startMillis = (start - originNanos) / 1_000_000;
+            recorder.sample(IN_FLIGHT, (int) Math.max(0, startMillis / Recorder.SLOT_MILLIS),
+                    threads - inFlight.availablePermits());
             if (!inFlight.tryAcquire()) {
                 recorder.request(new Recorder.Request(startMillis, 0,
                         "not sent: " + threads + " requests already in flight (load.threads)"));
@@ -48,19 +73,28 @@ public final class LoadGenerator implements AutoCloseable {
             }
             workers.execute(() -> {
                 String error = null;
+                java.util.Map<String, String> failures = java.util.Map.of();
                 try {
                     request.run();
+                } catch (ServicesFailedException e) {
+                    error = e.getMessage();
+                    failures = e.failures();
                 } catch (RuntimeException e) {
                     error = reason(e);
                 } finally {
                     inFlight.release();
                 }
-                recorder.request(new Recorder.Request(startMillis, (System.nanoTime() - start) / 1_000_000, error));
+                recorder.request(new Recorder.Request(startMillis, (System.nanoTime() - start) / 1_000_000, error,
+                        failures));
             });
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** The exception's type and the first line of its message, short enough to group by. */
+    /**
+     * The exception's type (with Meshless's reason for a {@code ServiceCallException}, such as
+     * {@code ServiceCallException(CIRCUIT_OPEN)}) and the first line of its message, short enough to
+     * group by.
+     */
     static String reason(Throwable e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
@@ -68,7 +102,11 @@ public final class LoadGenerator implements AutoCloseable {
         if (message.length() > 160) {
             message = message.substring(0, 159) + "…";
         }
-        return e.getClass().getSimpleName() + ": " + message;
+        String type = e.getClass().getSimpleName();
+        if (e instanceof dev.meshless.call.ServiceCallException call) {
+            type += "(" + call.reason() + ")";
+        }
+        return type + ": " + message;
     }
 
     /** Stops sending and waits (bounded) for requests in flight. */

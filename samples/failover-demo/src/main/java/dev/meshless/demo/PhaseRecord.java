@@ -1,6 +1,7 @@
 package dev.meshless.demo;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A phase as it ran: its window in the drill's time and where the traffic should have gone.
@@ -14,9 +15,22 @@ import java.util.List;
  *     ({@code meshless.client.probes})
  * @param retriedCalls calls whose first attempt failed and that were retried during the phase
  *     ({@code meshless.client.calls.retried})
+ * @param serviceTargetZones for each upstream service, the zones that may take its traffic
+ *     ({@code targetZones} is the first service's)
  */
 public record PhaseRecord(Scenario.Phase phase, long startMillis, long endMillis, List<String> targetZones,
-                          long probeAttempts, long retriedCalls) {
+                          long probeAttempts, long retriedCalls, Map<String, List<String>> serviceTargetZones) {
+
+    /** Copies the map. */
+    public PhaseRecord {
+        serviceTargetZones = serviceTargetZones == null ? Map.of() : Map.copyOf(serviceTargetZones);
+    }
+
+    /** A phase of a drill with one upstream service. */
+    public PhaseRecord(Scenario.Phase phase, long startMillis, long endMillis, List<String> targetZones,
+                       long probeAttempts, long retriedCalls) {
+        this(phase, startMillis, endMillis, targetZones, probeAttempts, retriedCalls, Map.of());
+    }
 
     /** @return whether some zone could serve at all (zero failures are expected then) */
     public boolean capacityLeft() {

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the drill saw: every request's start, latency and result (from the load generator), and
- * the attempts per zone in every 100 ms slot (from Meshless's own request meter). Thread-safe.
+ * What the drill saw: every request's start, latency and result (from the load generator), the
+ * attempts per zone in every 100 ms slot (from Meshless's own request meter) for the first service
+ * and for each, the calls each upstream instance received per slot (from the instances themselves),
+ * and sampled values per slot (requests in flight, the caller's concurrency meters). Thread-safe.
  */
 public final class Recorder {
 
@@ -20,8 +22,20 @@ public final class Recorder {
      * @param startMillis when it started, since the drill began
      * @param latencyMillis how long it took
      * @param error why it failed; {@code null} when it succeeded
+     * @param failures each upstream service whose call failed, with why ({@code error} is the first of
+     *     them); empty when the request did not get to call them (not sent) or succeeded
      */
-    public record Request(long startMillis, long latencyMillis, String error) {
+    public record Request(long startMillis, long latencyMillis, String error, Map<String, String> failures) {
+
+        /** Copies the failures. */
+        public Request {
+            failures = failures == null ? Map.of() : Map.copyOf(failures);
+        }
+
+        /** A request without failures per service. */
+        public Request(long startMillis, long latencyMillis, String error) {
+            this(startMillis, latencyMillis, error, Map.of());
+        }
 
         /** @return whether it succeeded */
         public boolean ok() {
@@ -32,6 +46,72 @@ public final class Recorder {
     private final List<Request> requests = new ArrayList<>();
     /** Slot index → zone → attempts. */
     private final Map<Integer, Map<String, Long>> attempts = new TreeMap<>();
+    /** Service → slot index → zone → attempts. */
+    private final Map<String, Map<Integer, Map<String, Long>>> serviceAttempts = new TreeMap<>();
+    /** Service → slot index → instance → calls it received. */
+    private final Map<String, Map<Integer, Map<String, Long>>> arrivals = new TreeMap<>();
+    /** Series → slot index → the largest value sampled in that slot. */
+    private final Map<String, Map<Integer, Double>> samples = new TreeMap<>();
+
+    /**
+     * @param service an upstream service
+     * @param slot the 100 ms slot index
+     * @param zone a zone of it
+     * @param count attempts sent to it in that slot
+     */
+    public synchronized void attempts(String service, int slot, String zone, long count) {
+        if (count > 0) {
+            serviceAttempts.computeIfAbsent(service, s -> new TreeMap<>()).computeIfAbsent(slot, s -> new TreeMap<>())
+                    .merge(zone, count, Long::sum);
+        }
+    }
+
+    /**
+     * @param service an upstream service
+     * @param slot the 100 ms slot index
+     * @param instance the instance that received a call to {@code /work}
+     */
+    public synchronized void arrival(String service, int slot, String instance) {
+        arrivals.computeIfAbsent(service, s -> new TreeMap<>()).computeIfAbsent(slot, s -> new TreeMap<>())
+                .merge(instance, 1L, Long::sum);
+    }
+
+    /**
+     * @param series what was sampled, such as {@code inFlight}
+     * @param slot the 100 ms slot index
+     * @param value the value seen; a slot keeps its largest
+     */
+    public synchronized void sample(String series, int slot, double value) {
+        samples.computeIfAbsent(series, s -> new TreeMap<>()).merge(slot, value, Math::max);
+    }
+
+    /** @return service → slot → zone → attempts so far */
+    public synchronized Map<String, Map<Integer, Map<String, Long>>> serviceAttempts() {
+        return deepCopy(serviceAttempts);
+    }
+
+    /** @return service → slot → instance → calls received so far */
+    public synchronized Map<String, Map<Integer, Map<String, Long>>> arrivals() {
+        return deepCopy(arrivals);
+    }
+
+    /** @return series → slot → largest value sampled */
+    public synchronized Map<String, Map<Integer, Double>> samples() {
+        Map<String, Map<Integer, Double>> copy = new TreeMap<>();
+        samples.forEach((series, slots) -> copy.put(series, new TreeMap<>(slots)));
+        return copy;
+    }
+
+    private static Map<String, Map<Integer, Map<String, Long>>> deepCopy(
+            Map<String, Map<Integer, Map<String, Long>>> source) {
+        Map<String, Map<Integer, Map<String, Long>>> copy = new TreeMap<>();
+        source.forEach((service, slots) -> {
+            Map<Integer, Map<String, Long>> s = new TreeMap<>();
+            slots.forEach((slot, counts) -> s.put(slot, new TreeMap<>(counts)));
+            copy.put(service, s);
+        });
+        return copy;
+    }
 
     /** @param request a finished request */
     public synchronized void request(Request request) {

@@ -47,22 +47,28 @@ public final class Report {
      *     {@code null} for other phases, or when traffic was not home to stay by the phase's end
      * @param probeAttempts attempts to endpoints or zones only being probed
      * @param retriedCalls calls whose first attempt failed and that were retried
+     * @param services each upstream service's own results, surge included
+     * @param load requests in flight, successful calls' p99, failures by type, concurrency meters
      */
     public record PhaseResult(String name, boolean fault, boolean changesSomething, long startMillis,
                               long endMillis, long requests, long failed, Map<String, Double> byZone,
                               double sameZoneShare, long p50Ms, long p99Ms, Long shiftMillis, long strayAttempts,
                               Map<String, Long> errors, List<String> targetZones, boolean capacityLeft,
                               boolean recovery, Long recoveryMillis,
-                              long probeAttempts, long retriedCalls) {
+                              long probeAttempts, long retriedCalls,
+                              List<PhaseDetails.ServiceResult> services, PhaseDetails.Load load) {
 
         /** @return whether requests failed although some zone could serve: the drill's first expectation */
         public boolean failedWithCapacityLeft() {
             return capacityLeft && failed > 0;
         }
 
-        /** @return whether a fault's traffic took more than a second to move, or never did */
+        /**
+         * @return whether a fault's traffic took more than a second to move, or never did, although it
+         *     had somewhere to go
+         */
         public boolean shiftTooSlow() {
-            return fault && (shiftMillis == null || shiftMillis > 1_000);
+            return fault && capacityLeft && (shiftMillis == null || shiftMillis > 1_000);
         }
     }
 
@@ -149,23 +155,28 @@ public final class Report {
     public static Report of(Scenario scenario, List<PhaseRecord> ran, Recorder recorder) {
         List<Recorder.Request> requests = recorder.requests();
         Map<Integer, Map<String, Long>> slots = recorder.attempts();
+        Map<String, Map<Integer, Map<String, Long>>> serviceAttempts = recorder.serviceAttempts();
+        Map<String, Map<Integer, Map<String, Long>>> arrivals = recorder.arrivals();
+        Map<String, Map<Integer, Double>> samples = recorder.samples();
         List<PhaseResult> phases = new ArrayList<>();
         for (PhaseRecord p : ran) {
             List<Recorder.Request> in = requests.stream()
                     .filter(r -> r.startMillis() >= p.startMillis() && r.startMillis() < p.endMillis()).toList();
-            Map<String, Long> attempts = attemptsIn(slots, firstSlot(p), lastSlot(p));
-            Map<String, Double> shares = shares(attempts);
+            Map<String, Long> attempts = attemptsIn(slots, PhaseDetails.firstSlot(p), PhaseDetails.lastSlot(p));
+            Map<String, Double> shares = PhaseDetails.shares(attempts);
             List<Long> latencies = in.stream().map(Recorder.Request::latencyMillis).sorted().toList();
-            boolean fault = p.phase().actions().stream().anyMatch(a -> a.kind() == Scenario.Kind.REFUSE
-                    || a.kind() == Scenario.Kind.SLOW || a.kind() == Scenario.Kind.STATUS);
-            Long shift = p.phase().changesSomething() ? shift(slots, p) : null;
+            boolean fault = p.phase().actions().stream().anyMatch(a -> a.fault() && (a.service() == null
+                    || a.service().equals(scenario.services().get(0))));
+            Long shift = p.phase().changesSomething() ? PhaseDetails.shift(slots, p, p.targetZones()) : null;
             phases.add(new PhaseResult(p.phase().name(), fault, p.phase().changesSomething(), p.startMillis(),
                     p.endMillis(), in.size(), in.stream().filter(r -> !r.ok()).count(), shares,
-                    shares.getOrDefault(scenario.callerZone(), 0.0), percentile(latencies, 0.50),
-                    percentile(latencies, 0.99), shift, shift == null ? 0 : strays(slots, p, shift), errors(in),
+                    shares.getOrDefault(scenario.callerZone(), 0.0), PhaseDetails.percentile(latencies, 0.50),
+                    PhaseDetails.percentile(latencies, 0.99), shift, shift == null ? 0 : strays(slots, p, shift), errors(in),
                     p.targetZones(), p.capacityLeft(), heals(p, fault, scenario.callerZone()),
                     heals(p, fault, scenario.callerZone()) ? recovery(slots, p, scenario.callerZone()) : null,
-                    p.probeAttempts(), p.retriedCalls()));
+                    p.probeAttempts(), p.retriedCalls(),
+                    PhaseDetails.services(scenario, p, in, serviceAttempts, arrivals),
+                    PhaseDetails.load(scenario, p, in, samples)));
         }
         List<Second> seconds = new ArrayList<>();
         long end = ran.isEmpty() ? 0 : ran.get(ran.size() - 1).endMillis();
@@ -175,8 +186,8 @@ public final class Report {
                     .filter(r -> r.startMillis() >= from && r.startMillis() < from + 1000).toList();
             List<Long> latencies = in.stream().map(Recorder.Request::latencyMillis).sorted().toList();
             seconds.add(new Second(s, in.size(), in.stream().filter(r -> !r.ok()).count(),
-                    shares(Recorder.attemptsBetween(slots, from, from + 1000)), percentile(latencies, 0.50),
-                    percentile(latencies, 0.99)));
+                    PhaseDetails.shares(Recorder.attemptsBetween(slots, from, from + 1000)), PhaseDetails.percentile(latencies, 0.50),
+                    PhaseDetails.percentile(latencies, 0.99)));
         }
         return new Report(scenario, phases, seconds);
     }
@@ -187,35 +198,6 @@ public final class Report {
             slots.getOrDefault(slot, Map.of()).forEach((zone, n) -> sum.merge(zone, n, Long::sum));
         }
         return sum;
-    }
-
-    private static Map<String, Double> shares(Map<String, Long> attempts) {
-        long total = attempts.values().stream().mapToLong(Long::longValue).sum();
-        Map<String, Double> shares = new TreeMap<>();
-        attempts.forEach((zone, n) -> shares.put(zone, total == 0 ? 0.0 : (double) n / total));
-        return shares;
-    }
-
-    /** The first slot wholly inside the phase (the phase's actions are applied at its start). */
-    private static int firstSlot(PhaseRecord p) {
-        return (int) ((p.startMillis() + Recorder.SLOT_MILLIS - 1) / Recorder.SLOT_MILLIS);
-    }
-
-    /** The last slot wholly inside the phase. */
-    private static int lastSlot(PhaseRecord p) {
-        return (int) (p.endMillis() / Recorder.SLOT_MILLIS) - 1;
-    }
-
-    /** Time to the first whole slot of the phase with attempts, ≥ 99 % of them to the target zones. */
-    private static Long shift(Map<Integer, Map<String, Long>> slots, PhaseRecord p) {
-        for (int slot = firstSlot(p); slot <= lastSlot(p); slot++) {
-            Map<String, Long> zones = slots.getOrDefault(slot, Map.of());
-            long total = zones.values().stream().mapToLong(Long::longValue).sum();
-            if (total > 0 && (double) onTarget(zones, p) / total >= SHIFT_SHARE) {
-                return Math.max(0, (long) (slot + 1) * Recorder.SLOT_MILLIS - p.startMillis());
-            }
-        }
-        return null;
     }
 
     /** Whether a phase heals something (and faults nothing) while its target is the caller's zone alone. */
@@ -230,7 +212,7 @@ public final class Report {
      */
     private static Long recovery(Map<Integer, Map<String, Long>> slots, PhaseRecord p, String home) {
         Integer since = null;
-        for (int slot = firstSlot(p); slot <= lastSlot(p); slot++) {
+        for (int slot = PhaseDetails.firstSlot(p); slot <= PhaseDetails.lastSlot(p); slot++) {
             Map<String, Long> zones = slots.getOrDefault(slot, Map.of());
             long total = zones.values().stream().mapToLong(Long::longValue).sum();
             if (total == 0) {
@@ -246,7 +228,7 @@ public final class Report {
     private static long strays(Map<Integer, Map<String, Long>> slots, PhaseRecord p, long shiftMillis) {
         int from = (int) ((p.startMillis() + shiftMillis) / Recorder.SLOT_MILLIS);
         long strays = 0;
-        for (int slot = from; slot <= lastSlot(p); slot++) {
+        for (int slot = from; slot <= PhaseDetails.lastSlot(p); slot++) {
             Map<String, Long> zones = slots.getOrDefault(slot, Map.of());
             strays += zones.values().stream().mapToLong(Long::longValue).sum() - onTarget(zones, p);
         }
@@ -265,13 +247,6 @@ public final class Report {
         counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> ordered.put(e.getKey(), e.getValue()));
         return ordered;
-    }
-
-    private static long percentile(List<Long> sorted, double q) {
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
     /** @return the phases */
@@ -320,6 +295,12 @@ public final class Report {
                 broken.add("'" + p.name() + "': traffic took " + (p.shiftMillis() == null ? "longer than the phase"
                         : p.shiftMillis() + " ms") + " to move to " + p.targetZones());
             }
+            for (PhaseDetails.ServiceResult r : p.services().subList(1, p.services().size())) {
+                if (r.faulted() && !r.targetZones().isEmpty() && (r.shiftMillis() == null || r.shiftMillis() > 1_000)) {
+                    broken.add("'" + p.name() + "': " + r.service() + "'s traffic took " + (r.shiftMillis() == null
+                            ? "longer than the phase" : r.shiftMillis() + " ms") + " to move to " + r.targetZones());
+                }
+            }
         }
         return broken;
     }
@@ -335,7 +316,9 @@ public final class Report {
         s.put("zones", zones);
         s.put("instancesPerZone", scenario.zoneSizes());
         s.put("rate", scenario.rate());
+        s.put("upstreams", ReportJson.upstreams(scenario));
         json.put("scenario", s);
+        json.put("notes", ReportJson.NOTES);
         json.put("phases", phasesJson());
         json.put("seconds", secondsJson());
         json.put("violations", violations());
@@ -389,6 +372,8 @@ public final class Report {
             }
             m.put("errors", p.errors());
             m.put("targetZones", p.targetZones());
+            m.put("services", ReportJson.services(p.services()));
+            m.put("load", ReportJson.load(p.load()));
             ps.add(m);
         }
         return ps;

@@ -17,14 +17,21 @@ import java.util.Map;
  * @param rate requests per second
  * @param threads most requests in flight
  * @param phases the timeline
- * @param callerPolicy the caller's own settings for the upstream, over the drill's: keys under
- *     {@code meshless.services.upstream.} ({@code outlier-detection.base-ejection-time}) and values
+ * @param callerPolicy the caller's own settings for each upstream service, over the drill's: keys under
+ *     {@code meshless.services.<service>.} ({@code outlier-detection.base-ejection-time}) and values
+ * @param upstreams the services the caller calls, each with its own fleet; one user request calls
+ *     each of them once and fails when one of them fails. {@code regions} and {@code zoneSizes} are
+ *     the first one's. Empty means one service named {@value #DEFAULT_SERVICE} with {@code regions}
+ *     and {@code zoneSizes}.
  * @param callers the callers that run the timeline side by side, at the same rate: {@code meshless}
  *     first, whose expectations the drill checks, and optionally {@code spring-cloud}
  */
 public record Scenario(String callerRegion, String callerZone, List<String> regions, Map<String, Integer> zoneSizes,
                        int rate, int threads, List<Phase> phases, Map<String, String> callerPolicy,
-                       List<String> callers) {
+                       List<Upstream> upstreams, List<String> callers) {
+
+    /** The service of a scenario with one {@code upstream} section. */
+    public static final String DEFAULT_SERVICE = "upstream";
 
     /** The caller names a scenario may list, in the order they run and are reported. */
     public static final List<String> CALLERS = List.of("meshless", "spring-cloud");
@@ -35,19 +42,75 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
         zoneSizes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(zoneSizes));
         phases = List.copyOf(phases);
         callerPolicy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(callerPolicy));
+        upstreams = upstreams.isEmpty() ? List.of(new Upstream(DEFAULT_SERVICE, regions, zoneSizes))
+                : List.copyOf(upstreams);
         callers = List.copyOf(callers);
     }
 
     /** A drill of the Meshless caller alone. */
     public Scenario(String callerRegion, String callerZone, List<String> regions, Map<String, Integer> zoneSizes,
-                    int rate, int threads, List<Phase> phases, Map<String, String> callerPolicy) {
-        this(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, callerPolicy, List.of("meshless"));
+                    int rate, int threads, List<Phase> phases, Map<String, String> callerPolicy,
+                    List<Upstream> upstreams) {
+        this(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, callerPolicy, upstreams,
+                List.of("meshless"));
     }
 
-    /** A drill whose caller keeps the drill's settings. */
+    /** A drill with one upstream service, {@value #DEFAULT_SERVICE}. */
+    public Scenario(String callerRegion, String callerZone, List<String> regions, Map<String, Integer> zoneSizes,
+                    int rate, int threads, List<Phase> phases, Map<String, String> callerPolicy) {
+        this(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, callerPolicy, List.of());
+    }
+
+    /** A drill with one upstream service whose caller keeps the drill's settings. */
     public Scenario(String callerRegion, String callerZone, List<String> regions, Map<String, Integer> zoneSizes,
                     int rate, int threads, List<Phase> phases) {
         this(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, Map.of());
+    }
+
+    /**
+     * One upstream service and its fleet.
+     *
+     * @param name the service's name in the registry and in {@code meshless.services.<name>}
+     * @param regions its regions, in order
+     * @param zoneSizes its zones, region by region, with their instance counts
+     */
+    public record Upstream(String name, List<String> regions, Map<String, Integer> zoneSizes) {
+
+        /** Copies the lists and keeps the zones' order. */
+        public Upstream {
+            regions = List.copyOf(regions);
+            zoneSizes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(zoneSizes));
+        }
+
+        /** @return its zones, region by region */
+        public List<String> zones() {
+            return List.copyOf(zoneSizes.keySet());
+        }
+
+        /**
+         * @param zone one of its zones
+         * @return that zone's region
+         */
+        public String regionOf(String zone) {
+            return Scenario.regionOf(regions, zone);
+        }
+    }
+
+    /** @return the names of the upstream services, the first being the one whose numbers head the report */
+    public List<String> services() {
+        return upstreams.stream().map(Upstream::name).toList();
+    }
+
+    /**
+     * @param service one of {@link #services()}, or {@code null} for the first
+     * @return that service
+     */
+    public Upstream upstream(String service) {
+        if (service == null) {
+            return upstreams.get(0);
+        }
+        return upstreams.stream().filter(u -> u.name().equals(service)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no upstream service '" + service + "'"));
     }
 
     /**
@@ -71,6 +134,10 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
      * @return its region: the listed region its name starts with ({@code <region>-})
      */
     public String regionOf(String zone) {
+        return regionOf(regions, zone);
+    }
+
+    private static String regionOf(List<String> regions, String zone) {
         String best = null;
         for (String r : regions) {
             if (zone.startsWith(r + "-") && (best == null || r.length() > best.length())) {
@@ -108,8 +175,23 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
      *     {@code all}; {@code down} or {@code up} for the registry
      * @param delay for {@link Kind#SLOW}: how long answers take
      * @param code for {@link Kind#STATUS}: the status answered
+     * @param service the upstream service it hits; {@code null} for the first (the only one, usually)
+     * @param concurrency for {@link Kind#CAPACITY}: requests each targeted instance serves at once
+     * @param latency for {@link Kind#CAPACITY}: how long serving one request takes; {@code null} for no
+     *     more than it takes already
      */
-    public record Action(Kind kind, String target, Duration delay, int code) {
+    public record Action(Kind kind, String target, Duration delay, int code, String service, int concurrency,
+                         Duration latency) {
+
+        /** An action on the first upstream service. */
+        public Action(Kind kind, String target, Duration delay, int code) {
+            this(kind, target, delay, code, null, 0, null);
+        }
+
+        /** @return whether it starts a fault: refuse, slow, status or capacity */
+        public boolean fault() {
+            return kind == Kind.REFUSE || kind == Kind.SLOW || kind == Kind.STATUS || kind == Kind.CAPACITY;
+        }
     }
 
     /** Kinds of action. */
@@ -120,8 +202,10 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
         SLOW,
         /** Answer every call with a status. */
         STATUS,
-        /** Accept connections and answer at once with 200. */
+        /** Accept connections and answer at once with 200, with no capacity limit. */
         HEAL,
+        /** Serve at most {@code concurrency} requests at once per instance; the rest queue. */
+        CAPACITY,
         /** Take the registry down or bring it back up. */
         REGISTRY
     }
@@ -137,7 +221,7 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
      */
     public Scenario withRate(int newRate) {
         return new Scenario(callerRegion, callerZone, regions, zoneSizes, newRate, threads, phases, callerPolicy,
-                callers);
+                upstreams, callers);
     }
 
     /**
@@ -145,7 +229,8 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
      * @return this scenario run by those callers
      */
     public Scenario withCallers(List<String> names) {
-        return new Scenario(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, callerPolicy, names);
+        return new Scenario(callerRegion, callerZone, regions, zoneSizes, rate, threads, phases, callerPolicy,
+                upstreams, names);
     }
 
     /** @return whether a second caller runs beside the Meshless caller */
@@ -160,7 +245,7 @@ public record Scenario(String callerRegion, String callerZone, List<String> regi
     public Scenario withPhaseDuration(Duration phaseDuration) {
         return new Scenario(callerRegion, callerZone, regions, zoneSizes, rate, threads,
                 phases.stream().map(p -> new Phase(p.name(), phaseDuration, p.actions())).toList(), callerPolicy,
-                callers);
+                upstreams, callers);
     }
 
     /** @return every zone name, region by region */

@@ -1,5 +1,6 @@
 package dev.meshless.demo;
 
+import dev.meshless.demo.caller.CallerApplication;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class ScenarioReader {
         if (root == null || !root.isObject()) {
             throw new BadScenarioException(source + " must hold a mapping with caller, upstream, load and phases");
         }
-        allowOnly(root, "", "caller", "upstream", "load", "phase-duration", "phases", "callers");
+        allowOnly(root, "", "caller", "upstream", "upstreams", "load", "phase-duration", "phases", "callers");
         JsonNode caller = required(root, "caller");
         allowOnly(caller, "caller.", "region", "zone", "policy");
         String region = name(caller, "caller.region");
@@ -100,22 +101,9 @@ public final class ScenarioReader {
             }
             flatten(policy, "", "caller.policy", callerPolicy);
         }
-        JsonNode upstream = required(root, "upstream");
-        allowOnly(upstream, "upstream.", "regions", "zones-per-region", "instances-per-zone", "zones");
-        List<String> regions = new ArrayList<>();
-        JsonNode regionList = required(upstream, "regions");
-        if (!regionList.isArray() || regionList.isEmpty()) {
-            throw new BadScenarioException("upstream.regions must be a non-empty list of region names");
-        }
-        for (int i = 0; i < regionList.size(); i++) {
-            String r = regionList.get(i).asString("");
-            if (!NAME.matcher(r).matches() || regions.contains(r)) {
-                throw new BadScenarioException("upstream.regions[" + i + "] must be a new lower-case name, but was '"
-                        + r + "'");
-            }
-            regions.add(r);
-        }
-        Map<String, Integer> zoneSizes = zones(upstream, regions);
+        List<Scenario.Upstream> upstreams = upstreams(root);
+        List<String> regions = upstreams.get(0).regions();
+        Map<String, Integer> zoneSizes = upstreams.get(0).zoneSizes();
         JsonNode load = root.path("load");
         if (!load.isMissingNode()) {
             allowOnly(load, "load.", "rate", "threads");
@@ -123,18 +111,16 @@ public final class ScenarioReader {
         int rate = integer(load, "rate", "load.rate", 200, 1, 5_000);
         int threads = integer(load, "threads", "load.threads", 256, 1, 1_024);
         Duration phaseDuration = duration(root.get("phase-duration"), "phase-duration", Duration.ofSeconds(10));
-        Scenario probe = new Scenario(region, zone, regions, zoneSizes, rate, threads, List.of());
-        Set<String> targets = new HashSet<>(probe.zones());
-        targets.addAll(regions);
-        targets.add("all");
-        zoneSizes.forEach((z, instances) -> {
-            for (int i = 0; i < instances; i++) {
-                targets.add(z + "-" + i);
-            }
-        });
-        if (!regions.contains(region) || !probe.zones().contains(zone)) {
-            throw new BadScenarioException("caller.zone must be one of the upstream's zones " + probe.zones()
-                    + ", but was '" + region + "/" + zone + "'");
+        Map<String, Set<String>> targets = new LinkedHashMap<>();
+        Set<String> callerZones = new java.util.LinkedHashSet<>();
+        for (Scenario.Upstream u : upstreams) {
+            targets.put(u.name(), targets(u));
+            callerZones.addAll(u.zones());
+        }
+        if (!callerZones.contains(zone) || !region.equals(upstreams.stream().filter(u -> u.zoneSizes()
+                .containsKey(zone)).findFirst().map(u -> u.regionOf(zone)).orElse(null))) {
+            throw new BadScenarioException("caller.zone must be one of the upstream" + (upstreams.size() > 1 ? "s'"
+                    : "'s") + " zones " + callerZones + ", but was '" + region + "/" + zone + "'");
         }
         JsonNode phaseList = required(root, "phases");
         if (!phaseList.isArray() || phaseList.isEmpty()) {
@@ -144,8 +130,90 @@ public final class ScenarioReader {
         for (int i = 0; i < phaseList.size(); i++) {
             phases.add(phase(phaseList.get(i), "phases[" + i + "]", phaseDuration, targets));
         }
-        return new Scenario(region, zone, regions, zoneSizes, rate, threads, phases, callerPolicy,
+        return new Scenario(region, zone, regions, zoneSizes, rate, threads, phases, callerPolicy, upstreams,
                 callers(root.get("callers")));
+    }
+
+    /**
+     * The upstream services: one {@code upstream} section (the service {@value Scenario#DEFAULT_SERVICE});
+     * {@code upstreams: [a, b]} with one {@code upstream} section that each of them follows; or
+     * {@code upstreams: {a: {topology}, b: {topology}}}, each with its own.
+     */
+    private static List<Scenario.Upstream> upstreams(JsonNode root) {
+        JsonNode names = root.get("upstreams");
+        if (names == null || names.isNull()) {
+            List<String> regions = regions(required(root, "upstream"), "upstream.");
+            return List.of(new Scenario.Upstream(Scenario.DEFAULT_SERVICE, regions,
+                    zones(root.get("upstream"), regions, "upstream.")));
+        }
+        List<Scenario.Upstream> upstreams = new ArrayList<>();
+        if (names.isArray() && !names.isEmpty()) {
+            JsonNode shared = required(root, "upstream");
+            List<String> regions = regions(shared, "upstream.");
+            Map<String, Integer> zones = zones(shared, regions, "upstream.");
+            for (int i = 0; i < names.size(); i++) {
+                upstreams.add(new Scenario.Upstream(service(names.get(i).asString(""), "upstreams[" + i + "]",
+                        upstreams), regions, zones));
+            }
+        } else if (names.isObject() && !names.isEmpty()) {
+            if (root.has("upstream")) {
+                throw new BadScenarioException("upstream cannot be combined with upstreams as a mapping, which gives"
+                        + " every service its own topology");
+            }
+            for (Map.Entry<String, JsonNode> e : names.properties()) {
+                String path = "upstreams." + e.getKey();
+                String name = service(e.getKey(), path, upstreams);
+                if (!e.getValue().isObject()) {
+                    throw new BadScenarioException(path + " must be a topology mapping (regions, zones...), but was "
+                            + e.getValue());
+                }
+                List<String> regions = regions(e.getValue(), path + ".");
+                upstreams.add(new Scenario.Upstream(name, regions, zones(e.getValue(), regions, path + ".")));
+            }
+        } else {
+            throw new BadScenarioException("upstreams must be a non-empty list of service names or a mapping of"
+                    + " service names to topologies, but was " + names);
+        }
+        return upstreams;
+    }
+
+    private static String service(String name, String path, List<Scenario.Upstream> before) {
+        if (!CallerApplication.SERVICES.contains(name) || before.stream().anyMatch(u -> u.name().equals(name))) {
+            throw new BadScenarioException(path + " must be a service the drill's caller calls, once: one of "
+                    + CallerApplication.SERVICES + ", but was '" + name + "'");
+        }
+        return name;
+    }
+
+    private static List<String> regions(JsonNode topology, String prefix) {
+        allowOnly(topology, prefix, "regions", "zones-per-region", "instances-per-zone", "zones");
+        List<String> regions = new ArrayList<>();
+        JsonNode regionList = required(topology, prefix + "regions", "regions");
+        if (!regionList.isArray() || regionList.isEmpty()) {
+            throw new BadScenarioException(prefix + "regions must be a non-empty list of region names");
+        }
+        for (int i = 0; i < regionList.size(); i++) {
+            String r = regionList.get(i).asString("");
+            if (!NAME.matcher(r).matches() || regions.contains(r)) {
+                throw new BadScenarioException(prefix + "regions[" + i + "] must be a new lower-case name, but was '"
+                        + r + "'");
+            }
+            regions.add(r);
+        }
+        return regions;
+    }
+
+    /** What an action on the service may target: its zones, regions, instances, or all. */
+    private static Set<String> targets(Scenario.Upstream upstream) {
+        Set<String> targets = new HashSet<>(upstream.zones());
+        targets.addAll(upstream.regions());
+        targets.add("all");
+        upstream.zoneSizes().forEach((z, instances) -> {
+            for (int i = 0; i < instances; i++) {
+                targets.add(z + "-" + i);
+            }
+        });
+        return targets;
     }
 
     /** {@code callers}: known names, each once, {@code meshless} among them; it runs first. */
@@ -193,21 +261,21 @@ public final class ScenarioReader {
      * listed with their instance counts ({@code zones: {r1-a: 1, r1-b: 4}}), each named
      * {@code <region>-<name>} after one of the regions, every region with at least one zone.
      */
-    static Map<String, Integer> zones(JsonNode upstream, List<String> regions) {
+    static Map<String, Integer> zones(JsonNode upstream, List<String> regions, String prefix) {
         JsonNode listed = upstream.get("zones");
         if (listed == null || listed.isNull()) {
-            int zones = integer(upstream, "zones-per-region", "upstream.zones-per-region", 3, 1, 26);
-            int instances = integer(upstream, "instances-per-zone", "upstream.instances-per-zone", 2, 1, 10);
+            int zones = integer(upstream, "zones-per-region", prefix + "zones-per-region", 3, 1, 26);
+            int instances = integer(upstream, "instances-per-zone", prefix + "instances-per-zone", 2, 1, 10);
             return Scenario.uniform(regions, zones, instances);
         }
         for (String uniform : List.of("zones-per-region", "instances-per-zone")) {
             if (upstream.has(uniform)) {
-                throw new BadScenarioException("upstream." + uniform + " cannot be combined with upstream.zones,"
+                throw new BadScenarioException(prefix + uniform + " cannot be combined with " + prefix + "zones,"
                         + " which gives every zone its instance count");
             }
         }
         if (!listed.isObject() || listed.isEmpty()) {
-            throw new BadScenarioException("upstream.zones must map zone names to instance counts, such as"
+            throw new BadScenarioException(prefix + "zones must map zone names to instance counts, such as"
                     + " {r1-a: 1, r1-b: 4}");
         }
         Map<String, Integer> zones = new java.util.LinkedHashMap<>();
@@ -215,27 +283,28 @@ public final class ScenarioReader {
         for (String region : regions) {
             for (Map.Entry<String, JsonNode> z : listed.properties()) {
                 if (region.equals(naming.regionOf(z.getKey()))) {
-                    zones.put(z.getKey(), integer(listed, z.getKey(), "upstream.zones." + z.getKey(), -1, 1, 10));
+                    zones.put(z.getKey(), integer(listed, z.getKey(), prefix + "zones." + z.getKey(), -1, 1, 10));
                 }
             }
         }
         for (Map.Entry<String, JsonNode> z : listed.properties()) {
             String name = z.getKey();
             if (!NAME.matcher(name).matches() || naming.regionOf(name) == null) {
-                throw new BadScenarioException("upstream.zones." + name + " must be named <region>-<zone> after one of"
+                throw new BadScenarioException(prefix + "zones." + name + " must be named <region>-<zone> after one of"
                         + " the regions " + regions + ", but was '" + name + "'");
             }
         }
         for (String region : regions) {
             if (zones.keySet().stream().noneMatch(z -> region.equals(naming.regionOf(z)))) {
-                throw new BadScenarioException("upstream.regions lists '" + region + "', but upstream.zones has no"
+                throw new BadScenarioException(prefix + "regions lists '" + region + "', but " + prefix + "zones has no"
                         + " zone " + region + "-...");
             }
         }
         return zones;
     }
 
-    private static Scenario.Phase phase(JsonNode node, String path, Duration defaultDuration, Set<String> targets) {
+    private static Scenario.Phase phase(JsonNode node, String path, Duration defaultDuration,
+                                        Map<String, Set<String>> targets) {
         if (!node.isObject()) {
             throw new BadScenarioException(path + " must be a mapping with a name");
         }
@@ -258,7 +327,7 @@ public final class ScenarioReader {
         return new Scenario.Phase(name, duration, actions);
     }
 
-    private static Scenario.Action action(JsonNode node, String path, Set<String> targets) {
+    private static Scenario.Action action(JsonNode node, String path, Map<String, Set<String>> services) {
         if (!node.isObject()) {
             throw new BadScenarioException(path + " must be a mapping such as {refuse: r1-a}");
         }
@@ -273,32 +342,46 @@ public final class ScenarioReader {
             }
         }
         if (kind == null) {
-            throw new BadScenarioException(path + " must be one of refuse, slow, status, heal, registry, but holds "
-                    + fieldNames(node));
+            throw new BadScenarioException(path + " must be one of refuse, slow, status, capacity, heal, registry, but"
+                    + " holds " + fieldNames(node));
         }
         String key = kind.name().toLowerCase(Locale.ROOT);
         String target = node.get(key).asString("");
+        if (kind == Scenario.Kind.REGISTRY) {
+            allowOnly(node, path + ".", key);
+            if (!target.equals("down") && !target.equals("up")) {
+                throw new BadScenarioException(path + ".registry must be down or up, but was '" + target + "'");
+            }
+            return new Scenario.Action(kind, target, null, 0);
+        }
+        String service = null;
+        JsonNode named = node.get("service");
+        if (named != null) {
+            service = named.asString("");
+            if (!services.containsKey(service)) {
+                throw new BadScenarioException(path + ".service must be one of the upstreams " + services.keySet()
+                        + ", but was '" + service + "'");
+            }
+        }
+        Set<String> targets = services.get(service == null ? services.keySet().iterator().next() : service);
+        check(path + "." + key, target, targets);
         switch (kind) {
-            case REGISTRY:
-                allowOnly(node, path + ".", key);
-                if (!target.equals("down") && !target.equals("up")) {
-                    throw new BadScenarioException(path + ".registry must be down or up, but was '" + target + "'");
-                }
-                return new Scenario.Action(kind, target, null, 0);
             case SLOW:
-                allowOnly(node, path + ".", key, "delay");
-                check(path + "." + key, target, targets);
+                allowOnly(node, path + ".", key, "service", "delay");
                 return new Scenario.Action(kind, target, duration(required(node, path + ".delay", "delay"),
-                        path + ".delay", null), 0);
+                        path + ".delay", null), 0, service, 0, null);
             case STATUS:
-                allowOnly(node, path + ".", key, "code");
-                check(path + "." + key, target, targets);
+                allowOnly(node, path + ".", key, "service", "code");
                 int code = integer(node, "code", path + ".code", -1, 200, 599);
-                return new Scenario.Action(kind, target, null, code);
+                return new Scenario.Action(kind, target, null, code, service, 0, null);
+            case CAPACITY:
+                allowOnly(node, path + ".", key, "service", "concurrency", "latency");
+                int concurrency = integer(node, "concurrency", path + ".concurrency", -1, 1, 1_000);
+                return new Scenario.Action(kind, target, null, 0, service, concurrency,
+                        node.has("latency") ? duration(node.get("latency"), path + ".latency", null) : null);
             default:
-                allowOnly(node, path + ".", key);
-                check(path + "." + key, target, targets);
-                return new Scenario.Action(kind, target, null, 0);
+                allowOnly(node, path + ".", key, "service");
+                return new Scenario.Action(kind, target, null, 0, service, 0, null);
         }
     }
 

@@ -13,16 +13,73 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The upstream service: one real HTTP server per instance on 127.0.0.1 (ephemeral ports), each
+ * One upstream service: one real HTTP server per instance on 127.0.0.1 (ephemeral ports), each
  * answering {@code GET /work} (and any other path) with {@code <instance> <zone> <region>}, and each able to refuse
- * connections, answer slowly or answer an error status on command.
+ * connections, answer slowly, answer an error status, or serve a bounded number of requests at once
+ * (the rest queue) on command. It counts the calls to {@code /work} each instance receives.
  */
 public final class UpstreamFleet implements AutoCloseable {
+
+    static {
+        // The JDK's HTTP server leaves Nagle's algorithm on: its answer goes out as two small writes
+        // (headers, then body), and the second can wait for the client's delayed ACK — about 40 ms on
+        // Linux. A real server sets TCP_NODELAY; so does the drill's, before the first server starts
+        // (the setting is read once), so that latencies are the callers' own.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    /** How a server waits while it simulates slow work; {@link Thread#sleep} but in tests. */
+    @FunctionalInterface
+    interface Work {
+        /**
+         * @param duration how long the work takes
+         * @throws InterruptedException when the server stops
+         */
+        void take(Duration duration) throws InterruptedException;
+    }
+
+    /** The request header a drill caller names itself in; calls without it are the Meshless caller's. */
+    public static final String CALLER_HEADER = "X-Drill-Caller";
+
+    /** Told of every call to {@code /work} as it arrives, before it waits for capacity. */
+    @FunctionalInterface
+    public interface Arrivals {
+        /**
+         * @param instance the instance called
+         * @param caller the {@link #CALLER_HEADER} of the call, {@code null} when it has none
+         */
+        void arrived(Instance instance, String caller);
+    }
+
+    /**
+     * A capacity cut: at most {@code concurrency} requests served at once, each taking at least
+     * {@code latency}; the rest wait, first come first served. Lifted by {@link #lift()}, which lets
+     * every waiting request through.
+     */
+    static final class Capacity {
+        final Semaphore permits;
+        final Duration latency;
+        final java.util.concurrent.atomic.AtomicInteger serving = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean lifted;
+
+        Capacity(int concurrency, Duration latency) {
+            this.permits = new Semaphore(concurrency, true);
+            this.latency = latency == null ? Duration.ZERO : latency;
+        }
+
+        void lift() {
+            lifted = true;
+            permits.release(Integer.MAX_VALUE / 2); // whoever waits goes through; later arrivals too
+        }
+    }
 
     /** One instance of the upstream service. */
     public static final class Instance {
@@ -33,6 +90,7 @@ public final class UpstreamFleet implements AutoCloseable {
         volatile HttpServer server;
         volatile Duration delay = Duration.ZERO;
         volatile int status = 200;
+        volatile Capacity capacity;
 
         Instance(String id, String region, String zone, HttpServer server) {
             this.id = id;
@@ -42,9 +100,9 @@ public final class UpstreamFleet implements AutoCloseable {
             this.port = server.getAddress().getPort();
         }
 
-        /** Accepts connections and answers at once with 200. */
+        /** Accepts connections and answers at once with 200, without a capacity cut. */
         boolean healthy() {
-            return server != null && delay.isZero() && status == 200;
+            return server != null && delay.isZero() && status == 200 && capacity == null;
         }
 
         /** @return the instance id, e.g. {@code r1-a-0} */
@@ -68,21 +126,35 @@ public final class UpstreamFleet implements AutoCloseable {
         }
     }
 
+    private final String service;
+    private final Work work;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     /**
      * Each instance's own request threads, as each server has its own capacity: a slow instance holding
      * its threads (a comparison drill sends it two callers' retries) must not stop the others answering.
      */
     private final Map<String, ExecutorService> handlers = new LinkedHashMap<>();
+    private volatile Arrivals arrivals = (i, caller) -> { };
 
-    /** @param scenario how many regions, zones and instances */
+    /** @param scenario how many regions, zones and instances its first upstream service has */
     public UpstreamFleet(Scenario scenario) {
-        for (String zone : scenario.zones()) {
-            String region = scenario.regionOf(zone);
-            for (int i = 0; i < scenario.zoneSizes().get(zone); i++) {
+        this(scenario.upstreams().get(0));
+    }
+
+    /** @param upstream the service: its regions, zones and instances */
+    public UpstreamFleet(Scenario.Upstream upstream) {
+        this(upstream, d -> Thread.sleep(d.toMillis()));
+    }
+
+    UpstreamFleet(Scenario.Upstream upstream, Work work) {
+        this.service = upstream.name();
+        this.work = work;
+        for (String zone : upstream.zones()) {
+            String region = upstream.regionOf(zone);
+            for (int i = 0; i < upstream.zoneSizes().get(zone); i++) {
                 String id = zone + "-" + i;
                 handlers.put(id, new ThreadPoolExecutor(4, 512, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "upstream-" + id);
+                    Thread t = new Thread(r, upstream.name() + "-" + id);
                     t.setDaemon(true);
                     return t;
                 }));
@@ -110,24 +182,74 @@ public final class UpstreamFleet implements AutoCloseable {
         server.createContext("/", exchange -> answer(exchange, instance));
     }
 
-    private static void answer(HttpExchange exchange, Instance instance) throws IOException {
+    private void answer(HttpExchange exchange, Instance instance) throws IOException {
         try (exchange) {
-            Duration delay = instance.delay;
-            if (!delay.isZero()) {
-                try {
-                    Thread.sleep(delay.toMillis()); // the fault being simulated: a slow instance
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            if (exchange.getRequestURI().getPath().equals("/work")) {
+                arrivals.arrived(instance, exchange.getRequestHeaders().getFirst(CALLER_HEADER));
             }
-            byte[] body = (instance.id + " " + instance.zone + " " + instance.region).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(instance.status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+            // Probes wait for capacity as calls do: an overloaded server is slow to everyone.
+            Capacity capacity = instance.capacity;
+            try {
+                if (capacity != null) {
+                    capacity.permits.acquire();
+                }
+                try {
+                    if (capacity != null) {
+                        capacity.serving.incrementAndGet();
+                    }
+                    Duration delay = instance.delay.plus(capacity == null || capacity.lifted ? Duration.ZERO
+                            : capacity.latency);
+                    if (!delay.isZero()) {
+                        work.take(delay); // the fault being simulated: a slow or overloaded instance
+                    }
+                    respond(exchange, instance);
+                } finally {
+                    if (capacity != null) {
+                        capacity.serving.decrementAndGet();
+                        capacity.permits.release();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static void respond(HttpExchange exchange, Instance instance) throws IOException {
+        byte[] body = (instance.id + " " + instance.zone + " " + instance.region).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(instance.status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** @return the service these instances serve */
+    public String service() {
+        return service;
+    }
+
+    /** @param listener told of every call to {@code /work} as it arrives */
+    public void countArrivals(Arrivals listener) {
+        this.arrivals = listener;
+    }
+
+    /**
+     * @param id an instance
+     * @return requests it is serving now under a capacity cut; 0 without one
+     */
+    int serving(String id) {
+        Capacity c = instances.get(id).capacity;
+        return c == null ? 0 : c.serving.get();
+    }
+
+    /**
+     * @param id an instance
+     * @return requests waiting for its capacity now; 0 without a cut
+     */
+    int queued(String id) {
+        Capacity c = instances.get(id).capacity;
+        return c == null ? 0 : c.permits.getQueueLength();
     }
 
     /** @return every instance, zone by zone */
@@ -138,7 +260,7 @@ public final class UpstreamFleet implements AutoCloseable {
     /**
      * Applies an action to the instances it targets.
      *
-     * @param action refuse, slow, status or heal
+     * @param action refuse, slow, status, capacity or heal
      */
     public synchronized void apply(Scenario.Action action) {
         for (Instance i : targets(action.target())) {
@@ -155,9 +277,14 @@ public final class UpstreamFleet implements AutoCloseable {
                 case STATUS:
                     i.status = action.code();
                     break;
+                case CAPACITY:
+                    lift(i);
+                    i.capacity = new Capacity(action.concurrency(), action.latency());
+                    break;
                 case HEAL:
                     i.delay = Duration.ZERO;
                     i.status = 200;
+                    lift(i);
                     if (i.server == null) {
                         i.server = start(i.port, i.id);
                         bind(i.server, i);
@@ -166,6 +293,14 @@ public final class UpstreamFleet implements AutoCloseable {
                 default:
                     throw new IllegalArgumentException("not an upstream action: " + action);
             }
+        }
+    }
+
+    private static void lift(Instance i) {
+        Capacity old = i.capacity;
+        i.capacity = null;
+        if (old != null) {
+            old.lift();
         }
     }
 
@@ -198,6 +333,7 @@ public final class UpstreamFleet implements AutoCloseable {
     @Override
     public void close() {
         instances.values().forEach(i -> {
+            lift(i);
             if (i.server != null) {
                 i.server.stop(0);
             }

@@ -93,8 +93,8 @@ class CompareDrillTest {
         assertThat(keys).contains("meshless.enabled", "spring.cloud.loadbalancer.zone",
                 "spring.cloud.loadbalancer.health-check.interval",
                 "spring.cloud.loadbalancer.retry.max-retries-on-next-service-instance",
-                "resilience4j.timelimiter.instances.upstream.timeout-duration", "@CircuitBreaker(name = \"upstream\")",
-                "@Retry(name = \"upstream\")");
+                "resilience4j.timelimiter.configs.default.timeout-duration", "@CircuitBreaker(name = <service>)",
+                "@Retry(name = <service>)");
         assertThat(caller("meshless").get("settings")).isNotEmpty();
     }
 

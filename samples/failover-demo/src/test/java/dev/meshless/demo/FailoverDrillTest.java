@@ -70,7 +70,7 @@ class FailoverDrillTest {
 
     @Test
     void reportHasEveryPhaseWithItsNumbers() {
-        assertThat(report.get("phases")).hasSize(10);
+        assertThat(report.get("phases")).hasSize(11);
         for (JsonNode p : report.get("phases")) {
             assertThat(p.propertyNames()).as(p.get("name").asString()).contains("name", "startMillis", "endMillis",
                     "requests", "failed", "byZone", "sameZoneShare", "p50Ms", "p99Ms", "errors");
@@ -86,7 +86,8 @@ class FailoverDrillTest {
         for (String fault : FAULTS) {
             assertThat(phase(fault).has("shiftMillis")).as(fault).isTrue();
         }
-        assertThat(console).contains("1/10 steady").contains("10/10 all healthy").contains("Report: ");
+        assertThat(console).contains("1/11 steady").contains("11/11 all healthy").contains("Report: ")
+                .contains("Per service (peaks: calls received per second", "8. crossed failures");
     }
 
     @Test
@@ -95,6 +96,44 @@ class FailoverDrillTest {
             assertThat(p.get("failed").asLong()).as("failed requests in '%s': %s", p.get("name").asString(),
                     p.get("errors")).isZero();
         }
+    }
+
+    /**
+     * Issue 15 §3: inventory is down in r1 while pricing is down in r2. No single region can serve a
+     * request, so a global switch would fail them all; each service fails over on its own.
+     */
+    @Test
+    void crossedFailuresFailNoRequestAndEachServiceIsServedFromItsHealthyRegion() {
+        JsonNode crossed = phase("crossed failures");
+        JsonNode inventory = crossed.get("services").get("inventory");
+        JsonNode pricing = crossed.get("services").get("pricing");
+
+        assertThat(crossed.get("failed").asLong()).as("failed requests: %s", crossed.get("errors")).isZero();
+        assertThat(inventory.get("failed").asLong()).isZero();
+        assertThat(pricing.get("failed").asLong()).isZero();
+        assertThat(inventory.get("byRegion").get("r2").asDouble()).as("inventory from r2").isGreaterThan(0.95);
+        assertThat(pricing.get("byRegion").get("r1").asDouble()).as("pricing from r1").isGreaterThan(0.95);
+        assertThat(pricing.get("targetZones").values()).extracting(JsonNode::asString).containsExactly("r1-a");
+        // Each instance counts the calls it receives: inventory's only in r2, pricing's only in r1.
+        assertThat(inventory.get("peakRpsByRegion").propertyNames()).containsExactly("r2");
+        assertThat(pricing.get("peakRpsByRegion").propertyNames()).containsExactly("r1");
+    }
+
+    /**
+     * Issue 15 §4: the region that takes over a failover shows the surge in calls per second its
+     * instances received; before, it received none.
+     */
+    @Test
+    void theRegionTakingOverShowsItsSurge() {
+        JsonNode steady = phase("steady").get("services").get("inventory");
+        JsonNode down = phase("caller region down").get("services").get("inventory");
+
+        assertThat(steady.get("peakRpsByRegion").has("r2")).as("steady: nothing to r2").isFalse();
+        long home = steady.get("peakRpsByRegion").get("r1").asLong();
+        assertThat(down.get("peakRpsByRegion").get("r2").asLong()).isGreaterThan(home / 2);
+        assertThat(down.get("peakRpsByEndpoint").size()).isEqualTo(6);
+        assertThat(down.get("rampMillisByRegion").get("r2").asLong()).isPositive();
+        assertThat(phase("steady").get("load").get("okP99Ms").asLong()).isPositive();
     }
 
     @Test
@@ -192,6 +231,38 @@ class FailoverDrillTest {
         void everyZoneHasItsOwnSize() {
             assertThat(drill.get("scenario").get("instancesPerZone").get("r3-b").asInt()).isEqualTo(4);
             assertThat(drill.get("scenario").get("zones")).hasSize(6);
+        }
+    }
+
+    /**
+     * Issue 14 §4's overload drill ({@code scenarios/overload.yaml}): every instance serves at most two
+     * requests at once, each taking 100 ms, under 200 requests per second. What the caller does about
+     * it is the report's to show; this checks the drill overloads and reports it.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class Overload {
+
+        private final Path out = Path.of("target", "failover-drill-overload");
+        private JsonNode drill;
+
+        @BeforeAll
+        void runIt() throws IOException {
+            drill = DemoRun.of(out, "--scenario=scenarios/overload.yaml", "--phase-duration=4s").report();
+        }
+
+        @Test
+        void servedCallsWaitForCapacityAndFailuresAreClassifiedWithTheirLatency() {
+            JsonNode load = phase(drill, "overload").get("load");
+
+            // Every call served in the phase took the cut's 100 ms at least.
+            assertThat(load.get("okP99Ms").asLong()).isGreaterThanOrEqualTo(100L);
+            assertThat(load.get("inFlightMax").asLong()).isPositive();
+            for (JsonNode f : load.get("failures")) {
+                assertThat(f.get("kind").asString()).isIn("rejection", "timeout", "not-sent", "error");
+                assertThat(f.get("p50Ms").asLong()).isLessThanOrEqualTo(f.get("maxMs").asLong());
+            }
+            assertThat(phase(drill, "overload").get("targetZones")).as("a cut instance is not healthy").isEmpty();
         }
     }
 

@@ -78,11 +78,17 @@ class ScenarioReaderTest {
         assertThat(s.zoneSizes()).containsOnlyKeys(s.zones()).allSatisfy((zone, n) -> assertThat(n).isEqualTo(2));
         assertThat(s.rate()).isEqualTo(200);
         assertThat(s.callerZone()).isEqualTo("r1-a");
-        assertThat(s.phases()).allSatisfy(p -> assertThat(p.duration()).isEqualTo(Duration.ofSeconds(10)));
+        assertThat(s.services()).containsExactly("inventory", "pricing");
+        assertThat(s.upstreams()).allSatisfy(u -> assertThat(u.zoneSizes()).isEqualTo(s.zoneSizes()));
         assertThat(s.phases()).extracting(Scenario.Phase::name).containsExactly("steady",
                 "caller zone refuses connections", "caller zone recovers", "caller zone turns slow",
-                "caller zone answers 503", "caller zone recovers again", "caller region down", "region recovers",
-                "registry unreachable", "all healthy");
+                "caller zone answers 503", "caller zone recovers again", "caller region down", "crossed failures",
+                "region recovers", "registry unreachable", "all healthy");
+        // The README's demo keeps its length: 100 s of phases, the first and last shortened to make room.
+        assertThat(s.duration()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(s.phases().get(7).actions()).containsExactly(
+                new Scenario.Action(Scenario.Kind.REFUSE, "r1", null, 0, "inventory", 0, null),
+                new Scenario.Action(Scenario.Kind.REFUSE, "r2", null, 0, "pricing", 0, null));
     }
 
     @Test
@@ -167,6 +173,102 @@ class ScenarioReaderTest {
                 .isInstanceOf(ScenarioReader.BadScenarioException.class)
                 .hasMessageStartingWith(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    private static final String SERVICES = """
+            caller:
+              region: r1
+              zone: r1-a
+            upstreams:
+              inventory:
+                regions: [r1, r2]
+                zones: {r1-a: 2, r2-a: 2}
+              pricing:
+                regions: [r1, r2]
+                zones: {r1-a: 1, r1-b: 1, r2-b: 3}
+            phases:
+              - name: crossed
+                actions:
+                  - refuse: r1
+                  - refuse: r2-b
+                    service: pricing
+              - name: overload
+                actions:
+                  - capacity: r2-a-1
+                    concurrency: 4
+                    latency: 50ms
+                  - capacity: all
+                    service: pricing
+                    concurrency: 1
+            """;
+
+    @Test
+    void severalUpstreamsEachWithItsTopologyAndActionsNamingTheirService() {
+        Scenario s = parse(SERVICES);
+
+        assertThat(s.services()).containsExactly("inventory", "pricing");
+        assertThat(s.upstream("pricing").zoneSizes()).containsExactly(Map.entry("r1-a", 1), Map.entry("r1-b", 1),
+                Map.entry("r2-b", 3));
+        assertThat(s.upstream(null).name()).as("the first").isEqualTo("inventory");
+        assertThat(s.zoneSizes()).as("the first one's topology heads the report").isEqualTo(
+                s.upstream("inventory").zoneSizes());
+        assertThat(s.phases().get(0).actions()).containsExactly(
+                new Scenario.Action(Scenario.Kind.REFUSE, "r1", null, 0),
+                new Scenario.Action(Scenario.Kind.REFUSE, "r2-b", null, 0, "pricing", 0, null));
+        assertThat(s.phases().get(1).actions()).containsExactly(
+                new Scenario.Action(Scenario.Kind.CAPACITY, "r2-a-1", null, 0, null, 4, Duration.ofMillis(50)),
+                new Scenario.Action(Scenario.Kind.CAPACITY, "all", null, 0, "pricing", 1, null));
+        assertThat(s.phases().get(1).actions()).allMatch(Scenario.Action::fault);
+    }
+
+    @Test
+    void aListOfUpstreamsSharesTheUpstreamSection() {
+        Scenario s = parse(VALID.replace("upstream:", "upstreams: [pricing, upstream]\nupstream:"));
+
+        assertThat(s.services()).containsExactly("pricing", "upstream");
+        assertThat(s.upstreams()).allSatisfy(u -> assertThat(u.zones()).hasSize(6));
+        assertThat(parse(VALID).services()).containsExactly("upstream");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            service the caller lacks | 'pricing:'              | 'billing:'              | drill.yaml: upstreams.billing must be a service the drill's caller calls, once: one of [upstream, inventory, pricing], but was 'billing'
+            action on unknown service| 'service: pricing\n  - name' | 'service: billing\n  - name' | drill.yaml: phases[0].actions[1].service must be one of the upstreams [inventory, pricing], but was 'billing'
+            target outside service   | 'refuse: r2-b'         | 'refuse: r2-a'          | drill.yaml: phases[0].actions[1].refuse must name a zone, a region, an instance or all, but was 'r2-a'
+            capacity without limit   | 'concurrency: 4\n        latency' | 'latency' | drill.yaml: phases[1].actions[0].concurrency is missing
+            concurrency zero         | 'concurrency: 4'       | 'concurrency: 0'        | drill.yaml: phases[1].actions[0].concurrency must be a whole number from 1 to 1000, but was 0
+            concurrency a word       | 'concurrency: 4'       | 'concurrency: many'     | drill.yaml: phases[1].actions[0].concurrency must be a whole number from 1 to 1000, but was 'many'
+            latency without unit     | 'latency: 50ms'        | 'latency: 50'           | drill.yaml: phases[1].actions[0].latency must be a duration such as 500ms, 10s or 2m, but was '50'
+            capacity with a delay    | 'latency: 50ms'        | 'delay: 50ms'           | drill.yaml: unknown field 'phases[1].actions[0].delay'; expected one of capacity, service, concurrency, latency
+            both forms of upstreams  | 'upstreams:'           | 'upstream: {regions: [r1]}\nupstreams:' | drill.yaml: upstream cannot be combined with upstreams as a mapping
+            topology not a mapping   | 'pricing:\n    regions: [r1, r2]' | 'pricing: 3\n  x:\n    regions: [r1, r2]' | drill.yaml: upstreams.pricing must be a topology mapping (regions, zones...), but was 3
+            """)
+    void badServicesAndCapacitiesAreNamed(String why, String from, String to, String message) {
+        String yaml = SERVICES.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
+        assertThat(yaml).as("the test's edit applies").isNotEqualTo(SERVICES);
+
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(ScenarioReader.BadScenarioException.class)
+                .hasMessageStartingWith(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aListedServiceMayNotRepeat() {
+        assertThatThrownBy(() -> parse(VALID.replace("upstream:", "upstreams: [pricing, pricing]\nupstream:")))
+                .hasMessage("drill.yaml: upstreams[1] must be a service the drill's caller calls, once: one of"
+                        + " [upstream, inventory, pricing], but was 'pricing'");
+    }
+
+    @Test
+    void everyScenarioFileInTheRepositoryReads() throws Exception {
+        try (var files = Files.list(Path.of("scenarios"))) {
+            List<Path> yaml = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            assertThat(yaml).isNotEmpty();
+            for (Path f : yaml) {
+                assertThat(ScenarioReader.read(f).phases()).as(f.toString()).isNotEmpty();
+            }
+        }
     }
 
     @Test

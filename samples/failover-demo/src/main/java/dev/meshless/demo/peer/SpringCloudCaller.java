@@ -1,6 +1,7 @@
 package dev.meshless.demo.peer;
 
 import dev.meshless.demo.CallerSetting;
+import dev.meshless.demo.Recorder;
 import dev.meshless.demo.Scenario;
 import dev.meshless.demo.UpstreamFleet;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -9,7 +10,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,35 +29,62 @@ public final class SpringCloudCaller implements AutoCloseable {
     private final Scenario scenario;
     private final ZoneAttempts attempts;
     private final ConfigurableApplicationContext context;
-    private final SpringCloudCallerApplication.Upstream upstream;
+    private final Map<String, Supplier<CompletableFuture<String>>> calls;
 
     /**
-     * Starts the application.
+     * Starts the application for a drill with one upstream service.
      *
      * @param scenario the drill
      * @param fleet the upstream's instances, to tell each attempt's zone by its port
      * @param registryUrl the demo registry, which it reads as the Meshless caller does
      */
     public SpringCloudCaller(Scenario scenario, UpstreamFleet fleet, String registryUrl) {
+        this(scenario, Map.of(fleet.service(), fleet), registryUrl);
+    }
+
+    /**
+     * Starts the application.
+     *
+     * @param scenario the drill
+     * @param fleets each service's instances, to tell each attempt's service and zone by its port
+     * @param registryUrl the demo registry, which it reads as the Meshless caller does
+     */
+    public SpringCloudCaller(Scenario scenario, Map<String, UpstreamFleet> fleets, String registryUrl) {
         this.scenario = scenario;
         Map<Integer, String> zones = new HashMap<>();
-        fleet.instances().forEach(i -> zones.put(i.port(), i.zone()));
-        this.attempts = new ZoneAttempts(zones);
+        Map<Integer, String> services = new HashMap<>();
+        fleets.forEach((service, fleet) -> fleet.instances().forEach(i -> {
+            zones.put(i.port(), i.zone());
+            services.put(i.port(), service);
+        }));
+        this.attempts = new ZoneAttempts(zones, services, scenario.services().get(0));
         this.context = new SpringApplicationBuilder(SpringCloudCallerApplication.class)
                 .web(WebApplicationType.NONE).properties(SpringCloudSettings.properties(scenario, registryUrl))
                 .initializers(c -> c.getBeanFactory().registerSingleton("zoneAttempts", attempts)).run();
-        this.upstream = context.getBean(SpringCloudCallerApplication.Upstream.class);
+        SpringCloudCallerApplication.Upstreams upstreams = context.getBean(SpringCloudCallerApplication.Upstreams.class);
+        this.calls = Map.of("upstream", upstreams::upstream, "inventory", upstreams::inventory,
+                "pricing", upstreams::pricing);
+    }
+
+    /**
+     * One call to the scenario's first service.
+     *
+     * @return the body
+     */
+    public String work() {
+        return call(scenario.services().get(0));
     }
 
     /**
      * One call, as the load generator makes it: it returns the answer's body or throws why it failed
      * (the cause, not the future's wrapper).
      *
+     * @param service the service called
      * @return the body
      */
-    public String work() {
+    public String call(String service) {
         try {
-            return upstream.work().join();
+            return calls.get(service).get().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -66,6 +96,21 @@ public final class SpringCloudCaller implements AutoCloseable {
     /** @return attempts per zone since the start */
     public Map<String, Long> attempts() {
         return attempts.total();
+    }
+
+    /**
+     * Files each attempt under the 100 ms slot it started in, from now on.
+     *
+     * @param originNanos the drill's start
+     * @param recorder where the slots go
+     */
+    public void startFiling(long originNanos, Recorder recorder) {
+        attempts.start(originNanos, recorder);
+    }
+
+    /** Stops filing attempts. */
+    public void stopFiling() {
+        attempts.stop();
     }
 
     /** @return its settings with their reasons */
@@ -87,18 +132,25 @@ public final class SpringCloudCaller implements AutoCloseable {
      * @return whether it did within the timeout
      */
     public boolean awaitHome(Duration timeout) {
-        CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).circuitBreaker("upstream");
+        CircuitBreakerRegistry breakers = context.getBean(CircuitBreakerRegistry.class);
         long deadline = System.nanoTime() + timeout.toNanos();
         int home = 0;
         while (System.nanoTime() < deadline) {
-            String answer;
-            try {
-                answer = work();
-            } catch (RuntimeException e) {
-                answer = "";
+            boolean settled = true;
+            for (Scenario.Upstream u : scenario.upstreams()) {
+                String answer;
+                try {
+                    answer = call(u.name());
+                } catch (RuntimeException e) {
+                    answer = "";
+                }
+                // A service without a zone in the caller's has no home to be answered from.
+                boolean inZone = !u.zoneSizes().containsKey(scenario.callerZone())
+                        || answer.endsWith(" " + scenario.callerZone() + " " + scenario.callerRegion());
+                settled &= !answer.isEmpty() && inZone
+                        && breakers.circuitBreaker(u.name()).getState() == CircuitBreaker.State.CLOSED;
             }
-            boolean inZone = answer.endsWith(" " + scenario.callerZone() + " " + scenario.callerRegion());
-            home = inZone && breaker.getState() == CircuitBreaker.State.CLOSED ? home + 1 : 0;
+            home = settled ? home + 1 : 0;
             if (home >= 4) {
                 return true;
             }

@@ -1,6 +1,7 @@
 package dev.meshless.demo.peer;
 
 import dev.meshless.demo.HttpDiscoveryClient;
+import dev.meshless.demo.UpstreamFleet;
 import io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker;
 import io.github.resilience4j.retry.annotation.Retry;
 import io.github.resilience4j.timelimiter.annotation.TimeLimiter;
@@ -13,7 +14,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.restclient.autoconfigure.RestClientBuilderConfigurer;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
-import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Service;
 import org.springframework.web.client.RestClient;
@@ -28,12 +29,16 @@ import org.springframework.web.client.RestClient;
  * one jar) and switched off with {@code meshless.enabled=false}.
  */
 @SpringBootApplication
-@LoadBalancerClient(value = "upstream", configuration = UpstreamLoadBalancerConfiguration.class)
+@LoadBalancerClients(defaultConfiguration = UpstreamLoadBalancerConfiguration.class)
 public class SpringCloudCallerApplication {
 
-    /** The upstream service, called through the load-balanced client with Resilience4j around it. */
+    /**
+     * The services the drill may call, each through the load-balanced client with Resilience4j around
+     * it: one method per service, as an application has one per dependency, each with its own breaker,
+     * retry and time limiter (named after the service).
+     */
     @Service
-    public static class Upstream implements DisposableBean {
+    public static class Upstreams implements DisposableBean {
 
         private final RestClient client;
         private final ExecutorService calls = Executors.newFixedThreadPool(512, r -> {
@@ -42,10 +47,12 @@ public class SpringCloudCallerApplication {
             return t;
         });
 
-        Upstream(@LoadBalanced RestClient.Builder loadBalanced, ZoneAttempts attempts) {
+        Upstreams(@LoadBalanced RestClient.Builder loadBalanced, ZoneAttempts attempts) {
             // Spring Cloud's interceptor is already on the builder (added when the bean was made), so the
-            // attempt counter comes after it and sees the instance chosen for each attempt.
-            this.client = loadBalanced.requestInterceptor(attempts).baseUrl("http://upstream").build();
+            // attempt counter comes after it and sees the instance chosen for each attempt. The header tells
+            // the drill's servers whose call it is (for the surge counts), nothing else reads it.
+            this.client = loadBalanced.requestInterceptor(attempts)
+                    .defaultHeader(UpstreamFleet.CALLER_HEADER, SpringCloudCaller.NAME).build();
         }
 
         /**
@@ -57,8 +64,29 @@ public class SpringCloudCallerApplication {
         @TimeLimiter(name = "upstream")
         @CircuitBreaker(name = "upstream")
         @Retry(name = "upstream")
-        public CompletableFuture<String> work() {
-            return CompletableFuture.supplyAsync(() -> client.get().uri("/work").retrieve().body(String.class), calls);
+        public CompletableFuture<String> upstream() {
+            return work("upstream");
+        }
+
+        /** @return the answer of the inventory service, as {@link #upstream()} */
+        @TimeLimiter(name = "inventory")
+        @CircuitBreaker(name = "inventory")
+        @Retry(name = "inventory")
+        public CompletableFuture<String> inventory() {
+            return work("inventory");
+        }
+
+        /** @return the answer of the pricing service, as {@link #upstream()} */
+        @TimeLimiter(name = "pricing")
+        @CircuitBreaker(name = "pricing")
+        @Retry(name = "pricing")
+        public CompletableFuture<String> pricing() {
+            return work("pricing");
+        }
+
+        private CompletableFuture<String> work(String service) {
+            return CompletableFuture.supplyAsync(() -> client.get().uri("http://" + service + "/work").retrieve()
+                    .body(String.class), calls);
         }
 
         @Override

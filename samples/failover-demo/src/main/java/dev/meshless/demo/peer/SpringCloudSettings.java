@@ -38,7 +38,7 @@ public final class SpringCloudSettings {
                 + " every Meshless auto-configuration backs off, so this application has none of its beans",
                 "docs/configuration.md"));
         s.add(new CallerSetting("@Bean @LoadBalanced RestClient.Builder", IN_CODE, "the documented way to have"
-                + " Spring Cloud LoadBalancer choose the instance of a RestClient's call (http://upstream/work)",
+                + " Spring Cloud LoadBalancer choose the instance of a RestClient's call (http://<service>/work)",
                 ABSTRACTIONS + "#rest-client-loadbalancer-client"));
         s.add(new CallerSetting("ServiceInstanceListSupplier", "withBlockingDiscoveryClient().withBlockingHealthChecks()"
                 + ".withZonePreference()", "zone preference and health checks together, as the documentation"
@@ -68,7 +68,8 @@ public final class SpringCloudSettings {
         s.add(new CallerSetting("spring.cloud.loadbalancer.cache.enabled", "false", "the health-check supplier"
                 + " keeps its own list (a replay of its last checks), so LoadBalancer's cache is not used",
                 LOADBALANCER + "#instance-health-check-for-loadbalancer"));
-        s.add(new CallerSetting("spring.cloud.loadbalancer.eager-load.clients", "upstream", "the load balancer's"
+        s.add(new CallerSetting("spring.cloud.loadbalancer.eager-load.clients", String.join(",", scenario.services()),
+                "the load balancer's"
                 + " context, and its health checks, start with the application, not on the first call",
                 LOADBALANCER + "#eager-loading-of-loadbalancer-contexts"));
         s.add(new CallerSetting("spring-retry", "on the class path", "LoadBalancer retries a blocking client's"
@@ -89,17 +90,17 @@ public final class SpringCloudSettings {
                 "https://docs.spring.io/spring-boot/reference/io/rest-client.html"));
         s.add(new CallerSetting("spring.http.clients.read-timeout", "300ms", "the per-try timeout: the Meshless"
                 + " caller's 300 ms", "https://docs.spring.io/spring-boot/reference/io/rest-client.html"));
-        s.add(new CallerSetting("@CircuitBreaker(name = \"upstream\")", IN_CODE, "Resilience4j's breaker around"
-                + " the client with the starter's defaults (50 % of the last 100 calls)", RESILIENCE4J));
-        s.add(new CallerSetting("resilience4j.circuitbreaker.instances.upstream.wait-duration-in-open-state", "2s",
+        s.add(new CallerSetting("@CircuitBreaker(name = <service>)", IN_CODE, "Resilience4j's breaker around"
+                + " each service's calls with the starter's defaults (50 % of the last 100 calls)", RESILIENCE4J));
+        s.add(new CallerSetting("resilience4j.circuitbreaker.configs.default.wait-duration-in-open-state", "2s",
                 "the default is 60 s, during which every call fails; 2 s is the Meshless caller's service breaker",
                 "https://resilience4j.readme.io/docs/circuitbreaker"));
-        s.add(new CallerSetting("@Retry(name = \"upstream\")", IN_CODE, "Resilience4j's retry with the starter's"
+        s.add(new CallerSetting("@Retry(name = <service>)", IN_CODE, "Resilience4j's retry with the starter's"
                 + " defaults: 3 attempts, 500 ms apart, on every exception", "https://resilience4j.readme.io/docs/retry"));
-        s.add(new CallerSetting("@TimeLimiter(name = \"upstream\")", IN_CODE, "the call's deadline; Resilience4j"
+        s.add(new CallerSetting("@TimeLimiter(name = <service>)", IN_CODE, "the call's deadline; Resilience4j"
                 + " limits time only for asynchronous results, so the call returns a CompletableFuture",
                 "https://resilience4j.readme.io/docs/timeout"));
-        s.add(new CallerSetting("resilience4j.timelimiter.instances.upstream.timeout-duration", "2s",
+        s.add(new CallerSetting("resilience4j.timelimiter.configs.default.timeout-duration", "2s",
                 "the Meshless caller's deadline", "https://resilience4j.readme.io/docs/timeout"));
         s.add(new CallerSetting("resilience4j.timelimiter.time-limiter-aspect-order", "2147483641", "by default"
                 + " the time limiter is inside the retry and limits each attempt; a lower order than the retry's"

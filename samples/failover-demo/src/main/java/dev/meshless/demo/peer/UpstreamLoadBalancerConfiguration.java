@@ -6,9 +6,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
 
 /**
- * The spring-cloud caller's instances of {@code upstream}, built as the LoadBalancer documentation
+ * The spring-cloud caller's instances of each service it calls, built as the LoadBalancer documentation
  * combines its suppliers: the discovery client, health checks directly after it, then zone preference.
- * A {@code @LoadBalancerClient} configuration: not a {@code @Configuration}, and not a member of a
+ * The {@code @LoadBalancerClients} default configuration: not a {@code @Configuration}, and not a member of a
  * scanned class, so that only the load balancer's child context uses it.
  */
 public class UpstreamLoadBalancerConfiguration {
