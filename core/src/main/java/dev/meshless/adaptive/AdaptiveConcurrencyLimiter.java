@@ -72,7 +72,15 @@ public final class AdaptiveConcurrencyLimiter {
         return new AdaptiveConcurrencyLimiter(service, policy);
     }
 
-    private static Limit algorithm(AdaptiveConcurrencyPolicy p) {
+    /**
+     * The Netflix limit algorithm a policy describes, at its initial limit and kept between its min
+     * and max limits — for other limiters on the same settings (the Spring Boot starter's inbound load
+     * shedding feeds it through its own window).
+     *
+     * @param p the settings; {@code enabled} and {@code maxWait} are not read
+     * @return a new limit
+     */
+    public static Limit algorithm(AdaptiveConcurrencyPolicy p) {
         int min = p.minLimit();
         return switch (p.algorithm()) {
             case GRADIENT2 -> Gradient2Limit.newBuilder().initialLimit(p.initialLimit()).minLimit(min)

@@ -2,10 +2,10 @@ package dev.meshless.spring.boot.shedding;
 
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.Limiter;
-import com.netflix.concurrency.limits.limit.Gradient2Limit;
-import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limit.WindowedLimit;
 import com.netflix.concurrency.limits.limiter.AbstractLimiter;
+import dev.meshless.adaptive.AdaptiveConcurrencyLimiter;
+import dev.meshless.adaptive.AdaptiveConcurrencyPolicy;
 import dev.meshless.config.Check;
 import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.time.TimeSource;
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The adaptive limit on this service's own concurrent requests, and the decision to admit or shed
  * each one by its {@link Priority}. The limit comes from Netflix concurrency-limits
- * ({@link Gradient2Limit} or {@link VegasLimit}, fed by a {@link WindowedLimit} that averages the
+ * ({@code Gradient2Limit} or {@code VegasLimit}, built by core's
+ * {@link AdaptiveConcurrencyLimiter#algorithm}, fed by a {@link WindowedLimit} that averages the
  * latency of at least 10 requests over windows of one second), kept between a minimum and a maximum.
  * Every admitted request holds a {@link Permit} that must be released exactly once, whatever the
  * outcome; its latency is the sample the limit learns from.
@@ -64,12 +65,7 @@ public final class LoadShedder {
     private LoadShedder(Builder builder) {
         this.shadow = builder.shadow;
         this.listener = builder.listener;
-        Limit algorithm = switch (builder.algorithm) {
-            case GRADIENT2 -> Gradient2Limit.newBuilder().initialLimit(builder.initialLimit)
-                    .minLimit(builder.minLimit).maxConcurrency(builder.maxLimit).build();
-            case VEGAS -> VegasLimit.newBuilder().initialLimit(builder.initialLimit)
-                    .maxConcurrency(builder.maxLimit).build();
-        };
+        Limit algorithm = AdaptiveConcurrencyLimiter.algorithm(builder.settings());
         this.limiter = new PriorityLimiter(new PriorityLimiter.Builder()
                 .named("meshless-server").nanoClock(builder.time::nanoTime)
                 .limit(WindowedLimit.newBuilder().build(algorithm)), builder.minLimit, builder.maxLimit);
@@ -242,17 +238,16 @@ public final class LoadShedder {
          *     {@code initialLimit} when a limit is below 1 or they are out of order
          */
         public LoadShedder build() {
-            Check.atLeast("minLimit", minLimit, 1);
-            Check.atLeast("maxLimit", maxLimit, 1);
-            if (minLimit > maxLimit) {
-                throw new InvalidConfigurationException("minLimit", minLimit,
-                        "must not be above the maximum limit (" + maxLimit + ")");
-            }
-            if (initialLimit < minLimit || initialLimit > maxLimit) {
-                throw new InvalidConfigurationException("initialLimit", initialLimit,
-                        "must be between the minimum limit (" + minLimit + ") and the maximum limit (" + maxLimit + ")");
-            }
+            settings(); // the same rules as the outbound limit's: each at least 1, min <= initial <= max
             return new LoadShedder(this);
+        }
+
+        /** The limits as core's adaptive-concurrency settings, which check them and build the algorithm. */
+        private AdaptiveConcurrencyPolicy settings() {
+            return AdaptiveConcurrencyPolicy.builder().enabled(true)
+                    .algorithm(algorithm == Algorithm.VEGAS ? AdaptiveConcurrencyPolicy.Algorithm.VEGAS
+                            : AdaptiveConcurrencyPolicy.Algorithm.GRADIENT2)
+                    .initialLimit(initialLimit).minLimit(minLimit).maxLimit(maxLimit).build();
         }
     }
 

@@ -152,7 +152,7 @@ class LoadShedderTest {
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> {
                     assertThat(e.path()).isEqualTo("minLimit");
                     assertThat(e.value()).isEqualTo(50);
-                    assertThat(e.rule()).isEqualTo("must not be above the maximum limit (20)");
+                    assertThat(e.rule()).isEqualTo("must be at most the max limit (20)");
                 });
     }
 
@@ -161,7 +161,7 @@ class LoadShedderTest {
         assertThatThrownBy(() -> LoadShedder.builder().minLimit(10).maxLimit(20).initialLimit(30).build())
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> {
                     assertThat(e.path()).isEqualTo("initialLimit");
-                    assertThat(e.rule()).isEqualTo("must be between the minimum limit (10) and the maximum limit (20)");
+                    assertThat(e.rule()).isEqualTo("must be between the min limit (10) and the max limit (20)");
                 });
         assertThatThrownBy(() -> LoadShedder.builder().minLimit(0).build())
                 .isInstanceOfSatisfying(InvalidConfigurationException.class,

@@ -58,10 +58,10 @@ class LoadSheddingConfigurationTest {
     static Stream<Arguments> mistakes() {
         return Stream.of(
                 Arguments.of("a minimum above the maximum", P + "min-limit", "50",
-                        "must not be above the maximum limit (20)",
+                        "must be at most the max limit (20)",
                         new String[] {P + "min-limit=50", P + "max-limit=20", P + "initial-limit=30"}),
                 Arguments.of("an initial limit above the maximum", P + "initial-limit", "500",
-                        "must be between the minimum limit (10) and the maximum limit (200)",
+                        "must be between the min limit (10) and the max limit (200)",
                         new String[] {P + "initial-limit=500"}),
                 Arguments.of("a zero minimum", P + "min-limit", "0", "must be at least 1",
                         new String[] {P + "min-limit=0"}),
