@@ -55,7 +55,8 @@ public interface CallObserver {
          *
          * @param pick where it goes, and from which tier
          * @param number the attempt's number, 1 for the first
-         * @return the attempt's observation
+         * @return the attempt's observation, or {@code null} to leave this attempt unobserved (its
+         *     function then runs without a scope, and {@code ended} is not called for it)
          */
         ObservedAttempt attemptStarted(Pick pick, int number);
 

@@ -61,12 +61,7 @@ public final class AttemptTimeline implements CallObserver {
 
             @Override
             public ObservedAttempt attemptStarted(Pick pick, int number) {
-                int slot = (int) (Math.max(0, System.nanoTime() - origin) / 1_000_000 / Recorder.SLOT_MILLIS);
-                String zone = pick.endpoint().locality().zone();
-                to.attempts(calledService, slot, zone, 1);
-                if (heads) {
-                    to.attempts(slot, zone, 1);
-                }
+                to.attemptStarted(origin, calledService, heads, pick.endpoint().locality().zone());
                 return null;
             }
 

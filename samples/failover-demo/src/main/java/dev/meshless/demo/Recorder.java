@@ -67,6 +67,23 @@ public final class Recorder {
     }
 
     /**
+     * Files one attempt under the 100 ms slot it starts in: for its service, and for the report's
+     * head too when it is the first service's.
+     *
+     * @param originNanos the drill's start, as {@link System#nanoTime()}
+     * @param service the service called
+     * @param heads whether the service heads the report (the scenario's first)
+     * @param zone the zone the attempt went to
+     */
+    public void attemptStarted(long originNanos, String service, boolean heads, String zone) {
+        int slot = (int) (Math.max(0, System.nanoTime() - originNanos) / 1_000_000 / SLOT_MILLIS);
+        attempts(service, slot, zone, 1);
+        if (heads) {
+            attempts(slot, zone, 1);
+        }
+    }
+
+    /**
      * @param service an upstream service
      * @param slot the 100 ms slot index
      * @param instance the instance that received a call to {@code /work}

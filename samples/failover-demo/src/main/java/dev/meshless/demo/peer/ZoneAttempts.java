@@ -61,12 +61,8 @@ public final class ZoneAttempts implements ClientHttpRequestInterceptor {
         String zone = zoneByPort.getOrDefault(port, "not an upstream instance");
         Recorder to = recorder;
         if (to != null) {
-            int slot = (int) (Math.max(0, System.nanoTime() - originNanos) / 1_000_000 / Recorder.SLOT_MILLIS);
             String service = serviceByPort.getOrDefault(port, first);
-            to.attempts(service, slot, zone, 1);
-            if (service.equals(first)) {
-                to.attempts(slot, zone, 1);
-            }
+            to.attemptStarted(originNanos, service, service.equals(first), zone);
         }
         try {
             return execution.execute(request, body);
