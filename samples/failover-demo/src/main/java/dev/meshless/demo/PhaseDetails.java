@@ -31,8 +31,8 @@ final class PhaseDetails {
      * @param byZone share of its attempts per zone
      * @param byRegion share of its attempts per region
      * @param targetZones where its traffic may go in the phase
-     * @param shiftMillis for a phase with a fault on it: time to the first 100 ms slot with at least 99 %
-     *     of its attempts on {@code targetZones}; {@code null} otherwise or when that never happened
+     * @param shiftMillis for a phase with a fault on it: time until a whole second of its attempts went
+     *     ≥ 99 % to {@code targetZones} ({@link #shift}); {@code null} otherwise or when that never happened
      * @param faulted whether the phase starts a fault on it
      * @param peakRpsByEndpoint the most calls per second each of its instances received (1 s windows)
      * @param peakRpsByRegion the most calls per second each region's instances received together
@@ -91,6 +91,7 @@ final class PhaseDetails {
 
     static List<ServiceResult> services(Scenario scenario, PhaseRecord p, List<Recorder.Request> in,
                                         Map<String, Map<Integer, Map<String, Long>>> attempts,
+                                        Map<String, List<Recorder.TimedAttempt>> timed,
                                         Map<String, Map<Integer, Map<String, Long>>> arrivals) {
         List<ServiceResult> results = new ArrayList<>();
         int first = firstSlot(p);
@@ -109,7 +110,7 @@ final class PhaseDetails {
             List<String> targets = p.serviceTargetZones().getOrDefault(name, p.targetZones());
             boolean faulted = p.phase().actions().stream().anyMatch(a -> a.fault()
                     && name.equals(a.service() == null ? scenario.services().get(0) : a.service()));
-            Long shift = faulted ? shift(slots, p, targets) : null;
+            Long shift = faulted ? shift(timed.getOrDefault(name, List.of()), p, targets) : null;
             Map<Integer, Map<String, Long>> calls = arrivals.getOrDefault(name, Map.of());
             Map<String, Long> byEndpoint = new TreeMap<>();
             for (Map.Entry<String, Integer> zone : u.zoneSizes().entrySet()) {
@@ -264,18 +265,60 @@ final class PhaseDetails {
         return new Peak(peak, counts.length);
     }
 
-    /** Time to the first whole slot of the phase with attempts, ≥ 99 % of them to the target zones. */
-    static Long shift(Map<Integer, Map<String, Long>> slots, PhaseRecord p, List<String> targets) {
-        for (int slot = firstSlot(p); slot <= lastSlot(p); slot++) {
-            Map<String, Long> zones = slots.getOrDefault(slot, Map.of());
-            long total = zones.values().stream().mapToLong(Long::longValue).sum();
-            long onTarget = zones.entrySet().stream().filter(e -> targets.contains(e.getKey()))
-                    .mapToLong(Map.Entry::getValue).sum();
-            if (total > 0 && (double) onTarget / total >= Report.SHIFT_SHARE) {
-                return Math.max(0, (long) (slot + 1) * Recorder.SLOT_MILLIS - p.startMillis());
+    /** The window over which {@link #shift} requires traffic to stay on target. */
+    static final int SHIFT_WINDOW_MILLIS = 1_000;
+
+    /**
+     * How long after the phase's start the traffic was on its targets: the first millisecond
+     * {@code t} of the phase from which the attempts started in the next {@value #SHIFT_WINDOW_MILLIS}
+     * ms (fewer when the phase ends sooner) went ≥ 99 % to the target zones. Measured on each
+     * attempt's own start, to the millisecond: a 100 ms slot would round the answer up to the slot's
+     * end and shift it by where the fault fell in its slot (up to 100 ms more). The whole window must
+     * stay on target, so a quiet moment between two stray attempts does not count.
+     *
+     * @param attempts the service's attempts in start order ({@link Recorder#timedAttempts()})
+     * @param p the phase
+     * @param targets the zones its traffic may go to in the phase
+     * @return milliseconds from the phase's start; {@code null} when it never happened in the phase
+     */
+    static Long shift(List<Recorder.TimedAttempt> attempts, PhaseRecord p, List<String> targets) {
+        int length = (int) (p.endMillis() - p.startMillis());
+        if (length <= 0) {
+            return null;
+        }
+        // Per millisecond of the phase: attempts started, and those on target, as prefix sums.
+        long[] total = new long[length + 1];
+        long[] on = new long[length + 1];
+        for (Recorder.TimedAttempt a : attempts) {
+            long at = a.startMicros() / 1_000 - p.startMillis();
+            if (at >= 0 && at < length) {
+                total[(int) at + 1]++;
+                if (targets.contains(a.zone())) {
+                    on[(int) at + 1]++;
+                }
+            }
+        }
+        for (int i = 1; i <= length; i++) {
+            total[i] += total[i - 1];
+            on[i] += on[i - 1];
+        }
+        int lastStart = Math.max(0, length - SHIFT_WINDOW_MILLIS);
+        for (int t = 0; t <= lastStart; t++) {
+            int end = Math.min(length, t + SHIFT_WINDOW_MILLIS);
+            long n = total[end] - total[t];
+            if (n > 0 && (double) (on[end] - on[t]) / n >= Report.SHIFT_SHARE) {
+                return (long) t;
             }
         }
         return null;
+    }
+
+    /** @return attempts of the phase that started {@code shiftMillis} or later after its start and went elsewhere than the targets */
+    static long strays(List<Recorder.TimedAttempt> attempts, PhaseRecord p, long shiftMillis, List<String> targets) {
+        long fromMicros = (p.startMillis() + shiftMillis) * 1_000;
+        long toMicros = p.endMillis() * 1_000;
+        return attempts.stream().filter(a -> a.startMicros() >= fromMicros && a.startMicros() < toMicros)
+                .filter(a -> !targets.contains(a.zone())).count();
     }
 
     /** The first slot wholly inside the phase (the phase's actions are applied at its start). */

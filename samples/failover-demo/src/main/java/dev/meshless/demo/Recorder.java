@@ -48,6 +48,8 @@ public final class Recorder {
     private final Map<Integer, Map<String, Long>> attempts = new TreeMap<>();
     /** Service → slot index → zone → attempts. */
     private final Map<String, Map<Integer, Map<String, Long>>> serviceAttempts = new TreeMap<>();
+    /** Service → each attempt's start (microseconds since the drill began) and zone, in filing order. */
+    private final Map<String, List<TimedAttempt>> timedAttempts = new TreeMap<>();
     /** Service → slot index → instance → calls it received. */
     private final Map<String, Map<Integer, Map<String, Long>>> arrivals = new TreeMap<>();
     /** Series → slot index → the largest value sampled in that slot. */
@@ -76,11 +78,41 @@ public final class Recorder {
      * @param zone the zone the attempt went to
      */
     public void attemptStarted(long originNanos, String service, boolean heads, String zone) {
-        int slot = (int) (Math.max(0, System.nanoTime() - originNanos) / 1_000_000 / SLOT_MILLIS);
+        attemptAt(Math.max(0, System.nanoTime() - originNanos) / 1_000, service, heads, zone);
+    }
+
+    /**
+     * Files one attempt that started at a given time (as {@link #attemptStarted} does with the time now).
+     *
+     * @param micros when it started, in microseconds since the drill began
+     * @param service the service called
+     * @param heads whether the service heads the report
+     * @param zone the zone the attempt went to
+     */
+    synchronized void attemptAt(long micros, String service, boolean heads, String zone) {
+        int slot = (int) (micros / 1_000 / SLOT_MILLIS);
+        timedAttempts.computeIfAbsent(service, s -> new ArrayList<>()).add(new TimedAttempt(micros, zone));
         attempts(service, slot, zone, 1);
         if (heads) {
             attempts(slot, zone, 1);
         }
+    }
+
+    /**
+     * One attempt, as {@link #attemptStarted} filed it.
+     *
+     * @param startMicros when it started, in microseconds since the drill began
+     * @param zone the zone it went to
+     */
+    public record TimedAttempt(long startMicros, String zone) {
+    }
+
+    /** @return service → every attempt filed so far, each with its start to the microsecond, in start order */
+    public synchronized Map<String, List<TimedAttempt>> timedAttempts() {
+        Map<String, List<TimedAttempt>> copy = new TreeMap<>();
+        timedAttempts.forEach((service, list) -> copy.put(service, list.stream()
+                .sorted(java.util.Comparator.comparingLong(TimedAttempt::startMicros)).toList()));
+        return copy;
     }
 
     /**

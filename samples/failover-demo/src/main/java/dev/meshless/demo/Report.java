@@ -31,8 +31,9 @@ public final class Report {
      * @param sameZoneShare share of attempts in the caller's zone
      * @param p50Ms median latency of its requests
      * @param p99Ms 99th percentile latency
-     * @param shiftMillis for a phase that changes something: time from its start to the first 100 ms in
-     *     which at least 99 % of attempts went to the target zones; {@code null} when that never happened
+     * @param shiftMillis for a phase that changes something: time from its start to the first millisecond
+     *     from which a whole second of attempts went ≥ 99 % to the target zones
+     *     ({@link PhaseDetails#shift}); {@code null} when that never happened
      * @param strayAttempts attempts sent elsewhere after the shift: the probes of passive health checking
      *     (an ejected endpoint or an open breaker is tried again after a while), each retried elsewhere
      *     when it fails
@@ -156,6 +157,8 @@ public final class Report {
         List<Recorder.Request> requests = recorder.requests();
         Map<Integer, Map<String, Long>> slots = recorder.attempts();
         Map<String, Map<Integer, Map<String, Long>>> serviceAttempts = recorder.serviceAttempts();
+        Map<String, List<Recorder.TimedAttempt>> timed = recorder.timedAttempts();
+        List<Recorder.TimedAttempt> headTimed = timed.getOrDefault(scenario.services().get(0), List.of());
         Map<String, Map<Integer, Map<String, Long>>> arrivals = recorder.arrivals();
         Map<String, Map<Integer, Double>> samples = recorder.samples();
         List<PhaseResult> phases = new ArrayList<>();
@@ -167,15 +170,15 @@ public final class Report {
             List<Long> latencies = in.stream().map(Recorder.Request::latencyMillis).sorted().toList();
             boolean fault = p.phase().actions().stream().anyMatch(a -> a.fault() && (a.service() == null
                     || a.service().equals(scenario.services().get(0))));
-            Long shift = p.phase().changesSomething() ? PhaseDetails.shift(slots, p, p.targetZones()) : null;
+            Long shift = p.phase().changesSomething() ? PhaseDetails.shift(headTimed, p, p.targetZones()) : null;
             phases.add(new PhaseResult(p.phase().name(), fault, p.phase().changesSomething(), p.startMillis(),
                     p.endMillis(), in.size(), in.stream().filter(r -> !r.ok()).count(), shares,
                     shares.getOrDefault(scenario.callerZone(), 0.0), PhaseDetails.percentile(latencies, 0.50),
-                    PhaseDetails.percentile(latencies, 0.99), shift, shift == null ? 0 : strays(slots, p, shift), errors(in),
+                    PhaseDetails.percentile(latencies, 0.99), shift, shift == null ? 0 : PhaseDetails.strays(headTimed, p, shift, p.targetZones()), errors(in),
                     p.targetZones(), p.capacityLeft(), heals(p, fault, scenario.callerZone()),
                     heals(p, fault, scenario.callerZone()) ? recovery(slots, p, scenario.callerZone()) : null,
                     p.probeAttempts(), p.retriedCalls(),
-                    PhaseDetails.services(scenario, p, in, serviceAttempts, arrivals),
+                    PhaseDetails.services(scenario, p, in, serviceAttempts, timed, arrivals),
                     PhaseDetails.load(scenario, p, in, samples)));
         }
         List<Second> seconds = new ArrayList<>();
@@ -222,22 +225,6 @@ public final class Report {
             since = atHome ? (since == null ? slot : since) : null;
         }
         return since == null ? null : Math.max(0, (long) (since + 1) * Recorder.SLOT_MILLIS - p.startMillis());
-    }
-
-    /** Attempts to other zones from the end of the shift to the end of the phase. */
-    private static long strays(Map<Integer, Map<String, Long>> slots, PhaseRecord p, long shiftMillis) {
-        int from = (int) ((p.startMillis() + shiftMillis) / Recorder.SLOT_MILLIS);
-        long strays = 0;
-        for (int slot = from; slot <= PhaseDetails.lastSlot(p); slot++) {
-            Map<String, Long> zones = slots.getOrDefault(slot, Map.of());
-            strays += zones.values().stream().mapToLong(Long::longValue).sum() - onTarget(zones, p);
-        }
-        return strays;
-    }
-
-    private static long onTarget(Map<String, Long> zones, PhaseRecord p) {
-        return zones.entrySet().stream().filter(e -> p.targetZones().contains(e.getKey()))
-                .mapToLong(Map.Entry::getValue).sum();
     }
 
     private static Map<String, Long> errors(List<Recorder.Request> requests) {

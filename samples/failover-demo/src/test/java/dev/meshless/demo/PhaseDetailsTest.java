@@ -2,7 +2,10 @@ package dev.meshless.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,48 @@ class PhaseDetailsTest {
         assertThat(jumped.rampEndSlot()).as("the first 1 s window already holds it").isEqualTo(10);
         assertThat(ramped.peak()).isEqualTo(200);
         assertThat(ramped.rampEndSlot()).as("90 % of the peak once the ramp nears its top").isBetween(30, 45);
+    }
+
+    private static final PhaseRecord FAULT = new PhaseRecord(new Scenario.Phase("caller zone refuses connections",
+            Duration.ofSeconds(3), List.of()), 1_000, 4_000, List.of("r1-b", "r1-c"), 0, 0);
+
+    /** One attempt every 5 ms of the phase (200 per second): to {@code r1-a} while {@code stray} says so, else to r1-b. */
+    private static List<Recorder.TimedAttempt> everyFiveMillis(java.util.function.LongPredicate stray) {
+        List<Recorder.TimedAttempt> attempts = new ArrayList<>();
+        for (long at = 0; at < 3_000; at += 5) {
+            attempts.add(new Recorder.TimedAttempt((1_000 + at) * 1_000 + 300, stray.test(at) ? "r1-a" : "r1-b"));
+        }
+        return attempts;
+    }
+
+    @Test
+    void theShiftEndsWithTheLastStrayAttemptToTheMillisecondNotAtASlotsEnd() {
+        // Strays until 130 ms after the fault; a 100 ms slot would have reported 200 ms.
+        List<Recorder.TimedAttempt> attempts = everyFiveMillis(at -> at < 130);
+
+        Long shift = PhaseDetails.shift(attempts, FAULT, FAULT.targetZones());
+
+        // 1 % of the next second's 200 attempts may stray: the last two (120 and 125 ms) are allowed.
+        assertThat(shift).isEqualTo(116L);
+        assertThat(PhaseDetails.strays(attempts, FAULT, shift, FAULT.targetZones())).isEqualTo(2);
+    }
+
+    @Test
+    void aQuietMomentBetweenStraysIsNotAShift() {
+        // Clean from 50 to 150 ms — a whole clean 100 ms slot — then straying again until 250 ms.
+        List<Recorder.TimedAttempt> attempts = everyFiveMillis(at -> at < 50 || (at >= 150 && at < 250));
+
+        assertThat(PhaseDetails.shift(attempts, FAULT, FAULT.targetZones())).isEqualTo(236L);
+    }
+
+    @Test
+    void aProbeLaterInThePhaseDoesNotUndoTheShiftButTrafficThatNeverMovesHasNone() {
+        List<Recorder.TimedAttempt> probed = everyFiveMillis(at -> at < 100 || at == 2_000);
+        List<Recorder.TimedAttempt> stuck = everyFiveMillis(at -> at % 10 == 0);
+
+        assertThat(PhaseDetails.shift(probed, FAULT, FAULT.targetZones())).isEqualTo(86L);
+        assertThat(PhaseDetails.shift(stuck, FAULT, FAULT.targetZones())).isNull();
+        assertThat(PhaseDetails.shift(List.of(), FAULT, FAULT.targetZones())).isNull();
     }
 
     @Test
