@@ -100,6 +100,16 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         volatile boolean probed;
         /** Counts half-open episodes, so that a check left from an earlier one does nothing; control only. */
         int halfOpens;
+        /** Whether active health checks closed it last ({@link #probesPassed}); control only. */
+        boolean closedByProbes;
+        /** Whether the zone answered a call since it was last closed; false on close, true on an answer. */
+        volatile boolean answeredSinceClose = true;
+        /**
+         * Real calls disproved the probes: they closed it, the zone answered nothing and the breaker
+         * opened again. Until the breaker's own wait ends, passing probes do not close it, or a zone
+         * whose health path answers while its requests fail would flap with every probe. Control only.
+         */
+        boolean probesDisproved;
 
         ZoneBreaker(Locality zone, CircuitBreaker breaker) {
             this.zone = zone;
@@ -222,6 +232,9 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         switch (outcome.kind()) {
             case SUCCESS:
             case CALLER_ERROR:
+                if (!zb.answeredSinceClose) {
+                    zb.answeredSinceClose = true;
+                }
                 if (zb.probing) {
                     // The half-open zone answered: known to work again, it takes its share while the
                     // breaker counts its remaining probes (a failure among them reopens it).
@@ -250,7 +263,9 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
     /**
      * Active health checks found an endpoint of the zone healthy: an open breaker (not a forced one)
      * moves through half-open to closed at once, without waiting for its wait to end and without
-     * user calls paying for the half-open probes. The usual events and log lines follow.
+     * user calls paying for the half-open probes. The usual events and log lines follow. A zone
+     * closed this way that answered no call before its breaker opened again waits out that open
+     * state: its calls disproved its probes.
      *
      * @param zone an endpoint's locality
      * @param evidence what passed, for the log
@@ -264,6 +279,11 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
             if (closed || zb.breaker.getState() != CircuitBreaker.State.OPEN) {
                 return;
             }
+            if (zb.probesDisproved) {
+                log.debug("{}: zone {} passes active health checks but its calls failed after probes closed it last;"
+                        + " its breaker waits out its open state", service, zb.zone);
+                return;
+            }
             TimeSource.Cancellable timer = halfOpenTimers.remove(zb.zone);
             if (timer != null) {
                 timer.cancel();
@@ -273,6 +293,8 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
             reconcile(zb);
             zb.breaker.transitionToClosedState();
             reconcile(zb);
+            zb.closedByProbes = true;
+            zb.answeredSinceClose = false;
         });
     }
 
@@ -294,6 +316,12 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
             zb.seen = now;
             zb.probing = now == CircuitBreaker.State.HALF_OPEN;
             zb.probed = false;
+            if (now == CircuitBreaker.State.OPEN) {
+                zb.probesDisproved = zb.closedByProbes && !zb.answeredSinceClose;
+            } else if (now == CircuitBreaker.State.CLOSED) {
+                zb.closedByProbes = false;
+                zb.probesDisproved = false;
+            }
             onTransition(zb.zone, zb.breaker, now);
             if (now == CircuitBreaker.State.HALF_OPEN) {
                 probeDeadline(zb, ++zb.halfOpens);

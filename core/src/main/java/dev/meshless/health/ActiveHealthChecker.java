@@ -15,6 +15,7 @@ import dev.meshless.registry.Subscription;
 import dev.meshless.time.TimeSource;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.HealthStatus;
+import dev.meshless.topology.Locality;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * (ejected by outlier detection, or in a zone whose breaker is open) and, with continuous checks,
  * every endpoint. An endpoint out of the plan that passes {@code healthyThreshold} probes in a row
  * returns at once ({@link OutlierDetector#healthCheckPassed}), and its zone's open breaker closes
- * through half-open ({@link ZoneCircuitBreakers#probesPassed}); continuous checks mark endpoints
+ * through half-open ({@link ZoneCircuitBreakers#probesPassed}). When an endpoint out of the plan
+ * passes after failing, the other endpoints of its zone that are out are probed at once, not at
+ * their next interval: zones heal together. Continuous checks mark endpoints
  * critical or passing in the {@linkplain #view registry view} the balancer reads, as if the
  * registry had said so.
  *
@@ -85,6 +88,9 @@ public final class ActiveHealthChecker implements AutoCloseable {
         volatile ProbeResult last;
         volatile java.time.Instant lastAt;
         boolean inFlight;
+        /** When its latest probe was sent, and when its latest result came, on the time source. */
+        long sentNanos;
+        long resultNanos = Long.MIN_VALUE;
         TimeSource.Cancellable timer;
 
         Target(Endpoint endpoint) {
@@ -305,6 +311,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
             return;
         }
         t.inFlight = true;
+        t.sentNanos = time.nanoTime();
         CompletableFuture<ProbeResult> settled = new CompletableFuture<>();
         CompletionStage<ProbeResult> stage;
         try {
@@ -384,6 +391,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
 
     private void onResult(Target t, ProbeResult r) {
         t.inFlight = false;
+        t.resultNanos = time.nanoTime();
         t.last = r;
         t.lastAt = time.clock().instant();
         if (r.healthy()) {
@@ -416,6 +424,32 @@ public final class ActiveHealthChecker implements AutoCloseable {
         }
         if (targets.get(endpoint.id()) == t) {
             schedule(t, nextDelay(t));
+        }
+        if (r.healthy() && t.passes == 1 && out != null) {
+            probeZoneNow(t);
+        }
+    }
+
+    /**
+     * An endpoint out of the plan just passed after failing: its zone's other endpoints that are out
+     * and failed their latest probe are probed now rather than at their next interval, because a
+     * zone's endpoints usually fail and heal together (a partition, a zone's network, a deploy), so
+     * that a healed zone comes back with its first passing probe instead of its last. Only those
+     * with no result since the passing probe was sent are probed, so one heal probes each sibling
+     * once; the probes still count against {@code maxProbesPerSecond}.
+     */
+    private void probeZoneNow(Target passed) {
+        Locality zone = passed.endpoint.locality();
+        for (Target s : targets.values()) {
+            if (s != passed && !s.inFlight && s.passes == 0 && !"continuous".equals(s.reason)
+                    && s.resultNanos < passed.sentNanos && zone.equals(s.endpoint.locality())) {
+                if (s.timer != null) {
+                    s.timer.cancel();
+                }
+                log.debug("{}: {} passed; probing {} of the same zone now", service, passed.endpoint.id(),
+                        s.endpoint.id());
+                schedule(s, Duration.ZERO);
+            }
         }
     }
 

@@ -33,8 +33,14 @@ public final class HealthCheckPolicy {
     public static final Duration DEFAULT_INTERVAL_JITTER = Duration.ofMillis(100);
     /** Half the interval: a probe ends before the next one is due. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
-    /** Two passes in a row bring an endpoint or zone back: one lucky answer does not. */
-    public static final int DEFAULT_HEALTHY_THRESHOLD = 2;
+    /**
+     * One pass brings an endpoint or zone back, as a Kubernetes readiness probe's default success
+     * threshold, a Consul check and Spring Cloud LoadBalancer's health-checked instances: a second
+     * pass would keep a healed endpoint out one more interval. An endpoint that passes once and then
+     * fails again is ejected again by outlier detection, for longer each time, and the calls it
+     * failed are retried on known-good capacity.
+     */
+    public static final int DEFAULT_HEALTHY_THRESHOLD = 1;
     /** Three failures in a row mark an endpoint unhealthy (continuous checks only). */
     public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
     /** Continuous checks are opt-in: they cost a probe per endpoint per interval. */
@@ -296,7 +302,7 @@ public final class HealthCheckPolicy {
         }
 
         /**
-         * @param passes at least 1; default 2
+         * @param passes at least 1; default 1
          * @return this builder
          */
         public Builder healthyThreshold(int passes) {

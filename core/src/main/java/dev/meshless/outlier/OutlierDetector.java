@@ -76,6 +76,17 @@ public final class OutlierDetector implements AutoCloseable {
         Endpoint endpoint;
         int timesEjected;
         long returnedAtNanos;
+        /** Whether its last return was an active health check's ({@link #healthCheckPassed}). */
+        boolean returnedByProbe;
+        /** Whether it answered a request since its last return; written false on return, true on an answer. */
+        volatile boolean answeredSinceReturn = true;
+        /**
+         * Real traffic disproved the probes: it came back on a passing health check, answered no
+         * request and was ejected again. Until this ejection runs out, passing probes do not bring
+         * it back — its health path answers while its requests fail (a slow dependency, a probe on
+         * another port) — or it would go back and forth with every probe.
+         */
+        boolean probesDisproved;
         TimeSource.Cancellable returnTimer;
 
         void resetConsecutive() {
@@ -160,6 +171,9 @@ public final class OutlierDetector implements AutoCloseable {
             case CALLER_ERROR:
                 // The endpoint answered: it works, even if the request was bad.
                 h.successes.increment();
+                if (!h.answeredSinceReturn) {
+                    h.answeredSinceReturn = true;
+                }
                 if (h.probing) {
                     HostState host = h;
                     control.execute(() -> endProbe(host, endpoint));
@@ -240,7 +254,9 @@ public final class OutlierDetector implements AutoCloseable {
      * Evidence from outside the call path that an endpoint works again: active health checks
      * passed their healthy threshold. When the policy lets health checks uneject
      * ({@link OutlierDetectionPolicy#successfulHealthCheckUnejects()}), an ejected endpoint returns
-     * at once, with its counters cleared; otherwise nothing happens. Safe from any thread.
+     * at once, with its counters cleared; otherwise nothing happens. An endpoint that came back this
+     * way, answered no request and was ejected again stays out until that ejection runs out: real
+     * traffic disproved its probes. Safe from any thread.
      *
      * @param endpointId the endpoint
      * @param evidence what passed, for the log
@@ -252,6 +268,11 @@ public final class OutlierDetector implements AutoCloseable {
         control.execute(() -> {
             HostState h = hosts.get(endpointId);
             if (h != null && h.ejected && !closed) {
+                if (h.probesDisproved) {
+                    log.debug("{}: {} passes health checks but stays out until its ejection runs out: it failed"
+                            + " every request after its last return on a passing check", service, endpointId);
+                    return;
+                }
                 returnEarly(h, evidence);
             }
         });
@@ -341,13 +362,16 @@ public final class OutlierDetector implements AutoCloseable {
                 base > Long.MAX_VALUE / h.timesEjected ? Long.MAX_VALUE : base * h.timesEjected);
         nanos += (long) (random.getAsDouble() * policy.maxEjectionTimeJitter().toNanos());
         Duration ejectionTime = Duration.ofNanos(nanos);
+        h.probesDisproved = h.returnedByProbe && !h.answeredSinceReturn;
+        String why = !h.probesDisproved ? detail : detail + "; it came back on a passing health check and"
+                + " answered no request since, so only its ejection time brings it back this time";
         h.ejected = true;
         h.endpoint = endpoint;
         h.resetConsecutive();
         balancer.setEjected(endpoint.id(), true);
         h.returnTimer = time.schedule(() -> control.execute(() -> giveBack(h, false)), ejectionTime);
         log.info("{}: ejected {}{} for {} ms: {} ({})", service, endpoint.id(),
-                endpoint.id().equals(endpoint.address()) ? "" : " (" + endpoint.address() + ")", ejectionTime.toMillis(), reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), detail);
+                endpoint.id().equals(endpoint.address()) ? "" : " (" + endpoint.address() + ")", ejectionTime.toMillis(), reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), why);
         for (OutlierListener l : listeners) {
             try {
                 l.onEjected(service, endpoint, reason, ejectionTime);
@@ -368,6 +392,9 @@ public final class OutlierDetector implements AutoCloseable {
         h.ejected = false;
         h.returnTimer = null;
         h.returnedAtNanos = time.nanoTime();
+        h.returnedByProbe = confirmed;
+        h.probesDisproved = false;
+        h.answeredSinceReturn = false;
         h.resetConsecutive();
         h.successes.reset();
         h.failures.reset();

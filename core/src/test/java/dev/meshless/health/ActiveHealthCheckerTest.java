@@ -147,8 +147,8 @@ class ActiveHealthCheckerTest {
     }
 
     @Test
-    void anEjectedEndpointReturnsAfterTwoPassingProbesInsteadOfItsThirtySecondEjection() {
-        start(HealthCheckPolicy.builder());
+    void withAThresholdOfTwoAnEjectedEndpointReturnsAfterTwoPassingProbesInsteadOfItsThirtySecondEjection() {
+        start(HealthCheckPolicy.builder().healthyThreshold(2));
         down.add("r1-a-0");
         eject("r1-a-0");
 
@@ -175,6 +175,142 @@ class ActiveHealthCheckerTest {
     }
 
     @Test
+    void byDefaultOnePassBringsAnEjectedEndpointBack() {
+        start(HealthCheckPolicy.builder());
+        down.add("r1-a-0");
+        eject("r1-a-0");
+        time.advance(Duration.ofMillis(2_500)); // probed at 0, 1 and 2 s: failed
+
+        down.remove("r1-a-0"); // healed at 2.5 s
+        time.advance(Duration.ofMillis(499));
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.EJECTED);
+        time.advance(Duration.ofMillis(1));
+
+        assertThat(state("r1-a-0")).as("its next probe, at 3 s, passes").isEqualTo(EndpointState.AVAILABLE);
+        assertThat(events).containsExactly("3000ms confirmed r1-a-0", "3000ms returned r1-a-0");
+    }
+
+    @Test
+    void whenAnEndpointOfAZoneHealsItsZonesOtherOutEndpointsAreProbedAtOnce() {
+        // Three endpoints of r1-a and one of r1-b ejected; their probes fall at different points
+        // of the interval (the jitter is off, so each keeps the phase of its ejection).
+        List<Endpoint> list = new ArrayList<>(zone("r1", "r1-a", 3, 0));
+        list.addAll(zone("r1", "r1-b", 2, 0));
+        start(list, HealthCheckPolicy.builder(), scripted);
+        down.addAll(List.of("r1-a-0", "r1-a-1", "r1-a-2", "r1-b-0"));
+        eject("r1-a-0");
+        time.advance(Duration.ofMillis(300));
+        eject("r1-a-1");
+        eject("r1-b-0");
+        time.advance(Duration.ofMillis(300));
+        eject("r1-a-2");
+        time.advance(Duration.ofMillis(2_450)); // probes at 0, 1, 2, 3 s; 300, 1300, 2300 ms; 600, 1600, 2600 ms
+        assertThat(probesOf("r1-a-0")).isEqualTo(4);
+        assertThat(probesOf("r1-a-1")).isEqualTo(3);
+        assertThat(probesOf("r1-a-2")).isEqualTo(3);
+
+        down.removeAll(List.of("r1-a-0", "r1-a-1", "r1-a-2", "r1-b-0")); // healed at 3050 ms
+        time.advance(Duration.ofMillis(250)); // r1-a-1's and r1-b-0's probes are due at 3300 ms
+
+        // r1-a-1 passes at 3300 ms and its zone's other out endpoints are probed then, not at 3.6
+        // and 4 s; r1-b-0, passing at the same moment, is another zone's and takes its own probe.
+        assertThat(events).containsExactlyInAnyOrder("3300ms confirmed r1-a-1", "3300ms returned r1-a-1",
+                "3300ms confirmed r1-b-0", "3300ms returned r1-b-0", "3300ms confirmed r1-a-0",
+                "3300ms returned r1-a-0", "3300ms confirmed r1-a-2", "3300ms returned r1-a-2");
+        assertThat(probesOf("r1-a-0")).as("one early probe each").isEqualTo(5);
+        assertThat(probesOf("r1-a-2")).isEqualTo(4);
+        assertThat(probesOf("r1-b-1")).as("never out, never probed").isZero();
+    }
+
+    @Test
+    void anEndpointWhoseRequestsFailRightAfterAPassingProbeBroughtItBackWaitsOutItsNextEjection() {
+        // Its health path answers while its requests fail: probes alone would bring it back every second.
+        start(HealthCheckPolicy.builder());
+        eject("r1-a-0");
+        time.advance(Duration.ofMillis(10));
+        assertThat(state("r1-a-0")).as("its probe passed").isEqualTo(EndpointState.AVAILABLE);
+
+        eject("r1-a-0"); // failed every request since
+        time.advance(Duration.ofSeconds(59));
+        assertThat(state("r1-a-0")).as("passing probes are disproved until the 60 s ejection runs out")
+                .isEqualTo(EndpointState.EJECTED);
+        assertThat(probesOf("r1-a-0")).as("still probed, for the status").isGreaterThan(50);
+        time.advance(Duration.ofSeconds(1));
+        assertThat(state("r1-a-0")).isNotEqualTo(EndpointState.EJECTED);
+    }
+
+    @Test
+    void anEndpointThatAnsweredAfterItsReturnComesBackOnItsNextPassingProbeWhenEjectedAgain() {
+        start(HealthCheckPolicy.builder());
+        eject("r1-a-0");
+        time.advance(Duration.ofMillis(10));
+        detector.record(endpoints.get(0), Outcome.success());
+
+        eject("r1-a-0"); // a new fault, after it served
+        time.advance(Duration.ofMillis(10));
+
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    /** Fails calls to r1-a until its breaker opens. */
+    private void openZoneA() {
+        for (int i = 0; i < 20 && breakers.tryAcquire(R1A); i++) {
+            breakers.record(R1A, FAILURE, 1_000_000);
+        }
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.ZONE_UNAVAILABLE);
+    }
+
+    @Test
+    void aZoneWhoseCallsFailRightAfterProbesClosedItsBreakerWaitsOutItsNextOpenState() {
+        start(HealthCheckPolicy.builder());
+        openZoneA();
+        time.advance(Duration.ofMillis(10));
+        assertThat(state("r1-a-0")).as("probes closed it").isEqualTo(EndpointState.AVAILABLE);
+
+        openZoneA(); // its calls failed, none answered
+        time.advance(Duration.ofMillis(9_990));
+        assertThat(state("r1-a-0")).as("passing probes do not close it again within its 10 s wait")
+                .isEqualTo(EndpointState.ZONE_UNAVAILABLE);
+        time.advance(Duration.ofMillis(10));
+        assertThat(events).containsSubsequence("opened r1-a", "closed r1-a", "opened r1-a", "half-open r1-a");
+    }
+
+    @Test
+    void aZoneThatAnsweredAfterProbesClosedItIsClosedByProbesAgainWhenItsBreakerReopens() {
+        start(HealthCheckPolicy.builder());
+        openZoneA();
+        time.advance(Duration.ofMillis(10));
+        assertThat(breakers.tryAcquire(R1A)).isTrue();
+        breakers.record(R1A, Outcome.success(), 1_000_000);
+
+        openZoneA(); // a new fault, after it served
+        time.advance(Duration.ofMillis(10));
+
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
+    void aSiblingThatFailsItsEarlyProbeIsNotProbedAgainBeforeItsInterval() {
+        start(zone("r1", "r1-a", 3, 0), HealthCheckPolicy.builder().healthyThreshold(2), scripted);
+        down.addAll(List.of("r1-a-0", "r1-a-1", "r1-a-2"));
+        eject("r1-a-0");
+        eject("r1-a-1");
+        time.advance(Duration.ofMillis(500));
+        eject("r1-a-2");
+        time.advance(Duration.ofMillis(600)); // probes at 0 and 1 s, and at 500 ms: all failed
+
+        down.remove("r1-a-2"); // only r1-a-2 heals
+        time.advance(Duration.ofMillis(400)); // its probe at 1.5 s passes (1 of 2): the others are probed then
+        assertThat(probesOf("r1-a-0")).isEqualTo(3);
+        assertThat(probesOf("r1-a-1")).isEqualTo(3);
+        time.advance(Duration.ofMillis(1_000)); // its second pass at 2.5 s: it returns, and nothing else early
+
+        assertThat(events).containsExactly("2500ms confirmed r1-a-2", "2500ms returned r1-a-2");
+        assertThat(probesOf("r1-a-0")).as("at 1.5 s (early) and 2.5 s (its own): no extra probe").isEqualTo(4);
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.EJECTED);
+    }
+
+    @Test
     void anOpenZoneClosesThroughHalfOpenWhenItsEndpointsPassProbes() {
         start(HealthCheckPolicy.builder());
         for (int i = 0; i < 10; i++) {
@@ -186,7 +322,8 @@ class ActiveHealthCheckerTest {
 
         time.advance(Duration.ofSeconds(1)); // the breaker's own wait is 10 s
 
-        assertThat(events).containsSubsequence("opened r1-a", "1000ms confirmed r1-a-0", "half-open r1-a",
+        // The first probe (at once: the random part is 0 here) passes, which is the default threshold.
+        assertThat(events).containsSubsequence("opened r1-a", "0ms confirmed r1-a-0", "half-open r1-a",
                 "closed r1-a");
         assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
         assertThat(state("r1-a-1")).isEqualTo(EndpointState.AVAILABLE);
@@ -217,7 +354,7 @@ class ActiveHealthCheckerTest {
     @Test
     void aProbeTheProberCouldNotSendCountsAsNothingAndIsTriedAgainShortly() {
         AtomicInteger refusals = new AtomicInteger(3);
-        start(zone("r1", "r1-a", 3, 0), HealthCheckPolicy.builder(), (endpoint, timeout) -> {
+        start(zone("r1", "r1-a", 3, 0), HealthCheckPolicy.builder().healthyThreshold(2), (endpoint, timeout) -> {
             if (refusals.getAndDecrement() > 0) {
                 return CompletableFuture.failedFuture(new ProbeNotSentException("every probe thread busy"));
             }
@@ -269,7 +406,7 @@ class ActiveHealthCheckerTest {
     void continuousChecksMarkEndpointsUnhealthyAndHealthyAtTheirThresholds() {
         List<Endpoint> list = new ArrayList<>(zone("r1", "r1-a", 2, 0));
         list.addAll(zone("r2", "r2-a", 1, 0));
-        start(list, HealthCheckPolicy.builder().continuous(true), scripted);
+        start(list, HealthCheckPolicy.builder().continuous(true).healthyThreshold(2), scripted);
         down.add("r1-a-1");
 
         time.advance(Duration.ofSeconds(1)); // first probes at once, spread over the first interval
@@ -289,7 +426,7 @@ class ActiveHealthCheckerTest {
 
     @Test
     void underContinuousChecksAnEjectedEndpointStillNeedsItsHealthyThresholdOfPassesSinceItLeft() {
-        start(HealthCheckPolicy.builder().continuous(true));
+        start(HealthCheckPolicy.builder().continuous(true).healthyThreshold(2));
         time.advance(Duration.ofSeconds(5)); // r1-a-0's health path passes all along
         assertThat(checker.status()).filteredOn(s -> s.endpointId().equals("r1-a-0")).singleElement()
                 .satisfies(s -> assertThat(s.consecutivePasses()).isGreaterThanOrEqualTo(2));

@@ -56,6 +56,7 @@ public final class LoopbackFleet implements AutoCloseable {
     }
 
     private static void healthy(String id, WireMockServer server) {
+        server.resetMappings(); // no fault left on the probe path either (it answers 404, which passes)
         server.stubFor(get(urlEqualTo("/work")).willReturn(aResponse().withStatus(200).withBody(id)));
     }
 
@@ -113,8 +114,11 @@ public final class LoopbackFleet implements AutoCloseable {
 
     /** Makes the endpoints answer every call with the status. */
     public void answer(List<String> ids, int status) {
-        ids.forEach(id -> servers.get(id).stubFor(get(urlEqualTo("/work"))
-                .willReturn(aResponse().withStatus(status).withBody(id))));
+        // Everything: /work and "/", the active health checks' default path, as a broken server would.
+        ids.forEach(id -> {
+            servers.get(id).stubFor(get(urlEqualTo("/work")).willReturn(aResponse().withStatus(status).withBody(id)));
+            servers.get(id).stubFor(get(urlEqualTo("/")).willReturn(aResponse().withStatus(status).withBody(id)));
+        });
     }
 
     /** Makes the endpoints answer after a delay. */

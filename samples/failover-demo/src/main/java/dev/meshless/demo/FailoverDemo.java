@@ -293,7 +293,7 @@ public final class FailoverDemo {
         p.put("spring.cloud.loadbalancer.enabled", "false");
         for (String service : scenario.services()) {
             // Ejection times and zone-breaker waits stay at their defaults (30 s, 10 s): recovery comes from
-            // the active health probes (1 s apart, 2 passes), as it would in production.
+            // the active health probes (1 s apart, one pass; a zone's other endpoints probed at once), as it would in production.
             String prefix = "meshless.services." + service + ".";
             p.put(prefix + "timeouts.deadline", "2s");
             p.put(prefix + "timeouts.per-try", "300ms");

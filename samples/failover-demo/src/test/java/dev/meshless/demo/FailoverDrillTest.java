@@ -163,7 +163,7 @@ class FailoverDrillTest {
         }
         // The whole region fails: the other region takes it.
         assertThat(share(phase("caller region down"), "r2-a", "r2-b", "r2-c")).isGreaterThan(0.9);
-        // Recovery brings it home once active probes pass (2 passes, about 1 s apart), not when the
+        // Recovery brings it home once an active probe passes (within about a second), not when the
         // 30 s ejections expire: home for the last part of the phase.
         JsonNode home = phase("region recovers");
         assertThat(home.get("shiftMillis").isNull()).as("traffic came home within the phase").isFalse();
