@@ -13,17 +13,25 @@ import org.aspectj.lang.reflect.MethodSignature;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 
 /**
  * Applies {@link RateLimited} limits: takes a permit before each call (waiting up to the limit's
  * timeout) and throws {@link RateLimitedException} instead of calling the method when the limit
- * refuses. The exception is thrown synchronously, also for methods returning a reactive type
- * (WebFlux turns it into an error signal and the exception handler into a 429).
+ * refuses. For a method returning a reactive type ({@code Mono}, {@code Flux}, a
+ * {@code Publisher}) under a limit that may block — a positive timeout, or an exact limit kept in
+ * Redis — the permit is taken when the result is subscribed to, on Reactor's bounded-elastic
+ * scheduler, never on the calling thread (an event loop in WebFlux), and a refusal is the result's
+ * error signal; under a limit that answers at once, the exception is thrown synchronously (WebFlux
+ * turns either into a 429).
  *
  * <p>Thread-safe; each method is resolved once and cached.
  */
 @Aspect
 public class RateLimitedAspect implements Ordered {
+
+    private static final boolean REACTOR = ClassUtils.isPresent("reactor.core.publisher.Mono",
+            RateLimitedAspect.class.getClassLoader());
 
     private final RateLimiters limiters;
     private final BeanFactory beanFactory;
@@ -58,7 +66,11 @@ public class RateLimitedAspect implements Ordered {
         if (target == null) {
             target = methods.computeIfAbsent(method, m -> RateLimitedMethod.resolve(m, rateLimited, limiters));
         }
-        target.limit().acquire(target.key(call.getArgs(), beanFactory));
+        String key = target.key(call.getArgs(), beanFactory);
+        if (REACTOR && target.limit().mayWait() && ReactiveRateLimitedCall.returnsPublisher(method.getReturnType())) {
+            return ReactiveRateLimitedCall.deferred(target.limit(), key, call, method.getReturnType());
+        }
+        target.limit().acquire(key);
         return call.proceed();
     }
 

@@ -125,6 +125,30 @@ class ReactiveRateLimitingTest {
     }
 
     @Test
+    void aRateLimitedHandlerUnderALimitThatWaitsTakesItsPermitOffTheEventLoop() {
+        HttpResponse<String> first = http.get("/handler/waiting");
+        HttpResponse<String> second = http.get("/handler/waiting", "Accept", "application/json");
+        HttpResponse<String> stream = http.get("/handler/waiting-stream");
+        HttpResponse<String> refusedStream = http.get("/handler/waiting-stream", "Accept", "application/json");
+
+        // The handler's work runs after the permit, on the thread that took it.
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).startsWith("boundedElastic-");
+        assertThat(stream.body()).startsWith("boundedElastic-");
+        assertThat(second.statusCode()).as("refused after its 50 ms wait, as an error signal").isEqualTo(429);
+        assertThat(Http.json(second).get("limit").asString()).isEqualTo("waiting-handler");
+        assertThat(refusedStream.statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void aRateLimitedHandlerUnderALimitThatAnswersAtOnceIsDecidedOnTheCallingThread() {
+        HttpResponse<String> response = http.get("/handler/instant");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).as("the server's event loop").contains("http").doesNotStartWith("boundedElastic");
+    }
+
+    @Test
     void aLimitThatMayWaitIsDecidedOffTheEventLoop() {
         assertThat(http.get("/patient").statusCode()).isEqualTo(200);
         assertThat(http.get("/patient").statusCode()).isEqualTo(429);

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** A WebFlux application for the HTTP tests: a few endpoints, a key resolver bean, a principal from a test header. */
@@ -80,6 +81,26 @@ public class WebFluxTestApplication {
         @GetMapping("/patient")
         Mono<String> patient() {
             return Mono.just("patient");
+        }
+
+        /** Answers with the thread the handler's work ran on, under a limit that waits for a permit. */
+        @GetMapping("/handler/waiting")
+        @RateLimited(name = "waiting-handler")
+        Mono<String> waiting() {
+            return Mono.fromSupplier(() -> Thread.currentThread().getName());
+        }
+
+        @GetMapping("/handler/waiting-stream")
+        @RateLimited(name = "waiting-stream")
+        Flux<String> waitingStream() {
+            return Flux.defer(() -> Flux.just(Thread.currentThread().getName(), "!"));
+        }
+
+        /** The same under a limit that answers at once. */
+        @GetMapping("/handler/instant")
+        @RateLimited(name = "instant-handler")
+        Mono<String> instant() {
+            return Mono.fromSupplier(() -> Thread.currentThread().getName());
         }
     }
 }
