@@ -11,16 +11,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * measured part of the proximity order of regions. Bounded by the number of regions the service
  * runs in.
  *
- * <p>Thread-safe: {@link #record} runs on the call path (a map read and a compare-and-set, no
- * lock); {@link #nearestFirst} on the balancer's control side.
+ * <p>{@link #record} runs on the call path, from any thread (a map read and a compare-and-set, no
+ * lock); {@link #nearestFirst} and {@link #retain} on the balancer's control side, one at a time.
  */
 public final class RegionLatencies {
 
     /** Weight of a new sample: about the last ten samples dominate. */
     static final double ALPHA = 0.2;
 
+    /** A region moves ahead of another only when its average is lower by more than this share of the other's. */
+    static final double REORDER_FRACTION = 0.2;
+    /** ... and by more than this many milliseconds (loopback and same-campus latencies are noise). */
+    static final double REORDER_MIN_MILLIS = 1.0;
+
     /** Region → EWMA in nanoseconds, as the bits of a double. */
     private final Map<String, AtomicLong> ewma = new ConcurrentHashMap<>();
+    /** The order {@link #nearestFirst} returned last; control side only. */
+    private List<String> order = List.of();
 
     /**
      * @param region the region of the endpoint that answered
@@ -51,19 +58,62 @@ public final class RegionLatencies {
         return cell == null ? Double.NaN : Double.longBitsToDouble(cell.get());
     }
 
-    /** @return the measured regions, lowest average latency first, ties by name */
+    /**
+     * The measured regions, nearest first, with hysteresis: the order last returned is kept unless a
+     * region is clearly nearer than the one before it — its average lower by more than
+     * {@value #REORDER_FRACTION} of the other's and by more than {@value #REORDER_MIN_MILLIS} ms —
+     * so that two regions at about the same distance do not trade places (and failover traffic
+     * between them) with every plan change. A region measured for the first time takes its place
+     * by average latency, ties by name. Control side only: it remembers the order it returned.
+     *
+     * @return the measured regions, nearest first
+     */
     public List<String> nearestFirst() {
         List<String> regions = new ArrayList<>();
-        ewma.forEach((region, cell) -> {
-            if (!Double.isNaN(Double.longBitsToDouble(cell.get()))) {
+        for (String region : order) {
+            if (measured(region)) {
                 regions.add(region);
             }
+        }
+        List<String> added = new ArrayList<>();
+        ewma.forEach((region, cell) -> {
+            if (!regions.contains(region) && measured(region)) {
+                added.add(region);
+            }
         });
-        regions.sort((a, b) -> {
+        added.sort((a, b) -> {
             int byLatency = Double.compare(averageNanos(a), averageNanos(b));
             return byLatency != 0 ? byLatency : a.compareTo(b);
         });
+        for (String region : added) {
+            int at = regions.size();
+            while (at > 0 && nearer(region, regions.get(at - 1), false)) {
+                at--;
+            }
+            regions.add(at, region);
+        }
+        // One pass of insertion sort with hysteresis: a region moves ahead only while clearly nearer.
+        for (int i = 1; i < regions.size(); i++) {
+            for (int j = i; j > 0 && nearer(regions.get(j), regions.get(j - 1), true); j--) {
+                regions.set(j, regions.set(j - 1, regions.get(j)));
+            }
+        }
+        order = List.copyOf(regions);
         return regions;
+    }
+
+    private boolean measured(String region) {
+        return !Double.isNaN(averageNanos(region));
+    }
+
+    /** @return whether {@code a} is nearer than {@code b}: at all, or clearly (with hysteresis) */
+    private boolean nearer(String a, String b, boolean clearly) {
+        double la = averageNanos(a);
+        double lb = averageNanos(b);
+        if (!clearly) {
+            return la < lb || (la == lb && a.compareTo(b) < 0);
+        }
+        return lb - la > REORDER_FRACTION * lb && lb - la > REORDER_MIN_MILLIS * 1e6;
     }
 
     /**
