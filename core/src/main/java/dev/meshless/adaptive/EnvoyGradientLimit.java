@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Envoy's adaptive concurrency gradient controller
+ * Envoy's adaptive concurrency gradient controller, for {@link AdaptiveConcurrencyPolicy.Algorithm#ENVOY_GRADIENT}
  * ({@code source/extensions/filters/http/adaptive_concurrency/controller/gradient_controller.cc}) as a
  * Netflix concurrency-limits {@link com.netflix.concurrency.limits.Limit}, with Envoy's default
  * parameters. Unlike Netflix's Gradient2, which compares latency with its own long-term average (and
@@ -30,16 +30,21 @@ import java.util.concurrent.TimeUnit;
  * follows the service's capacity instead of oscillating around it (each measured with the overload
  * drill, {@code docs/overload.md}):
  * <ul>
- *   <li>A window learns only from attempts started since the limit last changed, and lasts until it
- *       holds at least a round of the calls in flight (at most {@value #MAX_ROUND}): with latencies
- *       longer than Envoy's fixed 100 ms window, the limit otherwise moves again before the effect of
- *       its last move is seen, and overshoots.</li>
- *   <li>The limit is not raised while the window's calls used less than half of it, as in Netflix's
- *       limits: a limit that is never reached is never tested, and lets a whole burst in when the
- *       service slows down.</li>
+ *   <li>A window learns only from attempts started since the limit last changed, and to raise the
+ *       limit it lasts until it holds at least a round of the calls in flight (at most
+ *       {@value #MAX_ROUND}): with latencies longer than Envoy's fixed 100 ms window, the limit
+ *       otherwise moves again before the effect of its last move is seen, and overshoots. A window
+ *       whose median is over the buffered min RTT lowers the limit without waiting for the round:
+ *       the quickest of its attempts are slow too.</li>
+ *   <li>The limit does not move while the window's calls used less than half of it: not up, as in
+ *       Netflix's limits (a limit that is never reached is never tested, and lets a whole burst in
+ *       when the service slows down), and not down, since the latency of a caller that is not held
+ *       back by its limit says nothing about the limit.</li>
  *   <li>A dropped attempt (timeout, 5xx, overload answer) counts as at least twice the buffered min
  *       RTT and does not count towards the min RTT: its real latency is unknown, and it must shrink
  *       the limit rather than pass for an answer at the per-try timeout.</li>
+ *   <li>The buffer over the min RTT is at least {@link #NOISE_NANOS}: a quick service's median moves
+ *       by a millisecond of scheduling or garbage collection in the caller, which is no queue.</li>
  *   <li>A window whose median is below the min RTT lowers the min RTT to it, so a service that has
  *       recovered does not keep a slow min RTT until the next measurement.</li>
  *   <li>The first min RTT is measured at the initial limit, not the min limit, so that a new caller is
@@ -66,6 +71,12 @@ final class EnvoyGradientLimit extends AbstractLimit {
     static final double JITTER = 0.15;
     /** Envoy's {@code min_rtt_calc_params.buffer} default: latency up to 25 % over the min RTT is no queue. */
     static final double BUFFER = 0.25;
+    /**
+     * The least latency over the min RTT that is taken for a queue: a caller's clock reads include a
+     * millisecond or two of thread scheduling and garbage collection, which for a service answering in
+     * one millisecond is far over Envoy's 25 % and is not the service's queue.
+     */
+    static final long NOISE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Windows in a row at the min limit after which the min RTT is measured again, as in Envoy. */
     static final int WINDOWS_AT_MIN_BEFORE_MEASURING = 5;
 
@@ -88,6 +99,8 @@ final class EnvoyGradientLimit extends AbstractLimit {
     /** 0 until first measured. */
     private long minRtt;
     private long windowEnd;
+    /** The window's attempts slower than the buffered min RTT. */
+    private int slow;
     /** The most calls in flight at the start of the window's attempts. */
     private int round;
     /** When the limit last changed: a window learns only from attempts started since, under that limit. */
@@ -139,6 +152,7 @@ final class EnvoyGradientLimit extends AbstractLimit {
         measuring = false;
         measured = 0;
         count = 0;
+        slow = 0;
         round = 0;
         windowsAtMin = 0;
         windowEnd = now + WINDOW_NANOS;
@@ -149,15 +163,20 @@ final class EnvoyGradientLimit extends AbstractLimit {
     }
 
     private int adapt(long startTime, long now, long rtt, int inflight, boolean didDrop) {
-        long buffered = minRtt + (long) (minRtt * BUFFER);
+        long buffered = minRtt + Math.max((long) (minRtt * BUFFER), NOISE_NANOS);
         if (startTime - changed >= 0) {
-            add(didDrop ? Math.max(rtt, 2 * buffered) : rtt);
+            long sample = didDrop ? Math.max(rtt, 2 * buffered) : rtt;
+            add(sample);
+            slow += sample > buffered ? 1 : 0;
             round = Math.max(round, inflight);
         }
-        // A window is at least a round of the calls in flight, lest its median be the quickest few.
-        if (now - windowEnd < 0 || count == 0 || count < Math.min(round, MAX_ROUND)) {
+        // A window that would raise the limit holds at least a round of the calls in flight, lest its
+        // median be the quickest few; one whose median is already over the buffer may shrink it at once,
+        // since the quickest few are slow too.
+        if (now - windowEnd < 0 || count == 0 || (count < Math.min(round, MAX_ROUND) && 2 * slow <= count)) {
             return getLimit();
         }
+        slow = 0;
         int used = round;
         round = 0;
         long sampleRtt = median();
@@ -167,8 +186,8 @@ final class EnvoyGradientLimit extends AbstractLimit {
         double gradient = Math.max(0.5, Math.min(2.0, (double) buffered / sampleRtt));
         double limit = getLimit() * gradient;
         int next = Math.max(minLimit, Math.min(maxLimit, (int) (limit + Math.sqrt(limit))));
-        if (next > getLimit() && used < getLimit() / 2) {
-            next = getLimit(); // as Netflix's limits: a limit the caller does not use is not raised
+        if (used < getLimit() / 2) {
+            next = getLimit(); // the limit is not what holds calls back: latency says nothing about it
         }
         windowsAtMin = next == minLimit && getLimit() == minLimit ? windowsAtMin + 1 : 0;
         if (windowsAtMin >= WINDOWS_AT_MIN_BEFORE_MEASURING || now - nextMeasurement >= 0) {
@@ -186,6 +205,7 @@ final class EnvoyGradientLimit extends AbstractLimit {
         deferred = limitAfter;
         measured = 0;
         count = 0;
+        slow = 0;
         round = 0;
         return minLimit;
     }

@@ -142,18 +142,56 @@ class EnvoyGradientLimitTest {
     }
 
     @Test
-    void aLimitTheCallerUsesLessThanHalfOfIsNotRaised() {
+    void aWindowWaitsForARoundOfTheCallsInFlightToRaiseTheLimitButNotToLowerIt() {
+        EnvoyGradientLimit limit = limit(40, 3, 200);
+        round(limit, 50, 10 * MS, 40, false);
+        time.advance(Duration.ofMillis(100));
+        for (int i = 0; i < 19; i++) {
+            round(limit, 1, 10 * MS, 40, false);
+        }
+        assertThat(limit.getLimit()).as("19 quick attempts of 40 in flight").isEqualTo(40);
+        round(limit, 1, 10 * MS, 40, false);
+        int raised = limit.getLimit();
+        assertThat(raised).as("20 of them").isGreaterThan(40);
+
+        time.advance(Duration.ofMillis(100));
+        round(limit, 1, 100 * MS, raised, false);
+        assertThat(limit.getLimit()).as("the first slow one").isLessThan(raised);
+    }
+
+    @Test
+    void aLimitTheCallerUsesLessThanHalfOfDoesNotMove() {
         EnvoyGradientLimit limit = limit(20, 3, 200);
         round(limit, 50, 10 * MS, 5, false);
         for (int i = 0; i < 50; i++) {
-            round(limit, 20, 10 * MS, 9, false);
+            round(limit, 20, 10 * MS, 9, false); // no queue: it would grow
+        }
+        assertThat(limit.getLimit()).isEqualTo(20);
+        for (int i = 0; i < 5; i++) {
+            round(limit, 20, 40 * MS, 9, false); // a queue: it would shrink
         }
         assertThat(limit.getLimit()).isEqualTo(20);
 
-        for (int i = 0; i < 15; i++) {
-            round(limit, 20, 10 * MS, 10, false);
+        for (int i = 0; i < 30; i++) {
+            round(limit, 20, 10 * MS, 10, false); // half of it, no queue (after the window of the queue)
         }
         assertThat(limit.getLimit()).isGreaterThan(20);
+    }
+
+    @Test
+    void aMillisecondOrTwoOverTheMinRttOfAQuickServiceIsNoQueue() {
+        EnvoyGradientLimit limit = limit(20, 3, 200);
+        round(limit, 50, MS, 20, false);
+        for (int i = 0; i < 50; i++) {
+            round(limit, 20, 3 * MS, 20, false);
+        }
+        assertThat(limit.getLimit()).as("3 ms is within 1 ms + 2 ms").isGreaterThan(20);
+
+        int before = limit.getLimit();
+        for (int i = 0; i < 100; i++) {
+            round(limit, before, 4 * MS, before, false);
+        }
+        assertThat(limit.getLimit()).as("4 ms is not").isLessThan(before);
     }
 
     @Test
