@@ -17,7 +17,8 @@ import java.util.function.IntUnaryOperator;
 /**
  * The adaptive concurrency limit of the calls this instance makes to one service: a count of calls
  * in flight, admitted while it is below the limit, and a Netflix concurrency-limits {@link Limit}
- * ({@code Gradient2Limit} or {@code VegasLimit}) that moves the limit with each attempt's latency.
+ * ({@code Gradient2Limit}, {@code VegasLimit}, or Envoy's gradient controller written on that contract)
+ * that moves the limit with each attempt's latency.
  *
  * <p>A call takes one slot when it is admitted ({@link #tryAcquire}, {@link #acquire}) and gives it
  * back once, when it ends ({@link #release}); its retries run in that slot, so they can never take
@@ -88,6 +89,7 @@ public final class AdaptiveConcurrencyLimiter {
             // Vegas has no floor of its own (it stops at 1): its decrease stops at the min limit.
             case VEGAS -> VegasLimit.newBuilder().initialLimit(p.initialLimit()).maxConcurrency(p.maxLimit())
                     .decreaseFunction(l -> Math.max(min, l - LOG10.applyAsInt((int) l))).build();
+            case ENVOY_GRADIENT -> new EnvoyGradientLimit(p.initialLimit(), min, p.maxLimit());
         };
     }
 

@@ -33,7 +33,7 @@ public final class AdaptiveConcurrencyPolicy {
 
     private static final AdaptiveConcurrencyPolicy DISABLED = builder().build();
 
-    /** Which Netflix concurrency-limits algorithm moves the limit. */
+    /** Which algorithm moves the limit: one of Netflix concurrency-limits', or Envoy's on Netflix's contract. */
     public enum Algorithm {
         /**
          * {@code Gradient2Limit}: compares each latency with a long-term average and shrinks the
@@ -46,7 +46,13 @@ public final class AdaptiveConcurrencyPolicy {
          * to estimate the queue, growing when it is short and shrinking when it is long; a dropped
          * call (timeout, 5xx, overload) shrinks the limit at once.
          */
-        VEGAS
+        VEGAS,
+        /**
+         * Envoy's gradient controller, on Netflix's {@code Limit} contract: compares the median latency of
+         * each 100 ms window with a min RTT that it measures from time to time by holding the limit
+         * at the min limit, so a lasting queue keeps the limit down; a dropped call counts as a slow one.
+         */
+        ENVOY_GRADIENT
     }
 
     private final boolean enabled;

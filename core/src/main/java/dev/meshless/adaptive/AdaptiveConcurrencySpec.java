@@ -14,7 +14,7 @@ public class AdaptiveConcurrencySpec implements Spec {
     /** Whether calls to the service are capped by an adaptive concurrency limit; off unless turned on, as Envoy's adaptive concurrency filter. */
     private Boolean enabled;
 
-    /** The Netflix concurrency-limits algorithm that moves the limit with latency: gradient2 or vegas. */
+    /** The algorithm that moves the limit with latency: gradient2 or vegas (Netflix concurrency-limits), or envoy-gradient (Envoy's gradient controller against a measured min RTT). */
     private AdaptiveConcurrencyPolicy.Algorithm algorithm;
 
     /** The limit before any latency has been seen; between the min and the max limit. */

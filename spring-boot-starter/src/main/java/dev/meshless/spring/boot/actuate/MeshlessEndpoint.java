@@ -155,7 +155,7 @@ public class MeshlessEndpoint {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", limiter != null);
         if (limiter != null) {
-            m.put("algorithm", limiter.policy().algorithm().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("algorithm", limiter.policy().algorithm().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             m.put("limit", limiter.limit());
             m.put("inFlight", limiter.inFlight());
             m.put("rejected", limiter.rejected());

@@ -83,6 +83,8 @@ class AdaptiveConcurrencyHttpTest {
                         "meshless.services.inventory.timeouts.deadline=60s",
                         "meshless.services.inventory.adaptive-concurrency.enabled=true",
                         "meshless.services.inventory.adaptive-concurrency.initial-limit=" + LIMIT,
+                        // Named as in properties, with a dash, in the actuator too.
+                        "meshless.services.inventory.adaptive-concurrency.algorithm=envoy-gradient",
                         "management.endpoints.web.exposure.include=meshless")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -124,7 +126,7 @@ class AdaptiveConcurrencyHttpTest {
                             .functionCounter().count()).isEqualTo(CALLERS - LIMIT);
                     Map<String, Object> report = (Map<String, Object>) context.getBean(MeshlessEndpoint.class)
                             .service("inventory").get("adaptiveConcurrency");
-                    assertThat(report).containsEntry("enabled", true).containsEntry("algorithm", "gradient2")
+                    assertThat(report).containsEntry("enabled", true).containsEntry("algorithm", "envoy-gradient")
                             .containsEntry("limit", LIMIT).containsEntry("inFlight", LIMIT)
                             .containsEntry("rejected", (long) (CALLERS - LIMIT));
 
