@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
 
 /**
  * Adaptive concurrency as an application turns it on, in its properties, with a real upstream on
@@ -161,7 +162,7 @@ class AdaptiveConcurrencyHttpTest {
     }
 
     @Test
-    void withMaxWaitAWebClientCallBeyondTheLimitWaitsWithoutAThreadAndGoesOnceAHeldOneIsLetGo() throws Exception {
+    void withMaxWaitAWebClientCallBeyondTheLimitWaitsWithoutAThreadAndGoesOnceAHeldOneIsLetGoUnlessCancelled() throws Exception {
         startUpstream();
         HttpClientContexts.runner()
                 .withPropertyValues(properties("meshless.services.inventory.adaptive-concurrency.min-limit=" + LIMIT,
@@ -182,6 +183,11 @@ class AdaptiveConcurrencyHttpTest {
                     assertThat(received).as("the waiting call has not reached the upstream").hasValue(LIMIT);
                     CompletableFuture<String> last = calls.get(LIMIT);
                     assertThat(last).isNotDone();
+                    Disposable givenUp = web.get().uri("http://inventory/stock").retrieve().bodyToMono(String.class)
+                            .subscribe();
+                    await(() -> limiter.waiting() == 2, "a second call waits behind it");
+                    givenUp.dispose();
+                    await(() -> limiter.waiting() == 1, "the call whose subscriber cancelled leaves the line");
 
                     upstreamAnswers.release(1); // one held request is let go: its slot goes to the waiting call
 
@@ -192,6 +198,7 @@ class AdaptiveConcurrencyHttpTest {
                     }
                     assertThat(limiter.rejected()).isZero();
                     await(() -> limiter.inFlight() == 0, "every slot given back");
+                    assertThat(received).as("the cancelled call never reached the upstream").hasValue(LIMIT + 1);
                 });
     }
 
