@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
  *       {@code maxWait} above zero a call may wait that long for one, in line with the other
  *       waiters (oldest first): a synchronous call parks its thread, an asynchronous call parks
  *       nothing and starts on the thread that frees its slot. A call that waited starts — its
- *       deadline, its first attempt's latency — when it has its slot. The call keeps its slot, for every attempt and backoff, until it ends (answered, failed, or
- *       its future cancelled); each attempt that reached the service teaches the limit its
- *       latency;</li>
+ *       deadline, its first attempt's latency — when it has its slot. The call keeps its slot,
+ *       for every attempt and backoff, until it ends (answered, failed, or its future
+ *       cancelled); each attempt that reached the service teaches the limit its latency;</li>
  *   <li>the <b>service circuit breaker</b> fails fast when the service fails everywhere; the call
  *       holds its permission and settles it exactly once, when it ends;</li>
  *   <li>the request is counted in the <b>retry budget</b>;</li>
@@ -87,9 +87,9 @@ import org.slf4j.LoggerFactory;
  *       included; any number of threads may call at once.</li>
  *   <li>{@link #callAsync} runs the first attempt's function on the calling thread (or, when the
  *       call waited for a concurrency slot, on the thread that freed it) and later ones on the time
- *       source's timer thread; a call refused after waiting is refused on the timer thread; the answer completes on the thread that completed the
- *       last attempt's stage, or on the timer thread when an attempt times out. Functions must not
- *       block.</li>
+ *       source's timer thread; a call refused after waiting is refused on the timer thread; the
+ *       answer completes on the thread that completed the last attempt's stage, or on the timer
+ *       thread when an attempt times out. Functions must not block.</li>
  *   <li>{@link #begin} may be called, and its token ended, from any thread.</li>
  *   <li>{@link #updatePolicy} may be called from any thread; reloads run one at a time and each
  *       publishes a whole new snapshot. {@link #close} may be called from any thread; calls in
