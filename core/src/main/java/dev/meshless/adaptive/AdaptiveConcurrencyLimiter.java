@@ -6,11 +6,15 @@ import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limit.functions.Log10RootIntFunction;
 import dev.meshless.config.Values;
 import dev.meshless.outcome.Outcome;
+import dev.meshless.time.TimeSource;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntUnaryOperator;
 
@@ -28,9 +32,15 @@ import java.util.function.IntUnaryOperator;
  * one round trip at a time; the admission here is the same as its semaphore (in flight below the
  * limit), without its per-call allocations.
  *
- * <p>Thread-safe and lock-free on admission and release; a thread waits on a lock only when
- * {@link #acquire} is given a wait and the limit is reached. The algorithm's {@code onSample} is
- * synchronized inside Netflix's {@code AbstractLimit}, once per attempt.
+ * <p>Calls beyond the limit may wait for a slot, in one line in order of arrival, whether they
+ * block ({@link #acquire}) or not ({@link #acquireAsync}). While any call waits, a slot that comes
+ * free (a {@link #release}, or a higher limit after {@link #onAttempt}) is handed to the oldest
+ * waiter, never taken by a newcomer, so that waiters are not starved under load.
+ *
+ * <p>Thread-safe. Admission and release without waiters are lock-free (a compare-and-set and one
+ * volatile read); a lock guards only the line of waiters, and is held to edit it, never while a
+ * waiter's continuation runs. The algorithm's {@code onSample} is synchronized inside Netflix's
+ * {@code AbstractLimit}, once per attempt.
  */
 public final class AdaptiveConcurrencyLimiter {
 
@@ -46,17 +56,22 @@ public final class AdaptiveConcurrencyLimiter {
     private final Limit limit;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder rejected = new LongAdder();
-    /** Held only by threads that wait for a slot, and by releases while any waits. */
+    /** Calls waiting for a slot, oldest first; edited only under {@link #lock}, never iterated outside it. */
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Guards {@link #waiters}; held only to edit the line, never while a waiter's continuation runs. */
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition slotFreed = lock.newCondition();
-    /** Threads waiting in {@link #acquire}: a release signals only when there are some. */
-    private final AtomicInteger waiting = new AtomicInteger();
+    /**
+     * The line's length, written under {@link #lock}, read without it: the one read that
+     * {@link #release} and a newcomer's admission add while nobody waits.
+     */
+    private volatile int waiting;
+    /** Drains asked for and not yet looked at; the thread that raises it from 0 serves the line ({@link #drain}). */
+    private final AtomicInteger drains = new AtomicInteger();
 
     private AdaptiveConcurrencyLimiter(String service, AdaptiveConcurrencyPolicy policy) {
         this.service = service;
         this.policy = policy;
         this.limit = algorithm(policy);
-        limit.notifyOnChange(newLimit -> wakeWaiters());
     }
 
     /**
@@ -94,7 +109,8 @@ public final class AdaptiveConcurrencyLimiter {
     }
 
     /**
-     * Takes a slot when one is free, without waiting; counts a refusal otherwise.
+     * Takes a slot when one is free and nobody waits for one, without waiting; counts a refusal
+     * otherwise.
      *
      * @return whether the call may go ahead (it then owns a slot and must {@link #release} it once)
      */
@@ -106,7 +122,18 @@ public final class AdaptiveConcurrencyLimiter {
         return false;
     }
 
+    /**
+     * A newcomer's admission: a free slot, unless calls are waiting — a slot freed while they wait
+     * is theirs, in their order ({@link #drain}); letting a newcomer barge in would starve them
+     * under load. On the path without waiters this costs one volatile read more than a bare
+     * compare-and-set.
+     */
     private boolean take() {
+        return waiting == 0 && reserve();
+    }
+
+    /** Counts one more call in flight if the limit allows it, waiters or not. */
+    private boolean reserve() {
         while (true) {
             int current = inFlight.get();
             if (current >= limit.getLimit()) {
@@ -120,7 +147,8 @@ public final class AdaptiveConcurrencyLimiter {
 
     /**
      * Takes a slot, waiting at most {@code maxWait} for one: for a thread that may block (never an
-     * event loop's). The wait is on the system clock, since it is a real thread waiting.
+     * event loop's). It waits in the same queue as asynchronous calls ({@link #acquireAsync}), in
+     * order of arrival. The wait is on the system clock, since it is a real thread waiting.
      *
      * @param maxWait the longest wait; zero does not wait
      * @return whether the call had to wait for its slot
@@ -132,31 +160,154 @@ public final class AdaptiveConcurrencyLimiter {
             return false;
         }
         long waitNanos = maxWait.toNanos();
-        if (waitNanos > 0 && awaitSlot(waitNanos)) {
-            return true;
+        if (waitNanos <= 0) {
+            rejected.increment();
+            throw exceeded(Duration.ZERO);
         }
-        rejected.increment();
-        throw exceeded(maxWait);
+        long since = System.nanoTime();
+        ParkedWaiter waiter = new ParkedWaiter(Thread.currentThread());
+        enqueue(waiter);
+        boolean interrupted = false;
+        while (!waiter.isSettled()) {
+            long left = since + waitNanos - System.nanoTime();
+            if (left <= 0 || Thread.interrupted()) {
+                interrupted = left > 0;
+                break;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        if (waiter.settle()) { // timed out or interrupted before any slot was handed over
+            withdraw(waiter);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            rejected.increment();
+            // A timeout waited maxWait (the park may overshoot it by a little, which is not the
+            // call's to know); an interrupt cut the wait short.
+            throw exceeded(interrupted ? Duration.ofMillis((System.nanoTime() - since) / 1_000_000) : maxWait);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // it got its slot; the interrupt is the caller's to see
+        }
+        return true;
     }
 
-    private boolean awaitSlot(long waitNanos) {
-        long left = waitNanos;
-        waiting.incrementAndGet();
+    /**
+     * Takes a slot for a call that must not block: at once when one is free and nobody waits;
+     * otherwise, with a {@code maxWait} above zero, the call waits in line (the same line as
+     * {@link #acquire}'s threads) and a released slot is handed to it, the oldest first.
+     *
+     * <p>The returned future completes, with how long the call waited, once the caller owns a slot,
+     * which it must {@link #release} once; or exceptionally with a
+     * {@link ConcurrencyLimitExceededException} saying how long it waited ({@code maxWait}) when no
+     * slot came within {@code maxWait} on {@code time}'s timer. Cancelling it (or completing it
+     * exceptionally) before a slot comes takes the call out of the line; a slot handed over
+     * meanwhile goes back. The future may complete on the calling thread, on the thread of a
+     * {@link #release} or an {@link #onAttempt} that freed a slot, or on the timer thread; what
+     * depends on it must not block.
+     *
+     * @param maxWait the longest wait; zero does not wait
+     * @param time whose timer ends the wait
+     * @return the slot to come; {@code null} when a slot was taken at once (the common case, which
+     *     allocates nothing)
+     * @throws ConcurrencyLimitExceededException when no slot is free and {@code maxWait} is zero
+     */
+    public CompletableFuture<Duration> acquireAsync(Duration maxWait, TimeSource time) {
+        if (take()) {
+            return null;
+        }
+        if (maxWait.toNanos() <= 0) {
+            rejected.increment();
+            throw exceeded(Duration.ZERO);
+        }
+        AsyncWaiter waiter = new AsyncWaiter(time);
+        // Out of the line however it ends without a slot: timed out, or cancelled by the caller.
+        waiter.slot.whenComplete((waited, failure) -> {
+            if (failure != null) {
+                withdraw(waiter);
+            }
+        });
+        enqueue(waiter); // may hand it a slot at once, if one came free since take()
+        if (!waiter.slot.isDone()) {
+            TimeSource.Cancellable timer = time.schedule(() -> {
+                if (waiter.slot.completeExceptionally(exceeded(maxWait))) {
+                    rejected.increment();
+                }
+            }, maxWait);
+            waiter.slot.whenComplete((waited, failure) -> timer.cancel());
+        }
+        return waiter.slot;
+    }
+
+    /** Puts a waiter at the end of the line, then serves the line: a slot may have come free meanwhile. */
+    private void enqueue(Waiter waiter) {
         lock.lock();
         try {
-            while (!take()) {
-                if (left <= 0) {
-                    return false;
-                }
-                left = slotFreed.awaitNanos(left);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            waiters.addLast(waiter);
+            waiting = waiters.size();
         } finally {
             lock.unlock();
-            waiting.decrementAndGet();
+        }
+        drain();
+    }
+
+    /** Takes a waiter that gave up out of the line (a no-op when a slot was handed to it meanwhile). */
+    private void withdraw(Waiter waiter) {
+        lock.lock();
+        try {
+            if (waiters.removeFirstOccurrence(waiter)) {
+                waiting = waiters.size();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Hands free slots to the waiters, oldest first, while the limit allows.
+     *
+     * <p>A trampoline: the thread that finds no drain running becomes the drainer and loops until no
+     * other thread asked for a drain meanwhile; any other thread (or the drainer itself, re-entering)
+     * only asks and returns. It matters because handing a slot over runs the waiter's continuation
+     * on this thread: an asynchronous call then starts, and a call that fails at once gives its slot
+     * back, which drains again. Calling the drain recursively would grow the stack by one call per
+     * waiter (release, start, fail, release...); here the freed slot goes to the next waiter in the
+     * same loop. No thread waits for another: a drainer never blocks (the lock is held only to edit
+     * the line, never while a continuation runs), so it is safe on an event loop.
+     *
+     * <p>Every caller changed something first (freed a slot, raised the limit, joined the line) and
+     * then calls this; the increment of {@code drains} after that change means the drainer looks
+     * again, so no free slot is left while someone waits.
+     */
+    private void drain() {
+        if (drains.getAndIncrement() != 0) {
+            return;
+        }
+        int asked = 1;
+        do {
+            Waiter next;
+            while ((next = nextServed()) != null) {
+                if (!next.handOver()) {
+                    inFlight.decrementAndGet(); // it gave up just before: the slot is free again
+                }
+            }
+            asked = drains.addAndGet(-asked);
+        } while (asked != 0);
+    }
+
+    /** @return the oldest waiter, out of the line with a slot reserved for it, or {@code null} when none can be served */
+    private Waiter nextServed() {
+        lock.lock();
+        try {
+            Waiter first = waiters.peekFirst();
+            if (first == null || !reserve()) {
+                return null;
+            }
+            waiters.pollFirst();
+            waiting = waiters.size();
+            return first;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -168,20 +319,14 @@ public final class AdaptiveConcurrencyLimiter {
         return new ConcurrencyLimitExceededException(service, limit.getLimit(), inFlight.get(), waited);
     }
 
-    /** Gives a call's slot back; exactly once per slot taken. */
+    /**
+     * Gives a call's slot back; exactly once per slot taken. While calls wait, the slot goes to the
+     * oldest of them, whose continuation may run on this thread (see {@link #acquireAsync}).
+     */
     public void release() {
         inFlight.decrementAndGet();
-        wakeWaiters();
-    }
-
-    private void wakeWaiters() {
-        if (waiting.get() > 0) {
-            lock.lock();
-            try {
-                slotFreed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+        if (waiting > 0) {
+            drain();
         }
     }
 
@@ -204,6 +349,12 @@ public final class AdaptiveConcurrencyLimiter {
         if (sample != IGNORED) {
             // Vegas refuses a round trip of 0 (a coarse or fake clock can measure one).
             limit.onSample(startNanos, Math.max(1, nanos), inFlightAtStart, sample == DROPPED);
+            // A higher limit frees slots for the waiters. Served here rather than from
+            // Limit.notifyOnChange, whose listeners run inside Netflix's synchronized onSample:
+            // calls started from there would hold that monitor while their first attempt starts.
+            if (waiting > 0) {
+                drain();
+            }
         }
     }
 
@@ -242,9 +393,70 @@ public final class AdaptiveConcurrencyLimiter {
         return rejected.sum();
     }
 
+    /** @return calls waiting for a slot now */
+    public int waiting() {
+        return waiting;
+    }
+
+    /** A call in line for a slot; a slot is handed over to it once at most. */
+    private abstract static class Waiter {
+        /**
+         * Called by the drain, with a slot reserved for this waiter and outside the lock.
+         *
+         * @return whether the waiter took the slot; {@code false} when it gave up first (the slot
+         *     then goes back)
+         */
+        abstract boolean handOver();
+    }
+
+    /** A thread parked in {@link #acquire}: whichever of the hand-over and the give-up settles it first wins. */
+    private static final class ParkedWaiter extends Waiter {
+        private final Thread thread;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        ParkedWaiter(Thread thread) {
+            this.thread = thread;
+        }
+
+        boolean settle() {
+            return settled.compareAndSet(false, true);
+        }
+
+        boolean isSettled() {
+            return settled.get();
+        }
+
+        @Override
+        boolean handOver() {
+            if (!settle()) {
+                return false;
+            }
+            LockSupport.unpark(thread);
+            return true;
+        }
+    }
+
+    /** A call of {@link #acquireAsync}: its future is its state; completing it first wins. */
+    private static final class AsyncWaiter extends Waiter {
+        final CompletableFuture<Duration> slot = new CompletableFuture<>();
+        private final TimeSource time;
+        final long since;
+
+        AsyncWaiter(TimeSource time) {
+            this.time = time;
+            this.since = time.nanoTime();
+        }
+
+        @Override
+        boolean handOver() {
+            // Runs what depends on the slot (the call's start) on this thread, inside the drain's loop.
+            return slot.complete(Duration.ofNanos(time.nanoTime() - since));
+        }
+    }
+
     @Override
     public String toString() {
         return "AdaptiveConcurrencyLimiter{" + service + ", limit " + limit() + ", in flight " + inFlight()
-                + ", rejected " + rejected() + ", max wait " + Values.format(policy.maxWait()) + "}";
+                + ", waiting " + waiting() + ", rejected " + rejected() + ", max wait " + Values.format(policy.maxWait()) + "}";
     }
 }

@@ -191,8 +191,8 @@ public final class AdaptiveConcurrencyPolicy {
         }
 
         /**
-         * @param maxWait how long a synchronous call beyond the limit waits for a slot, 0 (fail at
-         *     once) to 1 minute
+         * @param maxWait how long a call beyond the limit waits for a slot (a synchronous call parks
+         *     its thread, an asynchronous one waits without one), 0 (fail at once) to 1 minute
          * @return this builder
          */
         public Builder maxWait(Duration maxWait) {

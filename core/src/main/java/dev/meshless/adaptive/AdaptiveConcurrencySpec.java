@@ -26,7 +26,7 @@ public class AdaptiveConcurrencySpec implements Spec {
     /** The highest the limit goes, however fast the service is; at least the min limit. */
     private Integer maxLimit;
 
-    /** How long a blocking call beyond the limit waits for a slot before it is refused; 0 refuses it at once. Asynchronous calls never wait. At most 1m. */
+    /** How long a call beyond the limit waits for a slot before it is refused, in line with the other waiting calls (oldest first); a blocking call parks its thread, an asynchronous one (WebClient) waits without one. 0 refuses it at once. At most 1m. */
     private Duration maxWait;
 
     /** Creates a specification that sets nothing. */
@@ -88,7 +88,7 @@ public class AdaptiveConcurrencySpec implements Spec {
         return maxWait;
     }
 
-    /** @param maxWait how long a blocking call beyond the limit waits for a slot */
+    /** @param maxWait how long a call beyond the limit waits for a slot, blocking or not */
     public void setMaxWait(Duration maxWait) {
         this.maxWait = maxWait;
     }

@@ -51,11 +51,13 @@ import org.slf4j.LoggerFactory;
  *       and keeps it to its end; its <b>deadline</b> starts (the call's, or the policy's);</li>
  *   <li>the <b>call gate</b> (outbound rate limit hook) admits or rejects the call;</li>
  *   <li>the <b>adaptive concurrency limit</b>, when the policy turns it on, gives the call a slot
- *       or refuses it ({@link dev.meshless.adaptive.ConcurrencyLimitExceededException}); a
- *       synchronous call may wait up to {@code maxWait} for one, an asynchronous call never waits.
- *       The call keeps its slot, for every attempt and backoff, until it ends (answered, failed, or
- *       its future cancelled); each attempt that reached the service teaches the limit its
- *       latency;</li>
+ *       or refuses it ({@link dev.meshless.adaptive.ConcurrencyLimitExceededException}); with a
+ *       {@code maxWait} above zero a call may wait that long for one, in line with the other
+ *       waiters (oldest first): a synchronous call parks its thread, an asynchronous call parks
+ *       nothing and starts on the thread that frees its slot. A call that waited starts — its
+ *       deadline, its first attempt's latency — when it has its slot. The call keeps its slot,
+ *       for every attempt and backoff, until it ends (answered, failed, or its future
+ *       cancelled); each attempt that reached the service teaches the limit its latency;</li>
  *   <li>the <b>service circuit breaker</b> fails fast when the service fails everywhere; the call
  *       holds its permission and settles it exactly once, when it ends;</li>
  *   <li>the request is counted in the <b>retry budget</b>;</li>
@@ -83,10 +85,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #call} runs on the calling thread from admission to answer, attempts and backoff
  *       included; any number of threads may call at once.</li>
- *   <li>{@link #callAsync} runs the first attempt's function on the calling thread and later ones
- *       on the time source's timer thread; the answer completes on the thread that completed the
- *       last attempt's stage, or on the timer thread when an attempt times out. Functions must not
- *       block.</li>
+ *   <li>{@link #callAsync} runs the first attempt's function on the calling thread (or, when the
+ *       call waited for a concurrency slot, on the thread that freed it) and later ones on the time
+ *       source's timer thread; a call refused after waiting is refused on the timer thread; the
+ *       answer completes on the thread that completed the last attempt's stage, or on the timer
+ *       thread when an attempt times out. Functions must not block.</li>
  *   <li>{@link #begin} may be called, and its token ended, from any thread.</li>
  *   <li>{@link #updatePolicy} may be called from any thread; reloads run one at a time and each
  *       publishes a whole new snapshot. {@link #close} may be called from any thread; calls in
@@ -226,7 +229,7 @@ public final class ServiceClient implements AutoCloseable {
      */
     private <T> T run(AttemptFunction<T> function, CallOptions options, CallObserver.ObservedCall observation) {
         CallSettings callSettings = settings; // the one read of the settings this call makes
-        long start = admit(callSettings, true);
+        long start = admit(callSettings);
         if (limiter == null) {
             return attempts(function, options, observation, callSettings, start);
         }
@@ -321,60 +324,114 @@ public final class ServiceClient implements AutoCloseable {
     /**
      * Calls the service without blocking: the same pipeline as {@link #call}, with backoff on the
      * time source's timer and each attempt's timeout enforced by completing it with a
-     * {@link TimeoutException} (the late answer is ignored and its stage cancelled).
+     * {@link TimeoutException} (the late answer is ignored and its stage cancelled). Beyond the
+     * adaptive concurrency limit, with a {@code maxWait} above zero, the call waits in line for a
+     * slot without holding a thread; cancelling the answer meanwhile takes it out of the line.
      *
      * @param function starts the work of one attempt
      * @param options method, idempotence, deadline
      * @param <T> the answer's type
-     * @return the answer to come, or a {@link ServiceCallException}
+     * @return the answer to come, or a {@link ServiceCallException}, or a
+     *     {@link dev.meshless.adaptive.ConcurrencyLimitExceededException} when adaptive concurrency is
+     *     on and no slot was free (or came free within {@code maxWait})
      */
     public <T> CompletableFuture<T> callAsync(AsyncAttemptFunction<T> function, CallOptions options) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         CallObserver.ObservedCall observation = null;
-        Execution call;
         try {
             Objects.requireNonNull(options, "options");
             observation = observer == CallObserver.NOOP ? null : observer.callStarted(service, options);
             CallSettings callSettings = settings; // the one read of the settings this call makes
-            call = new Execution(this, callSettings, options, admit(callSettings, false), 0);
-            if (limiter != null) {
-                // The slot goes back when the answer completes, however: answered, failed, or
-                // cancelled by the caller (a cancelled attempt's late answer still teaches the limit).
-                answer.whenComplete((value, failure) -> limiter.release());
+            long start = time.nanoTime();
+            gate.admit(service);
+            CompletableFuture<Duration> slot = limiter == null ? null
+                    : limiter.acquireAsync(limiter.policy().maxWait(), time);
+            if (slot != null) {
+                awaitSlot(slot, function, options, callSettings, answer, observation);
+            } else {
+                startAsync(function, options, callSettings, start, answer, observation);
             }
         } catch (RuntimeException rejected) {
-            if (observation != null) {
-                observation.ended(rejected);
-            }
-            answer.completeExceptionally(rejected);
-            return answer;
+            endRefused(answer, observation, rejected);
         }
-        new AsyncDriver<>(this, call, function, answer, observation).attempt();
         return answer;
     }
 
     /**
-     * Gate, adaptive concurrency limit, service breaker, budget: the steps before any attempt. A
-     * call refused after it took a concurrency slot gives the slot back; a call that waited for its
-     * slot starts when it has it.
+     * Starts an asynchronous call once the limiter hands it a slot, or refuses it when none comes in
+     * time. The continuation runs on the thread that handed the slot over — one whose call ended, or
+     * that taught the limit a higher value — inside the limiter's drain loop, which serves the next
+     * waiter only after this returns: a call that fails at once and gives its slot back does not
+     * recurse into the next one (see {@code AdaptiveConcurrencyLimiter.drain}). Nothing here blocks.
+     */
+    private <T> void awaitSlot(CompletableFuture<Duration> slot, AsyncAttemptFunction<T> function,
+                               CallOptions options, CallSettings callSettings, CompletableFuture<T> answer,
+                               CallObserver.ObservedCall observation) {
+        // A caller who gives up while the call waits takes it out of the line (a no-op once it has its slot).
+        answer.whenComplete((value, failure) -> slot.cancel(false));
+        slot.whenComplete((waited, refused) -> {
+            if (refused != null) {
+                endRefused(answer, observation, refused); // timed out, or the caller cancelled
+            } else if (answer.isDone()) {
+                limiter.release(); // cancelled just as its slot came: the slot goes to the next in line
+            } else {
+                try {
+                    // As for a blocking call, it starts when it has its slot: the wait counts neither
+                    // against its deadline nor in its first attempt's latency.
+                    startAsync(function, options, callSettings, time.nanoTime(), answer, observation);
+                } catch (RuntimeException e) {
+                    endRefused(answer, observation, e);
+                }
+            }
+        });
+    }
+
+    /** The steps of an asynchronous call that has its slot (if the limit is on): breaker, budget, first attempt. */
+    private <T> void startAsync(AsyncAttemptFunction<T> function, CallOptions options, CallSettings callSettings,
+                                long start, CompletableFuture<T> answer, CallObserver.ObservedCall observation) {
+        Execution call = new Execution(this, callSettings, options, admitted(callSettings, start), 0);
+        if (limiter != null) {
+            // The slot goes back when the answer completes, however: answered, failed, or
+            // cancelled by the caller (a cancelled attempt's late answer still teaches the limit).
+            answer.whenComplete((value, failure) -> limiter.release());
+        }
+        new AsyncDriver<>(this, call, function, answer, observation).attempt();
+    }
+
+    /** Ends an asynchronous call that never started: its observation first, then the caller's answer. */
+    private static void endRefused(CompletableFuture<?> answer, CallObserver.ObservedCall observation,
+                                   Throwable refused) {
+        if (observation != null) {
+            observation.ended(refused);
+        }
+        answer.completeExceptionally(refused);
+    }
+
+    /**
+     * Gate, adaptive concurrency limit, service breaker, budget: the steps before any attempt of a
+     * synchronous call, which may wait for a concurrency slot. A call that waited for its slot starts
+     * when it has it.
      *
-     * @param mayWait whether the calling thread may wait for a concurrency slot (a synchronous call)
      * @return the call's start time
      */
-    private long admit(CallSettings callSettings, boolean mayWait) {
+    private long admit(CallSettings callSettings) {
         long start = time.nanoTime();
         gate.admit(service);
-        if (limiter != null) {
-            if (mayWait) {
-                if (limiter.acquire(limiter.policy().maxWait())) {
-                    // The call starts when it has its slot: the wait (at most maxWait) counts neither
-                    // against its deadline nor in its first attempt's latency, which the limit learns.
-                    start = time.nanoTime();
-                }
-            } else if (!limiter.tryAcquire()) {
-                throw limiter.exceeded(Duration.ZERO);
-            }
+        if (limiter != null && limiter.acquire(limiter.policy().maxWait())) {
+            // The call starts when it has its slot: the wait (at most maxWait) counts neither
+            // against its deadline nor in its first attempt's latency, which the limit learns.
+            start = time.nanoTime();
         }
+        return admitted(callSettings, start);
+    }
+
+    /**
+     * The steps after the concurrency slot, sync and async: the service breaker, then the budget. A
+     * call the breaker refuses gives its slot back.
+     *
+     * @return {@code start}
+     */
+    private long admitted(CallSettings callSettings, long start) {
         if (serviceBreaker != null && !serviceBreaker.tryAcquirePermission()) {
             if (limiter != null) {
                 limiter.release();

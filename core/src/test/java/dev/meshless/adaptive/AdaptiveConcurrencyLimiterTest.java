@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshless.outcome.Outcome;
+import dev.meshless.testing.FakeTime;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -157,5 +158,66 @@ class AdaptiveConcurrencyLimiterTest {
                 .isInstanceOf(ConcurrencyLimitExceededException.class)
                 .hasMessageEndingWith("limit 1, after waiting 20ms for a slot");
         assertThat(limiter.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void blockingAndAsynchronousCallsWaitInOneLineInOrderOfArrival() throws Exception {
+        FakeTime time = new FakeTime();
+        AdaptiveConcurrencyLimiter limiter = limiter(AdaptiveConcurrencyPolicy.builder().initialLimit(1).minLimit(1));
+        limiter.acquire(Duration.ZERO);
+        CompletableFuture<Boolean> blocking = CompletableFuture.supplyAsync(() -> limiter.acquire(Duration.ofMinutes(1)));
+        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (limiter.waiting() == 0 && System.nanoTime() < bound) {
+            Thread.onSpinWait(); // until the blocking call is in line
+        }
+        CompletableFuture<Duration> async = limiter.acquireAsync(Duration.ofMinutes(1), time);
+        assertThat(limiter.waiting()).isEqualTo(2);
+
+        limiter.release();
+        assertThat(blocking.get(30, TimeUnit.SECONDS)).as("it waited").isTrue();
+        assertThat(async).as("behind the older blocking call").isNotDone();
+        limiter.release();
+        assertThat(async).isCompletedWithValue(Duration.ZERO);
+        limiter.release();
+        assertThat(limiter.inFlight()).isZero();
+        assertThat(time.pendingTimers()).as("its max-wait timer went with it").isZero();
+    }
+
+    @Test
+    void aSlotHandedToAnAsynchronousCallThatJustGaveUpGoesBack() {
+        FakeTime time = new FakeTime();
+        AdaptiveConcurrencyLimiter limiter = limiter(AdaptiveConcurrencyPolicy.builder().initialLimit(1).minLimit(1));
+        assertThat(limiter.tryAcquire()).isTrue();
+        CompletableFuture<Duration> slot = limiter.acquireAsync(Duration.ofMinutes(1), time);
+        // The holder lets its slot go as the waiter gives up; registered last, this runs before the
+        // limiter takes the waiter out of the line, so the slot is handed to a cancelled waiter.
+        slot.whenComplete((waited, failure) -> limiter.release());
+
+        slot.cancel(false);
+
+        assertThat(limiter.inFlight()).isZero();
+        assertThat(limiter.waiting()).isZero();
+        assertThat(limiter.acquireAsync(Duration.ofMinutes(1), time)).as("taken at once").isNull();
+        limiter.release();
+    }
+
+    @Test
+    void anAsynchronousCallWithoutMaxWaitIsRefusedAtOnceAndAWaitingOneAfterMaxWait() {
+        FakeTime time = new FakeTime();
+        AdaptiveConcurrencyLimiter limiter = limiter(AdaptiveConcurrencyPolicy.builder().initialLimit(1).minLimit(1));
+        assertThat(limiter.acquireAsync(Duration.ZERO, time)).isNull();
+
+        assertThatThrownBy(() -> limiter.acquireAsync(Duration.ZERO, time))
+                .isInstanceOf(ConcurrencyLimitExceededException.class);
+        CompletableFuture<Duration> slot = limiter.acquireAsync(Duration.ofMillis(40), time);
+        time.advance(Duration.ofMillis(40));
+
+        assertThat(slot).isCompletedExceptionally();
+        assertThatThrownBy(slot::join).cause().isInstanceOfSatisfying(ConcurrencyLimitExceededException.class,
+                e -> assertThat(e.waited()).isEqualTo(Duration.ofMillis(40)));
+        assertThat(limiter.rejected()).isEqualTo(2);
+        assertThat(limiter.waiting()).isZero();
+        limiter.release();
+        assertThat(limiter.inFlight()).isZero();
     }
 }

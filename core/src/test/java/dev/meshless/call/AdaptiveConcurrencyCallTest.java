@@ -39,15 +39,20 @@ class AdaptiveConcurrencyCallTest {
     private ServiceClient client;
     private AdaptiveConcurrencyLimiter limiter;
 
-    private ServiceClient client(AdaptiveConcurrencyPolicy.Builder adaptive, CallPolicy.Builder policy) {
-        client = ServiceClient.builder(TestEndpoints.SERVICE)
+    /** A client of two zones of two endpoints each, on {@code time}, classifying {@link Response}s, without jitter. */
+    static ServiceClient.Builder builder(FakeTime time, AdaptiveConcurrencyPolicy.Builder adaptive,
+                                         CallPolicy.Builder policy) {
+        return ServiceClient.builder(TestEndpoints.SERVICE)
                 .registry(StaticRegistry.of(concat(zone("r1", "r1-a", 2, 0), zone("r1", "r1-b", 2, 0))))
                 .caller(TestEndpoints.CALLER)
                 .callPolicy(policy.adaptiveConcurrency(adaptive.enabled(true).build()).build())
                 .classifier(HTTP)
                 .timeSource(time)
-                .jitter(() -> 0.0)
-                .build();
+                .jitter(() -> 0.0);
+    }
+
+    private ServiceClient client(AdaptiveConcurrencyPolicy.Builder adaptive, CallPolicy.Builder policy) {
+        client = builder(time, adaptive, policy).build();
         limiter = client.concurrencyLimiter();
         return client;
     }
@@ -202,25 +207,6 @@ class AdaptiveConcurrencyCallTest {
                 ServiceCallException.class, e -> assertThat(e.reason()).isEqualTo(ServiceCallException.Reason.CIRCUIT_OPEN));
         assertThat(limiter.inFlight()).isZero();
         assertThat(limiter.rejected()).as("not the limit's refusal").isZero();
-    }
-
-    @Test
-    void anAsynchronousCallBeyondTheLimitFailsAtOnceWithoutWaiting() {
-        client(AdaptiveConcurrencyPolicy.builder().initialLimit(2).minLimit(1).maxLimit(2)
-                .maxWait(Duration.ofSeconds(30)), CallPolicy.builder());
-        CompletableFuture<Response> upstream = new CompletableFuture<>();
-
-        CompletableFuture<Response> first = client.callAsync(a -> upstream);
-        CompletableFuture<Response> second = client.callAsync(a -> upstream);
-        CompletableFuture<Response> third = client.callAsync(a -> upstream);
-
-        assertThat(third).as("max-wait is for blocking calls only").isCompletedExceptionally();
-        assertThatThrownBy(third::get).cause().isInstanceOf(ConcurrencyLimitExceededException.class)
-                .hasMessageContaining("2 call(s) in flight, limit 2");
-        assertThat(limiter.inFlight()).isEqualTo(2);
-        upstream.complete(new Response(200));
-        assertThat(first).isCompleted();
-        assertThat(second).isCompleted();
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -51,7 +53,18 @@ public final class MeshlessExchangeFilterFunction implements ExchangeFilterFunct
         }
         return Mono.create(sink -> {
             Responses responses = new Responses();
-            sink.onCancel(() -> responses.finish(null));
+            AtomicReference<CompletableFuture<ClientResponse>> call = new AtomicReference<>();
+            AtomicBoolean started = new AtomicBoolean();
+            sink.onCancel(() -> {
+                responses.finish(null);
+                CompletableFuture<ClientResponse> waiting = call.get();
+                if (waiting != null && !started.get()) {
+                    // Still in line for an adaptive concurrency slot: it leaves the line and never
+                    // sends a request nobody waits for. A call already started keeps its slot until
+                    // its attempt ends, as before.
+                    waiting.cancel(false);
+                }
+            });
             CompletableFuture<ClientResponse> answer;
             // WebClient keeps its observation in the Reactor context, not in a thread-local: make it
             // current while the call starts, so that the call's observation is its child.
@@ -59,6 +72,7 @@ public final class MeshlessExchangeFilterFunction implements ExchangeFilterFunct
             Observation.Scope scope = observation instanceof Observation parent ? parent.openScope() : null;
             try (scope) {
                 answer = target.client().callAsync(attempt -> {
+                    started.set(true);
                     responses.releaseEarlier();
                     ClientRequest routed = ClientRequest.from(request)
                             .url(Routing.rewrite(request.url(), attempt.endpoint())).build();
@@ -68,6 +82,7 @@ public final class MeshlessExchangeFilterFunction implements ExchangeFilterFunct
                     return response;
                 }, target.options());
             }
+            call.set(answer);
             answer.whenComplete((response, failure) -> {
                 ClientResponse result = response;
                 Throwable error = failure instanceof CompletionException && failure.getCause() != null

@@ -9,10 +9,12 @@ import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.annotation.Around;
 import org.aspectj.lang.annotation.Aspect;
@@ -75,7 +77,11 @@ public class ZoneAwareAspect implements Ordered {
         ServiceClient client = clients.client(target.service(), target.policy());
         switch (target.kind()) {
             case COMPLETION_STAGE:
-                return callerErrorsAsThemselves(client.callAsync(attempt -> stage(call, attempt), target.options()));
+                AtomicBoolean started = new AtomicBoolean();
+                return callerErrorsAsThemselves(client.callAsync(attempt -> {
+                    started.set(true);
+                    return stage(call, attempt);
+                }, target.options()), started);
             case MONO:
                 return Reactive.mono(client, call, target);
             default:
@@ -122,8 +128,22 @@ public class ZoneAwareAspect implements Ordered {
                 && !(cause instanceof RuntimeException) ? cause : e;
     }
 
-    private static CompletableFuture<Object> callerErrorsAsThemselves(CompletableFuture<Object> answer) {
+    /**
+     * @param answer the call's answer
+     * @param started whether an attempt of the call has started
+     * @return what the caller gets: the answer, the method's checked exceptions as themselves; cancelled
+     *     before any attempt started (while the call waits for an adaptive concurrency slot), it
+     *     cancels the call too, which then leaves the line and never runs the method. A call already
+     *     started keeps its slot until its attempt ends.
+     */
+    private static CompletableFuture<Object> callerErrorsAsThemselves(CompletableFuture<Object> answer,
+                                                                      AtomicBoolean started) {
         CompletableFuture<Object> result = new CompletableFuture<>();
+        result.whenComplete((value, failure) -> {
+            if (failure instanceof CancellationException && !started.get()) {
+                answer.cancel(false);
+            }
+        });
         answer.whenComplete((value, failure) -> {
             if (failure == null) {
                 result.complete(value);
@@ -144,26 +164,29 @@ public class ZoneAwareAspect implements Ordered {
     /** Reactor types; loaded only for methods returning {@code Mono}. */
     private static final class Reactive {
         static Mono<Object> mono(ServiceClient client, ProceedingJoinPoint call, ZoneAwareMethod target) {
-            return Mono.deferContextual(context -> Mono.fromFuture(() -> callerErrorsAsThemselves(
-                    client.callAsync(attempt -> {
-                        Object mono;
-                        try {
-                            mono = proceed(call, attempt);
-                        } catch (Exception e) {
-                            return CompletableFuture.failedFuture(e);
-                        }
-                        if (mono == null) {
-                            return CompletableFuture.failedFuture(
-                                    new NullPointerException("the @ZoneAware method returned a null Mono"));
-                        }
-                        ZoneAwareContext.Scope bound = ZoneAwareContext.bind(attempt);
-                        try {
-                            // subscribes now: work the Mono does synchronously still sees the attempt
-                            return ((Mono<?>) mono).contextWrite(context).map(Object.class::cast).toFuture();
-                        } finally {
-                            bound.close();
-                        }
-                    }, target.options()))));
+            return Mono.deferContextual(context -> Mono.fromFuture(() -> {
+                AtomicBoolean started = new AtomicBoolean(); // one call per subscription
+                return callerErrorsAsThemselves(client.callAsync(attempt -> {
+                    started.set(true);
+                    Object mono;
+                    try {
+                        mono = proceed(call, attempt);
+                    } catch (Exception e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                    if (mono == null) {
+                        return CompletableFuture.failedFuture(
+                                new NullPointerException("the @ZoneAware method returned a null Mono"));
+                    }
+                    ZoneAwareContext.Scope bound = ZoneAwareContext.bind(attempt);
+                    try {
+                        // subscribes now: work the Mono does synchronously still sees the attempt
+                        return ((Mono<?>) mono).contextWrite(context).map(Object.class::cast).toFuture();
+                    } finally {
+                        bound.close();
+                    }
+                }, target.options()), started);
+            }));
         }
     }
 }

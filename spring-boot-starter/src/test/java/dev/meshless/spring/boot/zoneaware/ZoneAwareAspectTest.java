@@ -10,6 +10,7 @@ import static dev.meshless.spring.boot.http.ZoneBackends.ZONE_B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meshless.adaptive.AdaptiveConcurrencyLimiter;
 import dev.meshless.call.Attempt;
 import dev.meshless.call.ServiceCallException;
 import dev.meshless.ratelimit.RateLimitedException;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +41,7 @@ import org.springframework.core.Ordered;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -222,6 +225,58 @@ class ZoneAwareAspectTest {
         @Bean
         ZoneAwareAspect ownAspect(MeshlessClients clients) {
             return new ZoneAwareAspect(clients, 7);
+        }
+    }
+
+    @Test
+    void aStageOrMonoCancelledWhileWaitingForAConcurrencySlotLeavesTheLineAndNeverRuns() {
+        runner().withBean(Held.class).withPropertyValues("meshless.services.ledger.adaptive-concurrency.enabled=true",
+                "meshless.services.ledger.adaptive-concurrency.initial-limit=1",
+                "meshless.services.ledger.adaptive-concurrency.min-limit=1",
+                "meshless.services.ledger.adaptive-concurrency.max-limit=1",
+                "meshless.services.ledger.adaptive-concurrency.max-wait=30s").run(context -> {
+                    Held held = context.getBean(Held.class);
+                    AdaptiveConcurrencyLimiter limiter = context.getBean(MeshlessClients.class).client("ledger")
+                            .concurrencyLimiter();
+                    CompletableFuture<String> first = held.later(); // holds the only slot
+                    CompletableFuture<String> waiting = held.later();
+                    Disposable waitingMono = held.mono().subscribe();
+                    assertThat(limiter.waiting()).isEqualTo(2);
+
+                    waiting.cancel(false);
+                    waitingMono.dispose();
+
+                    assertThat(limiter.waiting()).as("both left the line").isZero();
+                    held.answer().complete("100");
+                    assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("100");
+                    assertThat(held.runs()).as("neither cancelled call ran the method").hasValue(1);
+                    assertThat(limiter.inFlight()).isZero();
+                });
+    }
+
+    /** A method whose answer the test gives, counting its runs (read through methods: the bean is a proxy). */
+    static class Held {
+        private final CompletableFuture<String> answer = new CompletableFuture<>();
+        private final AtomicInteger runs = new AtomicInteger();
+
+        public CompletableFuture<String> answer() {
+            return answer;
+        }
+
+        public AtomicInteger runs() {
+            return runs;
+        }
+
+        @ZoneAware("ledger")
+        public CompletableFuture<String> later() {
+            runs.incrementAndGet();
+            return answer;
+        }
+
+        @ZoneAware("ledger")
+        public Mono<String> mono() {
+            runs.incrementAndGet();
+            return Mono.fromFuture(answer);
         }
     }
 
