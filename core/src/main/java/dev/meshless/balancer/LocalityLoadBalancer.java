@@ -67,6 +67,13 @@ public final class LocalityLoadBalancer implements AutoCloseable {
     private final Map<String, AtomicInteger> loads = new HashMap<>();
     /** Slow start: when each endpoint still ramping came back (time source nanos). */
     private final Map<String, Long> returnedAt = new HashMap<>();
+    /**
+     * Slow start of a scale-up: when each endpoint added after the first plan, still ramping inside
+     * its zone, first entered the plan (time source nanos).
+     */
+    private final Map<String, Long> addedAt = new HashMap<>();
+    /** Endpoints added after the first plan that have not been available yet: they ramp when they are. */
+    private final Set<String> added = new HashSet<>();
     private final SlowStartPolicy slowStart;
     private final dev.meshless.time.TimeSource time;
     private dev.meshless.time.TimeSource.Cancellable rampTimer;
@@ -306,6 +313,8 @@ public final class LocalityLoadBalancer implements AutoCloseable {
                 rampTimer = null;
             }
             returnedAt.clear();
+            addedAt.clear();
+            added.clear();
         });
     }
 
@@ -315,12 +324,21 @@ public final class LocalityLoadBalancer implements AutoCloseable {
     }
 
     private void onEndpoints(ServiceEndpoints set) {
+        Set<String> listed = new HashSet<>();
+        for (Endpoint e : endpoints) {
+            listed.add(e.id());
+        }
+        boolean firstPlan = !endpointsKnown;
         endpoints = set.endpoints();
         endpointsKnown = true;
         Set<String> ids = new HashSet<>();
         for (Endpoint e : endpoints) {
             ids.add(e.id());
+            if (slowStart.enabled() && !firstPlan && !listed.contains(e.id())) {
+                added.add(e.id()); // a scale-up; same id with new metadata is not new
+            }
         }
+        added.retainAll(ids);
         ejected.retainAll(ids);
         probing.retainAll(ids);
         loads.keySet().retainAll(ids);
@@ -388,27 +406,33 @@ public final class LocalityLoadBalancer implements AutoCloseable {
     private static final String RAMP = "slow start";
 
     private RoutingPlan compute() {
-        Map<String, Double> ramp = Map.of();
-        if (!returnedAt.isEmpty()) {
-            long now = time.nanoTime();
-            Map<String, Double> factors = new HashMap<>();
-            returnedAt.entrySet().removeIf(e -> {
-                double f = slowStart.factor(now - e.getValue());
-                if (f < 1.0) {
-                    factors.put(e.getKey(), f);
-                }
-                return f >= 1.0;
-            });
-            ramp = factors;
-        }
-        PlanCalculator.Input in = input(ramp);
+        PlanCalculator.Input in = input(factors(returnedAt), factors(addedAt));
         regionOrder = List.copyOf(PlanCalculator.regionTiers(in, caller == null ? null : caller.withoutSubZone()));
         return PlanCalculator.compute(in);
     }
 
+    /** The slow-start factors now, below 1; forgets the endpoints whose window has passed. */
+    private Map<String, Double> factors(Map<String, Long> since) {
+        if (since.isEmpty()) {
+            return Map.of();
+        }
+        long now = time.nanoTime();
+        Map<String, Double> factors = new HashMap<>();
+        since.entrySet().removeIf(e -> {
+            double f = slowStart.factor(now - e.getValue());
+            if (f < 1.0) {
+                factors.put(e.getKey(), f);
+            }
+            return f >= 1.0;
+        });
+        return factors;
+    }
+
     /**
      * Slow start: endpoints that came back into the plan (were known and not available, now are)
-     * start ramping; those that left it stop. Keeps a timer that rebuilds the plan while any ramps.
+     * start ramping in their zone's and tier's health; endpoints added after the first plan start
+     * ramping inside their zone when they first enter it; those that leave it stop (a later return
+     * follows the returning rule). Keeps a timer that rebuilds the plan while any ramps.
      *
      * @return whether an endpoint started ramping, so that the plan must be computed again
      */
@@ -424,20 +448,38 @@ public final class LocalityLoadBalancer implements AutoCloseable {
             EndpointState was = before.get(id);
             if (e.state() != EndpointState.AVAILABLE) {
                 returnedAt.remove(id);
+                addedAt.remove(id);
+                continue;
+            }
+            // A new endpoint's first entry, unless a Meshless input (breaker, ejection) held it out:
+            // then it comes back with its zone, and returning rules win.
+            boolean firstEntry = added.remove(id) && (was == null || was == EndpointState.UNHEALTHY
+                    || was == EndpointState.REGION_EXCLUDED);
+            if (firstEntry) {
+                addedAt.put(id, now);
+                started = true;
             } else if (was != null && was != EndpointState.AVAILABLE && was != EndpointState.REGION_EXCLUDED) {
                 returnedAt.put(id, now);
+                addedAt.remove(id);
                 started = true;
             }
         }
-        returnedAt.keySet().retainAll(idsOf(next));
+        Set<String> ids = idsOf(next);
+        returnedAt.keySet().retainAll(ids);
+        addedAt.keySet().retainAll(ids);
         if (started) {
-            log.info("{}: slow start: {} returning endpoint(s) start at {}% of their weight, full after {} ms",
-                    service, returnedAt.size(), slowStart.minWeightPercent(), slowStart.window().toMillis());
+            log.info("{}: slow start: {} returning and {} new endpoint(s) start at {}% of their weight, full after"
+                    + " {} ms", service, returnedAt.size(), addedAt.size(), slowStart.minWeightPercent(),
+                    slowStart.window().toMillis());
         }
-        if (!returnedAt.isEmpty() && rampTimer == null) {
+        if (ramping() && rampTimer == null) {
             scheduleRamp();
         }
         return started;
+    }
+
+    private boolean ramping() {
+        return !returnedAt.isEmpty() || !addedAt.isEmpty();
     }
 
     private static Set<String> idsOf(RoutingPlan plan) {
@@ -452,7 +494,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
         rampTimer = time.schedule(() -> control.execute(() -> {
             rampTimer = null;
             rebuild(RAMP);
-            if (!returnedAt.isEmpty() && rampTimer == null) {
+            if (ramping() && rampTimer == null) {
                 scheduleRamp();
             }
         }), java.time.Duration.ofNanos(step));
@@ -462,7 +504,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
      * The plan's inputs now. Proximity: the registry's order (Consul's round-trip order), then the
      * regions measured by latency. Control tasks only.
      */
-    private PlanCalculator.Input input(Map<String, Double> ramp) {
+    private PlanCalculator.Input input(Map<String, Double> ramp, Map<String, Double> zoneRamp) {
         List<String> proximity = new ArrayList<>();
         if (registry != null) {
             try {
@@ -477,7 +519,7 @@ public final class LocalityLoadBalancer implements AutoCloseable {
             }
         }
         return new PlanCalculator.Input(service, caller, policy, endpoints, callerCounts, ejected, unavailableZones,
-                probing, probingZones, proximity, false, ramp);
+                probing, probingZones, proximity, false, ramp, zoneRamp);
     }
 
     private void notify(BalancerListener listener, Runnable call) {

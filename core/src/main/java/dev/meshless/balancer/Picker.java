@@ -61,6 +61,7 @@ public final class Picker {
             List<Bucket> probed = new ArrayList<>();
             for (RoutingPlan.ZonePlan zone : tier.zones()) {
                 List<Pick> available = new ArrayList<>();
+                List<Double> rampFactors = new ArrayList<>();
                 List<Pick> every = new ArrayList<>();
                 List<Pick> probing = new ArrayList<>();
                 long probingWeight = 0L;
@@ -73,6 +74,7 @@ public final class Picker {
                     byEndpoint.put(endpoint.id(), pick);
                     if (plan.routableState(e.state())) {
                         available.add(pick);
+                        rampFactors.add(e.rampFactor());
                     } else if (e.state() == EndpointState.PROBING) {
                         probing.add(pick);
                         probingWeight += endpoint.weight();
@@ -85,7 +87,8 @@ public final class Picker {
                     }
                 }
                 Bucket healthyBucket = available.isEmpty() ? null : new Bucket(zone.zone(),
-                        EndpointChooser.create(policy.endpointStrategy(), available), zone.healthyWeight());
+                        EndpointChooser.create(policy.endpointStrategy(), available, rampedWeights(available,
+                                rampFactors)), zone.healthyWeight());
                 Bucket allBucket = new Bucket(zone.zone(), EndpointChooser.create(policy.endpointStrategy(), every),
                         zone.totalWeight());
                 if (healthyBucket != null) {
@@ -115,6 +118,26 @@ public final class Picker {
             sum += planShares.get(i);
             cumulative[i] = sum;
         }
+    }
+
+    /** Fixed-point scale of ramped weights: a slow-start factor counts to a thousandth. */
+    private static final long RAMP_SCALE = 1000L;
+
+    /**
+     * The weights the chooser of a zone's routable endpoints draws by: configured weights, or, while
+     * some endpoint ramps up (slow start), every weight times its factor, in thousandths.
+     */
+    private static long[] rampedWeights(List<Pick> picks, List<Double> factors) {
+        boolean ramping = false;
+        for (double f : factors) {
+            ramping |= f < 1.0;
+        }
+        long[] weights = new long[picks.size()];
+        for (int i = 0; i < weights.length; i++) {
+            long w = picks.get(i).endpoint().weight();
+            weights[i] = ramping ? Math.max(1L, Math.round(w * RAMP_SCALE * factors.get(i))) : w;
+        }
+        return weights;
     }
 
     /**

@@ -30,23 +30,27 @@ final class PlanCalculator {
      *     latency); orders the regions the policy does not list
      * @param probesAsCapacity whether probing endpoints count as available: set by
      *     {@link #compute} when nothing known-good is left
-     * @param ramp the slow-start factor, below 1, of endpoints that came back recently; others count
-     *     with their full weight
+     * @param ramp the slow-start factor, below 1, of endpoints that came back recently: it counts in
+     *     their tier's and zone's health and share and inside their zone; others count with their
+     *     full weight
+     * @param zoneRamp the slow-start factor, below 1, of endpoints newly added to the service (a
+     *     scale-up): it counts inside their zone only, their zone and tier counting them in full;
+     *     an endpoint in {@code ramp} too follows {@code ramp}
      */
     record Input(String service, Locality caller, LoadBalancingPolicy policy, List<Endpoint> endpoints,
                  Map<Locality, Integer> callerCounts, Set<String> ejected, Set<Locality> unavailableZones,
                  Set<String> probing, Set<Locality> probingZones, List<String> proximity, boolean probesAsCapacity,
-                 Map<String, Double> ramp) {
+                 Map<String, Double> ramp, Map<String, Double> zoneRamp) {
 
         Input(String service, Locality caller, LoadBalancingPolicy policy, List<Endpoint> endpoints,
               Map<Locality, Integer> callerCounts, Set<String> ejected, Set<Locality> unavailableZones) {
             this(service, caller, policy, endpoints, callerCounts, ejected, unavailableZones, Set.of(), Set.of(),
-                    List.of(), false, Map.of());
+                    List.of(), false, Map.of(), Map.of());
         }
 
         Input withProbesAsCapacity() {
             return new Input(service, caller, policy, endpoints, callerCounts, ejected, unavailableZones, probing,
-                    probingZones, proximity, true, ramp);
+                    probingZones, proximity, true, ramp, zoneRamp);
         }
     }
 
@@ -234,7 +238,22 @@ final class PlanCalculator {
         return f == null ? 1.0 : f;
     }
 
-    /** Sum of the weights of endpoints that count as healthy, each at its slow-start factor. */
+    /**
+     * The factor an endpoint's weight counts with inside its zone: its returning factor, else its
+     * new-endpoint factor, else 1.
+     */
+    private static double zoneRampOf(Endpoint e, Input in) {
+        if (in.ramp().isEmpty() && in.zoneRamp().isEmpty()) {
+            return 1.0;
+        }
+        Double f = in.ramp().get(e.id());
+        if (f == null) {
+            f = in.zoneRamp().get(e.id());
+        }
+        return f == null ? 1.0 : f;
+    }
+
+    /** Sum of the weights of endpoints that count as healthy, each at its (returning) slow-start factor. */
     private static double rampedWeightOf(List<Endpoint> endpoints, Input in) {
         double w = 0;
         for (Endpoint e : endpoints) {
@@ -331,19 +350,27 @@ final class PlanCalculator {
                                                  boolean panic, double probeShare, long probeWeight, Input in) {
         long total = weightOf(endpoints, null);
         long healthy = weightOf(endpoints, in);
-        double routable = panic ? total : rampedWeightOf(endpoints, in);
+        // Inside the zone, returning and new endpoints alike count at their factor (not in panic).
+        double routable = total;
+        if (!panic) {
+            routable = 0.0;
+            for (Endpoint e : endpoints) {
+                routable += counts(e, in) ? e.weight() * zoneRampOf(e, in) : 0.0;
+            }
+        }
         double share = zoneShare;
         List<RoutingPlan.EndpointPlan> plans = new ArrayList<>(endpoints.size());
         for (Endpoint e : endpoints) {
             EndpointState state = stateOf(e, in);
             double endpointShare = 0.0;
+            double factor = !panic && counts(e, in) ? zoneRampOf(e, in) : 1.0;
             if (routable > 0 && (panic || counts(e, in))) {
-                endpointShare = zoneShare * (panic ? e.weight() : e.weight() * rampOf(e, in)) / routable;
+                endpointShare = zoneShare * e.weight() * factor / routable;
             } else if (state == EndpointState.PROBING && probeShare > 0.0) {
                 endpointShare = probeShare * e.weight() / probeWeight;
                 share += endpointShare;
             }
-            plans.add(new RoutingPlan.EndpointPlan(e, state, endpointShare));
+            plans.add(new RoutingPlan.EndpointPlan(e, state, endpointShare, factor));
         }
         return new RoutingPlan.ZonePlan(zone, total, healthy, share, plans);
     }

@@ -293,7 +293,20 @@ public final class RoutingPlan {
      * @param state whether it may receive traffic, and if not why
      * @param share planned fraction of the caller's traffic (non-zero for unavailable endpoints
      *     only in a tier in panic; for a probing endpoint, its part of {@link #probeShare()})
+     * @param rampFactor the slow-start factor, in (0, 1], its weight counts with inside its zone
+     *     (the endpoint chooser weighs it by {@code weight × rampFactor}); 1 unless it ramps up
      */
-    public record EndpointPlan(Endpoint endpoint, EndpointState state, double share) {
+    public record EndpointPlan(Endpoint endpoint, EndpointState state, double share, double rampFactor) {
+
+        /**
+         * An endpoint that does not ramp up.
+         *
+         * @param endpoint the endpoint as the registry reported it
+         * @param state whether it may receive traffic, and if not why
+         * @param share planned fraction of the caller's traffic
+         */
+        public EndpointPlan(Endpoint endpoint, EndpointState state, double share) {
+            this(endpoint, state, share, 1.0);
+        }
     }
 }

@@ -11,25 +11,25 @@ import java.time.Duration;
  */
 public class SlowStartSpec implements Spec {
 
-    /** How long an endpoint that comes back (from ejection, an open zone breaker, unhealthy) ramps up to its full weight; 0 turns slow start off. */
+    /** How long an endpoint that comes back (from ejection, an open zone breaker, unhealthy) or is newly added (a scale-up; it ramps inside its zone only) ramps up to its full weight; 0 turns slow start off. */
     private Duration window;
 
     /** How the weight grows over the window: 1 linearly, above 1 faster at first, below 1 slower at first. */
     private Double aggression;
 
-    /** The share of its weight a returning endpoint starts with. */
+    /** The share of its weight a returning or newly added endpoint starts with. */
     private Percent minWeightPercent;
 
     /** Creates a specification that sets nothing. */
     public SlowStartSpec() {
     }
 
-    /** @return how long a returning endpoint ramps up; {@code null} when not set */
+    /** @return how long a returning or new endpoint ramps up; {@code null} when not set */
     public Duration getWindow() {
         return window;
     }
 
-    /** @param window how long a returning endpoint ramps up; 0 turns slow start off */
+    /** @param window how long a returning or new endpoint ramps up; 0 turns slow start off */
     public void setWindow(Duration window) {
         this.window = window;
     }
@@ -44,12 +44,12 @@ public class SlowStartSpec implements Spec {
         this.aggression = aggression;
     }
 
-    /** @return the share of its weight a returning endpoint starts with; {@code null} when not set */
+    /** @return the share of its weight a returning or new endpoint starts with; {@code null} when not set */
     public Percent getMinWeightPercent() {
         return minWeightPercent;
     }
 
-    /** @param minWeightPercent the share of its weight a returning endpoint starts with */
+    /** @param minWeightPercent the share of its weight a returning or new endpoint starts with */
     public void setMinWeightPercent(Percent minWeightPercent) {
         this.minWeightPercent = minWeightPercent;
     }

@@ -199,7 +199,7 @@ public final class CallPolicy {
         return healthCheck;
     }
 
-    /** @return how endpoints and zones that come back ramp up to their full share */
+    /** @return how endpoints and zones that come back, and endpoints a scale-up adds, ramp up to their full share */
     public SlowStartPolicy slowStart() {
         return slowStart;
     }

@@ -48,7 +48,7 @@ public class PolicySpec implements Spec {
     /** Active health checks: probes that bring ejected endpoints and open zones back; continuous checks. */
     private HealthCheckSpec healthCheck = new HealthCheckSpec();
 
-    /** Slow start: endpoints and zones that come back ramp up to their full share (off by default). */
+    /** Slow start: returning endpoints and zones, and those a scale-up adds, ramp up to their full share (off by default). */
     private SlowStartSpec slowStart = new SlowStartSpec();
 
     /** The circuit breaker per zone of the service. */
@@ -120,12 +120,12 @@ public class PolicySpec implements Spec {
         this.healthCheck = healthCheck;
     }
 
-    /** @return slow start: endpoints and zones that come back ramp up to their full share (off by default) */
+    /** @return slow start: returning endpoints and zones, and those a scale-up adds, ramp up to their full share (off by default) */
     public SlowStartSpec getSlowStart() {
         return slowStart;
     }
 
-    /** @param slowStart slow start: endpoints and zones that come back ramp up to their full share (off by default) */
+    /** @param slowStart slow start: returning endpoints and zones, and those a scale-up adds, ramp up to their full share (off by default) */
     public void setSlowStart(SlowStartSpec slowStart) {
         this.slowStart = slowStart;
     }

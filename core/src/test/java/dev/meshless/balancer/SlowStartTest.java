@@ -1,6 +1,8 @@
 package dev.meshless.balancer;
 
 import static dev.meshless.testing.Invalid.assertInvalid;
+import static dev.meshless.testing.TestEndpoints.endpoint;
+import static dev.meshless.testing.TestEndpoints.endpointFractions;
 import static dev.meshless.testing.TestEndpoints.zone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -9,18 +11,30 @@ import dev.meshless.registry.StaticRegistry;
 import dev.meshless.testing.FakeTime;
 import dev.meshless.testing.TestEndpoints;
 import dev.meshless.topology.Endpoint;
+import dev.meshless.topology.HealthStatus;
 import dev.meshless.topology.Locality;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Envoy's slow-start formula, and zones and endpoints that come back ramping up on a fake clock. */
+/**
+ * Envoy's slow-start formula, zones and endpoints that come back ramping up, and endpoints a
+ * scale-up adds ramping inside their zone, on a fake clock.
+ */
 class SlowStartTest {
 
     private static final Locality R1A = Locality.of("r1", "r1-a");
     private static final long SECOND = 1_000_000_000L;
+    private static final SlowStartPolicy TEN_SECONDS = SlowStartPolicy.of(Duration.ofSeconds(10), 1.0, 10);
+    /** A multiple of every round-robin line of the scale-up tests (21, 5, 3, 2): each count is exact. */
+    private static final int PICKS = 2_100;
 
     private final FakeTime time = new FakeTime();
     private LocalityLoadBalancer lb;
@@ -85,6 +99,8 @@ class SlowStartTest {
         // the tier's health is (1 + 0.1) / 2 x 1.4 = 77 %, and r1-a-0 has 0.1 / 1.1 of the zone's share
         assertThat(local()).isCloseTo(0.77, within(1e-9));
         assertThat(lb.plan().shareByEndpoint().get("r1-a-0")).isCloseTo(0.77 * 0.1 / 1.1, within(1e-9));
+        assertThat(endpointFractions(lb::pick, 100_000).get("r1-a-0"))
+                .as("the endpoint chooser follows the plan inside the zone").isCloseTo(0.77 * 0.1 / 1.1, within(0.005));
         time.advance(Duration.ofSeconds(10));
         assertThat(local()).isEqualTo(1.0);
     }
@@ -137,5 +153,154 @@ class SlowStartTest {
                 "must be a number above 0");
         assertInvalid(() -> SlowStartPolicy.of(Duration.ofSeconds(1), 1, 101), "minWeightPercent", "101%",
                 "must be between 0% and 100%");
+    }
+
+    /**
+     * Endpoints added to the service after the first plan (a scale-up), as Envoy ramps newly added
+     * hosts: inside their zone only, never moving traffic between zones.
+     */
+    @Nested
+    class ScaleUp {
+
+        private final AtomicInteger failovers = new AtomicInteger();
+        private StaticRegistry registry;
+
+        /** Zones r1-a (the caller's) and r1-b with two endpoints each, weighted round robin. */
+        private LocalityLoadBalancer scaling(SlowStartPolicy slowStart, EndpointStrategy strategy,
+                                             List<Endpoint> more) {
+            List<Endpoint> endpoints = new ArrayList<>(zone("r1", "r1-a", 2, 0));
+            endpoints.addAll(zone("r1", "r1-b", 2, 0));
+            endpoints.addAll(more);
+            registry = StaticRegistry.of(endpoints);
+            lb = LocalityLoadBalancer.builder(TestEndpoints.SERVICE).registry(registry).caller(TestEndpoints.CALLER)
+                    .policy(LoadBalancingPolicy.defaults().toBuilder().endpointStrategy(strategy).build())
+                    .listener(new BalancerListener() {
+                        @Override
+                        public void onFailover(RoutingPlan previous, RoutingPlan current) {
+                            failovers.incrementAndGet();
+                        }
+                    })
+                    .slowStart(slowStart, time).build();
+            return lb;
+        }
+
+        private LocalityLoadBalancer scaling(SlowStartPolicy slowStart) {
+            return scaling(slowStart, EndpointStrategy.WEIGHTED_ROUND_ROBIN, List.of());
+        }
+
+        private double picksOf(String id) {
+            return endpointFractions(lb::pick, PICKS).getOrDefault(id, 0.0);
+        }
+
+        /** Asserts the new endpoint's share of the zone's picks and of the plan, the zone keeping it all. */
+        private void assertZoneShare(String id, double expected) {
+            assertThat(local()).as("the caller's zone keeps all the traffic").isEqualTo(1.0);
+            assertThat(lb.plan().tiers().get(0).health()).as("the tier's health counts the new endpoint in full")
+                    .isEqualTo(1.0);
+            assertThat(picksOf(id)).as("share of the zone's picks").isCloseTo(expected, within(1e-9));
+            assertThat(lb.plan().shareByEndpoint().get(id)).as("the plan's share").isCloseTo(expected, within(1e-9));
+        }
+
+        @Test
+        void aNewEndpointRampsInsideItsZoneWhileTheZoneKeepsAllItsTraffic() {
+            scaling(TEN_SECONDS);
+
+            registry.put(endpoint("r1-a-2", "r1", "r1-a"));
+
+            // weights 1, 1 and 1 x 10 %: 0.1 / 2.1 of the zone's picks
+            assertZoneShare("r1-a-2", 0.1 / 2.1);
+            time.advance(Duration.ofSeconds(5));
+            assertZoneShare("r1-a-2", 0.5 / 2.5);
+            time.advance(Duration.ofSeconds(5));
+            assertZoneShare("r1-a-2", 1.0 / 3);
+            assertThat(lb.plan().shareByZone()).containsOnlyKeys(R1A, Locality.of("r1", "r1-b"));
+            assertThat(failovers).as("a scale-up is no failover").hasValue(0);
+            assertThat(lb.plan().panic()).isFalse();
+            assertThat(time.pendingTimers()).as("the ramp's timer stops with the window").isZero();
+        }
+
+        @Test
+        void endpointsOfTheFirstPlanDoNotRamp() {
+            scaling(TEN_SECONDS);
+
+            assertThat(lb.plan().endpoints()).allSatisfy(e -> assertThat(e.rampFactor()).isEqualTo(1.0));
+            assertThat(picksOf("r1-a-0")).isEqualTo(0.5);
+            assertThat(time.pendingTimers()).isZero();
+        }
+
+        @Test
+        void anEndpointWhoseMetadataChangesIsNotNew() {
+            scaling(TEN_SECONDS);
+            Endpoint listed = registry.current(TestEndpoints.SERVICE).endpoints().stream()
+                    .filter(e -> e.id().equals("r1-a-0")).findFirst().orElseThrow();
+
+            registry.put(listed.toBuilder().metadata("version", "2").build());
+
+            assertThat(lb.plan().shareByEndpoint().get("r1-a-0")).isEqualTo(0.5);
+            assertThat(time.pendingTimers()).isZero();
+        }
+
+        @Test
+        void offANewEndpointTakesItsFullShareAtOnce() {
+            scaling(SlowStartPolicy.disabled());
+
+            registry.put(endpoint("r1-a-2", "r1", "r1-a"));
+
+            assertZoneShare("r1-a-2", 1.0 / 3);
+            assertThat(time.pendingTimers()).isZero();
+        }
+
+        @Test
+        void aNewEndpointRampsFromWhenItFirstPassesItsChecks() {
+            // Consul lists a new instance with its checks critical until they first pass.
+            scaling(TEN_SECONDS);
+            registry.put(endpoint("r1-a-2", "r1", "r1-a", 1, HealthStatus.CRITICAL));
+            time.advance(Duration.ofSeconds(30));
+
+            registry.put(endpoint("r1-a-2", "r1", "r1-a"));
+
+            assertZoneShare("r1-a-2", 0.1 / 2.1);
+        }
+
+        @Test
+        void aNewEndpointInAnotherZoneLeavesTheTiersSharesAlone() {
+            scaling(TEN_SECONDS, EndpointStrategy.WEIGHTED_ROUND_ROBIN, zone("r2", "r2-a", 2, 0));
+            lb.setZoneAvailable(R1A, false);
+            Map<Integer, Double> before = lb.plan().shareByTier();
+
+            registry.put(endpoint("r1-b-2", "r1", "r1-b"));
+
+            // Counted at 10 % in its tier's health, r1-b would fall to 2.1 / 3 x 1.4 = 98 % and spill 2 % to r2.
+            assertThat(lb.plan().shareByTier()).isEqualTo(before).containsEntry(1, 1.0);
+            assertThat(lb.plan().tiers().get(1).health()).isEqualTo(1.0);
+            assertThat(picksOf("r1-b-2")).isCloseTo(0.1 / 2.1, within(1e-9));
+        }
+
+        @Test
+        void aNewEndpointThatIsEjectedAndReturnsRampsAsAReturningOne() {
+            scaling(TEN_SECONDS);
+            registry.put(endpoint("r1-a-2", "r1", "r1-a"));
+            time.advance(Duration.ofSeconds(5));
+
+            lb.setEjected("r1-a-2", true);
+            lb.setEjected("r1-a-2", false);
+
+            // returning rules win: (2 + 0.1) / 3 x 1.4 = 98 % of the traffic stays in the zone
+            assertThat(local()).isCloseTo(0.98, within(1e-9));
+            assertThat(lb.plan().shareByEndpoint().get("r1-a-2")).isCloseTo(0.98 * 0.1 / 2.1, within(1e-9));
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = EndpointStrategy.class, names = {"RANDOM", "LEAST_REQUEST"})
+        void everyStrategyWeighsANewEndpointByItsFactor(EndpointStrategy strategy) {
+            scaling(TEN_SECONDS, strategy, List.of());
+
+            registry.put(endpoint("r1-a-2", "r1", "r1-a"));
+
+            // Random draws: 100,000 picks put the fraction within 0.005 of 0.1 / 2.1 far beyond 10 sigma.
+            Map<String, Double> shares = endpointFractions(lb::pick, 100_000);
+            assertThat(shares.get("r1-a-2")).isCloseTo(0.1 / 2.1, within(0.005));
+            assertThat(shares.get("r1-a-0")).isCloseTo(1.0 / 2.1, within(0.01));
+        }
     }
 }

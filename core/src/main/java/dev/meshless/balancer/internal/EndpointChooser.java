@@ -17,21 +17,31 @@ public abstract class EndpointChooser {
     private static final int REJECTION_ATTEMPTS = 8;
 
     final Pick[] picks;
-    /** Cumulative weights, {@code cumulative[i] = Σ weight[0..i]}; null when all weights are equal. */
+    /** The weight each pick is drawn by: its configured weight, or that times its slow-start factor. */
+    final long[] weights;
+    /** Cumulative weights, {@code cumulative[i] = Σ weights[0..i]}; null when all weights are equal. */
     private final long[] cumulative;
     private final long totalWeight;
 
-    EndpointChooser(List<Pick> picks) {
+    EndpointChooser(List<Pick> picks, long[] weights) {
         if (picks.isEmpty()) {
             throw new IllegalArgumentException("a locality chooser needs at least one endpoint");
         }
+        if (weights.length != picks.size()) {
+            throw new IllegalArgumentException("one weight per pick: " + weights.length + " for " + picks.size());
+        }
         this.picks = picks.toArray(new Pick[0]);
+        this.weights = weights.clone();
         long sum = 0;
         boolean uniform = true;
         long[] cum = new long[this.picks.length];
         for (int i = 0; i < this.picks.length; i++) {
-            int w = this.picks[i].endpoint().weight();
-            uniform &= w == this.picks[0].endpoint().weight();
+            long w = this.weights[i];
+            if (w <= 0) {
+                throw new IllegalArgumentException("weights must be positive, but " + this.picks[i].endpoint().id()
+                        + " has " + w);
+            }
+            uniform &= w == this.weights[0];
             sum += w;
             cum[i] = sum;
         }
@@ -42,16 +52,31 @@ public abstract class EndpointChooser {
     /**
      * @param strategy the policy's strategy
      * @param picks the routable picks of one locality, at least one
-     * @return a chooser for them
+     * @return a chooser for them that draws by their configured weights
      */
     public static EndpointChooser create(EndpointStrategy strategy, List<Pick> picks) {
+        long[] weights = new long[picks.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = picks.get(i).endpoint().weight();
+        }
+        return create(strategy, picks, weights);
+    }
+
+    /**
+     * @param strategy the policy's strategy
+     * @param picks the routable picks of one locality, at least one
+     * @param weights the weight each pick is drawn by, in the same order, each above 0 (for slow
+     *     start: the configured weight times the ramp factor, in a finer unit)
+     * @return a chooser for them
+     */
+    public static EndpointChooser create(EndpointStrategy strategy, List<Pick> picks, long[] weights) {
         switch (strategy) {
             case LEAST_REQUEST:
-                return new LeastRequestChooser(picks);
+                return new LeastRequestChooser(picks, weights);
             case WEIGHTED_ROUND_ROBIN:
-                return new RoundRobinChooser(picks);
+                return new RoundRobinChooser(picks, weights);
             case RANDOM:
-                return new RandomChooser(picks);
+                return new RandomChooser(picks, weights);
             default:
                 throw new IllegalArgumentException("endpointStrategy " + strategy + " is not supported");
         }
@@ -120,27 +145,33 @@ public abstract class EndpointChooser {
      * succeed; rejection keeps the proportions exact. A scan settles the rare remaining cases.
      */
     final Pick weightedAmongRemaining(ThreadLocalRandom random, Exclusions exclusions) {
+        int i = weightedIndexAmongRemaining(random, exclusions);
+        return i < 0 ? null : picks[i];
+    }
+
+    /** As {@link #weightedAmongRemaining}, the index of the pick; -1 when every pick is excluded. */
+    final int weightedIndexAmongRemaining(ThreadLocalRandom random, Exclusions exclusions) {
         for (int attempt = 0; attempt < REJECTION_ATTEMPTS; attempt++) {
-            Pick p = picks[weightedIndex(random)];
-            if (!exclusions.excludesEndpoint(p.endpoint().id())) {
-                return p;
+            int i = weightedIndex(random);
+            if (!exclusions.excludesEndpoint(picks[i].endpoint().id())) {
+                return i;
             }
         }
         long remaining = 0;
-        for (Pick p : picks) {
-            if (!exclusions.excludesEndpoint(p.endpoint().id())) {
-                remaining += p.endpoint().weight();
+        for (int i = 0; i < picks.length; i++) {
+            if (!exclusions.excludesEndpoint(picks[i].endpoint().id())) {
+                remaining += weights[i];
             }
         }
         if (remaining == 0) {
-            return null;
+            return -1;
         }
         long r = random.nextLong(remaining);
-        for (Pick p : picks) {
-            if (!exclusions.excludesEndpoint(p.endpoint().id())) {
-                r -= p.endpoint().weight();
+        for (int i = 0; i < picks.length; i++) {
+            if (!exclusions.excludesEndpoint(picks[i].endpoint().id())) {
+                r -= weights[i];
                 if (r < 0) {
-                    return p;
+                    return i;
                 }
             }
         }

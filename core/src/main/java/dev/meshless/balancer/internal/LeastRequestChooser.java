@@ -12,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class LeastRequestChooser extends EndpointChooser {
 
-    LeastRequestChooser(List<Pick> picks) {
-        super(picks);
+    LeastRequestChooser(List<Pick> picks, long[] weights) {
+        super(picks, weights);
     }
 
     @Override
@@ -21,27 +21,26 @@ final class LeastRequestChooser extends EndpointChooser {
         if (picks.length == 1) {
             return picks[0];
         }
-        Pick a = picks[weightedIndex(random)];
-        Pick b = picks[weightedIndex(random)];
-        return lessLoaded(a, b);
+        return lessLoaded(weightedIndex(random), weightedIndex(random));
     }
 
     @Override
     public Pick choose(ThreadLocalRandom random, Exclusions exclusions) {
-        Pick a = weightedAmongRemaining(random, exclusions);
-        if (a == null) {
+        int a = weightedIndexAmongRemaining(random, exclusions);
+        if (a < 0) {
             return null;
         }
-        return lessLoaded(a, weightedAmongRemaining(random, exclusions));
+        return lessLoaded(a, weightedIndexAmongRemaining(random, exclusions));
     }
 
-    private static Pick lessLoaded(Pick a, Pick b) {
+    /** The pick with fewer calls in flight per unit of the weight it is drawn by (ramped weights included). */
+    private Pick lessLoaded(int a, int b) {
         if (a == b) {
-            return a;
+            return picks[a];
         }
         // inFlight(b) / weight(b) < inFlight(a) / weight(a), without division.
-        long loadA = (long) a.callsInFlight() * b.endpoint().weight();
-        long loadB = (long) b.callsInFlight() * a.endpoint().weight();
-        return loadB < loadA ? b : a;
+        long loadA = picks[a].callsInFlight() * weights[b];
+        long loadB = picks[b].callsInFlight() * weights[a];
+        return loadB < loadA ? picks[b] : picks[a];
     }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Weighted random choice. */
 final class RandomChooser extends EndpointChooser {
 
-    RandomChooser(List<Pick> picks) {
-        super(picks);
+    RandomChooser(List<Pick> picks, long[] weights) {
+        super(picks, weights);
     }
 
     @Override

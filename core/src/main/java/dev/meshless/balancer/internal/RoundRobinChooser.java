@@ -29,9 +29,9 @@ final class RoundRobinChooser extends EndpointChooser {
      * so that callers restarting together do not all begin with the same endpoint. */
     private final AtomicLong sequence;
 
-    RoundRobinChooser(List<Pick> picks) {
-        super(picks);
-        this.line = lineOf(this.picks);
+    RoundRobinChooser(List<Pick> picks, long[] weights) {
+        super(picks, weights);
+        this.line = lineOf(this.weights);
         this.length = line[line.length - 1];
         this.stride = strideFor(length);
         this.sequence = new AtomicLong(ThreadLocalRandom.current().nextLong(length));
@@ -60,19 +60,19 @@ final class RoundRobinChooser extends EndpointChooser {
     }
 
     /** Cumulative weights, divided by their gcd and scaled to at most {@link #MAX_LINE} in total. */
-    static long[] lineOf(Pick[] picks) {
+    static long[] lineOf(long[] weights) {
         long divisor = 0;
         long total = 0;
-        for (Pick p : picks) {
-            divisor = gcd(divisor, p.endpoint().weight());
-            total += p.endpoint().weight();
+        for (long w : weights) {
+            divisor = gcd(divisor, w);
+            total += w;
         }
         total /= divisor;
         double scale = total > MAX_LINE ? (double) MAX_LINE / total : 1.0;
-        long[] line = new long[picks.length];
+        long[] line = new long[weights.length];
         long acc = 0;
-        for (int i = 0; i < picks.length; i++) {
-            long w = picks[i].endpoint().weight() / divisor;
+        for (int i = 0; i < weights.length; i++) {
+            long w = weights[i] / divisor;
             acc += scale < 1.0 ? Math.max(1, (long) (w * scale)) : w;
             line[i] = acc;
         }
