@@ -139,7 +139,8 @@ final class EnvoyGradientLimit extends AbstractLimit {
         if (measured < MIN_RTT_REQUESTS) {
             return getLimit();
         }
-        if (count > 0) {
+        boolean allDropped = count == 0;
+        if (!allDropped) {
             minRtt = median();
         }
         if (minRtt == 0) {
@@ -159,7 +160,9 @@ final class EnvoyGradientLimit extends AbstractLimit {
         changed = now;
         nextMeasurement = now + MIN_RTT_INTERVAL_NANOS
                 + (long) (MIN_RTT_INTERVAL_NANOS * JITTER * ThreadLocalRandom.current().nextDouble());
-        return deferred;
+        // Every attempt of the measurement dropped (timed out, 5xx): the service is failing now, so
+        // the limit does not go back to what it was before, but shrinks as a dropped window would.
+        return allDropped ? Math.min(deferred, minLimit * 2) : deferred;
     }
 
     private int adapt(long startTime, long now, long rtt, int inflight, boolean didDrop) {

@@ -100,13 +100,14 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
         volatile boolean probed;
         /** Counts half-open episodes, so that a check left from an earlier one does nothing; control only. */
         int halfOpens;
-        /** Whether active health checks closed it last ({@link #probesPassed}); control only. */
+        /** Whether active health checks closed it last ({@link #probesPassed}), and when; control only. */
         boolean closedByProbes;
+        long closedAtNanos;
         /** Whether the zone answered a call since it was last closed; false on close, true on an answer. */
         volatile boolean answeredSinceClose = true;
         /**
          * Real calls disproved the probes: they closed it, the zone answered nothing and the breaker
-         * opened again. Until the breaker's own wait ends, passing probes do not close it, or a zone
+         * opened again within one wait in open state. Until the breaker's own wait ends, passing probes do not close it, or a zone
          * whose health path answers while its requests fail would flap with every probe. Control only.
          */
         boolean probesDisproved;
@@ -264,8 +265,8 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
      * Active health checks found an endpoint of the zone healthy: an open breaker (not a forced one)
      * moves through half-open to closed at once, without waiting for its wait to end and without
      * user calls paying for the half-open probes. The usual events and log lines follow. A zone
-     * closed this way that answered no call before its breaker opened again waits out that open
-     * state: its calls disproved its probes.
+     * closed this way that answered no call before its breaker opened again, within one wait in
+     * open state, waits out that open state: its calls disproved its probes.
      *
      * @param zone an endpoint's locality
      * @param evidence what passed, for the log
@@ -291,10 +292,12 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
             log.info("{}: zone {} passes active health checks ({}); closing its breaker", service, zb.zone, evidence);
             zb.breaker.transitionToHalfOpenState();
             reconcile(zb);
+            // Before the transition, so that an answer right after it is not lost.
+            zb.answeredSinceClose = false;
             zb.breaker.transitionToClosedState();
             reconcile(zb);
             zb.closedByProbes = true;
-            zb.answeredSinceClose = false;
+            zb.closedAtNanos = time.nanoTime();
         });
     }
 
@@ -317,7 +320,12 @@ public final class ZoneCircuitBreakers implements AutoCloseable {
             zb.probing = now == CircuitBreaker.State.HALF_OPEN;
             zb.probed = false;
             if (now == CircuitBreaker.State.OPEN) {
-                zb.probesDisproved = zb.closedByProbes && !zb.answeredSinceClose;
+                // Only soon after probes closed it (within one wait in open state): a zone closed by
+                // probes that then got no traffic for long is not judged on a later fault.
+                long waitNanos = zb.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1)
+                        * 1_000_000L;
+                zb.probesDisproved = zb.closedByProbes && !zb.answeredSinceClose
+                        && time.nanoTime() - zb.closedAtNanos < waitNanos;
             } else if (now == CircuitBreaker.State.CLOSED) {
                 zb.closedByProbes = false;
                 zb.probesDisproved = false;

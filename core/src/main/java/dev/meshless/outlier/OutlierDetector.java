@@ -82,7 +82,7 @@ public final class OutlierDetector implements AutoCloseable {
         volatile boolean answeredSinceReturn = true;
         /**
          * Real traffic disproved the probes: it came back on a passing health check, answered no
-         * request and was ejected again. Until this ejection runs out, passing probes do not bring
+         * request and was ejected again within one base ejection time. Until this ejection runs out, passing probes do not bring
          * it back — its health path answers while its requests fail (a slow dependency, a probe on
          * another port) — or it would go back and forth with every probe.
          */
@@ -255,8 +255,8 @@ public final class OutlierDetector implements AutoCloseable {
      * passed their healthy threshold. When the policy lets health checks uneject
      * ({@link OutlierDetectionPolicy#successfulHealthCheckUnejects()}), an ejected endpoint returns
      * at once, with its counters cleared; otherwise nothing happens. An endpoint that came back this
-     * way, answered no request and was ejected again stays out until that ejection runs out: real
-     * traffic disproved its probes. Safe from any thread.
+     * way, answered no request and was ejected again within one base ejection time stays out until
+     * that ejection runs out: real traffic disproved its probes. Safe from any thread.
      *
      * @param endpointId the endpoint
      * @param evidence what passed, for the log
@@ -311,7 +311,9 @@ public final class OutlierDetector implements AutoCloseable {
                 h.failures.reset();
                 h.returnedAtNanos = time.nanoTime();
             } else if (was == EndpointState.UNHEALTHY && e.state() == EndpointState.EJECTED && h.ejected
-                    && policy.successfulHealthCheckUnejects()) {
+                    && policy.successfulHealthCheckUnejects() && !h.probesDisproved) {
+                // A registry's health check is a check like a probe (continuous checks write it too):
+                // disproved the same way, by requests that all failed right after such a return.
                 returnEarly(h, "the registry reports it passing again");
             }
         }
@@ -362,7 +364,10 @@ public final class OutlierDetector implements AutoCloseable {
                 base > Long.MAX_VALUE / h.timesEjected ? Long.MAX_VALUE : base * h.timesEjected);
         nanos += (long) (random.getAsDouble() * policy.maxEjectionTimeJitter().toNanos());
         Duration ejectionTime = Duration.ofNanos(nanos);
-        h.probesDisproved = h.returnedByProbe && !h.answeredSinceReturn;
+        // Only soon after the return (within one base ejection time): an endpoint that came back on a
+        // probe and then got no traffic for long (a failover-only zone) is not judged on a later fault.
+        h.probesDisproved = h.returnedByProbe && !h.answeredSinceReturn
+                && time.nanoTime() - h.returnedAtNanos < policy.baseEjectionTime().toNanos();
         String why = !h.probesDisproved ? detail : detail + "; it came back on a passing health check and"
                 + " answered no request since, so only its ejection time brings it back this time";
         h.ejected = true;

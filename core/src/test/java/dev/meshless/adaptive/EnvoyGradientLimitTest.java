@@ -211,4 +211,21 @@ class EnvoyGradientLimitTest {
         assertThat(limit.measuring()).isFalse();
         assertThat(limit.getLimit()).as("back to the limit it had").isGreaterThan(3);
     }
+
+    @Test
+    void aMeasurementInWhichEveryAttemptDroppedDoesNotRestoreTheLimitItHadBefore() {
+        EnvoyGradientLimit limit = limit(20, 3, 200);
+        round(limit, 50, 10 * MS, 20, false);
+        long latest = time.nanoTime() + (long) (EnvoyGradientLimit.MIN_RTT_INTERVAL_NANOS * (1 + EnvoyGradientLimit.JITTER));
+        while (!limit.measuring() && time.nanoTime() <= latest + 200 * MS) {
+            round(limit, 15, 10 * MS, 15, false);
+        }
+        assertThat(limit.measuring()).isTrue();
+
+        round(limit, 50, 300 * MS, 3, true); // the service times out on every attempt of the measurement
+
+        assertThat(limit.measuring()).isFalse();
+        assertThat(limit.minRtt()).as("kept from before").isEqualTo(10 * MS);
+        assertThat(limit.getLimit()).as("twice the min limit, not the limit from before").isEqualTo(6);
+    }
 }

@@ -240,6 +240,33 @@ class ActiveHealthCheckerTest {
     }
 
     @Test
+    void anEndpointEjectedLongAfterAProbeBroughtItBackIsNotJudgedOnThatReturn() {
+        // Back on a probe, then no traffic for longer than the base ejection time (a failover-only zone).
+        start(HealthCheckPolicy.builder());
+        eject("r1-a-0");
+        time.advance(Duration.ofMillis(10));
+        time.advance(Duration.ofSeconds(31));
+
+        eject("r1-a-0"); // the next real fault's first burst
+        time.advance(Duration.ofMillis(10));
+
+        assertThat(state("r1-a-0")).as("its next passing probe brings it back").isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
+    void aZoneOpenedLongAfterProbesClosedItIsClosedByProbesAgain() {
+        start(HealthCheckPolicy.builder());
+        openZoneA();
+        time.advance(Duration.ofMillis(10));
+        time.advance(Duration.ofSeconds(11)); // longer than its 10 s wait in open state, without a call
+
+        openZoneA();
+        time.advance(Duration.ofMillis(10));
+
+        assertThat(state("r1-a-0")).isEqualTo(EndpointState.AVAILABLE);
+    }
+
+    @Test
     void anEndpointThatAnsweredAfterItsReturnComesBackOnItsNextPassingProbeWhenEjectedAgain() {
         start(HealthCheckPolicy.builder());
         eject("r1-a-0");

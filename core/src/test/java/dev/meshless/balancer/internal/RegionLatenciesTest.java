@@ -42,6 +42,20 @@ class RegionLatenciesTest {
     }
 
     @Test
+    void aChainOfSmallGapsDoesNotKeepARegionBehindOneItIsClearlyNearerThan() {
+        settle("c", 5);
+        settle("b", 6);
+        settle("a", 7);
+        assertThat(latencies.nearestFirst()).containsExactly("c", "b", "a");
+
+        settle("c", 12);
+        settle("b", 11);
+        settle("a", 9); // 25 % and 3 ms nearer than c; within the band of b
+
+        assertThat(latencies.nearestFirst()).containsExactly("a", "c", "b");
+    }
+
+    @Test
     void subMillisecondDifferencesNeverReorder() {
         latencies.record("r2", 600_000);
         latencies.record("r3", 900_000);

@@ -267,12 +267,15 @@ final class PhaseDetails {
 
     /** The window over which {@link #shift} requires traffic to stay on target. */
     static final int SHIFT_WINDOW_MILLIS = 1_000;
+    /** The shortest window {@link #shift} accepts where the phase's end cuts one short. */
+    static final int SHIFT_MIN_WINDOW_MILLIS = 200;
 
     /**
      * How long after the phase's start the traffic was on its targets: the first millisecond
      * {@code t} of the phase from which the attempts started in the next {@value #SHIFT_WINDOW_MILLIS}
      * ms (fewer when the phase ends sooner) went ≥ 99 % to the target zones. Measured on each
-     * attempt's own start, to the millisecond: a 100 ms slot would round the answer up to the slot's
+     * attempt's own start, to the millisecond (a window the phase's end cuts short counts down to
+     * {@value #SHIFT_MIN_WINDOW_MILLIS} ms): a 100 ms slot would round the answer up to the slot's
      * end and shift it by where the fault fell in its slot (up to 100 ms more). The whole window must
      * stay on target, so a quiet moment between two stray attempts does not count.
      *
@@ -302,7 +305,10 @@ final class PhaseDetails {
             total[i] += total[i - 1];
             on[i] += on[i - 1];
         }
-        int lastStart = Math.max(0, length - SHIFT_WINDOW_MILLIS);
+        // A window may be cut short by the phase's end, but not below SHIFT_MIN_WINDOW_MILLIS, so that
+        // a phase shorter than a second, or one whose traffic moves late, still has a shift, while
+        // the phase's last few attempts alone are never taken for one.
+        int lastStart = Math.max(0, length - Math.min(SHIFT_MIN_WINDOW_MILLIS, length));
         for (int t = 0; t <= lastStart; t++) {
             int end = Math.min(length, t + SHIFT_WINDOW_MILLIS);
             long n = total[end] - total[t];

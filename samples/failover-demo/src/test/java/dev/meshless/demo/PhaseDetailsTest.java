@@ -74,6 +74,20 @@ class PhaseDetailsTest {
     }
 
     @Test
+    void aShortPhaseOrALateMoveStillHasAShiftButThePhasesLastAttemptsAloneDoNot() {
+        PhaseRecord shortPhase = new PhaseRecord(FAULT.phase(), 1_000, 1_800, FAULT.targetZones(), 0, 0);
+        List<Recorder.TimedAttempt> movesAt300 = everyFiveMillis(at -> at < 300);
+        List<Recorder.TimedAttempt> movesAt1900 = everyFiveMillis(at -> at < 1_900);
+        List<Recorder.TimedAttempt> movesAt2900 = everyFiveMillis(at -> at < 2_900);
+
+        // 1 % of the attempts left may stray: the last one (295 ms) of the ~100 in the phase's rest,
+        // the last two (1 890 and 1 895 ms) of the 200 in the next second.
+        assertThat(PhaseDetails.shift(movesAt300, shortPhase, FAULT.targetZones())).isEqualTo(291L);
+        assertThat(PhaseDetails.shift(movesAt1900, FAULT, FAULT.targetZones())).isEqualTo(1_886L);
+        assertThat(PhaseDetails.shift(movesAt2900, FAULT, FAULT.targetZones())).as("20 attempts on target, in the phase's last 100 ms").isNull();
+    }
+
+    @Test
     void aPhaseShorterThanASecondReportsItsRate() {
         assertThat(PhaseDetails.peak(new long[] {10, 10, 10, 10, 10}).peak()).isEqualTo(100);
         assertThat(PhaseDetails.peak(new long[0]).peak()).isZero();

@@ -55,7 +55,9 @@ public final class MeshlessExchangeFilterFunction implements ExchangeFilterFunct
             Responses responses = new Responses();
             AtomicReference<CompletableFuture<ClientResponse>> call = new AtomicReference<>();
             AtomicBoolean started = new AtomicBoolean();
+            AtomicBoolean cancelled = new AtomicBoolean();
             sink.onCancel(() -> {
+                cancelled.set(true);
                 responses.finish(null);
                 CompletableFuture<ClientResponse> waiting = call.get();
                 if (waiting != null && !started.get()) {
@@ -83,6 +85,9 @@ public final class MeshlessExchangeFilterFunction implements ExchangeFilterFunct
                 }, target.options());
             }
             call.set(answer);
+            if (cancelled.get() && !started.get()) {
+                answer.cancel(false); // cancelled while callAsync was still returning: leave the line too
+            }
             answer.whenComplete((response, failure) -> {
                 ClientResponse result = response;
                 Throwable error = failure instanceof CompletionException && failure.getCause() != null

@@ -131,16 +131,18 @@ public class ZoneAwareAspect implements Ordered {
     /**
      * @param answer the call's answer
      * @param started whether an attempt of the call has started
-     * @return what the caller gets: the answer, the method's checked exceptions as themselves; cancelled
-     *     before any attempt started (while the call waits for an adaptive concurrency slot), it
-     *     cancels the call too, which then leaves the line and never runs the method. A call already
+     * @return what the caller gets: the answer, the method's checked exceptions as themselves; completed
+     *     by the caller (cancelled, timed out) before any attempt started (while the call waits for an
+     *     adaptive concurrency slot), it cancels the call too, which then leaves the line and never runs the method. A call already
      *     started keeps its slot until its attempt ends.
      */
     private static CompletableFuture<Object> callerErrorsAsThemselves(CompletableFuture<Object> answer,
                                                                       AtomicBoolean started) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         result.whenComplete((value, failure) -> {
-            if (failure instanceof CancellationException && !started.get()) {
+            // Completed by the caller while the call still waits (cancelled, or completed with a
+            // timeout by orTimeout, or by hand): nobody waits for it any more.
+            if (!started.get() && !answer.isDone()) {
                 answer.cancel(false);
             }
         });

@@ -229,7 +229,7 @@ class ZoneAwareAspectTest {
     }
 
     @Test
-    void aStageOrMonoCancelledWhileWaitingForAConcurrencySlotLeavesTheLineAndNeverRuns() {
+    void aStageOrMonoCancelledOrTimedOutWhileWaitingForAConcurrencySlotLeavesTheLineAndNeverRuns() {
         runner().withBean(Held.class).withPropertyValues("meshless.services.ledger.adaptive-concurrency.enabled=true",
                 "meshless.services.ledger.adaptive-concurrency.initial-limit=1",
                 "meshless.services.ledger.adaptive-concurrency.min-limit=1",
@@ -241,15 +241,18 @@ class ZoneAwareAspectTest {
                     CompletableFuture<String> first = held.later(); // holds the only slot
                     CompletableFuture<String> waiting = held.later();
                     Disposable waitingMono = held.mono().subscribe();
-                    assertThat(limiter.waiting()).isEqualTo(2);
+                    CompletableFuture<String> timedOut = held.later();
+                    assertThat(limiter.waiting()).isEqualTo(3);
 
                     waiting.cancel(false);
                     waitingMono.dispose();
+                    // What orTimeout does: the caller completes the stage itself with a timeout.
+                    timedOut.completeExceptionally(new java.util.concurrent.TimeoutException());
 
-                    assertThat(limiter.waiting()).as("both left the line").isZero();
+                    assertThat(limiter.waiting()).as("all three left the line").isZero();
                     held.answer().complete("100");
                     assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("100");
-                    assertThat(held.runs()).as("neither cancelled call ran the method").hasValue(1);
+                    assertThat(held.runs()).as("none of them ran the method").hasValue(1);
                     assertThat(limiter.inFlight()).isZero();
                 });
     }

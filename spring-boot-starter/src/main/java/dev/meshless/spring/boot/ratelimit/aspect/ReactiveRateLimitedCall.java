@@ -15,7 +15,11 @@ import reactor.core.scheduler.Schedulers;
  * on the calling thread, which in WebFlux is an event loop: the permit is taken on Reactor's
  * bounded-elastic scheduler when the result is subscribed to, then the method runs, as
  * {@code RateLimitWebFilter} does for routes. A refusal is the result's error signal
- * ({@code RateLimitedException}), which WebFlux's exception handler turns into a 429.
+ * ({@code RateLimitedException}), which WebFlux's exception handler turns into a 429. The method
+ * runs once per subscription, on the bounded-elastic thread: the Reactor context flows through, but
+ * thread-locals of the calling thread (MDC, a thread-bound security context) are not there. A
+ * method returning a subtype ({@code ParallelFlux}, {@code ConnectableFlux}, RxJava's types) keeps
+ * the synchronous permit.
  *
  * <p>Only loaded when Reactor is on the class path ({@link RateLimitedAspect} checks).
  */
@@ -26,10 +30,12 @@ final class ReactiveRateLimitedCall {
 
     /**
      * @param returnType the method's declared return type
-     * @return whether it is a {@link Publisher} this class can defer
+     * @return whether it is {@code Mono}, {@code Flux} or {@link Publisher} itself, which this class can defer
      */
     static boolean returnsPublisher(Class<?> returnType) {
-        return Publisher.class.isAssignableFrom(returnType);
+        // Exactly these: a subtype (ParallelFlux, ConnectableFlux, RxJava's Flowable) could not be
+        // given the Mono or Flux this returns, and keeps the synchronous permit.
+        return returnType == Mono.class || returnType == Flux.class || returnType == Publisher.class;
     }
 
     /**
