@@ -127,20 +127,35 @@ class AdaptiveConcurrencyLimiterTest {
         assertThat(limiter.inFlight()).isEqualTo(2);
     }
 
+    /**
+     * Runs a blocking call on a thread of its own: the common pool may have a single thread on a
+     * 2-core machine, busy with something else, and then the call would never start.
+     */
+    private static <T> CompletableFuture<T> onItsOwnThread(java.util.function.Supplier<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(call.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, "blocking-caller");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
     @Test
     void aBlockingCallWaitsForASlotThatComesFreeWithinItsMaxWait() throws Exception {
         AdaptiveConcurrencyLimiter limiter = limiter(AdaptiveConcurrencyPolicy.builder().initialLimit(1).minLimit(1));
         limiter.acquire(Duration.ZERO);
 
-        Thread[] thread = new Thread[1];
-        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
-            thread[0] = Thread.currentThread();
-            limiter.acquire(Duration.ofMinutes(1));
-        });
+        CompletableFuture<Boolean> waiter = onItsOwnThread(() -> limiter.acquire(Duration.ofMinutes(1)));
         long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while ((thread[0] == null || thread[0].getState() != Thread.State.TIMED_WAITING) && System.nanoTime() < bound) {
-            Thread.onSpinWait(); // until it waits for the slot
+        while (limiter.waiting() == 0 && System.nanoTime() < bound) {
+            Thread.onSpinWait(); // until it waits in line for the slot (a volatile read)
         }
+        assertThat(limiter.waiting()).isEqualTo(1);
         assertThat(waiter).isNotDone();
         limiter.release();
 
@@ -165,7 +180,7 @@ class AdaptiveConcurrencyLimiterTest {
         FakeTime time = new FakeTime();
         AdaptiveConcurrencyLimiter limiter = limiter(AdaptiveConcurrencyPolicy.builder().initialLimit(1).minLimit(1));
         limiter.acquire(Duration.ZERO);
-        CompletableFuture<Boolean> blocking = CompletableFuture.supplyAsync(() -> limiter.acquire(Duration.ofMinutes(1)));
+        CompletableFuture<Boolean> blocking = onItsOwnThread(() -> limiter.acquire(Duration.ofMinutes(1)));
         long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (limiter.waiting() == 0 && System.nanoTime() < bound) {
             Thread.onSpinWait(); // until the blocking call is in line

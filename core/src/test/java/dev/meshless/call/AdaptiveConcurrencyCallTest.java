@@ -148,22 +148,33 @@ class AdaptiveConcurrencyCallTest {
         limiter = client.concurrencyLimiter();
         java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // Threads of its own: the common pool may have a single thread on a 2-core machine, which the
+        // first call keeps busy, so that the second would never start.
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "adaptive-concurrency-call-test");
+            t.setDaemon(true);
+            return t;
+        });
         CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> client.call(a -> {
             holding.countDown();
             release.await(30, java.util.concurrent.TimeUnit.SECONDS);
             time.advance(Duration.ofSeconds(5)); // the first call takes 5 s on the fake clock
             return new Response(200);
-        }));
+        }), threads);
         assertThat(holding.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        Thread[] waiter = new Thread[1];
+        // An AtomicReference, not a plain array slot: the loop below must see the write (a plain read
+        // in a spin loop may be hoisted by the JIT and never see it, as Java 25's did).
+        java.util.concurrent.atomic.AtomicReference<Thread> waiter = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Response> second = CompletableFuture.supplyAsync(() -> {
-            waiter[0] = Thread.currentThread();
+            waiter.set(Thread.currentThread());
             return client.call(a -> new Response(200));
-        });
+        }, threads);
         long bound = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while ((waiter[0] == null || waiter[0].getState() != Thread.State.TIMED_WAITING) && System.nanoTime() < bound) {
-            Thread.onSpinWait(); // until the second call waits for the slot
+        while (limiter.waiting() == 0 && System.nanoTime() < bound) {
+            Thread.onSpinWait(); // until the second call is in line for the slot
         }
+        assertThat(limiter.waiting()).as("the second call waits in line").isEqualTo(1);
+        assertThat(waiter.get()).isNotNull();
         assertThat(second).isNotDone();
 
         release.countDown();
@@ -173,6 +184,7 @@ class AdaptiveConcurrencyCallTest {
         assertThat(limiter.rejected()).isZero();
         assertThat(attemptNanos).as("the second call's attempt does not count the 5 s it waited")
                 .containsExactlyInAnyOrder(Duration.ofSeconds(5).toNanos(), 0L);
+        threads.shutdownNow();
     }
 
     @Test
