@@ -29,11 +29,11 @@ import tools.jackson.databind.JsonNode;
  * The expectations are checked on {@code report.json} itself, not through the report's own verdict.
  *
  * <p>About two minutes of wall clock: {@code .ci/run} runs it on Java 17 and skips it on the newest
- * JDK ({@code -Dmeshless.drills=skip}), where {@code CompareDrillTest} still runs the demo end to end.
+ * JDK ({@code -Dfailover-demo.drills=skip}), where {@code CompareDrillTest} still runs the demo end to end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisabledIfSystemProperty(named = "meshless.drills", matches = "skip",
-        disabledReason = "-Dmeshless.drills=skip: the two-minute drill runs on one JDK only (.ci/run)")
+@DisabledIfSystemProperty(named = "failover-demo.drills", matches = "skip",
+        disabledReason = "-Dfailover-demo.drills=skip: the two-minute drill runs on one JDK only (.ci/run)")
 class FailoverDrillTest {
 
     /** Kept after the build, for people: {@code report.html}, {@code report.json}, {@code report.png}. */
