@@ -194,15 +194,28 @@ class EnvoyGradientLimitTest {
         assertThat(limit.getLimit()).as("4 ms is not").isLessThan(before);
     }
 
+    /**
+     * Rounds of 15 quick calls until the limit measures its min RTT again (at most the interval, its
+     * jitter and a little more).
+     *
+     * @return the limit just before the measurement began
+     */
+    private int untilItMeasuresAgain(EnvoyGradientLimit limit) {
+        long latest = time.nanoTime() + (long) (EnvoyGradientLimit.MIN_RTT_INTERVAL_NANOS * (1 + EnvoyGradientLimit.JITTER));
+        int before = limit.getLimit();
+        while (!limit.measuring() && time.nanoTime() <= latest + 200 * MS) {
+            before = limit.getLimit();
+            round(limit, 15, 10 * MS, 15, false);
+        }
+        return before;
+    }
+
     @Test
     void measuresTheMinRttAgainAtTheMinLimitWithinTheIntervalAndItsJitter() {
         EnvoyGradientLimit limit = limit(20, 3, 200);
         round(limit, 50, 10 * MS, 20, false);
         long measured = time.nanoTime();
-        long latest = measured + (long) (EnvoyGradientLimit.MIN_RTT_INTERVAL_NANOS * (1 + EnvoyGradientLimit.JITTER));
-        while (!limit.measuring() && time.nanoTime() <= latest + 200 * MS) {
-            round(limit, 15, 10 * MS, 15, false);
-        }
+        untilItMeasuresAgain(limit);
         assertThat(limit.measuring()).isTrue();
         assertThat(time.nanoTime() - measured).isGreaterThanOrEqualTo(EnvoyGradientLimit.MIN_RTT_INTERVAL_NANOS);
         assertThat(limit.getLimit()).isEqualTo(3);
@@ -216,11 +229,9 @@ class EnvoyGradientLimitTest {
     void aMeasurementInWhichEveryAttemptDroppedDoesNotRestoreTheLimitItHadBefore() {
         EnvoyGradientLimit limit = limit(20, 3, 200);
         round(limit, 50, 10 * MS, 20, false);
-        long latest = time.nanoTime() + (long) (EnvoyGradientLimit.MIN_RTT_INTERVAL_NANOS * (1 + EnvoyGradientLimit.JITTER));
-        while (!limit.measuring() && time.nanoTime() <= latest + 200 * MS) {
-            round(limit, 15, 10 * MS, 15, false);
-        }
+        int before = untilItMeasuresAgain(limit);
         assertThat(limit.measuring()).isTrue();
+        assertThat(before).as("the limit before the measurement").isGreaterThan(6);
 
         round(limit, 50, 300 * MS, 3, true); // the service times out on every attempt of the measurement
 
