@@ -146,6 +146,24 @@ class SlowStartTest {
     }
 
     @Test
+    void theRegionTakingOverAFailoverTakesTheWholeLoadAtOnce() {
+        // docs/resilience.md, "Crossed failures and regional surge": holding part of the load back from
+        // the region that takes over would leave it on the region that failed, where it fails.
+        List<Endpoint> endpoints = new ArrayList<>(zone("r1", "r1-a", 2, 0));
+        endpoints.addAll(zone("r1", "r1-b", 2, 0));
+        endpoints.addAll(zone("r2", "r2-a", 2, 0));
+        lb = LocalityLoadBalancer.builder(TestEndpoints.SERVICE).registry(StaticRegistry.of(endpoints))
+                .caller(TestEndpoints.CALLER).slowStart(TEN_SECONDS, time).build();
+
+        lb.setZoneAvailable(R1A, false);
+        lb.setZoneAvailable(Locality.of("r1", "r1-b"), false);
+
+        assertThat(lb.plan().shareByZone()).containsEntry(Locality.of("r2", "r2-a"), 1.0);
+        assertThat(lb.plan().endpoints()).allSatisfy(e -> assertThat(e.rampFactor()).isEqualTo(1.0));
+        assertThat(time.pendingTimers()).as("nothing ramps").isZero();
+    }
+
+    @Test
     void badSettingsNameTheProperty() {
         assertInvalid(() -> SlowStartPolicy.of(Duration.ofSeconds(-1), 1, 10), "window", Duration.ofSeconds(-1),
                 "must be zero or positive");
