@@ -9,10 +9,12 @@ import dev.meshless.adaptive.AdaptiveConcurrencyPolicy;
 import dev.meshless.config.Check;
 import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.time.TimeSource;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,12 +72,19 @@ public final class LoadShedder {
 
     private final PriorityLimiter limiter;
     private final Algorithm algorithm;
+    private final int minLimit;
+    private final int maxLimit;
     private final boolean shadow;
     private final ShedListener listener;
+    /** Requests shed (or that would have been, in shadow mode) by {@link Priority#ordinal()}. */
+    private final LongAdder[] shed = new LongAdder[Priority.values().length];
 
     private LoadShedder(Builder builder) {
         this.shadow = builder.shadow;
         this.algorithm = builder.algorithm;
+        this.minLimit = builder.minLimit;
+        this.maxLimit = builder.maxLimit;
+        Arrays.setAll(shed, p -> new LongAdder());
         this.listener = builder.listener;
         Limit adaptive = AdaptiveConcurrencyLimiter.algorithm(builder.settings());
         // Envoy's controller windows its samples itself and must see each one: its min RTT is the
@@ -103,6 +112,7 @@ public final class LoadShedder {
         if (admitted.isPresent()) {
             return new Permit(admitted.get());
         }
+        shed[priority.ordinal()].increment();
         listener.shed(priority, shadow);
         if (log.isDebugEnabled()) {
             log.debug("Load shedding{}: a {} request {} with {} requests in flight and a limit of {}",
@@ -120,6 +130,25 @@ public final class LoadShedder {
     /** @return the requests holding a permit now */
     public int inFlight() {
         return limiter.getInflight();
+    }
+
+    /** @return the lowest the limit goes */
+    public int minLimit() {
+        return minLimit;
+    }
+
+    /** @return the highest the limit goes */
+    public int maxLimit() {
+        return maxLimit;
+    }
+
+    /**
+     * @param priority a priority
+     * @return the requests of that priority shed since the shedder was made; in shadow mode, those that
+     *     would have been
+     */
+    public long shed(Priority priority) {
+        return shed[priority.ordinal()].sum();
     }
 
     /** @return how the limit adapts */

@@ -56,6 +56,7 @@ class LoadShedderTest {
         assertThat(shedder.acquire(Priority.CRITICAL)).isNull();
         assertThat(shedder.inFlight()).isEqualTo(10);
         assertThat(shed).containsExactly("low", "normal", "high", "critical");
+        assertThat(Priority.values()).allSatisfy(p -> assertThat(shedder.shed(p)).as(p.tag()).isEqualTo(1));
 
         held.forEach(Permit::success);
         assertThat(shedder.inFlight()).isZero();
@@ -88,6 +89,8 @@ class LoadShedderTest {
         assertThat(held).doesNotContainNull();
         assertThat(shedder.inFlight()).isEqualTo(4);
         assertThat(shed).containsExactly("low (shadow)", "low (shadow)", "low (shadow)");
+        assertThat(shedder.shed(Priority.LOW)).as("would have been shed").isEqualTo(3);
+        assertThat(shedder.shed(Priority.NORMAL)).isZero();
         held.forEach(Permit::success);
         assertThat(shedder.inFlight()).isZero();
     }
