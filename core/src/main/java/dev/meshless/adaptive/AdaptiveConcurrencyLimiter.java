@@ -90,8 +90,9 @@ public final class AdaptiveConcurrencyLimiter {
 
     /**
      * The Netflix limit algorithm a policy describes, at its initial limit and kept between its min
-     * and max limits — for other limiters on the same settings (the Spring Boot starter's inbound load
-     * shedding feeds it through its own window).
+     * and max limits — for other limiters on the same settings: the Spring Boot starter's inbound load
+     * shedding feeds Netflix's algorithms through a {@code WindowedLimit}, and Envoy's gradient
+     * controller, which keeps windows of its own, each sample as it comes.
      *
      * @param p the settings; {@code enabled} and {@code maxWait} are not read
      * @return a new limit

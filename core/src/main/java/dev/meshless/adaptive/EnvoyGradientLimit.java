@@ -52,7 +52,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>Time is the samples' own: an attempt's start and start plus latency, on the caller's time
- * source; nothing runs between samples. Not thread-safe on its own: {@link AbstractLimit#onSample},
+ * source; nothing runs between samples. The Spring Boot starter's inbound load shedding feeds it the
+ * same way, a served request for an attempt: its admission and latency on the shedder's time source,
+ * a request whose asynchronous processing timed out as dropped. Not thread-safe on its own: {@link AbstractLimit#onSample},
  * its only entry, is synchronized.
  */
 final class EnvoyGradientLimit extends AbstractLimit {

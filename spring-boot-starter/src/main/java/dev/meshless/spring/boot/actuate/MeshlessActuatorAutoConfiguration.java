@@ -3,6 +3,7 @@ package dev.meshless.spring.boot.actuate;
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.registry.RegistryContributor;
+import dev.meshless.spring.boot.shedding.LoadShedder;
 import dev.meshless.time.TimeSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -43,13 +44,15 @@ public class MeshlessActuatorAutoConfiguration {
          * @param clients the application's clients
          * @param journal recent events
          * @param sources the registry's sources
+         * @param shedder the inbound load shedder, when shedding is on
          * @return the endpoint
          */
         @Bean
         @ConditionalOnMissingBean
         MeshlessEndpoint meshlessEndpoint(MeshlessClients clients, EventJournal journal,
-                                          ObjectProvider<RegistryContributor> sources) {
-            return new MeshlessEndpoint(clients, journal, sources.orderedStream().toList());
+                                          ObjectProvider<RegistryContributor> sources,
+                                          ObjectProvider<LoadShedder> shedder) {
+            return new MeshlessEndpoint(clients, journal, sources.orderedStream().toList(), shedder::getIfUnique);
         }
     }
 

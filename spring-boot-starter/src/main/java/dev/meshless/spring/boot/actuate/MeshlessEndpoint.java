@@ -7,10 +7,15 @@ import dev.meshless.call.ServiceClient;
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.MeshlessInstance;
 import dev.meshless.spring.boot.registry.RegistryContributor;
+import dev.meshless.spring.boot.shedding.LoadShedder;
+import dev.meshless.spring.boot.shedding.Priority;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -21,7 +26,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * breaker state, panic, the service breaker, retry budget and adaptive concurrency limit (limit,
  * calls in flight, refusals), and the last events (failovers,
  * ejections, breaker transitions) with their times; and what each registry source reports about
- * itself (Consul: every service's view per datacenter and the self-registration). Read-only;
+ * itself (Consul: every service's view per datacenter and the self-registration); and this instance's
+ * inbound load shedding (limit, requests in flight, requests shed by priority). Read-only;
  * endpoint metadata and anything else that could hold secrets are left out.
  */
 @Endpoint(id = "meshless")
@@ -30,16 +36,31 @@ public class MeshlessEndpoint {
     private final MeshlessClients clients;
     private final EventJournal journal;
     private final List<RegistryContributor> sources;
+    private final Supplier<LoadShedder> shedder;
 
     /**
+     * Without load shedding.
+     *
      * @param clients the application's clients
      * @param journal recent events
      * @param sources the registry's sources, in order
      */
     public MeshlessEndpoint(MeshlessClients clients, EventJournal journal, List<RegistryContributor> sources) {
+        this(clients, journal, sources, () -> null);
+    }
+
+    /**
+     * @param clients the application's clients
+     * @param journal recent events
+     * @param sources the registry's sources, in order
+     * @param shedder the inbound load shedder, read at each report; gives {@code null} when shedding is off
+     */
+    public MeshlessEndpoint(MeshlessClients clients, EventJournal journal, List<RegistryContributor> sources,
+                            Supplier<LoadShedder> shedder) {
         this.clients = clients;
         this.journal = journal;
         this.sources = List.copyOf(sources);
+        this.shedder = Objects.requireNonNull(shedder, "shedder");
     }
 
     /** @return this instance and every service called through Meshless */
@@ -57,7 +78,31 @@ public class MeshlessEndpoint {
         Map<String, Object> services = new LinkedHashMap<>();
         clients.clients().forEach((name, client) -> services.put(name, service(client)));
         report.put("services", services);
+        report.put("loadShedding", loadShedding(shedder.get()));
         return report;
+    }
+
+    /**
+     * Only {@code enabled: false} when shedding is off; otherwise its settings, the limit and requests in
+     * flight now, and the requests shed by priority (in shadow mode, those that would have been).
+     */
+    private static Map<String, Object> loadShedding(LoadShedder shedder) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", shedder != null);
+        if (shedder != null) {
+            m.put("shadow", shedder.isShadow());
+            m.put("algorithm", propertyValue(shedder.algorithm()));
+            m.put("limit", shedder.limit());
+            m.put("inFlight", shedder.inFlight());
+            m.put("minLimit", shedder.minLimit());
+            m.put("maxLimit", shedder.maxLimit());
+            Map<String, Long> shed = new LinkedHashMap<>();
+            for (Priority priority : Priority.values()) {
+                shed.put(priority.tag(), shedder.shed(priority));
+            }
+            m.put("shed", shed);
+        }
+        return m;
     }
 
     /**
@@ -155,7 +200,7 @@ public class MeshlessEndpoint {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", limiter != null);
         if (limiter != null) {
-            m.put("algorithm", limiter.policy().algorithm().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            m.put("algorithm", propertyValue(limiter.policy().algorithm()));
             m.put("limit", limiter.limit());
             m.put("inFlight", limiter.inFlight());
             m.put("rejected", limiter.rejected());
@@ -164,6 +209,11 @@ public class MeshlessEndpoint {
             m.put("maxWait", limiter.policy().maxWait().toString());
         }
         return m;
+    }
+
+    /** @return a constant as written in properties: lower case, with dashes */
+    private static String propertyValue(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String breakerState(ServiceClient client, RoutingPlan.ZonePlan zone) {

@@ -9,21 +9,25 @@ import dev.meshless.adaptive.AdaptiveConcurrencyPolicy;
 import dev.meshless.config.Check;
 import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.time.TimeSource;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The adaptive limit on this service's own concurrent requests, and the decision to admit or shed
- * each one by its {@link Priority}. The limit comes from Netflix concurrency-limits
- * ({@code Gradient2Limit} or {@code VegasLimit}, built by core's
- * {@link AdaptiveConcurrencyLimiter#algorithm}, fed by a {@link WindowedLimit} that averages the
- * latency of at least 10 requests over windows of one second), kept between a minimum and a maximum.
+ * each one by its {@link Priority}. The limit comes from core's {@link AdaptiveConcurrencyLimiter#algorithm}
+ * on the same settings as the outbound limit, kept between a minimum and a maximum: Netflix
+ * concurrency-limits' {@code Gradient2Limit} or {@code VegasLimit}, fed by a {@link WindowedLimit} that
+ * averages the latency of at least 10 requests over windows of one second; or Envoy's gradient
+ * controller, fed each sample as it comes, since it keeps windows (and its min RTT measurement) of its own.
  * Every admitted request holds a {@link Permit} that must be released exactly once, whatever the
- * outcome; its latency is the sample the limit learns from.
+ * outcome; its latency, from admission to release on the shedder's {@link TimeSource}, is the sample
+ * the limit learns from.
  *
  * <p>In shadow mode nothing is shed: a request that would have been is counted and logged (DEBUG),
  * then admitted, and it takes its place among the requests in flight as any other.
@@ -42,7 +46,15 @@ public final class LoadShedder {
          */
         GRADIENT2,
         /** TCP Vegas: estimates the queue from the minimum latency seen and keeps it small. */
-        VEGAS
+        VEGAS,
+        /**
+         * Envoy's adaptive concurrency gradient controller (core's {@code EnvoyGradientLimit}): compares
+         * the median latency of each window of at least 100 ms with a min RTT that it measures every
+         * 30 s (plus up to 15 %) over 50 requests, so a lasting queue keeps the limit down. While it
+         * measures, the limit is the minimum: requests beyond the minimum's shares are shed then, as
+         * Envoy's filter answers 503 beyond its {@code min_concurrency}.
+         */
+        ENVOY_GRADIENT
     }
 
     /** Told about each request that is shed, or would be in shadow mode. Must be quick and not throw. */
@@ -59,16 +71,28 @@ public final class LoadShedder {
     }
 
     private final PriorityLimiter limiter;
+    private final Algorithm algorithm;
+    private final int minLimit;
+    private final int maxLimit;
     private final boolean shadow;
     private final ShedListener listener;
+    /** Requests shed (or that would have been, in shadow mode) by {@link Priority#ordinal()}. */
+    private final LongAdder[] shed = new LongAdder[Priority.values().length];
 
     private LoadShedder(Builder builder) {
         this.shadow = builder.shadow;
+        this.algorithm = builder.algorithm;
+        this.minLimit = builder.minLimit;
+        this.maxLimit = builder.maxLimit;
+        Arrays.setAll(shed, p -> new LongAdder());
         this.listener = builder.listener;
-        Limit algorithm = AdaptiveConcurrencyLimiter.algorithm(builder.settings());
+        Limit adaptive = AdaptiveConcurrencyLimiter.algorithm(builder.settings());
+        // Envoy's controller windows its samples itself and must see each one: its min RTT is the
+        // median of 50 requests, and a window of Netflix's would hand it averages instead.
+        Limit fed = algorithm == Algorithm.ENVOY_GRADIENT ? adaptive : WindowedLimit.newBuilder().build(adaptive);
         this.limiter = new PriorityLimiter(new PriorityLimiter.Builder()
                 .named("meshless-server").nanoClock(builder.time::nanoTime)
-                .limit(WindowedLimit.newBuilder().build(algorithm)), builder.minLimit, builder.maxLimit);
+                .limit(fed), builder.minLimit, builder.maxLimit);
     }
 
     /** @return a builder with the defaults */
@@ -88,6 +112,7 @@ public final class LoadShedder {
         if (admitted.isPresent()) {
             return new Permit(admitted.get());
         }
+        shed[priority.ordinal()].increment();
         listener.shed(priority, shadow);
         if (log.isDebugEnabled()) {
             log.debug("Load shedding{}: a {} request {} with {} requests in flight and a limit of {}",
@@ -105,6 +130,30 @@ public final class LoadShedder {
     /** @return the requests holding a permit now */
     public int inFlight() {
         return limiter.getInflight();
+    }
+
+    /** @return the lowest the limit goes */
+    public int minLimit() {
+        return minLimit;
+    }
+
+    /** @return the highest the limit goes */
+    public int maxLimit() {
+        return maxLimit;
+    }
+
+    /**
+     * @param priority a priority
+     * @return the requests of that priority shed since the shedder was made; in shadow mode, those that
+     *     would have been
+     */
+    public long shed(Priority priority) {
+        return shed[priority.ordinal()].sum();
+    }
+
+    /** @return how the limit adapts */
+    public Algorithm algorithm() {
+        return algorithm;
     }
 
     /** @return whether requests are only counted, never shed */
@@ -245,8 +294,11 @@ public final class LoadShedder {
         /** The limits as core's adaptive-concurrency settings, which check them and build the algorithm. */
         private AdaptiveConcurrencyPolicy settings() {
             return AdaptiveConcurrencyPolicy.builder().enabled(true)
-                    .algorithm(algorithm == Algorithm.VEGAS ? AdaptiveConcurrencyPolicy.Algorithm.VEGAS
-                            : AdaptiveConcurrencyPolicy.Algorithm.GRADIENT2)
+                    .algorithm(switch (algorithm) {
+                        case GRADIENT2 -> AdaptiveConcurrencyPolicy.Algorithm.GRADIENT2;
+                        case VEGAS -> AdaptiveConcurrencyPolicy.Algorithm.VEGAS;
+                        case ENVOY_GRADIENT -> AdaptiveConcurrencyPolicy.Algorithm.ENVOY_GRADIENT;
+                    })
                     .initialLimit(initialLimit).minLimit(minLimit).maxLimit(maxLimit).build();
         }
     }

@@ -31,7 +31,9 @@ public class LoadSheddingProperties {
 
     /**
      * How the limit adapts to the latency of the requests served: gradient2 (Netflix's Gradient2,
-     * tolerant of latency that varies between requests) or vegas (TCP Vegas, from the lowest latency seen).
+     * tolerant of latency that varies between requests), vegas (TCP Vegas, from the lowest latency seen)
+     * or envoy-gradient (Envoy's adaptive concurrency gradient controller, against a min RTT it measures
+     * every 30 s at min-limit, shedding beyond min-limit meanwhile).
      */
     private Algorithm algorithm = Algorithm.GRADIENT2;
 

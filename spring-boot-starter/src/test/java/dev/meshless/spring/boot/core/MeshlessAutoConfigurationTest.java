@@ -274,6 +274,8 @@ class MeshlessAutoConfigurationTest {
             assertThat(tiers).extracting(t -> t.get("share")).containsExactly(0.0, 1.0);
             assertThat(tiers).extracting(t -> t.get("regions")).containsExactly(List.of("r1"), List.of("r1"));
             assertThat(report).containsEntry("regionOrder", List.of()).containsEntry("probeShare", 0.0);
+            assertThat(context.getBean(MeshlessEndpoint.class).report().get("loadShedding"))
+                    .as("load shedding is off").isEqualTo(Map.of("enabled", false));
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> events = (List<Map<String, Object>>) report.get("events");
             assertThat(events).singleElement().satisfies(e -> {

@@ -7,7 +7,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -96,13 +98,21 @@ class LoadSheddingConfigurationTest {
                 });
     }
 
-    @Test
-    void anUnknownAlgorithmIsReportedBySpringsBinderWithThePropertyAndValue() {
-        servlet.withPropertyValues(P + "enabled=true", P + "algorithm=aimd").run(context -> {
+    @ParameterizedTest
+    @ValueSource(strings = {"aimd", "envoy-gradiant", "envoy"})
+    void anUnknownAlgorithmIsReportedBySpringsBinderWithThePropertyAndValue(String algorithm) {
+        servlet.withPropertyValues(P + "enabled=true", P + "algorithm=" + algorithm).run(context -> {
             BindException bind = RateLimitContexts.cause(context.getStartupFailure(), BindException.class);
             assertThat(bind.getProperty().getName().toString()).isEqualTo(P + "algorithm");
-            assertThat(bind.getProperty().getValue()).isEqualTo("aimd");
+            assertThat(bind.getProperty().getValue()).isEqualTo(algorithm);
         });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gradient2, GRADIENT2", "vegas, VEGAS", "envoy-gradient, ENVOY_GRADIENT", "ENVOY_GRADIENT, ENVOY_GRADIENT"})
+    void eachAlgorithmBindsFromItsName(String name, LoadShedder.Algorithm algorithm) {
+        servlet.withPropertyValues(P + "enabled=true", P + "algorithm=" + name).run(context ->
+                assertThat(context.getBean(LoadShedder.class).algorithm()).isEqualTo(algorithm));
     }
 
     @Test
