@@ -1,6 +1,7 @@
 package dev.meshless.spring.boot.http;
 
 import dev.meshless.spring.boot.MeshlessAutoConfiguration;
+import dev.meshless.spring.boot.testing.OwnReactorResources;
 import dev.meshless.spring.boot.zoneaware.ZoneAwareAutoConfiguration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +44,13 @@ public final class HttpClientContexts {
     private HttpClientContexts() {
     }
 
-    /** @return a non-web application with Meshless and the HTTP clients */
+    /**
+     * @return a non-web application with Meshless and the HTTP clients, and Reactor Netty resources of
+     *     its own ({@link OwnReactorResources})
+     */
     public static ApplicationContextRunner runner() {
-        return new ApplicationContextRunner().withConfiguration(MESHLESS).withConfiguration(BOOT)
-                .withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s"); // closes in ms, not 2 s
+        return new ApplicationContextRunner().withInitializer(OwnReactorResources::register).withConfiguration(MESHLESS)
+                .withConfiguration(BOOT);
     }
 
     /**

@@ -29,6 +29,7 @@ import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.StockGroup;
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.ZoneAwareClient;
 import dev.meshless.spring.boot.patterns.boot.BootClientsApplication.ZoneAwareSpringCloudGroup;
 import dev.meshless.spring.boot.patterns.cloud.CloudClientsApplication;
+import dev.meshless.spring.boot.testing.OwnReactorResources;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +52,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.context.named.NamedContextFactory;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
@@ -168,18 +167,15 @@ class ClientPatternMatrixTest {
         properties.addAll(List.of(BootClientsApplication.BASE_URLS));
         properties.addAll(List.of("spring.application.name=checkout",
                 "spring.http.clients.read-timeout=5s", "spring.http.clients.connect-timeout=2s",
-                "spring.cloud.loadbalancer.retry.enabled=true", // Spring Cloud's WebClient retries only when asked
-                "spring.reactor.netty.shutdown-quiet-period=0s"));
+                "spring.cloud.loadbalancer.retry.enabled=true")); // Spring Cloud's WebClient retries only when asked
         apps.put(BOOT, run(BootClientsApplication.class, properties));
         apps.put(CLOUD, run(CloudClientsApplication.class, properties));
         CELLS.forEach(cell -> calls.put(cell, cell.client().apply(apps.get(cell.app()), cell.service())));
     }
 
     @AfterAll
-    void stop() throws InterruptedException {
-        for (ConfigurableApplicationContext app : apps.values()) {
-            closeWithin(app, Duration.ofSeconds(30));
-        }
+    void stop() {
+        apps.values().forEach(ConfigurableApplicationContext::close);
         if (backends != null) {
             backends.close();
         }
@@ -244,34 +240,10 @@ class ClientPatternMatrixTest {
                 ? context.getBean("loadBalancerClientFactory", NamedContextFactory.class).getContextNames() : Set.of();
     }
 
-    /**
-     * Each app gets Reactor Netty resources of its own. With Boot's default (the JVM's global
-     * resources), closing the second of two apps sharing them could block for ever in
-     * {@code ReactorResourceFactory.stop()} (seen once in CI-like runs: the global event loops were
-     * already disposed by the first app and disposing them again never completed).
-     */
+    /** Each app gets Reactor Netty resources of its own ({@link OwnReactorResources}). */
     private static ConfigurableApplicationContext run(Class<?> application, List<String> properties) {
         return new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
-                .initializers(context -> ((GenericApplicationContext) context).registerBean(
-                        ReactorResourceFactory.class, () -> {
-                            ReactorResourceFactory own = new ReactorResourceFactory();
-                            own.setUseGlobalResources(false);
-                            own.setShutdownQuietPeriod(Duration.ZERO);
-                            return own;
-                        }))
-                .properties(properties.toArray(String[]::new)).run();
-    }
-
-    /** Closes the app, waiting at most {@code bound}: a close that hangs must not hang the build. */
-    private static void closeWithin(ConfigurableApplicationContext app, Duration bound) throws InterruptedException {
-        Thread closing = new Thread(app::close, "close-" + app.getId());
-        closing.setDaemon(true);
-        closing.start();
-        closing.join(bound.toMillis());
-        if (closing.isAlive()) {
-            System.err.println("ClientPatternMatrixTest: " + app.getId() + " did not close within " + bound
-                    + "; left to the JVM's exit");
-        }
+                .initializers(OwnReactorResources::register).properties(properties.toArray(String[]::new)).run();
     }
 
     private static String url(String service) {

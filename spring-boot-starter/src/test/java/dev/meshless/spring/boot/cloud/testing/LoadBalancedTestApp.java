@@ -1,5 +1,6 @@
 package dev.meshless.spring.boot.cloud.testing;
 
+import dev.meshless.spring.boot.testing.OwnReactorResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import org.springframework.boot.SpringBootConfiguration;
@@ -25,8 +26,7 @@ public class LoadBalancedTestApp {
             "spring.application.name=checkout",
             "meshless.locality.region=r1", "meshless.locality.zone=r1-a",
             "meshless.services.inventory.outlier-detection.consecutive-local-origin-failures=1",
-            "spring.cloud.loadbalancer.retry.enabled=true",
-            "spring.reactor.netty.shutdown-quiet-period=0s");
+            "spring.cloud.loadbalancer.retry.enabled=true");
 
     /** @return a load-balanced RestClient builder, as applications declare one */
     @Bean
@@ -50,10 +50,10 @@ public class LoadBalancedTestApp {
 
     /**
      * @param properties application properties, {@code name=value}
-     * @return the running application
+     * @return the running application, with Reactor Netty resources of its own ({@link OwnReactorResources})
      */
     public static ConfigurableApplicationContext run(List<String> properties) {
         return new SpringApplicationBuilder(LoadBalancedTestApp.class).web(WebApplicationType.NONE)
-                .properties(properties.toArray(new String[0])).run();
+                .initializers(OwnReactorResources::register).properties(properties.toArray(new String[0])).run();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshless.spring.boot.MeshlessClients;
 import dev.meshless.spring.boot.ratelimit.servlet.RateLimitServletFilter;
+import dev.meshless.spring.boot.testing.OwnReactorResources;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,7 @@ class MeshlessEnabledFalseTest {
         "server.address=127.0.0.1", "server.port=0", "spring.application.name=checkout",
         "meshless.locality.region=r1", "meshless.locality.zone=r1-a",
         "meshless.rate-limit.limits.api.limit-for-period=2", "meshless.rate-limit.limits.api.routes[0].path=/api/**",
-        "management.endpoints.web.exposure.include=health,meshless",
-        "spring.reactor.netty.shutdown-quiet-period=0s"};
+        "management.endpoints.web.exposure.include=health,meshless"};
 
     @Test
     void switchedOnTheApplicationHasMeshlessBeansIncludingTheRateLimitFilter() {
@@ -48,8 +48,8 @@ class MeshlessEnabledFalseTest {
     }
 
     private static ConfigurableApplicationContext run(WebApplicationType type, String... properties) {
-        return new SpringApplicationBuilder(DisabledTestApplication.class).web(type).properties(APPLICATION)
-                .properties(properties).run();
+        return new SpringApplicationBuilder(DisabledTestApplication.class).web(type)
+                .initializers(OwnReactorResources::register).properties(APPLICATION).properties(properties).run();
     }
 
     /** @return the beans of Meshless's types or with Meshless in their names, but the application's own */
