@@ -52,7 +52,9 @@ public final class LoadShedder {
          * the median latency of each window of at least 100 ms with a min RTT that it measures every
          * 30 s (plus up to 15 %) over 50 requests, so a lasting queue keeps the limit down. While it
          * measures, the limit is the minimum: requests beyond the minimum's shares are shed then, as
-         * Envoy's filter answers 503 beyond its {@code min_concurrency}.
+         * Envoy's filter answers 503 beyond its {@code min_concurrency}. In shadow mode nothing holds the
+         * measurement at the minimum, so it measures the latency at full load and the limit reads higher
+         * than it would be when shedding.
          */
         ENVOY_GRADIENT
     }

@@ -33,7 +33,7 @@ public class LoadSheddingProperties {
      * How the limit adapts to the latency of the requests served: gradient2 (Netflix's Gradient2,
      * tolerant of latency that varies between requests), vegas (TCP Vegas, from the lowest latency seen)
      * or envoy-gradient (Envoy's adaptive concurrency gradient controller, against a min RTT it measures
-     * every 30 s at min-limit, shedding beyond min-limit meanwhile).
+     * every 30 s at min-limit, shedding beyond min-limit's priority shares meanwhile).
      */
     private Algorithm algorithm = Algorithm.GRADIENT2;
 
@@ -69,6 +69,14 @@ public class LoadSheddingProperties {
      * Health and actuator endpoints are never shed, whatever is listed here.
      */
     private List<PriorityRoute> priorities = new ArrayList<>();
+
+    /**
+     * Routes whose requests are neither counted nor shed: long-lived ones (server-sent events, long
+     * polling, streaming downloads) that would hold a place for their whole life and, once as many as
+     * the limit's shares are open, have every other request shed. Health and actuator endpoints are
+     * never shed without being listed.
+     */
+    private List<RouteProperties> neverShed = new ArrayList<>();
 
     /** @return whether load shedding is on */
     public boolean isEnabled() {
@@ -168,6 +176,16 @@ public class LoadSheddingProperties {
     /** @param priorities the priorities by route */
     public void setPriorities(List<PriorityRoute> priorities) {
         this.priorities = priorities;
+    }
+
+    /** @return the routes that are never counted nor shed */
+    public List<RouteProperties> getNeverShed() {
+        return neverShed;
+    }
+
+    /** @param neverShed the routes that are never counted nor shed */
+    public void setNeverShed(List<RouteProperties> neverShed) {
+        this.neverShed = neverShed;
     }
 
     /** Requests of one priority: a path pattern and HTTP methods. */

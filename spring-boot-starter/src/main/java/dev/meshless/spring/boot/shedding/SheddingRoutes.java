@@ -4,6 +4,7 @@ import dev.meshless.config.InvalidConfigurationException;
 import dev.meshless.spring.boot.config.PropertyNames;
 import dev.meshless.spring.boot.shedding.LoadSheddingProperties.PriorityRoute;
 import dev.meshless.spring.boot.web.RequestRoute;
+import dev.meshless.spring.boot.web.RouteProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,8 +20,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
 /**
  * Which priority each request has, compiled once at start-up: the routes of
  * {@code meshless.load-shedding.priorities} in order (first match wins, else {@link Priority#NORMAL}),
- * and the requests that are never shed — the actuator's, found where Spring Boot's management
- * properties put them:
+ * and the requests that are never counted nor shed: those of {@code meshless.load-shedding.never-shed},
+ * and the actuator's, found where Spring Boot's management properties put them:
  * <ul>
  *   <li>on the application's own port (no {@code management.server.port}, or the same as
  *       {@code server.port}, as Spring Boot decides it), everything under {@code management.endpoints.web.base-path} (default
@@ -36,11 +37,14 @@ import org.springframework.web.util.pattern.PathPatternParser;
 public final class SheddingRoutes {
 
     private final PathPattern[] exempt;
+    private final RequestRoute[] neverShed;
     private final RequestRoute[] routes;
     private final Priority[] priorities;
 
-    private SheddingRoutes(List<PathPattern> exempt, List<RequestRoute> routes, List<Priority> priorities) {
+    private SheddingRoutes(List<PathPattern> exempt, List<RequestRoute> neverShed, List<RequestRoute> routes,
+                           List<Priority> priorities) {
         this.exempt = exempt.toArray(new PathPattern[0]);
+        this.neverShed = neverShed.toArray(new RequestRoute[0]);
         this.routes = routes.toArray(new RequestRoute[0]);
         this.priorities = priorities.toArray(new Priority[0]);
     }
@@ -72,11 +76,20 @@ public final class SheddingRoutes {
             }
             priorities.add(route.getPriority());
         }
+        List<RequestRoute> neverShed = new ArrayList<>();
+        List<RouteProperties> listed = properties.getNeverShed();
+        for (int i = 0; i < listed.size(); i++) {
+            try {
+                neverShed.add(listed.get(i).compile("neverShed[" + i + "]"));
+            } catch (InvalidConfigurationException e) {
+                throw PropertyNames.invalid(e, LoadSheddingProperties.PREFIX);
+            }
+        }
         List<PathPattern> exempt = new ArrayList<>();
         for (String path : neverShed(Binder.get(environment), servlet)) {
             exempt.add(PathPatternParser.defaultInstance.parse(path));
         }
-        return new SheddingRoutes(exempt, routes, priorities);
+        return new SheddingRoutes(exempt, neverShed, routes, priorities);
     }
 
     /** The path patterns of the actuator on the application's port, from Spring Boot's properties. */
@@ -121,11 +134,17 @@ public final class SheddingRoutes {
     /**
      * @param method the request's HTTP method
      * @param path the request's path within the application
-     * @return the request's priority, or {@code null} when it is never shed (the actuator)
+     * @return the request's priority, or {@code null} when it is never counted nor shed (the actuator,
+     *     {@code never-shed})
      */
     public Priority priorityOf(String method, PathContainer path) {
         for (PathPattern pattern : exempt) {
             if (pattern.matches(path)) {
+                return null;
+            }
+        }
+        for (RequestRoute route : neverShed) {
+            if (route.matches(method, path)) {
                 return null;
             }
         }
@@ -137,7 +156,7 @@ public final class SheddingRoutes {
         return Priority.NORMAL;
     }
 
-    /** @return the patterns of requests that are never shed */
+    /** @return the patterns of the actuator's requests, which are never shed ({@code never-shed} aside) */
     public List<String> neverShed() {
         return java.util.Arrays.stream(exempt).map(PathPattern::getPatternString).toList();
     }

@@ -60,6 +60,11 @@ class ConfigurationReferenceTest {
         for (String field : fields(dev.meshless.spring.boot.shedding.LoadSheddingProperties.PriorityRoute.class)) {
             assertThat(text).as("load-shedding priority field %s", field).contains("`" + field + "`");
         }
+        String neverShed = text.substring(text.indexOf("## Load shedding exemptions"),
+                text.indexOf("## Consul clusters"));
+        for (String field : fields(dev.meshless.spring.boot.web.RouteProperties.class)) {
+            assertThat(neverShed).as("load-shedding never-shed field %s", field).contains("| `" + field + "` |");
+        }
         String clusters = text.substring(text.indexOf("## Consul clusters"), text.indexOf("## Every property"));
         for (String field : fields(ConsulAgentSpec.class)) {
             assertThat(clusters).as("Consul cluster field %s", field).contains("| `" + field + "` |");

@@ -2,6 +2,7 @@ package dev.meshless.spring.boot.shedding;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Holds the slow endpoints of the test applications until a test opens it: the test decides how long
@@ -10,6 +11,18 @@ import java.util.concurrent.TimeUnit;
 public final class Gate {
 
     private volatile CompletableFuture<Void> open = new CompletableFuture<>();
+
+    private final AtomicInteger streams = new AtomicInteger();
+
+    /** Counts a long-lived request ({@code /events}) that reached its handler. */
+    public void streamArrived() {
+        streams.incrementAndGet();
+    }
+
+    /** @return the long-lived requests that reached their handler so far */
+    public int streams() {
+        return streams.get();
+    }
 
     /** Closes the gate for the requests that come next. */
     public void close() {

@@ -75,6 +75,8 @@ class LoadSheddingConfigurationTest {
                         new String[] {P + "priorities[0].path=/ok", P + "priorities[1].path=reports/**"}),
                 Arguments.of("no path", P + "priorities[0].path", "(none)", "is required",
                         new String[] {P + "priorities[0].priority=low"}),
+                Arguments.of("a relative never-shed path", P + "never-shed[0].path", "events",
+                        "must start with '/'", new String[] {P + "never-shed[0].path=events"}),
                 Arguments.of("an unknown HTTP method", P + "priorities[0].methods[1]", "FETCH",
                         "must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE",
                         new String[] {P + "priorities[0].path=/api/**", P + "priorities[0].methods=GET,FETCH"}));
@@ -127,6 +129,20 @@ class LoadSheddingConfigurationTest {
                     assertThat(routes.priorityOf("GET", path("/checkout"))).isEqualTo(Priority.NORMAL);
                     assertThat(routes.priorityOf("GET", path("/actuator/health/readiness"))).isNull();
                     assertThat(routes.priorityOf("GET", path("/actuator"))).isNull();
+                });
+    }
+
+    @Test
+    void neverShedRoutesAreNeitherCountedNorShedAndComeBeforeThePriorities() {
+        servlet.withPropertyValues(P + "enabled=true", P + "never-shed[0].path=/events/**",
+                P + "never-shed[1].path=/exports", P + "never-shed[1].methods=GET",
+                P + "priorities[0].path=/events/**", P + "priorities[0].priority=low").run(context -> {
+                    SheddingRoutes routes = context.getBean(SheddingRoutes.class);
+                    assertThat(routes.priorityOf("GET", path("/events/orders"))).isNull();
+                    assertThat(routes.priorityOf("GET", path("/exports"))).isNull();
+                    assertThat(routes.priorityOf("POST", path("/exports"))).isEqualTo(Priority.NORMAL);
+                    assertThat(routes.priorityOf("GET", path("/items"))).isEqualTo(Priority.NORMAL);
+                    assertThat(routes.neverShed()).as("the actuator's").containsExactly("/actuator/**");
                 });
     }
 

@@ -40,6 +40,7 @@ abstract class LoadSheddingScenarios extends SheddingTestSupport {
         assertThat(problem.get("priority").asString()).isEqualTo("low");
         assertThat(http.get("/items").statusCode()).as("normal, below 8").isEqualTo(200);
 
+        awaitInFlight(5); // /items may hold its place until just after its answer
         hold("/slow", 3);
         HttpResponse<String> normal = http.get("/items");
         assertThat(normal.statusCode()).isEqualTo(503);
@@ -62,6 +63,17 @@ abstract class LoadSheddingScenarios extends SheddingTestSupport {
         }
         assertThat(shedder.inFlight()).isEqualTo(8);
         assertThat(http.get("/items").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void neverShedRoutesTakeNoPlaceSoLongLivedRequestsCannotCrowdOutTheRest() {
+        // /events is in never-shed: twelve open ones, over the limit of 10, are all served and counted nowhere
+        holdUncounted("/events", 12);
+
+        assertThat(shedder.inFlight()).isZero();
+        assertThat(http.get("/reports/daily").statusCode()).as("low, below 5").isEqualTo(200);
+        hold("/slow", 8);
+        assertThat(http.get("/items").statusCode()).as("the rest is still limited").isEqualTo(503);
     }
 
     @Test

@@ -31,6 +31,13 @@ public class SheddingMvcApplication {
             return "slow";
         }
 
+        @GetMapping("/events")
+        String events() {
+            gate.streamArrived();
+            gate.pass();
+            return "events";
+        }
+
         @GetMapping("/reports/slow")
         String slowReport() {
             gate.pass();

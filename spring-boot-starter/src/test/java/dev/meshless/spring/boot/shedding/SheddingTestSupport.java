@@ -40,6 +40,8 @@ abstract class SheddingTestSupport {
     Http http;
 
     private final List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+    /** Held requests the shedder does not count ({@code never-shed}). */
+    private final List<CompletableFuture<HttpResponse<String>>> uncounted = new ArrayList<>();
 
     @BeforeEach
     void closeTheGate() {
@@ -50,7 +52,9 @@ abstract class SheddingTestSupport {
     @AfterEach
     void everyRequestEndsAndReleasesItsPlace() {
         gate.open();
-        for (CompletableFuture<HttpResponse<String>> response : held) {
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>(held);
+        all.addAll(uncounted);
+        for (CompletableFuture<HttpResponse<String>> response : all) {
             assertThat(response.join().statusCode()).isEqualTo(200);
         }
         awaitInFlight(0);
@@ -65,6 +69,18 @@ abstract class SheddingTestSupport {
             held.add(http.sendAsync(path));
         }
         awaitInFlight(held.size());
+    }
+
+    /**
+     * Sends requests that wait at the gate on a route the shedder does not count ({@code never-shed}), and
+     * waits until each has reached its handler.
+     */
+    void holdUncounted(String path, int count) {
+        int before = gate.streams();
+        for (int i = 0; i < count; i++) {
+            uncounted.add(http.sendAsync(path));
+        }
+        await().atMost(BOUND).until(() -> gate.streams() - before == count);
     }
 
     void awaitInFlight(int expected) {

@@ -26,6 +26,12 @@ public class SheddingWebFluxApplication {
             return Mono.fromFuture(gate.opened(), true).thenReturn("slow");
         }
 
+        @GetMapping("/events")
+        Mono<String> events() {
+            gate.streamArrived();
+            return Mono.fromFuture(gate.opened(), true).thenReturn("events");
+        }
+
         @GetMapping("/reports/slow")
         Mono<String> slowReport() {
             return Mono.fromFuture(gate.opened(), true).thenReturn("report");

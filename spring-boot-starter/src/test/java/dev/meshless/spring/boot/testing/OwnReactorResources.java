@@ -45,7 +45,7 @@ public final class OwnReactorResources {
     }
 
     /** @return a factory of resources of its own, disposed without a quiet period */
-    public static ReactorResourceFactory factory() {
+    private static ReactorResourceFactory factory() {
         ReactorResourceFactory own = new ReactorResourceFactory();
         own.setUseGlobalResources(false);
         own.setShutdownQuietPeriod(Duration.ZERO);
