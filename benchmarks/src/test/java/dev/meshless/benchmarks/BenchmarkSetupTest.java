@@ -67,6 +67,24 @@ class BenchmarkSetupTest {
         assertThrows(IllegalArgumentException.class, wrong::setUp);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"gradient2", "vegas", "envoy-gradient"})
+    void loadSheddingAdmitsEveryRequestAndGivesEachPlaceBack(String algorithm) {
+        LoadSheddingBenchmark benchmark = new LoadSheddingBenchmark();
+        benchmark.algorithm = algorithm;
+        benchmark.setUp();
+        for (int i = 0; i < 10_000; i++) {
+            benchmark.request();
+        }
+        assertEquals(algorithm, benchmark.shedder().algorithm().name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-'));
+        assertEquals(0, benchmark.shedder().inFlight());
+        benchmark.tearDown();
+        LoadSheddingBenchmark wrong = new LoadSheddingBenchmark();
+        wrong.algorithm = "aimd";
+        assertThrows(IllegalArgumentException.class, wrong::setUp);
+    }
+
     @Test
     void callPathSetupsServeInTheCallersZoneAtTheFirstAttempt() {
         CallPathBenchmark benchmark = new CallPathBenchmark();
