@@ -37,6 +37,8 @@ final class DrillServer implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final Work work;
     private final int port;
+    /** The thread that took workers away, if any; written by the drill's thread before {@link #close}. */
+    private volatile Thread degrader;
 
     private DrillServer(ConfigurableApplicationContext context) {
         this.context = context;
@@ -93,12 +95,43 @@ final class DrillServer implements AutoCloseable {
     }
 
     /**
+     * Takes workers away for good, as a service that loses capacity (a slower dependency, a noisy
+     * neighbour): a thread of its own takes {@code workers - left} permits, in line with the requests
+     * (the semaphore is fair), and holds them until {@link #close}.
+     *
+     * @param left the workers left
+     */
+    void degrade(int left) {
+        Thread thread = new Thread(() -> {
+            try {
+                work.workers.acquire(work.capacity - left);
+                work.held = work.capacity - left;
+            } catch (InterruptedException e) {
+                // Closed before it got them.
+            }
+        }, "drill-degrade");
+        thread.setDaemon(true);
+        thread.start();
+        degrader = thread;
+    }
+
+    /**
      * Lets the requests still queued in the handler through at once (503, no service time), waits up to
      * 5 s for them, then stops the application: Tomcat would otherwise interrupt them, each logging an error.
      */
     @Override
     public void close() {
         work.closing = true;
+        Thread thread = degrader;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            work.workers.release(work.held);
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while ((queued() > 0 || work.workers.availablePermits() < work.capacity) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -128,6 +161,8 @@ final class DrillServer implements AutoCloseable {
         private final Bulkhead bulkhead;
         final AtomicLong served = new AtomicLong();
         volatile boolean closing;
+        /** Permits the degrading thread holds; read after it ended. */
+        int held;
 
         Work(int workers, long serviceMillis, Bulkhead bulkhead) {
             this.workers = new Semaphore(workers, true);

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * warm-up below capacity, then open-loop load above it ({@link OpenLoopLoad}); prints a table and writes
  * JSON. Options ({@code --name=value}): {@code workers} (8), {@code service-ms} (50), {@code rate} (320,
  * twice the capacity), {@code seconds} (20), {@code warmup-seconds} (5, at half the capacity),
- * {@code timeout-ms} (1000), {@code min-limit} (5, the adaptive algorithms' floor), {@code configs}
+ * {@code timeout-ms} (1000), {@code min-limit} (5, the adaptive algorithms' floor), {@code degrade-to}
+ * (0: off; else the workers left, for good, halfway through the load, reported apart), {@code configs}
  * (all: {@code off,bulkhead,fixed,gradient2,vegas,envoy-gradient}), {@code out}
  * ({@code benchmarks/target/inbound-overload-drill.json}). docs/overload.md "The inbound drill" explains it.
  */
@@ -50,17 +51,18 @@ public final class InboundOverloadDrill {
         List<String> configs = List.of(options.getOrDefault("configs", String.join(",", CONFIGS)).split(","));
         Path out = Path.of(options.getOrDefault("out", "benchmarks/target/inbound-overload-drill.json"));
         System.out.printf(Locale.ROOT, "Inbound overload drill: %d workers x %d ms = %d rps capacity; "
-                        + "%d s at %d rps after %d s at %d rps; timeout %d ms; adaptive min-limit %d%n",
+                        + "%d s at %d rps after %d s at %d rps; timeout %d ms; adaptive min-limit %d%s%n",
                 settings.workers, settings.serviceMs, settings.capacity(), settings.seconds, settings.rate,
-                settings.warmupSeconds, settings.capacity() / 2, settings.timeoutMs, settings.minLimit);
+                settings.warmupSeconds, settings.capacity() / 2, settings.timeoutMs, settings.minLimit,
+                settings.degradeTo > 0 ? "; " + settings.degradeTo + " workers left halfway" : "");
         List<DrillReport.Row> rows = new ArrayList<>();
         for (String config : configs) {
-            DrillReport.Row row = run(config.trim(), settings);
-            rows.add(row);
-            System.out.println(DrillReport.line(row, settings));
+            List<DrillReport.Row> measured = run(config.trim(), settings);
+            rows.addAll(measured);
+            System.out.println(DrillReport.line(measured.get(0)));
         }
         System.out.println();
-        System.out.println(DrillReport.table(rows, settings));
+        System.out.println(DrillReport.table(rows));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
@@ -73,9 +75,9 @@ public final class InboundOverloadDrill {
      *
      * @param config one of {@link #CONFIGS}
      * @param settings the drill's settings
-     * @return what it measured
+     * @return what it measured: one row, or two with {@code degrade-to} (before and after the drop)
      */
-    static DrillReport.Row run(String config, Settings settings) {
+    static List<DrillReport.Row> run(String config, Settings settings) {
         double loadBefore = DrillReport.loadAverage();
         try (DrillServer server = DrillServer.start(settings.workers, Duration.ofMillis(settings.serviceMs),
                 config.equals("bulkhead") ? settings.workers : 0, properties(config, settings));
@@ -101,14 +103,32 @@ public final class InboundOverloadDrill {
                     samples.add(sample);
                 }
             }, 0, 100, TimeUnit.MILLISECONDS);
-            long servedBefore = server.served();
-            OpenLoopLoad.Outcomes outcomes = load.run(target, settings.rate, Duration.ofSeconds(settings.seconds), timeout);
-            long served = server.served() - servedBefore;
-            sampler.shutdownNow();
-            synchronized (samples) {
-                return new DrillReport.Row(config, outcomes, served, List.copyOf(samples), loadBefore,
-                        DrillReport.loadAverage());
+            long[] served = {server.served(), -1, -1};
+            int parts = settings.degradeTo > 0 ? 2 : 1;
+            if (parts == 2) {
+                sampler.schedule(() -> {
+                    served[1] = server.served();
+                    server.degrade(settings.degradeTo);
+                }, settings.seconds * 500L, TimeUnit.MILLISECONDS);
             }
+            List<OpenLoopLoad.Outcomes> outcomes = load.run(target, settings.rate, Duration.ofSeconds(settings.seconds),
+                    timeout, parts);
+            served[2] = server.served();
+            sampler.shutdownNow();
+            List<int[]> all;
+            synchronized (samples) {
+                all = List.copyOf(samples);
+            }
+            double loadAfter = DrillReport.loadAverage();
+            if (parts == 1) {
+                return List.of(new DrillReport.Row(config, "", outcomes.get(0), served[2] - served[0],
+                        settings.seconds, 0, all, loadBefore, loadAfter));
+            }
+            return List.of(new DrillReport.Row(config, settings.workers + " workers", outcomes.get(0),
+                            served[1] - served[0], settings.seconds / 2.0, 0, all, loadBefore, loadAfter),
+                    new DrillReport.Row(config, settings.degradeTo + " workers", outcomes.get(1),
+                            served[2] - served[1], settings.seconds / 2.0, settings.seconds * 500, all, loadBefore,
+                            loadAfter));
         }
     }
 
@@ -149,9 +169,10 @@ public final class InboundOverloadDrill {
      * @param warmupSeconds how long the warm-up at half the capacity lasts
      * @param timeoutMs each request's timeout, in milliseconds
      * @param minLimit {@code min-limit} of the adaptive algorithms
+     * @param degradeTo the workers left halfway through the load, for good, or 0 to keep them all
      */
     public record Settings(int workers, int serviceMs, int rate, int seconds, int warmupSeconds, int timeoutMs,
-                           int minLimit) {
+                           int minLimit, int degradeTo) {
 
         /**
          * @param options {@code name → value}, as on the command line without {@code --}
@@ -161,7 +182,7 @@ public final class InboundOverloadDrill {
             return new Settings(option(options, "workers", 8), option(options, "service-ms", 50),
                     option(options, "rate", 320), option(options, "seconds", 20),
                     option(options, "warmup-seconds", 5), option(options, "timeout-ms", 1000),
-                    option(options, "min-limit", 5));
+                    option(options, "min-limit", 5), option(options, "degrade-to", 0));
         }
 
         private static int option(Map<String, String> options, String name, int otherwise) {

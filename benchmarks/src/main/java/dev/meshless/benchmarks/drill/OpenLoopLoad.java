@@ -80,12 +80,29 @@ final class OpenLoopLoad implements AutoCloseable {
      * @return what came back by the timeout and a second after the last send
      */
     Outcomes run(URI target, int rate, Duration duration, Duration timeout) {
-        Outcomes outcomes = new Outcomes();
+        return run(target, rate, duration, timeout, 1).get(0);
+    }
+
+    /**
+     * @param target the URI to GET
+     * @param rate requests per second
+     * @param duration how long to send
+     * @param timeout each request's timeout, to the response headers
+     * @param parts how many equal parts of the sends to report apart, in the order sent
+     * @return what came back by the timeout and a second after the last send, per part
+     */
+    List<Outcomes> run(URI target, int rate, Duration duration, Duration timeout, int parts) {
+        List<Outcomes> all = new ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            all.add(new Outcomes());
+        }
         HttpRequest request = HttpRequest.newBuilder(target).timeout(timeout).GET().build();
         long total = rate * duration.toMillis() / 1000;
         List<CompletableFuture<?>> pending = new ArrayList<>((int) total);
         long start = System.nanoTime();
         for (long sent = 0; sent < total; sent++) {
+            Outcomes outcomes = all.get((int) (sent * parts / total));
+            outcomes.sent++;
             long due = start + sent * 1_000_000_000L / rate;
             for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                 LockSupport.parkNanos(wait);
@@ -101,7 +118,6 @@ final class OpenLoopLoad implements AutoCloseable {
                 return null;
             }));
         }
-        outcomes.sent = total;
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -110,12 +126,14 @@ final class OpenLoopLoad implements AutoCloseable {
         } catch (Exception e) {
             // Answers still missing are counted below.
         }
-        synchronized (outcomes) {
-            outcomes.frozen = true;
-            outcomes.unanswered = total - outcomes.ok.size() - outcomes.rejected.size() - outcomes.timeouts
-                    - outcomes.other.values().stream().mapToLong(Long::longValue).sum();
+        for (Outcomes outcomes : all) {
+            synchronized (outcomes) {
+                outcomes.frozen = true;
+                outcomes.unanswered = outcomes.sent - outcomes.ok.size() - outcomes.rejected.size() - outcomes.timeouts
+                        - outcomes.other.values().stream().mapToLong(Long::longValue).sum();
+            }
         }
-        return outcomes;
+        return all;
     }
 
     @Override
