@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,11 +151,13 @@ final class DrillReport {
                             + "\"sent\": %d, \"ok\": %d, \"goodputPerSecond\": %.1f, \"rejected503\": %d, \"rejectedP50Ms\": %s, "
                             + "\"timeouts\": %d, \"unanswered\": %d, \"other\": %s, \"okP50Ms\": %s, \"okP99Ms\": %s, "
                             + "\"okMaxMs\": %s, \"servedByHandler\": %d, \"servedForNobody\": %d, \"maxQueued\": %d, "
+                            + "\"limitMinMedianMax\": %s, "
                             + "\"perSecond\": [%s]}%s%n",
                     row.config, row.phase, row.loadBefore, row.loadAfter, row.outcomes.sent, row.ok(), row.goodput(),
                     rejected.size(), jsonNumber(percentile(rejected, 50)), row.outcomes.timeouts, row.outcomes.unanswered,
                     jsonMap(row.outcomes.other), jsonNumber(percentile(ok, 50)), jsonNumber(percentile(ok, 99)),
                     jsonNumber(ok.isEmpty() ? null : ok.get(ok.size() - 1)), row.served, row.wasted(), row.maxQueued(),
+                    Arrays.toString(row.limit()),
                     row.perSecond().stream().map(s -> String.format(Locale.ROOT,
                             "{\"limitMin\": %d, \"limitMax\": %d, \"maxQueued\": %d}", s[0], s[1], s[2]))
                             .collect(Collectors.joining(", ")),
