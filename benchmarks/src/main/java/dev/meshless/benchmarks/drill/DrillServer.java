@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The drill's server: a Spring Boot servlet application on Tomcat (127.0.0.1, an ephemeral port) with
  * the starter, whose one endpoint {@code GET /work} has a simulated capacity, as the outbound overload
- * drill's upstream has ({@code samples/failover-demo}'s capacity action): a fair semaphore of
+ * drill's upstream has ({@code samples/failover-demo}'s {@code UpstreamFleet.Capacity}): a fair semaphore of
  * {@code workers} permits, each request holding one for {@code service} time. Requests beyond them wait
  * in the handler, first come first served, whether or not their caller is still there, so latency grows
  * with the queue as on a real overloaded server. Each instance is a fresh application.
@@ -37,7 +37,7 @@ final class DrillServer implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final Work work;
     private final int port;
-    /** The thread that took workers away, if any; written by the drill's thread before {@link #close}. */
+    /** The thread that took workers away, if any; written by the drill's sampler before {@link #close}. */
     private volatile Thread degrader;
 
     private DrillServer(ConfigurableApplicationContext context) {
