@@ -3,14 +3,19 @@ package dev.meshless.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshless.benchmarks.drill.InboundOverloadDrill;
 import dev.meshless.call.ServiceClient;
+import dev.meshless.spring.boot.shedding.LoadShedder;
+import dev.meshless.spring.boot.shedding.Priority;
 import dev.meshless.topology.Endpoint;
 import dev.meshless.topology.HealthStatus;
 import java.net.URL;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,6 +88,29 @@ class BenchmarkSetupTest {
         LoadSheddingBenchmark wrong = new LoadSheddingBenchmark();
         wrong.algorithm = "aimd";
         assertThrows(IllegalArgumentException.class, wrong::setUp);
+    }
+
+    @Test
+    void inboundDrillHoldsItsFixedLimitAtTheEndpointsWorkersForNormalRequests() {
+        InboundOverloadDrill.Settings settings = InboundOverloadDrill.Settings.of(Map.of());
+        Map<String, Object> fixed = InboundOverloadDrill.properties("fixed", settings);
+        int limit = settings.fixedLimit();
+        assertEquals(List.of(limit, limit, limit), List.of(fixed.get("meshless.load-shedding.min-limit"),
+                fixed.get("meshless.load-shedding.max-limit"), fixed.get("meshless.load-shedding.initial-limit")));
+        // The shedder admits exactly the endpoint's workers of normal requests at that limit.
+        LoadShedder shedder = LoadShedder.builder().minLimit(limit).maxLimit(limit).initialLimit(limit).build();
+        for (int i = 0; i < settings.workers(); i++) {
+            assertNotNull(shedder.acquire(Priority.NORMAL), "request " + (i + 1));
+        }
+        assertNull(shedder.acquire(Priority.NORMAL));
+
+        for (String algorithm : List.of("gradient2", "vegas", "envoy-gradient")) {
+            Map<String, Object> adaptive = InboundOverloadDrill.properties(algorithm, settings);
+            assertEquals(algorithm, adaptive.get("meshless.load-shedding.algorithm"));
+            assertEquals(settings.minLimit(), adaptive.get("meshless.load-shedding.min-limit"));
+        }
+        assertEquals("false", InboundOverloadDrill.properties("bulkhead", settings).get("meshless.load-shedding.enabled"));
+        assertThrows(IllegalArgumentException.class, () -> InboundOverloadDrill.properties("aimd", settings));
     }
 
     @Test
