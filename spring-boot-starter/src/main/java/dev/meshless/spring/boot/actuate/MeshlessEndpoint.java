@@ -39,17 +39,6 @@ public class MeshlessEndpoint {
     private final Supplier<LoadShedder> shedder;
 
     /**
-     * Without load shedding.
-     *
-     * @param clients the application's clients
-     * @param journal recent events
-     * @param sources the registry's sources, in order
-     */
-    public MeshlessEndpoint(MeshlessClients clients, EventJournal journal, List<RegistryContributor> sources) {
-        this(clients, journal, sources, () -> null);
-    }
-
-    /**
      * @param clients the application's clients
      * @param journal recent events
      * @param sources the registry's sources, in order
