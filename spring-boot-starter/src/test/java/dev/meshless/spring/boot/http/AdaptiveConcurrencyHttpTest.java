@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -235,12 +237,8 @@ class AdaptiveConcurrencyHttpTest {
                 });
     }
 
-    /** Waits, at most 30 s, until the condition holds. */
+    /** Waits, at most 30 s, until the condition holds, polling without taking a core from the server. */
     private static void await(BooleanSupplier condition, String what) {
-        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("%s within 30 s", what).isLessThan(bound);
-            Thread.onSpinWait();
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(30)).until(condition::getAsBoolean);
     }
 }
